@@ -1,0 +1,44 @@
+//! `check-content [DIR]`: checks the intake content files a program manager
+//! edits (`questions.toml`, `policy.toml`, `copy.toml` in DIR, by default
+//! `content/intake`) and prints every problem with its file and field.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("intake"));
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+    };
+    let files = (|| Ok::<_, String>((read("questions.toml")?, read("policy.toml")?, read("copy.toml")?)))();
+    let (questions, policy, copy) = match files {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match lead_content::Content::from_toml(&questions, &policy, &copy) {
+        Ok(content) => {
+            println!(
+                "content is valid: {} questions in {} steps, {} tiers, intake {:?}",
+                content.questions.questions.len(),
+                content.questions.steps.len(),
+                content.policy.tiers.len(),
+                content.policy.intake.status
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("{} problem(s) found; nothing was changed", errors.len());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Checks that the content files still make sense after an edit.
+//!
+//! Serde already rejects missing and unknown keys; this module checks what
+//! types cannot: references between files, unique ids, thresholds in order,
+//! and the questions the rules in code rely on. Each error names the file and
+//! the field so a program manager can find it without reading Rust.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::schema::{Content, IntakeStatus, QuestionKind};
+
+pub const QUESTIONS_FILE: &str = "content/intake/questions.toml";
+pub const POLICY_FILE: &str = "content/intake/policy.toml";
+pub const COPY_FILE: &str = "content/intake/copy.toml";
+
+/// Questions the referral rules read by id (eligibility is policy, but the
+/// contact rule and the duplicate flag are code).
+pub const REQUIRED_QUESTIONS: [&str; 4] = ["person_description", "referrer_type", "contact_phone", "contact_email"];
+
+/// Longest `max_len` a free-text question may set; the request body limit is
+/// sized from it.
+pub const MAX_TEXT_LEN: usize = 2000;
+
+/// A problem in a content file, with where to find it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ContentError {
+    pub file: &'static str,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ContentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.field, self.message)
+        }
+    }
+}
+
+impl ContentError {
+    fn new(file: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        ContentError {
+            file,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn parse(file: &'static str, error: impl fmt::Display) -> Self {
+        ContentError::new(file, "", error.to_string().trim().to_string())
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Every problem found, in file order; empty when the content is usable.
+pub fn check(content: &Content) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    check_questions(content, &mut errors);
+    check_policy(content, &mut errors);
+    for (key, text) in content.copy.entries() {
+        if !text.is_complete() {
+            errors.push(ContentError::new(
+                COPY_FILE,
+                format!("text.{key}"),
+                "needs both en and es text",
+            ));
+        }
+    }
+    errors
+}
+
+fn check_questions(content: &Content, errors: &mut Vec<ContentError>) {
+    let qs = &content.questions;
+    let mut push = |field: String, message: String| errors.push(ContentError::new(QUESTIONS_FILE, field, message));
+    if qs.steps.is_empty() {
+        push("step".into(), "at least one step is needed".into());
+    }
+    let mut step_ids = BTreeSet::new();
+    for (i, step) in qs.steps.iter().enumerate() {
+        if !is_identifier(&step.id) {
+            push(
+                format!("step[{i}].id"),
+                format!("{:?} must be lowercase letters, digits and _", step.id),
+            );
+        }
+        if !step_ids.insert(step.id.as_str()) {
+            push(
+                format!("step[{i}].id"),
+                format!("{:?} is used by another step", step.id),
+            );
+        }
+        if !step.title.is_complete() {
+            push(format!("step[{i}].title"), "needs both en and es text".into());
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for (i, q) in qs.questions.iter().enumerate() {
+        let at = |field: &str| format!("question[{i}] ({}).{field}", q.id);
+        if !is_identifier(&q.id) {
+            push(at("id"), format!("{:?} must be lowercase letters, digits and _", q.id));
+        }
+        if matches!(q.id.as_str(), "lang" | "website") {
+            push(at("id"), format!("{:?} is reserved by the form", q.id));
+        }
+        if !ids.insert(q.id.as_str()) {
+            push(at("id"), format!("{:?} is used by another question", q.id));
+        }
+        if !step_ids.contains(q.step.as_str()) {
+            push(at("step"), format!("no step has id {:?}", q.step));
+        }
+        if !q.label.is_complete() {
+            push(at("label"), "needs both en and es text".into());
+        }
+        if q.help.as_ref().is_some_and(|h| !h.is_complete()) {
+            push(at("help"), "needs both en and es text".into());
+        }
+        match q.kind {
+            QuestionKind::Choice => {
+                if q.max_len.is_some() {
+                    push(at("max_len"), "only text questions have a max_len".into());
+                }
+                match (q.options.is_empty(), q.options_from.is_some()) {
+                    (true, false) => push(at("options"), "a choice question needs options or options_from".into()),
+                    (false, true) => push(at("options"), "give options or options_from, not both".into()),
+                    _ => {}
+                }
+                check_choices(&q.options, &at("options"), &mut push);
+            }
+            _ => {
+                if !q.options.is_empty() || q.options_from.is_some() {
+                    push(at("options"), "only choice questions have options".into());
+                }
+                match q.max_len {
+                    Some(n) if (1..=MAX_TEXT_LEN).contains(&n) => {}
+                    Some(n) => push(at("max_len"), format!("{n} is outside 1..={MAX_TEXT_LEN}")),
+                    None => push(at("max_len"), "text questions need a max_len".into()),
+                }
+            }
+        }
+    }
+    for id in REQUIRED_QUESTIONS {
+        if !ids.contains(id) {
+            push(
+                "question".into(),
+                format!("the question {id:?} is required by the referral rules"),
+            );
+        }
+    }
+}
+
+fn check_choices(choices: &[crate::schema::Choice], at: &str, push: &mut impl FnMut(String, String)) {
+    let mut seen = BTreeSet::new();
+    for (j, c) in choices.iter().enumerate() {
+        if !is_identifier(&c.value) {
+            push(
+                format!("{at}[{j}].value"),
+                format!("{:?} must be lowercase letters, digits and _", c.value),
+            );
+        }
+        if !seen.insert(c.value.as_str()) {
+            push(format!("{at}[{j}].value"), format!("{:?} appears twice", c.value));
+        }
+        if !c.label.is_complete() {
+            push(format!("{at}[{j}].label"), "needs both en and es text".into());
+        }
+    }
+}
+
+fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
+    let p = &content.policy;
+    let mut push = |field: String, message: String| errors.push(ContentError::new(POLICY_FILE, field, message));
+    if p.referrers.is_empty() {
+        push("referrers".into(), "at least one kind of referrer is needed".into());
+    }
+    check_choices(&p.referrers, "referrers", &mut push);
+    if p.catchment.is_empty() {
+        push("catchment".into(), "at least one neighbourhood is needed".into());
+    }
+    check_choices(&p.catchment, "catchment", &mut push);
+
+    let choice_values = |question: &str| -> Option<BTreeSet<&str>> {
+        let q = content.question(question)?;
+        (q.kind == QuestionKind::Choice).then(|| content.options(q).iter().map(|c| c.value.as_str()).collect())
+    };
+    if p.eligibility.is_empty() {
+        push("eligibility".into(), "the core eligibility criteria are missing".into());
+    }
+    for (i, c) in p.eligibility.iter().enumerate() {
+        let at = |f: &str| format!("eligibility[{i}].{f}");
+        match choice_values(&c.question) {
+            None => push(
+                at("question"),
+                format!("{:?} is not a choice question in questions.toml", c.question),
+            ),
+            Some(values) => {
+                if c.accept.is_empty() {
+                    push(at("accept"), "list at least one accepted answer".into());
+                }
+                for v in &c.accept {
+                    if !values.contains(v.as_str()) {
+                        push(at("accept"), format!("{v:?} is not an answer of {:?}", c.question));
+                    }
+                }
+            }
+        }
+        if !c.reason.is_complete() {
+            push(at("reason"), "needs both en and es text".into());
+        }
+    }
+    for (question, answers) in &p.weights {
+        let at = format!("weights.{question}");
+        match choice_values(question) {
+            None => push(at, format!("{question:?} is not a choice question in questions.toml")),
+            Some(values) => {
+                for (answer, points) in answers {
+                    if !values.contains(answer.as_str()) {
+                        push(
+                            format!("{at}.{answer}"),
+                            format!("{answer:?} is not an answer of {question:?}"),
+                        );
+                    }
+                    if *points > 100 {
+                        push(format!("{at}.{answer}"), format!("{points} points is more than 100"));
+                    }
+                }
+            }
+        }
+    }
+    if p.tiers.is_empty() {
+        push("tier".into(), "at least one tier is needed".into());
+    }
+    let mut tier_ids = BTreeSet::new();
+    for (i, t) in p.tiers.iter().enumerate() {
+        let at = |f: &str| format!("tier[{i}] ({}).{f}", t.id);
+        if !is_identifier(&t.id) {
+            push(at("id"), format!("{:?} must be lowercase letters, digits and _", t.id));
+        }
+        if !tier_ids.insert(t.id.as_str()) {
+            push(at("id"), format!("{:?} is used by another tier", t.id));
+        }
+        if let Some(prev) = i.checked_sub(1).and_then(|j| p.tiers.get(j)) {
+            if t.min_score >= prev.min_score {
+                push(
+                    at("min_score"),
+                    format!("{} must be lower than the tier above ({})", t.min_score, prev.min_score),
+                );
+            }
+        }
+        if !t.label.is_complete() || !t.meaning.is_complete() {
+            push(at("label"), "label and meaning need both en and es text".into());
+        }
+    }
+    if let Some(last) = p.tiers.last() {
+        if last.min_score != 0 {
+            push(
+                format!("tier[{}] ({}).min_score", p.tiers.len() - 1, last.id),
+                "the last tier must have min_score = 0 so every referral has a tier".into(),
+            );
+        }
+    }
+    for t in &p.intake.priority_tiers {
+        if !tier_ids.contains(t.as_str()) {
+            push("intake.priority_tiers".into(), format!("{t:?} is not a tier id"));
+        }
+    }
+    if p.intake.status == IntakeStatus::PriorityOnly && p.intake.priority_tiers.is_empty() {
+        push(
+            "intake.priority_tiers".into(),
+            "status is priority_only but no tier is listed as priority".into(),
+        );
+    }
+    let m = &p.intake.messages;
+    for (name, text) in [
+        ("open", &m.open),
+        ("priority_only", &m.priority_only),
+        ("paused", &m.paused),
+    ] {
+        if !text.is_complete() {
+            push(format!("intake.messages.{name}"), "needs both en and es text".into());
+        }
+    }
+}

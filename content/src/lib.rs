@@ -1,0 +1,42 @@
+//! The program's content and the rules that read it.
+//!
+//! Intake questions, the policy group's prioritisation policy and the page
+//! text live as TOML under `content/intake/`; this crate gives them types
+//! ([`schema`]), checks that a program manager's edits still make sense
+//! ([`check`]), and holds the one copy of every referral rule: parsing raw
+//! input into a validated [`referral::Referral`], normalising it and scoring
+//! it into a tier ([`referral`]). The site, the workers and the build steps
+//! all call these, so a rule and its message exist once.
+
+pub mod check;
+pub mod reference;
+pub mod referral;
+pub mod schema;
+pub mod text;
+
+use std::sync::OnceLock;
+
+pub use check::ContentError;
+pub use schema::{Content, Copy, Policy, Question, QuestionKind, Questions};
+pub use text::{Lang, Text};
+
+/// The embedded intake content, parsed once.
+///
+/// # Panics
+/// If the embedded files do not pass [`check::check`]. The test suite and
+/// `check-content` run the same check, so a build that reaches users has
+/// already passed it.
+pub fn intake() -> &'static Content {
+    static CONTENT: OnceLock<Content> = OnceLock::new();
+    CONTENT.get_or_init(|| {
+        Content::from_json(
+            include_str!(concat!(env!("OUT_DIR"), "/questions.json")),
+            include_str!(concat!(env!("OUT_DIR"), "/policy.json")),
+            include_str!(concat!(env!("OUT_DIR"), "/copy.json")),
+        )
+        .unwrap_or_else(|errors| {
+            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!("embedded content is invalid:\n{}", all.join("\n"))
+        })
+    })
+}

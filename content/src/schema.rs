@@ -1,0 +1,285 @@
+//! Types for the content files under `content/intake/`.
+//!
+//! The field names here are the keys a program manager writes in TOML; each
+//! struct rejects unknown keys so a typo is reported instead of ignored.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{self, ContentError};
+use crate::text::{Lang, Text};
+
+/// `questions.toml`: the steps of the intake form and their questions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Questions {
+    #[serde(rename = "step")]
+    pub steps: Vec<Step>,
+    #[serde(rename = "question")]
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub title: Text,
+    pub intro: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Pick exactly one of the options (radio buttons).
+    Choice,
+    /// One line of free text.
+    Text,
+    /// Several lines of free text.
+    LongText,
+    Email,
+    Phone,
+}
+
+impl QuestionKind {
+    pub fn is_free_text(self) -> bool {
+        !matches!(self, QuestionKind::Choice)
+    }
+}
+
+/// Where a choice question takes its options from, when the policy owns them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionSource {
+    Referrers,
+    Catchment,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub step: String,
+    pub kind: QuestionKind,
+    pub label: Text,
+    pub help: Option<Text>,
+    #[serde(default)]
+    pub required: bool,
+    pub max_len: Option<usize>,
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    pub options_from: Option<OptionSource>,
+}
+
+/// One answer of a choice question: the value sent, the label shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: Text,
+}
+
+/// `policy.toml`: what the Policy Coordinating Group decides.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub referrers: Vec<Choice>,
+    pub catchment: Vec<Choice>,
+    pub eligibility: Vec<Criterion>,
+    /// question id -> answer value -> points.
+    #[serde(default)]
+    pub weights: BTreeMap<String, BTreeMap<String, u32>>,
+    #[serde(rename = "tier")]
+    pub tiers: Vec<Tier>,
+    pub intake: Intake,
+}
+
+/// A core eligibility criterion: the answer to `question` must be one of
+/// `accept`, otherwise the referral is not sent and `reason` is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub question: String,
+    pub accept: Vec<String>,
+    pub reason: Text,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub id: String,
+    pub min_score: u32,
+    pub label: Text,
+    pub meaning: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeStatus {
+    Open,
+    PriorityOnly,
+    Paused,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    pub status: IntakeStatus,
+    #[serde(default)]
+    pub priority_tiers: Vec<String>,
+    pub messages: IntakeMessages,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeMessages {
+    pub open: Text,
+    pub priority_only: Text,
+    pub paused: Text,
+}
+
+impl Intake {
+    pub fn message(&self) -> &Text {
+        match self.status {
+            IntakeStatus::Open => &self.messages.open,
+            IntakeStatus::PriorityOnly => &self.messages.priority_only,
+            IntakeStatus::Paused => &self.messages.paused,
+        }
+    }
+}
+
+/// `copy.toml`: page text. Every key is required, so a missing translation
+/// is a load error naming the key rather than a blank on the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Copy {
+    pub text: CopyText,
+}
+
+macro_rules! copy_text {
+    ($($key:ident),* $(,)?) => {
+        /// The page text, one field per key of `[text]` in `copy.toml`.
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct CopyText { $(pub $key: Text,)* }
+
+        impl CopyText {
+            /// Every key with its text, for checks that cover them all.
+            pub fn entries(&self) -> Vec<(&'static str, &Text)> {
+                vec![$((stringify!($key), &self.$key),)*]
+            }
+        }
+    };
+}
+
+copy_text!(
+    site_name,
+    page_title,
+    lead_in,
+    emergency,
+    emergency_heading,
+    intake_status_heading,
+    language,
+    other_language,
+    progress,
+    next,
+    back,
+    review_heading,
+    review_intro,
+    change,
+    not_answered,
+    send,
+    sending,
+    send_failed,
+    retry,
+    errors_heading,
+    go_back,
+    required_mark,
+    honeypot,
+    draft_note,
+    no_js_note,
+    not_fit_heading,
+    not_fit_intro,
+    other_help,
+    closed_heading,
+    sent_heading,
+    reference,
+    reference_help,
+    next_steps_heading,
+    next_steps,
+    confidentiality,
+    another,
+    privacy_heading,
+    privacy,
+    poster_title,
+    poster_body,
+);
+
+/// Everything the intake pages and rules need, checked for consistency.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub questions: Questions,
+    pub policy: Policy,
+    pub copy: CopyText,
+}
+
+impl Content {
+    /// Parses the JSON the build embeds (see `build.rs`) and checks it.
+    pub fn from_json(questions: &str, policy: &str, copy: &str) -> Result<Content, Vec<ContentError>> {
+        let questions =
+            serde_json::from_str(questions).map_err(|e| vec![ContentError::parse(check::QUESTIONS_FILE, e)])?;
+        let policy = serde_json::from_str(policy).map_err(|e| vec![ContentError::parse(check::POLICY_FILE, e)])?;
+        let copy: Copy = serde_json::from_str(copy).map_err(|e| vec![ContentError::parse(check::COPY_FILE, e)])?;
+        Content::checked(questions, policy, copy.text)
+    }
+
+    /// Parses the TOML sources as a program manager wrote them and checks them.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(questions: &str, policy: &str, copy: &str) -> Result<Content, Vec<ContentError>> {
+        let questions = toml::from_str(questions).map_err(|e| vec![ContentError::parse(check::QUESTIONS_FILE, e)])?;
+        let policy = toml::from_str(policy).map_err(|e| vec![ContentError::parse(check::POLICY_FILE, e)])?;
+        let copy: Copy = toml::from_str(copy).map_err(|e| vec![ContentError::parse(check::COPY_FILE, e)])?;
+        Content::checked(questions, policy, copy.text)
+    }
+
+    fn checked(questions: Questions, policy: Policy, copy: CopyText) -> Result<Content, Vec<ContentError>> {
+        let content = Content {
+            questions,
+            policy,
+            copy,
+        };
+        let errors = check::check(&content);
+        if errors.is_empty() {
+            Ok(content)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The answers a choice question offers, wherever they are defined.
+    pub fn options<'a>(&'a self, question: &'a Question) -> &'a [Choice] {
+        match question.options_from {
+            Some(OptionSource::Referrers) => &self.policy.referrers,
+            Some(OptionSource::Catchment) => &self.policy.catchment,
+            None => &question.options,
+        }
+    }
+
+    pub fn questions_in_step<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a Question> + 'a {
+        self.questions.questions.iter().filter(move |q| q.step == step)
+    }
+
+    pub fn option_label<'a>(&'a self, question: &'a Question, value: &str, lang: Lang) -> Option<&'a str> {
+        self.options(question)
+            .iter()
+            .find(|c| c.value == value)
+            .map(|c| c.label.get(lang))
+    }
+
+    pub fn tier(&self, id: &str) -> Option<&Tier> {
+        self.policy.tiers.iter().find(|t| t.id == id)
+    }
+}

@@ -1,0 +1,51 @@
+//! The portal's workers: entry points only. Routing and answers are in
+//! [`routes`], the intake in [`intake`], delivery and the sweep in
+//! [`delivery`]; the rules themselves are in the `lead-content` crate.
+
+pub mod backoff;
+pub mod config;
+pub mod delivery;
+pub mod error;
+pub mod headers;
+pub mod intake;
+pub mod outbox;
+pub mod pages;
+pub mod routes;
+pub mod seal;
+pub mod signing;
+pub mod time;
+
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(headers::secure(routes::handle(req, env).await))
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+    let messages = batch.messages()?;
+    if batch.queue() == config::DEAD_LETTER_QUEUE_NAME {
+        for message in &messages {
+            delivery::dead_letter(message, &env).await?;
+        }
+        return Ok(());
+    }
+    let settings = config::Settings::from_env(&env);
+    let results = futures_util::future::join_all(messages.iter().map(|m| delivery::deliver(m, &env, &settings))).await;
+    for result in results {
+        if let Err(e) = result {
+            worker::console_error!("delivery: outbox unavailable, message will be retried: {e}");
+        }
+    }
+    Ok(())
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    match delivery::sweep(&env).await {
+        Ok(0) => {}
+        Ok(n) => worker::console_log!("sweep: re-enqueued {n} referral(s)"),
+        Err(e) => worker::console_error!("sweep failed: {e}"),
+    }
+}

@@ -1,0 +1,120 @@
+//! Maps requests to handlers and every handler result to a response. The
+//! static site is served by the assets binding; only `/api/*` and `/sent`
+//! reach this worker.
+
+use lead_content::reference::Reference;
+use lead_content::Lang;
+use worker::{Env, Headers, Method, Request, Response};
+
+use crate::config;
+use crate::error::ApiError;
+use crate::intake::{self, BodyKind};
+use crate::pages;
+
+pub async fn handle(mut req: Request, env: Env) -> Response {
+    let path = req.path();
+    let result = match (req.method(), path.as_str()) {
+        (Method::Get, "/api/health") => json(200, &serde_json::json!({ "status": "ok" })),
+        (Method::Post, "/api/referrals") => return post_referral(&mut req, &env).await,
+        (_, "/api/referrals") | (_, "/api/health") => Err(ApiError::MethodNotAllowed),
+        (Method::Get, "/sent") => sent_page(&req, &env).await,
+        _ => Err(ApiError::NotFound),
+    };
+    result
+        .unwrap_or_else(|e| json(e.status(), &e.body()).unwrap_or_else(|_| Response::empty().expect("empty response")))
+}
+
+fn json(status: u16, body: &serde_json::Value) -> Result<Response, ApiError> {
+    Response::from_json(body)
+        .map(|r| r.with_status(status))
+        .map_err(|_| ApiError::Unavailable)
+}
+
+fn html(status: u16, body: String) -> Response {
+    Response::from_html(body)
+        .map(|r| r.with_status(status))
+        .unwrap_or_else(|_| Response::empty().expect("empty response"))
+}
+
+async fn post_referral(req: &mut Request, env: &Env) -> Response {
+    let Some(kind) = intake::body_kind(req) else {
+        let e = ApiError::UnsupportedMediaType;
+        return json(e.status(), &e.body()).unwrap_or_else(|_| html(415, String::new()));
+    };
+    let outcome = intake::accept(req, env, kind).await;
+    match (kind, outcome) {
+        (BodyKind::Json, Ok(accepted)) => {
+            json(202, &serde_json::to_value(&accepted).unwrap_or_default()).unwrap_or_else(|_| html(202, String::new()))
+        }
+        (BodyKind::Form, Ok(accepted)) => {
+            let headers = Headers::new();
+            let _ = headers.set(
+                "Location",
+                &format!("/sent?ref={}&lang={}", accepted.reference, accepted.lang.code()),
+            );
+            Response::empty()
+                .map(|r| r.with_status(303).with_headers(headers))
+                .unwrap_or_else(|_| html(303, String::new()))
+        }
+        (BodyKind::Json, Err(e)) => with_retry_after(
+            &e,
+            json(e.status(), &e.body()).unwrap_or_else(|_| html(500, String::new())),
+        ),
+        (BodyKind::Form, Err(e)) => {
+            let lang = match &e {
+                ApiError::Invalid { lang, .. } | ApiError::NotEligible { lang, .. } | ApiError::Closed { lang, .. } => {
+                    *lang
+                }
+                _ => Lang::En,
+            };
+            with_retry_after(&e, html(e.status(), pages::rejection(&e, lang)))
+        }
+    }
+}
+
+fn with_retry_after(error: &ApiError, response: Response) -> Response {
+    if let ApiError::RateLimited { retry_after } = error {
+        let headers = Headers::new();
+        for (k, v) in response.headers().entries() {
+            let _ = headers.set(&k, &v);
+        }
+        let _ = headers.set("Retry-After", &retry_after.to_string());
+        return response.with_headers(headers);
+    }
+    response
+}
+
+#[derive(serde::Deserialize)]
+struct SentQuery {
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    lang: Option<String>,
+}
+
+/// The no-JavaScript confirmation: the site's prerendered page with the
+/// reference filled in. The reference is re-parsed, so only its own
+/// characters ever reach the page.
+async fn sent_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let query: SentQuery = req.query().map_err(|_| ApiError::NotFound)?;
+    let reference = query
+        .reference
+        .as_deref()
+        .and_then(Reference::parse)
+        .ok_or(ApiError::NotFound)?;
+    let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let assets = env.assets(config::ASSETS).map_err(|_| ApiError::Unavailable)?;
+    let url = format!("https://assets.local/{}/sent/", lang.code());
+    let mut template = assets.fetch(url, None).await.map_err(|e| {
+        worker::console_error!("sent page: could not read the site's template: {e}");
+        ApiError::Unavailable
+    })?;
+    if template.status_code() != 200 {
+        worker::console_error!("sent page: the site's template answered {}", template.status_code());
+        return Err(ApiError::Unavailable);
+    }
+    let text = template.text().await.map_err(|_| ApiError::Unavailable)?;
+    Ok(html(
+        200,
+        text.replace(pages::REFERENCE_PLACEHOLDER, reference.as_str()),
+    ))
+}

@@ -1,0 +1,78 @@
+//! The referral form. Prerendered as one plain form that posts urlencoded to
+//! the worker; after hydration the same DOM becomes a wizard that checks each
+//! step with `lead-content`'s rules and sends JSON.
+
+use crate::content::intake;
+use lead_content::referral::{HONEYPOT_FIELD, LANG_FIELD};
+use lead_content::Lang;
+use leptos::prelude::*;
+
+use crate::components::confirmation::Confirmation;
+use crate::components::not_fit::NotFit;
+use crate::components::progress_steps::ProgressSteps;
+use crate::components::review::Review;
+use crate::components::send_controls::SendControls;
+use crate::components::step_fieldset::StepFieldset;
+use crate::wizard::{steps, Stage, Wizard, REFERRALS_URL};
+
+#[component]
+pub fn IntakeForm(lang: Lang) -> impl IntoView {
+    let copy = &intake().copy;
+    let wizard = Wizard::new(lang);
+    provide_context(wizard);
+    // Effects run only in the browser, after hydration, so the first render
+    // matches the prerendered HTML (every step shown) and then switches.
+    Effect::new(move |_| wizard.start());
+
+    let stage = wizard.stage;
+    let not_fit = move || match stage.get() {
+        Stage::NotFit(failed) => Some(view! { <NotFit lang failed/> }),
+        _ => None,
+    };
+    let sent = move || match stage.get() {
+        Stage::Sent(reference) => Some(view! { <Confirmation lang reference standalone=false/> }),
+        _ => None,
+    };
+    let form_hidden = move || stage.with(|s| matches!(s, Stage::NotFit(_) | Stage::Sent(_)));
+    let in_review = move || stage.with(|s| *s == Stage::Review);
+    let fieldsets = (0..steps().len())
+        .map(|index| view! { <StepFieldset index/> })
+        .collect_view();
+
+    view! {
+        <p class="note" hidden=move || wizard.is_active()>{copy.no_js_note.get(lang)}</p>
+        <p class="note" hidden=move || !wizard.is_active() || form_hidden()>{copy.draft_note.get(lang)}</p>
+        {not_fit}
+        {sent}
+        <form
+            class="intake"
+            method="post"
+            action=REFERRALS_URL
+            novalidate=move || wizard.is_active()
+            hidden=form_hidden
+            on:submit=move |ev| {
+                ev.prevent_default();
+                wizard.submit();
+            }
+        >
+            <ProgressSteps/>
+            <input type="hidden" name=LANG_FIELD value=lang.code()/>
+            {fieldsets}
+            <Show when=in_review>
+                <Review/>
+            </Show>
+            <div class="hp">
+                <label for=HONEYPOT_FIELD>{copy.honeypot.get(lang)}</label>
+                <input
+                    type="text"
+                    id=HONEYPOT_FIELD
+                    name=HONEYPOT_FIELD
+                    tabindex="-1"
+                    autocomplete="off"
+                    on:input:target=move |ev| wizard.honeypot.set(ev.target().value())
+                />
+            </div>
+            <SendControls/>
+        </form>
+    }
+}

@@ -1,0 +1,56 @@
+//! "Step 2 of 5" and the list of steps, the current one marked for
+//! assistive technology with `aria-current="step"`.
+
+use crate::content::intake;
+use leptos::prelude::*;
+
+use crate::text::progress;
+use crate::wizard::{steps, total_stages, Stage, Wizard};
+
+/// The 1-based position of a stage, if it is a numbered one.
+fn position(stage: &Stage) -> Option<usize> {
+    match stage {
+        Stage::Step(i) => Some(i + 1),
+        Stage::Review => Some(total_stages()),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn ProgressSteps() -> impl IntoView {
+    let wizard = expect_context::<Wizard>();
+    let lang = wizard.lang;
+    let copy = &intake().copy;
+    let current = move || wizard.stage.with(position);
+    let items = move || {
+        steps()
+            .iter()
+            .map(|s| s.title.get(lang))
+            .chain(std::iter::once(copy.review_heading.get(lang)))
+            .enumerate()
+            .map(|(i, title)| {
+                let n = i + 1;
+                let state = move || match current() {
+                    Some(c) if c == n => "current",
+                    Some(c) if c > n => "done",
+                    _ => "todo",
+                };
+                view! {
+                    <li class=state aria-current=move || (current() == Some(n)).then_some("step")>
+                        {title}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Show when=move || current().is_some()>
+            <div class="progress">
+                <p class="progress-text">
+                    {move || progress(copy.progress.get(lang), current().unwrap_or(1), total_stages())}
+                </p>
+                <ol class="progress-steps">{items()}</ol>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,37 @@
+//! The form's submit button (the only one without JavaScript), Back on the
+//! review, and the "could not send" message with Try again.
+
+use crate::content::intake;
+use leptos::prelude::*;
+
+use crate::wizard::{SendState, Stage, Wizard, SEND_FAILED_ID};
+
+#[component]
+pub fn SendControls() -> impl IntoView {
+    let wizard = expect_context::<Wizard>();
+    let lang = wizard.lang;
+    let copy = &intake().copy;
+    let shown = move || wizard.stage.with(|s| matches!(s, Stage::All | Stage::Review));
+    let on_review = move || wizard.stage.with(|s| *s == Stage::Review);
+    let sending = move || wizard.send.get() == SendState::Sending;
+    view! {
+        <div class="actions send-actions" hidden=move || !shown()>
+            <button type="submit" class="primary" aria-disabled=move || sending().then_some("true")>
+                {move || if sending() { copy.sending.get(lang) } else { copy.send.get(lang) }}
+            </button>
+            <Show when=on_review>
+                <button type="button" class="secondary" on:click=move |_| wizard.back()>
+                    {copy.back.get(lang)}
+                </button>
+            </Show>
+        </div>
+        <Show when=move || wizard.send.get() == SendState::Failed>
+            <div class="send-failed" id=SEND_FAILED_ID tabindex="-1" role="alert">
+                <p>{copy.send_failed.get(lang)}</p>
+                <button type="button" class="primary" on:click=move |_| wizard.send_referral()>
+                    {copy.retry.get(lang)}
+                </button>
+            </div>
+        </Show>
+    }
+}

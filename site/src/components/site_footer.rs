@@ -1,0 +1,17 @@
+//! The page footer.
+
+use crate::content::intake;
+use lead_content::Lang;
+use leptos::prelude::*;
+
+#[component]
+pub fn SiteFooter(lang: Lang) -> impl IntoView {
+    let copy = &intake().copy;
+    view! {
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>{copy.site_name.get(lang)}</p>
+            </div>
+        </footer>
+    }
+}

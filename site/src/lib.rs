@@ -1,0 +1,33 @@
+//! The public referral portal.
+//!
+//! Every page is a Leptos component rendered to static HTML at build time
+//! (feature `ssr`, see [`render`] and the `prerender` binary). Only the intake
+//! pages are hydrated in the browser (feature `hydrate`), where the same DOM
+//! becomes a step-by-step wizard; without JavaScript it stays one plain form.
+//! All text and every validation rule come from `lead-content`.
+
+// The view types of the intake form nest deeply.
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod components;
+pub mod content;
+pub mod pages;
+pub mod text;
+pub mod wizard;
+
+#[cfg(feature = "ssr")]
+pub mod render;
+
+/// Browser entry point, called by `hydrate.js` once the module has loaded.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    let lang = leptos::prelude::document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .and_then(|code| lead_content::Lang::parse(&code))
+        .unwrap_or_default();
+    leptos::mount::hydrate_body(move || leptos::view! { <app::App lang/> });
+}

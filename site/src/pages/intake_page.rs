@@ -1,0 +1,38 @@
+//! `/{lang}/`: the intake page.
+
+use crate::content::intake;
+use lead_content::schema::IntakeStatus;
+use lead_content::Lang;
+use leptos::either::Either;
+use leptos::prelude::*;
+
+use crate::components::emergency_notice::EmergencyNotice;
+use crate::components::intake_form::IntakeForm;
+use crate::components::intake_status::IntakeStatus as IntakeStatusNotice;
+use crate::components::privacy_notice::PrivacyNotice;
+use crate::components::site_footer::SiteFooter;
+use crate::components::site_header::SiteHeader;
+use crate::text::intake_path;
+
+#[component]
+pub fn IntakePage(lang: Lang) -> impl IntoView {
+    let content = intake();
+    let copy = &content.copy;
+    let body = if content.policy.intake.status == IntakeStatus::Paused {
+        Either::Left(view! { <h2 class="closed">{copy.closed_heading.get(lang)}</h2> })
+    } else {
+        Either::Right(view! { <IntakeForm lang/> })
+    };
+    view! {
+        <SiteHeader lang skip_text=copy.page_title.get(lang) switch_href=intake_path(lang.other())/>
+        <main id="main" class="wrap" tabindex="-1">
+            <h1>{copy.page_title.get(lang)}</h1>
+            <EmergencyNotice lang/>
+            <IntakeStatusNotice lang/>
+            <p class="lead-in">{copy.lead_in.get(lang)}</p>
+            {body}
+            <PrivacyNotice lang/>
+        </main>
+        <SiteFooter lang/>
+    }
+}

@@ -1,0 +1,181 @@
+//! Build time: every page as a complete HTML document, with the path it is
+//! served from. The `prerender` binary writes these to `dist/`; the tests
+//! read them.
+
+use crate::content::intake;
+use lead_content::Lang;
+use leptos::prelude::*;
+
+use crate::app::App;
+use crate::pages::language_page::LanguagePage;
+use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::poster_page::PosterPage;
+use crate::pages::sent_page::SentPage;
+use crate::text::intake_path;
+
+/// The stylesheet, written to `/site.css`.
+pub const SITE_CSS: &str = include_str!("../style/site.css");
+/// Defines what Leptos's hydration expects before the module runs. A file,
+/// not an inline script, so the CSP needs no `unsafe-inline`.
+pub const BOOT_JS: &str = include_str!("../static/boot.js");
+/// Loads the wasm and hydrates the intake page.
+pub const HYDRATE_JS: &str = include_str!("../static/hydrate.js");
+/// The language picker's forward to the remembered language.
+pub const LANG_JS: &str = include_str!("../static/lang.js");
+/// Cloudflare static-assets headers for every path.
+pub const HEADERS: &str = include_str!("../static/_headers");
+
+/// Where the intake page is published when `SITE_URL` is not set.
+pub const DEFAULT_SITE_URL: &str = "http://127.0.0.1:8787";
+
+/// Which scripts a page loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scripts {
+    None,
+    Hydrate,
+    LanguageRedirect,
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The document around a rendered body. `<body>` holds exactly the rendered
+/// HTML, with no whitespace around it, as hydration requires.
+fn document(lang: Lang, title: &str, scripts: Scripts, extra_css: Option<&str>, body: &str) -> String {
+    let mut head = String::new();
+    head.push_str("<meta charset=\"utf-8\">");
+    head.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    head.push_str(&format!("<title>{}</title>", escape(title)));
+    // No favicon request (and no 404 in the console); `data:` is allowed by img-src.
+    head.push_str("<link rel=\"icon\" href=\"data:,\">");
+    head.push_str("<link rel=\"stylesheet\" href=\"/site.css\">");
+    if let Some(css) = extra_css {
+        head.push_str(&format!("<link rel=\"stylesheet\" href=\"{css}\">"));
+    }
+    match scripts {
+        Scripts::None => {}
+        Scripts::Hydrate => {
+            head.push_str("<link rel=\"modulepreload\" href=\"/pkg/lead_site.js\">");
+            head.push_str(
+                "<link rel=\"preload\" href=\"/pkg/lead_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+            );
+            head.push_str("<script src=\"/boot.js\"></script>");
+            head.push_str("<script type=\"module\" src=\"/hydrate.js\"></script>");
+        }
+        Scripts::LanguageRedirect => head.push_str("<script src=\"/lang.js\"></script>"),
+    }
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head>{head}</head><body>{body}</body></html>\n",
+        lang.code()
+    )
+}
+
+fn render<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
+    Owner::new_root(None).with(|| view().into_view().to_html())
+}
+
+/// The intake page in one language, as hydrated by the wasm.
+pub fn intake_page(lang: Lang) -> String {
+    let copy = &intake().copy;
+    let title = format!("{} | {}", copy.page_title.get(lang), copy.site_name.get(lang));
+    document(
+        lang,
+        &title,
+        Scripts::Hydrate,
+        None,
+        &render(move || view! { <App lang/> }),
+    )
+}
+
+/// The no-JS confirmation page, with the `{{REFERENCE}}` placeholder.
+pub fn sent_page(lang: Lang) -> String {
+    let copy = &intake().copy;
+    let title = format!("{} | {}", copy.sent_heading.get(lang), copy.site_name.get(lang));
+    document(
+        lang,
+        &title,
+        Scripts::None,
+        None,
+        &render(move || view! { <SentPage lang/> }),
+    )
+}
+
+/// The printable poster, its QR code pointing at `{site_url}/{lang}/`.
+pub fn poster_page(lang: Lang, site_url: &str) -> String {
+    let copy = &intake().copy;
+    let url = format!("{}{}", site_url.trim_end_matches('/'), intake_path(lang));
+    let qr_svg = qr_svg(&url);
+    let title = format!("{} | {}", copy.poster_title.get(lang), copy.site_name.get(lang));
+    document(
+        lang,
+        &title,
+        Scripts::None,
+        None,
+        &render(move || view! { <PosterPage lang url qr_svg/> }),
+    )
+}
+
+pub fn language_page() -> String {
+    let title = intake().copy.site_name.get(Lang::En).to_owned();
+    document(
+        Lang::En,
+        &title,
+        Scripts::LanguageRedirect,
+        None,
+        &render(|| view! { <LanguagePage/> }),
+    )
+}
+
+pub fn not_found_page() -> String {
+    let title = intake().copy.site_name.get(Lang::En).to_owned();
+    document(
+        Lang::En,
+        &title,
+        Scripts::None,
+        None,
+        &render(|| view! { <NotFoundPage/> }),
+    )
+}
+
+/// The QR code as an `<svg>` element sized by CSS (class `qr-code`).
+pub fn qr_svg(url: &str) -> String {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .expect("the site URL fits in a QR code");
+    let svg = code
+        .render::<svg::Color>()
+        .quiet_zone(true)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    let start = svg.find("<svg").unwrap_or(0);
+    svg[start..].replacen(
+        "<svg ",
+        &format!("<svg class=\"qr-code\" role=\"img\" aria-label=\"{}\" ", escape(url)),
+        1,
+    )
+}
+
+/// Every file of the static site: path under `dist/` and contents.
+pub fn site(site_url: &str) -> Vec<(String, String)> {
+    let mut files = vec![
+        ("index.html".to_owned(), language_page()),
+        ("404.html".to_owned(), not_found_page()),
+        ("site.css".to_owned(), SITE_CSS.to_owned()),
+        ("boot.js".to_owned(), BOOT_JS.to_owned()),
+        ("hydrate.js".to_owned(), HYDRATE_JS.to_owned()),
+        ("lang.js".to_owned(), LANG_JS.to_owned()),
+        ("_headers".to_owned(), HEADERS.to_owned()),
+    ];
+    for lang in Lang::ALL {
+        let code = lang.code();
+        files.push((format!("{code}/index.html"), intake_page(lang)));
+        files.push((format!("{code}/sent/index.html"), sent_page(lang)));
+        files.push((format!("{code}/poster/index.html"), poster_page(lang, site_url)));
+    }
+    files
+}

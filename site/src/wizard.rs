@@ -1,0 +1,414 @@
+//! The intake wizard's state and what each button does.
+//!
+//! The prerendered page shows every step at once ([`Stage::All`]) so it works
+//! as one plain form without JavaScript; after hydration an `Effect` switches
+//! to the first step. Validation is `lead-content`'s: this module only decides
+//! which questions to check and where to show the result.
+
+use std::collections::BTreeMap;
+
+use crate::content::intake;
+use lead_content::referral::{FieldError, RawReferral, HONEYPOT_FIELD, LANG_FIELD};
+use lead_content::schema::Step;
+use lead_content::{Lang, Question, QuestionKind};
+use leptos::prelude::*;
+
+/// localStorage key of the unsent answers.
+pub const DRAFT_KEY: &str = "lead.draft";
+/// localStorage key of the language the person chose.
+pub const LANG_KEY: &str = "lead.lang";
+/// Where referrals are posted, as JSON (wizard) or urlencoded (plain form).
+pub const REFERRALS_URL: &str = "/api/referrals";
+
+/// Which part of the intake the person is looking at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Every step at once: the prerendered page and the page without JavaScript.
+    All,
+    /// One step, by index into the content's steps.
+    Step(usize),
+    Review,
+    /// The answers to step 1 rule LEAD out; indexes into the policy's criteria.
+    NotFit(Vec<usize>),
+    /// Sent; the reference the worker gave.
+    Sent(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendState {
+    Idle,
+    Sending,
+    Failed,
+}
+
+/// The wizard's signals, shared through context with every part of the form.
+#[derive(Debug, Clone, Copy)]
+pub struct Wizard {
+    pub lang: Lang,
+    pub stage: RwSignal<Stage>,
+    pub answers: RwSignal<BTreeMap<String, String>>,
+    /// First error message per field, from the site's check or the server.
+    pub errors: RwSignal<BTreeMap<String, String>>,
+    pub honeypot: RwSignal<String>,
+    pub send: RwSignal<SendState>,
+}
+
+pub fn steps() -> &'static [Step] {
+    &intake().questions.steps
+}
+
+/// Steps plus the review.
+pub fn total_stages() -> usize {
+    steps().len() + 1
+}
+
+/// The element id a link to this question should target: the input, or the
+/// first radio button of a choice.
+pub fn field_target(question: &Question) -> String {
+    match question.kind {
+        QuestionKind::Choice => match intake().options(question).first() {
+            Some(first) => option_id(&question.id, &first.value),
+            None => question.id.clone(),
+        },
+        _ => question.id.clone(),
+    }
+}
+
+pub fn option_id(question: &str, value: &str) -> String {
+    format!("{question}-{value}")
+}
+
+pub fn step_heading_id(index: usize) -> String {
+    format!("step-{index}-heading")
+}
+
+pub fn step_errors_id(index: usize) -> String {
+    format!("step-{index}-errors")
+}
+
+pub const REVIEW_HEADING_ID: &str = "review-heading";
+pub const NOT_FIT_HEADING_ID: &str = "not-fit-heading";
+pub const SENT_HEADING_ID: &str = "sent-heading";
+pub const SEND_FAILED_ID: &str = "send-failed";
+
+/// The index of the first step holding one of these fields.
+pub fn first_step_with(fields: &BTreeMap<String, String>) -> Option<usize> {
+    let content = intake();
+    steps()
+        .iter()
+        .position(|step| content.questions_in_step(&step.id).any(|q| fields.contains_key(&q.id)))
+}
+
+/// Field errors as the map the page shows (first message per field).
+pub fn error_map(errors: &[FieldError], lang: Lang) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for e in errors {
+        map.entry(e.field.clone()).or_insert_with(|| e.kind.message(lang));
+    }
+    map
+}
+
+impl Wizard {
+    pub fn new(lang: Lang) -> Wizard {
+        Wizard {
+            lang,
+            stage: RwSignal::new(Stage::All),
+            answers: RwSignal::new(BTreeMap::new()),
+            errors: RwSignal::new(BTreeMap::new()),
+            honeypot: RwSignal::new(String::new()),
+            send: RwSignal::new(SendState::Idle),
+        }
+    }
+
+    /// True once hydrated: the wizard has taken over from the plain form.
+    pub fn is_active(self) -> bool {
+        self.stage.with(|s| *s != Stage::All)
+    }
+
+    pub fn answer(self, id: &str) -> String {
+        self.answers.with(|a| a.get(id).cloned().unwrap_or_default())
+    }
+
+    pub fn error(self, id: &str) -> Option<String> {
+        self.errors.with(|e| e.get(id).cloned())
+    }
+
+    pub fn set_answer(self, id: &str, value: String) {
+        self.answers.update(|a| {
+            a.insert(id.to_owned(), value);
+        });
+        self.save_draft();
+    }
+
+    pub fn raw(self) -> RawReferral {
+        let mut pairs: Vec<(String, String)> = self.answers.get_untracked().into_iter().collect();
+        pairs.push((LANG_FIELD.to_owned(), self.lang.code().to_owned()));
+        RawReferral::from_pairs(pairs)
+    }
+
+    /// Whether this step's fieldset is shown.
+    pub fn shows_step(self, index: usize) -> bool {
+        self.stage.with(|s| match s {
+            Stage::All => true,
+            Stage::Step(i) => *i == index,
+            _ => false,
+        })
+    }
+
+    /// "Continue" on a step, or "Send" on the review.
+    pub fn submit(self) {
+        match self.stage.get_untracked() {
+            Stage::Step(index) => self.next(index),
+            Stage::Review => self.send_referral(),
+            _ => {}
+        }
+    }
+
+    fn next(self, index: usize) {
+        let content = intake();
+        let Some(step) = steps().get(index) else { return };
+        let raw = self.raw();
+        let errors = content.field_errors(&raw, content.questions_in_step(&step.id));
+        self.errors.set(error_map(&errors, self.lang));
+        if !errors.is_empty() {
+            focus_later(step_errors_id(index));
+            return;
+        }
+        if index == 0 {
+            let failed: Vec<usize> = content
+                .failed_criteria(&raw)
+                .into_iter()
+                .filter_map(|c| content.policy.eligibility.iter().position(|e| e == c))
+                .collect();
+            if !failed.is_empty() {
+                self.stage.set(Stage::NotFit(failed));
+                focus_later(NOT_FIT_HEADING_ID.to_owned());
+                return;
+            }
+        }
+        if index + 1 < steps().len() {
+            self.go_to_step(index + 1);
+        } else {
+            self.stage.set(Stage::Review);
+            focus_later(REVIEW_HEADING_ID.to_owned());
+        }
+    }
+
+    pub fn back(self) {
+        match self.stage.get_untracked() {
+            Stage::Step(i) if i > 0 => self.go_to_step(i - 1),
+            Stage::Review => self.go_to_step(steps().len().saturating_sub(1)),
+            Stage::NotFit(_) => self.go_to_step(0),
+            _ => {}
+        }
+    }
+
+    pub fn go_to_step(self, index: usize) {
+        self.send.set(SendState::Idle);
+        self.stage.set(Stage::Step(index));
+        focus_later(step_heading_id(index));
+    }
+
+    /// Checks every answer once more, then posts them.
+    pub fn send_referral(self) {
+        if self.send.get_untracked() == SendState::Sending {
+            return;
+        }
+        let content = intake();
+        let errors = error_map(
+            &content.field_errors(&self.raw(), &content.questions.questions),
+            self.lang,
+        );
+        if let Some(step) = first_step_with(&errors) {
+            self.errors.set(errors);
+            self.stage.set(Stage::Step(step));
+            focus_later(step_errors_id(step));
+            return;
+        }
+        self.send.set(SendState::Sending);
+        let body = self.body();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let outcome = crate::wizard::browser::post(&body).await;
+            self.on_sent(outcome);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = body;
+    }
+
+    /// The JSON body: every question's answer, the language and the honeypot.
+    pub fn body(self) -> BTreeMap<String, String> {
+        let answers = self.answers.get_untracked();
+        let mut body: BTreeMap<String, String> = intake()
+            .questions
+            .questions
+            .iter()
+            .map(|q| (q.id.clone(), answers.get(&q.id).cloned().unwrap_or_default()))
+            .collect();
+        body.insert(LANG_FIELD.to_owned(), self.lang.code().to_owned());
+        body.insert(HONEYPOT_FIELD.to_owned(), self.honeypot.get_untracked());
+        body
+    }
+
+    pub fn on_sent(self, outcome: SendOutcome) {
+        match outcome {
+            SendOutcome::Accepted(reference) => {
+                self.clear_draft();
+                self.send.set(SendState::Idle);
+                self.errors.set(BTreeMap::new());
+                self.stage.set(Stage::Sent(reference));
+                focus_later(SENT_HEADING_ID.to_owned());
+            }
+            SendOutcome::Invalid(errors) => {
+                self.send.set(SendState::Idle);
+                match first_step_with(&errors) {
+                    Some(step) => {
+                        self.errors.set(errors);
+                        self.stage.set(Stage::Step(step));
+                        focus_later(step_errors_id(step));
+                    }
+                    // Only fields the person cannot change (language, honeypot).
+                    None => self.fail(),
+                }
+            }
+            SendOutcome::Failed => self.fail(),
+        }
+    }
+
+    fn fail(self) {
+        self.send.set(SendState::Failed);
+        focus_later(SEND_FAILED_ID.to_owned());
+    }
+
+    /// Runs once after hydration: restore the draft, then become a wizard.
+    pub fn start(self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(draft) = browser::load_draft() {
+            let content = intake();
+            let known: BTreeMap<String, String> = draft
+                .into_iter()
+                .filter(|(k, _)| content.question(k).is_some())
+                .collect();
+            self.answers.set(known);
+        }
+        self.stage.set(Stage::Step(0));
+    }
+
+    fn save_draft(self) {
+        #[cfg(feature = "hydrate")]
+        self.answers.with_untracked(browser::save_draft);
+    }
+
+    fn clear_draft(self) {
+        self.answers.set(BTreeMap::new());
+        #[cfg(feature = "hydrate")]
+        browser::clear_draft();
+    }
+}
+
+/// What came back from posting a referral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    Accepted(String),
+    /// Field -> message, from the worker's 422 answer.
+    Invalid(BTreeMap<String, String>),
+    /// Network error, rate limit, server error: keep everything and retry.
+    Failed,
+}
+
+/// Remembers the language the person chose (best effort: storage may be off).
+pub fn remember_lang(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    browser::remember_lang(lang);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+/// Moves focus once the DOM has caught up with the signals just set.
+pub fn focus_later(id: String) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || browser::focus(&id));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    //! The few things that need the browser: storage, focus and fetch.
+
+    use std::collections::BTreeMap;
+
+    use gloo_storage::{LocalStorage, Storage};
+    use lead_content::Lang;
+    use serde::Deserialize;
+    use wasm_bindgen::JsCast;
+
+    use super::{SendOutcome, DRAFT_KEY, LANG_KEY, REFERRALS_URL};
+
+    pub fn load_draft() -> Option<BTreeMap<String, String>> {
+        LocalStorage::get(DRAFT_KEY).ok()
+    }
+
+    pub fn save_draft(answers: &BTreeMap<String, String>) {
+        // Storage can be full or switched off; the form still works without it.
+        let _ = LocalStorage::set(DRAFT_KEY, answers);
+    }
+
+    pub fn clear_draft() {
+        LocalStorage::delete(DRAFT_KEY);
+    }
+
+    /// Stored as the bare code (not JSON) because `lang.js` reads it too.
+    pub fn remember_lang(lang: Lang) {
+        let _ = LocalStorage::raw().set_item(LANG_KEY, lang.code());
+    }
+
+    pub fn focus(id: &str) {
+        let element = leptos::prelude::document().get_element_by_id(id);
+        if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct Accepted {
+        reference: String,
+    }
+
+    #[derive(Deserialize)]
+    struct Invalid {
+        errors: Vec<ServerError>,
+    }
+
+    #[derive(Deserialize)]
+    struct ServerError {
+        field: String,
+        message: String,
+    }
+
+    pub async fn post(body: &BTreeMap<String, String>) -> SendOutcome {
+        let Ok(request) = gloo_net::http::Request::post(REFERRALS_URL).json(body) else {
+            return SendOutcome::Failed;
+        };
+        let Ok(response) = request.send().await else {
+            return SendOutcome::Failed;
+        };
+        match response.status() {
+            202 => match response.json::<Accepted>().await {
+                Ok(accepted) => SendOutcome::Accepted(accepted.reference),
+                Err(_) => SendOutcome::Failed,
+            },
+            422 => match response.json::<Invalid>().await {
+                Ok(invalid) => {
+                    let mut map = BTreeMap::new();
+                    for e in invalid.errors {
+                        map.entry(e.field).or_insert(e.message);
+                    }
+                    SendOutcome::Invalid(map)
+                }
+                Err(_) => SendOutcome::Failed,
+            },
+            _ => SendOutcome::Failed,
+        }
+    }
+}

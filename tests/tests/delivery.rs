@@ -1,0 +1,218 @@
+//! Delivery to the case system, end to end: the real worker runtime, a local
+//! receiver that verifies every Standard Webhooks signature with a published
+//! verifier, and the faults a real case system has (errors, outages, our own
+//! runtime dying). Each test asserts the same promise: every accepted
+//! referral arrives exactly once, or is visibly stuck, never lost.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Duration;
+
+use lead_e2e::portal::{sample_referral, Options, Portal};
+use lead_e2e::receiver::Receiver;
+use lead_e2e::{root, TEST_SECRET};
+
+fn post_referrals(portal: &Portal, range: std::ops::Range<u32>) -> Vec<String> {
+    range
+        .map(|n| {
+            let (status, body) = portal.post_json(&sample_referral(n));
+            assert_eq!(status, 202, "referral {n} accepted: {body}");
+            body["reference"].as_str().expect("a reference").to_string()
+        })
+        .collect()
+}
+
+/// 2xx deliveries per reference.
+fn accepted_counts(receiver: &Receiver) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for id in receiver.accepted_ids() {
+        *counts.entry(id).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn wait_all_delivered(receiver: &Receiver, refs: &[String], timeout: Duration) {
+    let arrived = receiver.wait_for(timeout, |arrivals| {
+        refs.iter()
+            .all(|r| arrivals.iter().any(|a| &a.id == r && a.status == 200))
+    });
+    assert!(
+        arrived,
+        "all {} referrals delivered within {timeout:?}; got {:?}",
+        refs.len(),
+        accepted_counts(receiver)
+    );
+}
+
+fn assert_exactly_once(receiver: &Receiver, refs: &[String]) {
+    // Leave time for any duplicate to show up before judging.
+    std::thread::sleep(Duration::from_secs(3));
+    let counts = accepted_counts(receiver);
+    for r in refs {
+        assert_eq!(counts.get(r), Some(&1), "{r} delivered exactly once");
+    }
+    assert_eq!(counts.len(), refs.len(), "nothing else was delivered");
+    assert!(
+        receiver.arrivals().iter().all(|a| a.verified),
+        "every delivery's signature verified"
+    );
+}
+
+fn status_of(portal: &Portal, reference: &str) -> serde_json::Value {
+    let rows = portal.query(&format!(
+        "SELECT status, attempts, last_error, sealed IS NOT NULL AS has_content FROM referrals WHERE reference = '{reference}'"
+    ));
+    rows.into_iter().next().unwrap_or(serde_json::Value::Null)
+}
+
+#[test]
+fn every_accepted_referral_arrives_once_signed_and_its_content_is_then_deleted() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let refs = post_referrals(&portal, 0..20);
+
+    wait_all_delivered(&receiver, &refs, Duration::from_secs(60));
+    assert_exactly_once(&receiver, &refs);
+
+    let arrival = receiver
+        .arrivals()
+        .into_iter()
+        .find(|a| a.id == refs[0])
+        .expect("first referral arrived");
+    assert_eq!(arrival.body["type"], "referral.created");
+    assert_eq!(arrival.body["data"]["reference"], refs[0].as_str());
+    assert_eq!(arrival.body["data"]["tier"], "standard");
+    assert_eq!(
+        arrival.body["data"]["answers"]["person_description"],
+        "Synthetic person 0: tall, green coat, about 40"
+    );
+
+    let rows = portal.query("SELECT status, sealed, key_id, dedupe_key FROM referrals");
+    assert_eq!(rows.len(), 20);
+    for row in rows {
+        assert_eq!(row["status"], "delivered");
+        assert!(
+            row["sealed"].is_null() && row["key_id"].is_null() && row["dedupe_key"].is_null(),
+            "content deleted: {row}"
+        );
+    }
+}
+
+#[test]
+fn a_case_system_that_fails_three_times_gets_the_referral_once_on_the_fourth_attempt() {
+    let receiver = Receiver::start(TEST_SECRET);
+    receiver.fail_next(3);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let refs = post_referrals(&portal, 0..1);
+
+    wait_all_delivered(&receiver, &refs, Duration::from_secs(60));
+    assert_exactly_once(&receiver, &refs);
+    let statuses: Vec<u16> = receiver.arrivals().iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [503, 503, 503, 200]);
+    assert_eq!(status_of(&portal, &refs[0])["attempts"], 4);
+}
+
+#[test]
+fn a_case_system_down_for_30_seconds_gets_everything_once_it_is_back() {
+    let receiver = Receiver::start(TEST_SECRET);
+    receiver.down();
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let refs = post_referrals(&portal, 0..5);
+    std::thread::sleep(Duration::from_secs(30));
+    assert!(
+        receiver.arrivals().is_empty(),
+        "nothing arrives while the port is closed"
+    );
+    let pending = portal.query("SELECT COUNT(*) AS n FROM referrals WHERE status = 'pending' AND attempts > 0");
+    assert_eq!(pending[0]["n"], 5, "every referral was tried and is waiting");
+
+    receiver.up();
+    wait_all_delivered(&receiver, &refs, Duration::from_secs(60));
+    assert_exactly_once(&receiver, &refs);
+}
+
+fn referrals_command(portal: &Portal, args: &[&str]) -> (bool, String) {
+    let out = Command::new(root().join("functions/bin/referrals"))
+        .args(args)
+        .arg("--persist-to")
+        .arg(portal.state_dir())
+        .output()
+        .expect("the referrals command runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn a_case_system_that_never_recovers_leaves_the_referral_stuck_and_visible_until_resent() {
+    let receiver = Receiver::start(TEST_SECRET);
+    receiver.down();
+    let options = Options::for_tests(&receiver.url()).with_var("MAX_DELIVERY_ATTEMPTS", "3");
+    let portal = Portal::start(options);
+    let refs = post_referrals(&portal, 0..1);
+    let reference = &refs[0];
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while status_of(&portal, reference)["status"] != "stuck" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "referral marked stuck: {}",
+            status_of(&portal, reference)
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    let row = status_of(&portal, reference);
+    assert_eq!(row["attempts"], 3);
+    assert_eq!(
+        row["has_content"], 1,
+        "a stuck referral keeps its sealed content for resending"
+    );
+    assert_eq!(row["last_error"], "could not connect to the case system");
+
+    let (ok, listing) = referrals_command(&portal, &["stuck"]);
+    assert!(ok, "{listing}");
+    assert!(
+        listing.contains(reference.as_str()) && listing.contains("could not connect"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains("Synthetic person"),
+        "the listing never shows content: {listing}"
+    );
+
+    receiver.up();
+    let (ok, out) = referrals_command(&portal, &["resend", reference]);
+    assert!(ok, "{out}");
+    portal.sweep();
+    wait_all_delivered(&receiver, &refs, Duration::from_secs(30));
+    assert_exactly_once(&receiver, &refs);
+    let (ok, again) = referrals_command(&portal, &["resend", reference]);
+    assert!(!ok, "a delivered referral cannot be resent: {again}");
+}
+
+#[test]
+fn killing_the_runtime_with_deliveries_pending_loses_nothing_and_duplicates_nothing() {
+    let receiver = Receiver::start(TEST_SECRET);
+    receiver.down();
+    let mut portal = Portal::start(Options::for_tests(&receiver.url()));
+    let refs = post_referrals(&portal, 0..10);
+    std::thread::sleep(Duration::from_secs(2));
+
+    portal.kill();
+    receiver.up();
+    portal.restart();
+    // Local queues live in memory: what was in flight is gone, and the
+    // sweep finds it in D1 again.
+    for _ in 0..10 {
+        if receiver.accepted_ids().len() >= refs.len() {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(3));
+        portal.sweep();
+    }
+    wait_all_delivered(&receiver, &refs, Duration::from_secs(30));
+    assert_exactly_once(&receiver, &refs);
+}
