@@ -2,6 +2,7 @@
 //! the real worker runtime ([`portal`]) and a local case-system endpoint
 //! that records and verifies what arrives ([`receiver`]).
 
+pub mod browser;
 pub mod openapi;
 pub mod portal;
 pub mod receiver;

@@ -1,0 +1,269 @@
+//! Real headless Chromium driven over WebDriver (Debian's chromium and
+//! chromedriver), with or without JavaScript, plus axe-core for
+//! accessibility. Helpers are split as the leptos e2e examples do: `find`
+//! locates things the way a person would (by label, by button text),
+//! `action` does what a person does, `check` asserts what they would see.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+use crate::{free_port, root};
+
+/// A chromedriver process and one browser session on it.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile: std::path::PathBuf,
+}
+
+impl Browser {
+    pub async fn start(javascript: bool) -> Browser {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts (apt package chromium-driver)");
+        let profile = std::env::temp_dir().join(format!("lead-chromium-{}-{port}", std::process::id()));
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--no-default-browser-check".into(),
+            "--window-size=1280,1000".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        if !javascript {
+            args.push("--blink-settings=scriptEnabled=false".into());
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "args": args, "binary": "/usr/bin/chromium" }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..50 {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        driver,
+                        profile,
+                    }
+                }
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("could not start a browser session: {last:?}");
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// XPath string literal for any text (handles both quote kinds).
+pub fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') {
+        format!("'{s}'")
+    } else if !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+pub mod find {
+    use super::*;
+    use fantoccini::elements::Element;
+
+    /// The control a visible `<label>` names (text inputs, textareas).
+    pub async fn field_by_label(c: &Client, label: &str) -> Element {
+        let xpath = format!(
+            "//label[starts-with(normalize-space(.), {})]",
+            xpath_literal(label.trim())
+        );
+        let label_el = c
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("label {label:?}: {e}"));
+        let id = label_el
+            .attr("for")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("label {label:?} has a for"));
+        c.find(Locator::Id(&id))
+            .await
+            .unwrap_or_else(|e| panic!("control {id} for {label:?}: {e}"))
+    }
+
+    /// The radio button labelled `option` in the group whose legend is `question`.
+    pub async fn radio(c: &Client, question: &str, option: &str) -> Element {
+        let xpath = format!(
+            "//fieldset[legend[contains(normalize-space(.), {})]]//label[normalize-space(.)={}]",
+            xpath_literal(question.trim()),
+            xpath_literal(option)
+        );
+        let label_el = c
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("option {option:?} of {question:?}: {e}"));
+        let id = label_el
+            .attr("for")
+            .await
+            .ok()
+            .flatten()
+            .expect("radio label has a for");
+        c.find(Locator::Id(&id)).await.expect("the radio")
+    }
+
+    /// A visible button with this text.
+    pub async fn button(c: &Client, text: &str) -> Element {
+        for b in c
+            .find_all(Locator::XPath(&format!(
+                "//button[normalize-space(.)={}]",
+                xpath_literal(text)
+            )))
+            .await
+            .unwrap_or_default()
+        {
+            if b.is_displayed().await.unwrap_or(false) {
+                return b;
+            }
+        }
+        panic!("no visible button {text:?}");
+    }
+
+    pub async fn body_text(c: &Client) -> String {
+        c.find(Locator::Css("body"))
+            .await
+            .expect("body")
+            .text()
+            .await
+            .unwrap_or_default()
+    }
+
+    /// The first `LEAD-XXXXX-XXXXX` on the page.
+    pub async fn reference(c: &Client) -> Option<String> {
+        let text = body_text(c).await;
+        let at = text.find("LEAD-")?;
+        let candidate: String = text[at..].chars().take(16).collect();
+        lead_content::reference::Reference::parse(&candidate).map(|r| r.as_str().to_string())
+    }
+}
+
+pub mod action {
+    use super::*;
+
+    pub async fn type_into(c: &Client, label: &str, text: &str) {
+        let field = find::field_by_label(c, label).await;
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    pub async fn choose(c: &Client, question: &str, option: &str) {
+        let radio = find::radio(c, question, option).await;
+        // Click the label as a person would; the input itself may be styled.
+        let id = radio.attr("id").await.ok().flatten().expect("radio id");
+        c.find(Locator::Css(&format!("label[for='{id}']")))
+            .await
+            .expect("label")
+            .click()
+            .await
+            .expect("click");
+    }
+
+    pub async fn press(c: &Client, text: &str) {
+        find::button(c, text).await.click().await.expect("click");
+    }
+}
+
+pub mod check {
+    use super::*;
+
+    /// Waits until the page text contains `text`.
+    pub async fn sees(c: &Client, text: &str) {
+        for _ in 0..100 {
+            if find::body_text(c).await.contains(text) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("page never showed {text:?}; it shows:\n{}", find::body_text(c).await);
+    }
+
+    /// Runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules) and returns the violations.
+    pub async fn axe_violations(c: &Client) -> Vec<Value> {
+        let axe = std::fs::read_to_string(root().join("node_modules/axe-core/axe.min.js"))
+            .expect("axe-core is installed (npm)");
+        c.execute(&axe, vec![]).await.expect("inject axe-core");
+        let result = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+                   .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                      nodes: v.nodes.map(n => n.target.join(' ')) }))))
+                   .catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        result.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Checks a page as a browser without JavaScript shows it. A browser
+    /// with scripts off cannot run axe-core, so the page's HTML (taken from
+    /// that browser) is shown, scripts removed, in `js_client` on the same
+    /// origin and checked there.
+    pub async fn accessible_without_javascript(js_client: &Client, origin_url: &str, html: &str, what: &str) {
+        let mut stripped = html.to_string();
+        while let Some(start) = stripped.find("<script") {
+            let end = stripped[start..]
+                .find("</script>")
+                .map(|e| start + e + "</script>".len())
+                .unwrap_or(stripped.len());
+            stripped.replace_range(start..end, "");
+        }
+        js_client.goto(origin_url).await.expect("open the origin");
+        js_client
+            .execute(
+                "document.open(); document.write(arguments[0]); document.close();",
+                vec![json!(stripped)],
+            )
+            .await
+            .expect("show the page as it is without JavaScript");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        accessible(js_client, what).await;
+    }
+
+    pub async fn accessible(c: &Client, what: &str) {
+        let violations = axe_violations(c).await;
+        assert!(
+            violations.is_empty(),
+            "axe-core found violations on {what}: {}",
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! What a person does in a real browser: refer someone with JavaScript in
+//! English and in Spanish, without JavaScript, and with the keyboard only;
+//! and what axe-core finds on every intake page and the poster.
+
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use lead_content::{intake, Lang, QuestionKind};
+use lead_e2e::browser::{action, check, find, Browser};
+use lead_e2e::portal::{Options, Portal};
+use lead_e2e::receiver::Receiver;
+use lead_e2e::TEST_SECRET;
+
+/// A synthetic referral as question id -> answer (option values for choices).
+fn answers(n: u32) -> Vec<(&'static str, String)> {
+    vec![
+        ("chronic_conduct", "yes".into()),
+        ("legal_response_expected", "yes".into()),
+        ("neighborhood", "eastgate".into()),
+        ("frequency", "weekly".into()),
+        (
+            "conduct_places",
+            "Blocks the pharmacy door on Main St and shouts at staff".into(),
+        ),
+        ("recent_harm", "others".into()),
+        ("prior_help", "tried_not_worked".into()),
+        ("safety_notes", "".into()),
+        ("person_name", "".into()),
+        (
+            "person_description",
+            format!("Browser test person {n}: grey hoodie, about 30"),
+        ),
+        ("usual_places_times", "Main St pharmacy, afternoons".into()),
+        ("referrer_type", "business".into()),
+        ("referrer_name", "Test Pharmacist".into()),
+        ("referrer_organisation", "".into()),
+        ("contact_phone", "".into()),
+        ("contact_email", "pharmacist@example.org".into()),
+    ]
+}
+
+async fn fill_step(c: &Client, lang: Lang, step: &str, n: u32) {
+    let content = intake();
+    for (id, value) in answers(n) {
+        let q = content.question(id).expect("question exists");
+        if q.step != step || value.is_empty() {
+            continue;
+        }
+        let label = q.label.get(lang);
+        if q.kind == QuestionKind::Choice {
+            let option = content.option_label(q, &value, lang).expect("option exists");
+            action::choose(c, label, option).await;
+        } else {
+            action::type_into(c, label, &value).await;
+        }
+    }
+}
+
+async fn open_intake(c: &Client, portal: &Portal, lang: Lang, javascript: bool) {
+    c.goto(&portal.url(&format!("/{}/", lang.code())))
+        .await
+        .expect("open the intake page");
+    check::sees(c, intake().copy.emergency.get(lang)).await;
+    check::sees(c, intake().policy.intake.message().get(lang)).await;
+    if javascript {
+        // Hydrated: the wizard shows its progress indicator.
+        check::sees(
+            c,
+            &intake()
+                .copy
+                .progress
+                .get(lang)
+                .replace("{n}", "1")
+                .replace("{total}", "5"),
+        )
+        .await;
+    }
+}
+
+async fn refer_with_javascript(lang: Lang, n: u32) {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let copy = &intake().copy;
+    open_intake(c, &portal, lang, true).await;
+
+    // Continue on an empty step: errors are shown next to the fields.
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, copy.errors_heading.get(lang)).await;
+    check::accessible(c, "an intake step showing errors").await;
+
+    for step in &intake().questions.steps {
+        fill_step(c, lang, &step.id, n).await;
+        action::press(c, copy.next.get(lang)).await;
+    }
+    check::sees(c, copy.review_heading.get(lang)).await;
+    check::sees(c, &format!("Browser test person {n}")).await;
+    check::accessible(c, "the review step").await;
+    action::press(c, copy.send.get(lang)).await;
+    check::sees(c, copy.sent_heading.get(lang)).await;
+    check::sees(c, copy.confidentiality.get(lang)).await;
+    let reference = find::reference(c).await.expect("the confirmation shows a reference");
+    assert!(
+        !find::body_text(c).await.contains(&format!("Browser test person {n}")),
+        "the confirmation echoes nothing"
+    );
+    check::accessible(c, "the confirmation").await;
+
+    let draft = c
+        .execute("return localStorage.getItem('lead.draft')", vec![])
+        .await
+        .expect("read storage");
+    assert!(draft.is_null(), "the draft is gone once sent: {draft}");
+    assert!(receiver.wait_for(Duration::from_secs(30), |a| a
+        .iter()
+        .any(|a| a.id == reference && a.status == 200)));
+    let arrival = receiver
+        .arrivals()
+        .into_iter()
+        .find(|a| a.id == reference)
+        .expect("delivered");
+    assert_eq!(arrival.body["data"]["language"], lang.code());
+    assert_eq!(arrival.body["data"]["answers"]["neighborhood"], "eastgate");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submit_referral_in_english_with_javascript() {
+    refer_with_javascript(Lang::En, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submit_referral_in_spanish_with_javascript() {
+    refer_with_javascript(Lang::Es, 2).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submit_referral_without_javascript() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(false).await;
+    let checker = Browser::start(true).await;
+    let c = &browser.client;
+    for lang in Lang::ALL {
+        open_intake(c, &portal, lang, false).await;
+        check::sees(c, intake().copy.no_js_note.get(lang)).await;
+        let what = format!("the intake page without JavaScript ({})", lang.code());
+        check::accessible_without_javascript(
+            &checker.client,
+            &portal.url("/404"),
+            &c.source().await.expect("html"),
+            &what,
+        )
+        .await;
+        for step in &intake().questions.steps {
+            fill_step(c, lang, &step.id, 10 + lang as u32).await;
+        }
+        action::press(c, intake().copy.send.get(lang)).await;
+        check::sees(c, intake().copy.sent_heading.get(lang)).await;
+        let url = c.current_url().await.expect("url");
+        assert_eq!(url.path(), "/sent", "landed on the confirmation page");
+        let reference = find::reference(c).await.expect("the page shows the reference");
+        let what = format!("the no-JavaScript confirmation ({})", lang.code());
+        check::accessible_without_javascript(
+            &checker.client,
+            &portal.url("/404"),
+            &c.source().await.expect("html"),
+            &what,
+        )
+        .await;
+        assert!(receiver.wait_for(Duration::from_secs(30), |a| a
+            .iter()
+            .any(|a| a.id == reference && a.status == 200)));
+    }
+    browser.close().await;
+    checker.close().await;
+}
+
+/// Moves focus with Tab until the focused element satisfies `is_target`.
+async fn tab_to(c: &Client, what: &str, is_target: &str) {
+    for _ in 0..60 {
+        c.active_element()
+            .await
+            .expect("focus")
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .expect("tab");
+        let hit = c
+            .execute(
+                &format!("const el = document.activeElement; return !!({is_target});"),
+                vec![],
+            )
+            .await
+            .expect("js");
+        if hit == serde_json::Value::Bool(true) {
+            return;
+        }
+    }
+    panic!("Tab never reached {what}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submit_referral_with_the_keyboard_only() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let lang = Lang::En;
+    let content = intake();
+    open_intake(c, &portal, lang, true).await;
+    c.find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .click()
+        .await
+        .expect("start from the page");
+    for step in &content.questions.steps {
+        for (id, value) in answers(20) {
+            let q = content.question(id).expect("question");
+            if q.step != step.id || value.is_empty() {
+                continue;
+            }
+            tab_to(c, id, &format!("el.name === '{id}'")).await;
+            if q.kind == QuestionKind::Choice {
+                let index = content
+                    .options(q)
+                    .iter()
+                    .position(|o| o.value == value)
+                    .expect("option");
+                let keys = if index == 0 {
+                    " ".to_string()
+                } else {
+                    Key::Down.to_string().repeat(index)
+                };
+                c.active_element()
+                    .await
+                    .expect("focus")
+                    .send_keys(&keys)
+                    .await
+                    .expect("choose");
+            } else {
+                c.active_element()
+                    .await
+                    .expect("focus")
+                    .send_keys(&value)
+                    .await
+                    .expect("type");
+            }
+        }
+        let next = content.copy.next.get(lang);
+        tab_to(
+            c,
+            "Continue",
+            &format!("el.tagName === 'BUTTON' && el.textContent.trim() === '{next}'"),
+        )
+        .await;
+        c.active_element()
+            .await
+            .expect("focus")
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .expect("enter");
+    }
+    check::sees(c, content.copy.review_heading.get(lang)).await;
+    let send = content.copy.send.get(lang);
+    tab_to(
+        c,
+        "Send",
+        &format!("el.tagName === 'BUTTON' && el.textContent.trim() === '{send}'"),
+    )
+    .await;
+    c.active_element()
+        .await
+        .expect("focus")
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("enter");
+    check::sees(c, content.copy.sent_heading.get(lang)).await;
+    let reference = find::reference(c).await.expect("reference");
+    assert!(receiver.wait_for(Duration::from_secs(30), |a| a
+        .iter()
+        .any(|a| a.id == reference && a.status == 200)));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_intake_page_and_the_poster_pass_axe() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    for path in [
+        "/",
+        "/en/",
+        "/es/",
+        "/en/poster/",
+        "/es/poster/",
+        "/en/sent/",
+        "/es/sent/",
+        "/no-such-page",
+    ] {
+        c.goto(&portal.url(path)).await.expect("open");
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        check::accessible(c, &format!("{path} with JavaScript")).await;
+        let html = match ureq::get(&portal.url(path)).call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r.into_string().expect("html"),
+            Err(e) => panic!("{path}: {e}"),
+        };
+        check::accessible_without_javascript(c, &portal.url("/404"), &html, &format!("{path} without JavaScript"))
+            .await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_referral_that_fails_the_core_criteria_is_not_sent_and_points_to_other_help() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let (lang, content) = (Lang::En, intake());
+    open_intake(c, &portal, lang, true).await;
+    let q = |id: &str| content.question(id).expect("question");
+    action::choose(
+        c,
+        q("chronic_conduct").label.get(lang),
+        content.option_label(q("chronic_conduct"), "yes", lang).expect("opt"),
+    )
+    .await;
+    action::choose(
+        c,
+        q("legal_response_expected").label.get(lang),
+        content
+            .option_label(q("legal_response_expected"), "no", lang)
+            .expect("opt"),
+    )
+    .await;
+    action::choose(
+        c,
+        q("neighborhood").label.get(lang),
+        content.option_label(q("neighborhood"), "downtown", lang).expect("opt"),
+    )
+    .await;
+    action::press(c, content.copy.next.get(lang)).await;
+    check::sees(c, content.copy.not_fit_heading.get(lang)).await;
+    check::sees(c, &content.policy.eligibility[1].reason.en).await;
+    check::sees(c, content.copy.other_help.get(lang)).await;
+    check::accessible(c, "the not-a-fit panel").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(receiver.arrivals().is_empty());
+    assert_eq!(
+        portal.query("SELECT COUNT(*) AS n FROM referrals")[0]["n"],
+        0,
+        "nothing was sent"
+    );
+    browser.close().await;
+}
