@@ -87,6 +87,10 @@ fn every_accepted_referral_arrives_once_signed_and_its_content_is_then_deleted()
         "Synthetic person 0: tall, green coat, about 40"
     );
 
+    assert!(
+        !portal.logs().contains("Synthetic person"),
+        "no referral content in the runtime's logs"
+    );
     let rows = portal.query("SELECT status, sealed, key_id, dedupe_key FROM referrals");
     assert_eq!(rows.len(), 20);
     for row in rows {
@@ -169,6 +173,12 @@ fn a_case_system_that_never_recovers_leaves_the_referral_stuck_and_visible_until
     assert_eq!(
         row["has_content"], 1,
         "a stuck referral keeps its sealed content for resending"
+    );
+    let sealed = portal.query(&format!("SELECT sealed FROM referrals WHERE reference = '{reference}'"));
+    let sealed = sealed[0]["sealed"].as_str().expect("sealed text");
+    assert!(
+        !sealed.contains("Synthetic") && !sealed.contains("answers"),
+        "stored encrypted, not as text"
     );
     assert_eq!(row["last_error"], "could not connect to the case system");
 
