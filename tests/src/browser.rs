@@ -198,6 +198,43 @@ pub mod action {
     pub async fn press(c: &Client, text: &str) {
         find::button(c, text).await.click().await.expect("click");
     }
+
+    /// Types keys into whatever has focus, as a keyboard does.
+    pub async fn keys(c: &Client, keys: &str) {
+        c.active_element()
+            .await
+            .expect("focus")
+            .send_keys(keys)
+            .await
+            .expect("keys");
+    }
+
+    /// Moves focus with Tab until the focused element satisfies the
+    /// JavaScript condition `is_target` (on `el`).
+    pub async fn tab_to(c: &Client, what: &str, is_target: &str) {
+        for _ in 0..60 {
+            keys(c, &fantoccini::key::Key::Tab.to_string()).await;
+            let script = format!("const el = document.activeElement; return !!({is_target});");
+            if c.execute(&script, vec![]).await.expect("js") == Value::Bool(true) {
+                return;
+            }
+        }
+        panic!("Tab never reached {what}");
+    }
+
+    /// Tabs to the button with this text and presses Enter on it.
+    pub async fn press_with_keyboard(c: &Client, text: &str) {
+        tab_to(
+            c,
+            text,
+            &format!(
+                "el.tagName === 'BUTTON' && el.textContent.trim() === {}",
+                serde_json::json!(text)
+            ),
+        )
+        .await;
+        keys(c, &fantoccini::key::Key::Enter.to_string()).await;
+    }
 }
 
 pub mod check {

@@ -178,29 +178,6 @@ async fn submit_referral_without_javascript() {
     checker.close().await;
 }
 
-/// Moves focus with Tab until the focused element satisfies `is_target`.
-async fn tab_to(c: &Client, what: &str, is_target: &str) {
-    for _ in 0..60 {
-        c.active_element()
-            .await
-            .expect("focus")
-            .send_keys(&Key::Tab.to_string())
-            .await
-            .expect("tab");
-        let hit = c
-            .execute(
-                &format!("const el = document.activeElement; return !!({is_target});"),
-                vec![],
-            )
-            .await
-            .expect("js");
-        if hit == serde_json::Value::Bool(true) {
-            return;
-        }
-    }
-    panic!("Tab never reached {what}");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn submit_referral_with_the_keyboard_only() {
     let receiver = Receiver::start(TEST_SECRET);
@@ -210,78 +187,49 @@ async fn submit_referral_with_the_keyboard_only() {
     let lang = Lang::En;
     let content = intake();
     open_intake(c, &portal, lang, true).await;
+    // WebDriver sends keys to an element, so give the document itself focus
+    // first (a click on the page background, on no control); from here on
+    // everything is Tab, arrows, Space, typing and Enter.
     c.find(Locator::Css("body"))
         .await
         .expect("body")
         .click()
         .await
-        .expect("start from the page");
+        .expect("focus the page");
     for step in &content.questions.steps {
         for (id, value) in answers(20) {
             let q = content.question(id).expect("question");
             if q.step != step.id || value.is_empty() {
                 continue;
             }
-            tab_to(c, id, &format!("el.name === '{id}'")).await;
+            action::tab_to(c, id, &format!("el.name === '{id}'")).await;
             if q.kind == QuestionKind::Choice {
                 let index = content
                     .options(q)
                     .iter()
                     .position(|o| o.value == value)
                     .expect("option");
+                // Space checks the first radio; arrows move to and check the others.
                 let keys = if index == 0 {
                     " ".to_string()
                 } else {
                     Key::Down.to_string().repeat(index)
                 };
-                c.active_element()
-                    .await
-                    .expect("focus")
-                    .send_keys(&keys)
-                    .await
-                    .expect("choose");
+                action::keys(c, &keys).await;
             } else {
-                c.active_element()
-                    .await
-                    .expect("focus")
-                    .send_keys(&value)
-                    .await
-                    .expect("type");
+                action::keys(c, &value).await;
             }
         }
-        let next = content.copy.next.get(lang);
-        tab_to(
-            c,
-            "Continue",
-            &format!("el.tagName === 'BUTTON' && el.textContent.trim() === '{next}'"),
-        )
-        .await;
-        c.active_element()
-            .await
-            .expect("focus")
-            .send_keys(&Key::Enter.to_string())
-            .await
-            .expect("enter");
+        action::press_with_keyboard(c, content.copy.next.get(lang)).await;
     }
     check::sees(c, content.copy.review_heading.get(lang)).await;
-    let send = content.copy.send.get(lang);
-    tab_to(
-        c,
-        "Send",
-        &format!("el.tagName === 'BUTTON' && el.textContent.trim() === '{send}'"),
-    )
-    .await;
-    c.active_element()
-        .await
-        .expect("focus")
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .expect("enter");
+    action::press_with_keyboard(c, content.copy.send.get(lang)).await;
     check::sees(c, content.copy.sent_heading.get(lang)).await;
     let reference = find::reference(c).await.expect("reference");
-    assert!(receiver.wait_for(Duration::from_secs(30), |a| a
-        .iter()
-        .any(|a| a.id == reference && a.status == 200)));
+    let delivered = receiver.wait_for(Duration::from_secs(30), |a| {
+        a.iter().any(|a| a.id == reference && a.status == 200)
+    });
+    assert!(delivered, "the keyboard-only referral was delivered");
     browser.close().await;
 }
 

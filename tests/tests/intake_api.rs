@@ -43,7 +43,14 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_stored() {
     let portal = Portal::start(Options::for_tests(&receiver.url()));
 
     // (name, body, expected status, expected error code, expected field/code of the first field error)
-    let json_cases: Vec<(&str, Value, u16, &str, Option<(&str, &str)>)> = vec![
+    type Case = (
+        &'static str,
+        Value,
+        u16,
+        &'static str,
+        Option<(&'static str, &'static str)>,
+    );
+    let json_cases: Vec<Case> = vec![
         (
             "missing required",
             without("person_description"),
