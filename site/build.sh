@@ -19,7 +19,8 @@ rm -rf "$dist"
 mkdir -p "$dist/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$dist/pkg" \
   "$target_dir/wasm32-unknown-unknown/release/lead_site.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
+  --enable-bulk-memory --enable-nontrapping-float-to-int \
   -o "$dist/pkg/lead_site_bg.wasm" "$dist/pkg/lead_site_bg.wasm"
 
 cargo run -p lead-site --features ssr --bin prerender -- "$dist"

@@ -51,6 +51,9 @@ pub struct Wizard {
     pub errors: RwSignal<BTreeMap<String, String>>,
     pub honeypot: RwSignal<String>,
     pub send: RwSignal<SendState>,
+    /// Why the worker would not take the referral (intake closed, not a fit):
+    /// said plainly instead of a retry that cannot succeed.
+    pub refusal: RwSignal<Option<String>>,
 }
 
 pub fn steps() -> &'static [Step] {
@@ -90,6 +93,7 @@ pub const REVIEW_HEADING_ID: &str = "review-heading";
 pub const NOT_FIT_HEADING_ID: &str = "not-fit-heading";
 pub const SENT_HEADING_ID: &str = "sent-heading";
 pub const SEND_FAILED_ID: &str = "send-failed";
+pub const SEND_REFUSED_ID: &str = "send-refused";
 
 /// The index of the first step holding one of these fields.
 pub fn first_step_with(fields: &BTreeMap<String, String>) -> Option<usize> {
@@ -117,6 +121,7 @@ impl Wizard {
             errors: RwSignal::new(BTreeMap::new()),
             honeypot: RwSignal::new(String::new()),
             send: RwSignal::new(SendState::Idle),
+            refusal: RwSignal::new(None),
         }
     }
 
@@ -226,6 +231,7 @@ impl Wizard {
             return;
         }
         self.send.set(SendState::Sending);
+        self.refusal.set(None);
         let body = self.body();
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
@@ -271,6 +277,11 @@ impl Wizard {
                     None => self.fail(),
                 }
             }
+            SendOutcome::Refused(message) => {
+                self.send.set(SendState::Idle);
+                self.refusal.set(Some(message));
+                focus_later(SEND_REFUSED_ID.to_owned());
+            }
             SendOutcome::Failed => self.fail(),
         }
     }
@@ -312,6 +323,9 @@ pub enum SendOutcome {
     Accepted(String),
     /// Field -> message, from the worker's 422 answer.
     Invalid(BTreeMap<String, String>),
+    /// The worker will not take it as it stands (intake closed, criteria
+    /// not met): its message, in the referrer's language.
+    Refused(String),
     /// Network error, rate limit, server error: keep everything and retry.
     Failed,
 }
@@ -375,9 +389,15 @@ mod browser {
         reference: String,
     }
 
+    /// A 422: field errors, or a refusal with reasons or a message.
     #[derive(Deserialize)]
-    struct Invalid {
+    struct Rejected {
+        #[serde(default)]
         errors: Vec<ServerError>,
+        #[serde(default)]
+        reasons: Vec<String>,
+        #[serde(default)]
+        message: String,
     }
 
     #[derive(Deserialize)]
@@ -398,10 +418,14 @@ mod browser {
                 Ok(accepted) => SendOutcome::Accepted(accepted.reference),
                 Err(_) => SendOutcome::Failed,
             },
-            422 => match response.json::<Invalid>().await {
-                Ok(invalid) => {
+            422 => match response.json::<Rejected>().await {
+                Ok(rejected) if rejected.errors.is_empty() => {
+                    let reasons = rejected.reasons.join(" ");
+                    SendOutcome::Refused(if reasons.is_empty() { rejected.message } else { reasons })
+                }
+                Ok(rejected) => {
                     let mut map = BTreeMap::new();
-                    for e in invalid.errors {
+                    for e in rejected.errors {
                         map.entry(e.field).or_insert(e.message);
                     }
                     SendOutcome::Invalid(map)

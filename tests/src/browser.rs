@@ -199,27 +199,36 @@ pub mod action {
         find::button(c, text).await.click().await.expect("click");
     }
 
-    /// Types keys into whatever has focus, as a keyboard does.
+    /// Presses keys as a keyboard does: they go to whatever has focus
+    /// (WebDriver key actions, not typing into a chosen element).
     pub async fn keys(c: &Client, keys: &str) {
-        c.active_element()
-            .await
-            .expect("focus")
-            .send_keys(keys)
-            .await
-            .expect("keys");
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        c.perform_actions(actions).await.expect("key presses");
     }
 
     /// Moves focus with Tab until the focused element satisfies the
     /// JavaScript condition `is_target` (on `el`).
     pub async fn tab_to(c: &Client, what: &str, is_target: &str) {
+        let mut visited = Vec::new();
         for _ in 0..60 {
             keys(c, &fantoccini::key::Key::Tab.to_string()).await;
-            let script = format!("const el = document.activeElement; return !!({is_target});");
-            if c.execute(&script, vec![]).await.expect("js") == Value::Bool(true) {
+            let script = format!(
+                "const el = document.activeElement; \
+                 return [!!({is_target}), el.tagName + '#' + el.id + ' ' + (el.textContent || '').trim().slice(0, 20)];"
+            );
+            let answer = c.execute(&script, vec![]).await.expect("js");
+            if answer[0] == Value::Bool(true) {
                 return;
             }
+            visited.push(answer[1].as_str().unwrap_or("").to_string());
         }
-        panic!("Tab never reached {what}");
+        panic!("Tab never reached {what}; focus went to: {visited:?}");
     }
 
     /// Tabs to the button with this text and presses Enter on it.

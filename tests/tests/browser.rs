@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use lead_content::{intake, Lang, QuestionKind};
 use lead_e2e::browser::{action, check, find, Browser};
 use lead_e2e::portal::{Options, Portal};
@@ -187,15 +187,7 @@ async fn submit_referral_with_the_keyboard_only() {
     let lang = Lang::En;
     let content = intake();
     open_intake(c, &portal, lang, true).await;
-    // WebDriver sends keys to an element, so give the document itself focus
-    // first (a click on the page background, on no control); from here on
-    // everything is Tab, arrows, Space, typing and Enter.
-    c.find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .click()
-        .await
-        .expect("focus the page");
+    // From here on everything is Tab, arrows, Space, typing and Enter.
     for step in &content.questions.steps {
         for (id, value) in answers(20) {
             let q = content.question(id).expect("question");

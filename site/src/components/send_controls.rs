@@ -1,10 +1,11 @@
 //! The form's submit button (the only one without JavaScript), Back on the
-//! review, and the "could not send" message with Try again.
+//! review, the "could not send" message with Try again, and the worker's
+//! own words when it will not take the referral (intake closed).
 
 use crate::content::intake;
 use leptos::prelude::*;
 
-use crate::wizard::{SendState, Stage, Wizard, SEND_FAILED_ID};
+use crate::wizard::{SendState, Stage, Wizard, SEND_FAILED_ID, SEND_REFUSED_ID};
 
 #[component]
 pub fn SendControls() -> impl IntoView {
@@ -31,6 +32,12 @@ pub fn SendControls() -> impl IntoView {
                 <button type="button" class="primary" on:click=move |_| wizard.send_referral()>
                     {copy.retry.get(lang)}
                 </button>
+            </div>
+        </Show>
+        <Show when=move || wizard.refusal.with(Option::is_some)>
+            <div class="send-failed" id=SEND_REFUSED_ID tabindex="-1" role="alert">
+                <p>{move || wizard.refusal.get().unwrap_or_default()}</p>
+                <p>{copy.other_help.get(lang)}</p>
             </div>
         </Show>
     }
