@@ -1,0 +1,826 @@
+//! The export contract: the five CSV files a site exports from its case
+//! system, as typed rows.
+//!
+//! Sites export de-identified records (UTF-8, a header row, ISO dates). Every
+//! column the pipeline reads is listed here with the values it accepts, so
+//! the contract is written once and the synthetic generator writes the same
+//! types it reads. Extra columns are ignored (sites add their own); a missing
+//! column or a value outside the contract stops the run with an
+//! [`ExportError`] naming the file, the line and the column, because a
+//! silently skipped row would publish wrong figures.
+
+use std::fmt;
+use std::fs::File;
+use std::io;
+use std::marker::PhantomData;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use crate::date::{Date, Month};
+
+/// A failure to read an export. Each message is meant for the person who ran
+/// the export, so it names the file, line and column to look at.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The file is missing or unreadable.
+    #[error("cannot read {file}: {source}")]
+    Open { file: String, source: io::Error },
+    /// The header row lacks a column the contract requires.
+    #[error("{file}: the header row has no `{column}` column (the file needs: {expected})")]
+    MissingColumn {
+        file: String,
+        column: &'static str,
+        expected: String,
+    },
+    /// A required column appears twice, so which one to read is ambiguous.
+    #[error("{file}: the header row has the `{column}` column more than once")]
+    DuplicateColumn { file: String, column: &'static str },
+    /// A value is not one the contract allows for its column.
+    #[error("{file}, line {line}, column `{column}`: {value:?} is not {expected}")]
+    BadValue {
+        file: String,
+        line: u64,
+        column: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// Each value is valid alone but the row contradicts itself.
+    #[error("{file}, line {line}, column `{column}`: {message}")]
+    Inconsistent {
+        file: String,
+        line: u64,
+        column: &'static str,
+        message: &'static str,
+    },
+    /// The line is not well-formed CSV (field count, encoding).
+    #[error("{file}, line {line}: {message}")]
+    Malformed { file: String, line: u64, message: String },
+}
+
+/// A column of the contract: its name, what it accepts (for messages) and
+/// the check that locates a bad value when a row does not deserialize.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub expected: &'static str,
+    pub accepts: fn(&str) -> bool,
+}
+
+const fn col(name: &'static str, expected: &'static str, accepts: fn(&str) -> bool) -> Column {
+    Column {
+        name,
+        expected,
+        accepts,
+    }
+}
+
+fn is_key(s: &str) -> bool {
+    Key::new(s).is_some()
+}
+fn is_slug(s: &str) -> bool {
+    Slug::new(s).is_some()
+}
+fn is_optional_slug(s: &str) -> bool {
+    s.is_empty() || is_slug(s)
+}
+fn is_date(s: &str) -> bool {
+    s.parse::<Date>().is_ok()
+}
+fn is_optional_date(s: &str) -> bool {
+    s.is_empty() || is_date(s)
+}
+fn is_month(s: &str) -> bool {
+    s.parse::<Month>().is_ok()
+}
+fn is_u32(s: &str) -> bool {
+    s.parse::<u32>().is_ok()
+}
+fn is_u64(s: &str) -> bool {
+    s.parse::<u64>().is_ok()
+}
+
+/// A row type of one export file.
+pub trait ExportRow: DeserializeOwned {
+    /// The file name inside the export directory.
+    const FILE: &'static str;
+    /// The required columns, in the order the generator writes them.
+    const COLUMNS: &'static [Column];
+    /// Rules across columns; `Err((column, message))` names the column to fix.
+    fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        Ok(())
+    }
+}
+
+macro_rules! contract_enum {
+    ($(#[$meta:meta])* $name:ident, $expected:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in contract order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// What the column accepts, for error messages.
+            pub const EXPECTED: &'static str = $expected;
+
+            /// The value as the export writes it.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Position in [`Self::ALL`], for dense tables.
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            fn accepts(s: &str) -> bool {
+                $name::parse(s).is_some()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::custom($expected))
+            }
+        }
+    };
+}
+
+contract_enum!(
+    /// Which of the three doors a referral came through.
+    Door, "one of arrest_diversion, social_contact, community" {
+        ArrestDiversion = "arrest_diversion",
+        SocialContact = "social_contact",
+        Community = "community",
+    }
+);
+
+impl Door {
+    /// Police doors carry no priority tier.
+    pub fn is_police(self) -> bool {
+        matches!(self, Door::ArrestDiversion | Door::SocialContact)
+    }
+}
+
+contract_enum!(
+    ReferrerType, "one of police, business, resident, partner_org, court, other" {
+        Police = "police",
+        Business = "business",
+        Resident = "resident",
+        PartnerOrg = "partner_org",
+        Court = "court",
+        Other = "other",
+    }
+);
+
+contract_enum!(
+    RaceEthnicity,
+    "one of american_indian_alaska_native, asian, black, hispanic_latino, native_hawaiian_pacific_islander, white, multiracial, other, unknown" {
+        AmericanIndianAlaskaNative = "american_indian_alaska_native",
+        Asian = "asian",
+        Black = "black",
+        HispanicLatino = "hispanic_latino",
+        NativeHawaiianPacificIslander = "native_hawaiian_pacific_islander",
+        White = "white",
+        Multiracial = "multiracial",
+        Other = "other",
+        Unknown = "unknown",
+    }
+);
+
+contract_enum!(
+    Gender, "one of woman, man, nonbinary, unknown" {
+        Woman = "woman",
+        Man = "man",
+        Nonbinary = "nonbinary",
+        Unknown = "unknown",
+    }
+);
+
+contract_enum!(
+    AgeBand, "one of 18-24, 25-34, 35-44, 45-54, 55-64, 65+, unknown" {
+        From18To24 = "18-24",
+        From25To34 = "25-34",
+        From35To44 = "35-44",
+        From45To54 = "45-54",
+        From55To64 = "55-64",
+        From65 = "65+",
+        Unknown = "unknown",
+    }
+);
+
+contract_enum!(
+    /// What became of a referral.
+    Outcome, "one of enrolled, declined, not_located, ineligible, waitlisted, pending" {
+        Enrolled = "enrolled",
+        Declined = "declined",
+        NotLocated = "not_located",
+        Ineligible = "ineligible",
+        Waitlisted = "waitlisted",
+        Pending = "pending",
+    }
+);
+
+contract_enum!(
+    /// A participant's engagement status (empty in the export when not enrolled).
+    Status, "one of active, inactive, discharged (or empty)" {
+        Active = "active",
+        Inactive = "inactive",
+        Discharged = "discharged",
+    }
+);
+
+contract_enum!(
+    OutcomeMeasure, "one of jail_bookings, ed_visits, housed" {
+        JailBookings = "jail_bookings",
+        EdVisits = "ed_visits",
+        Housed = "housed",
+    }
+);
+
+contract_enum!(
+    Window, "one of pre_12m, post_6m, post_12m" {
+        Pre12m = "pre_12m",
+        Post6m = "post_6m",
+        Post12m = "post_12m",
+    }
+);
+
+/// A lowercase identifier from the site's own lists (neighbourhoods,
+/// priority tiers), which are policy and so not fixed in code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    pub const EXPECTED: &'static str = "an identifier (a-z, 0-9 and _, at most 40 characters)";
+
+    pub fn new(s: &str) -> Option<Slug> {
+        let ok = !s.is_empty()
+            && s.len() <= 40
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        ok.then(|| Slug(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Slug, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Slug::new(&s).ok_or_else(|| serde::de::Error::custom(Slug::EXPECTED))
+    }
+}
+
+/// A pseudonymous key (referral, person, case manager): any non-empty text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Key(String);
+
+impl Key {
+    pub const EXPECTED: &'static str = "a non-empty key";
+
+    pub fn new(s: &str) -> Option<Key> {
+        (!s.trim().is_empty()).then(|| Key(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Key::new(&s).ok_or_else(|| serde::de::Error::custom(Key::EXPECTED))
+    }
+}
+
+const DATE: &str = "a date (YYYY-MM-DD)";
+const OPTIONAL_DATE: &str = "a date (YYYY-MM-DD) or empty";
+const MONTH: &str = "a month (YYYY-MM)";
+const COUNT: &str = "a whole number (0 or more)";
+
+/// One row of `referrals.csv`: one referral through any door.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub referral_key: Key,
+    pub person_key: Key,
+    pub referral_date: Date,
+    pub door: Door,
+    pub referrer_type: ReferrerType,
+    pub neighborhood: Slug,
+    pub race_ethnicity: RaceEthnicity,
+    pub gender: Gender,
+    pub age_band: AgeBand,
+    pub priority_tier: Option<Slug>,
+    pub outcome: Outcome,
+    pub intake_date: Option<Date>,
+    pub roi_date: Option<Date>,
+    pub enrolled_date: Option<Date>,
+    pub status: Option<Status>,
+    pub status_date: Option<Date>,
+}
+
+impl ExportRow for Referral {
+    const FILE: &'static str = "referrals.csv";
+    const COLUMNS: &'static [Column] = &[
+        col("referral_key", Key::EXPECTED, is_key),
+        col("person_key", Key::EXPECTED, is_key),
+        col("referral_date", DATE, is_date),
+        col("door", Door::EXPECTED, Door::accepts),
+        col("referrer_type", ReferrerType::EXPECTED, ReferrerType::accepts),
+        col("neighborhood", Slug::EXPECTED, is_slug),
+        col("race_ethnicity", RaceEthnicity::EXPECTED, RaceEthnicity::accepts),
+        col("gender", Gender::EXPECTED, Gender::accepts),
+        col("age_band", AgeBand::EXPECTED, AgeBand::accepts),
+        col(
+            "priority_tier",
+            "an identifier (a-z, 0-9 and _) or empty",
+            is_optional_slug,
+        ),
+        col("outcome", Outcome::EXPECTED, Outcome::accepts),
+        col("intake_date", OPTIONAL_DATE, is_optional_date),
+        col("roi_date", OPTIONAL_DATE, is_optional_date),
+        col("enrolled_date", OPTIONAL_DATE, is_optional_date),
+        col("status", Status::EXPECTED, |s| s.is_empty() || Status::accepts(s)),
+        col("status_date", OPTIONAL_DATE, is_optional_date),
+    ];
+
+    fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        if self.door.is_police() && self.priority_tier.is_some() {
+            return Err((
+                "priority_tier",
+                "must be empty for police doors (arrest_diversion, social_contact)",
+            ));
+        }
+        // Days to intake are published; a negative delay would be a data
+        // entry error that silently moves the median.
+        if self.intake_date.is_some_and(|d| d < self.referral_date) {
+            return Err(("intake_date", "is before referral_date"));
+        }
+        Ok(())
+    }
+}
+
+/// One row of `outcomes.csv`: one measure for one person over one window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeRow {
+    pub person_key: Key,
+    pub measure: OutcomeMeasure,
+    pub window: Window,
+    pub value: u32,
+}
+
+impl ExportRow for OutcomeRow {
+    const FILE: &'static str = "outcomes.csv";
+    const COLUMNS: &'static [Column] = &[
+        col("person_key", Key::EXPECTED, is_key),
+        col("measure", OutcomeMeasure::EXPECTED, OutcomeMeasure::accepts),
+        col("window", Window::EXPECTED, Window::accepts),
+        col("value", "a whole number (0 or 1 for housed)", is_u32),
+    ];
+
+    fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        if self.measure == OutcomeMeasure::Housed && self.value > 1 {
+            return Err(("value", "must be 0 or 1 for housed"));
+        }
+        Ok(())
+    }
+}
+
+/// One row of `caseloads.csv`: one case manager's caseload in one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caseload {
+    pub month: Month,
+    pub case_manager_key: Key,
+    pub active_caseload: u32,
+}
+
+impl ExportRow for Caseload {
+    const FILE: &'static str = "caseloads.csv";
+    const COLUMNS: &'static [Column] = &[
+        col("month", MONTH, is_month),
+        col("case_manager_key", Key::EXPECTED, is_key),
+        col("active_caseload", COUNT, is_u32),
+    ];
+}
+
+/// One row of `arrests.csv` (police administrative data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arrests {
+    pub month: Month,
+    pub neighborhood: Slug,
+    pub race_ethnicity: RaceEthnicity,
+    pub diversion_eligible_arrests: u32,
+    pub booked: u32,
+}
+
+impl ExportRow for Arrests {
+    const FILE: &'static str = "arrests.csv";
+    const COLUMNS: &'static [Column] = &[
+        col("month", MONTH, is_month),
+        col("neighborhood", Slug::EXPECTED, is_slug),
+        col("race_ethnicity", RaceEthnicity::EXPECTED, RaceEthnicity::accepts),
+        col("diversion_eligible_arrests", COUNT, is_u32),
+        col("booked", COUNT, is_u32),
+    ];
+
+    fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        if self.booked > self.diversion_eligible_arrests {
+            return Err(("booked", "is more than diversion_eligible_arrests"));
+        }
+        Ok(())
+    }
+}
+
+/// One row of `population.csv` (census baseline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Population {
+    pub neighborhood: Slug,
+    pub race_ethnicity: RaceEthnicity,
+    pub population: u64,
+}
+
+impl ExportRow for Population {
+    const FILE: &'static str = "population.csv";
+    const COLUMNS: &'static [Column] = &[
+        col("neighborhood", Slug::EXPECTED, is_slug),
+        col("race_ethnicity", RaceEthnicity::EXPECTED, RaceEthnicity::accepts),
+        col("population", COUNT, is_u64),
+    ];
+}
+
+/// Typed rows of one export file, read lazily so a 1,000,000-row export is
+/// never held as text.
+pub struct Rows<T, R: io::Read> {
+    file: String,
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+    record: csv::StringRecord,
+    _row: PhantomData<T>,
+}
+
+/// Opens `<dir>/<T::FILE>` and checks its header row.
+pub fn read<T: ExportRow>(dir: &Path) -> Result<Rows<T, io::BufReader<File>>, ExportError> {
+    let path = dir.join(T::FILE);
+    let name = path.display().to_string();
+    let file = File::open(&path).map_err(|source| ExportError::Open {
+        file: name.clone(),
+        source,
+    })?;
+    Rows::new(name, io::BufReader::with_capacity(1 << 20, file))
+}
+
+/// Reads rows from any reader; `file` is the name used in errors.
+pub fn read_from<T: ExportRow, R: io::Read>(file: impl Into<String>, input: R) -> Result<Rows<T, R>, ExportError> {
+    Rows::new(file.into(), input)
+}
+
+impl<T: ExportRow, R: io::Read> Rows<T, R> {
+    fn new(file: String, input: R) -> Result<Self, ExportError> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
+        let headers = reader.headers().map_err(|e| malformed(&file, &e))?.clone();
+        for column in T::COLUMNS {
+            match headers.iter().filter(|h| h.trim() == column.name).count() {
+                0 => {
+                    return Err(ExportError::MissingColumn {
+                        file,
+                        column: column.name,
+                        expected: T::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+                    })
+                }
+                1 => {}
+                _ => {
+                    return Err(ExportError::DuplicateColumn {
+                        file,
+                        column: column.name,
+                    })
+                }
+            }
+        }
+        // Headers are matched trimmed, so read them trimmed too.
+        let headers = headers.iter().map(str::trim).collect();
+        Ok(Rows {
+            file,
+            reader,
+            headers,
+            record: csv::StringRecord::new(),
+            _row: PhantomData,
+        })
+    }
+
+    fn line(&self) -> u64 {
+        self.record.position().map_or(0, csv::Position::line)
+    }
+
+    /// Finds the column whose value broke deserialization. Serde's own
+    /// errors rarely carry the field, so each column's check is run in
+    /// contract order and the first that fails is named.
+    fn bad_value(&self, error: &csv::Error) -> ExportError {
+        let line = self.line();
+        for column in T::COLUMNS {
+            let value = self
+                .headers
+                .iter()
+                .position(|h| h == column.name)
+                .and_then(|i| self.record.get(i))
+                .unwrap_or("");
+            if !(column.accepts)(value) {
+                return ExportError::BadValue {
+                    file: self.file.clone(),
+                    line,
+                    column: column.name,
+                    value: value.to_owned(),
+                    expected: column.expected,
+                };
+            }
+        }
+        ExportError::Malformed {
+            file: self.file.clone(),
+            line,
+            message: error.to_string(),
+        }
+    }
+}
+
+fn malformed(file: &str, error: &csv::Error) -> ExportError {
+    let line = error.position().map_or(0, csv::Position::line);
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("has {len} fields but the header row has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_owned(),
+        _ => error.to_string(),
+    };
+    ExportError::Malformed {
+        file: file.to_owned(),
+        line,
+        message,
+    }
+}
+
+impl<T: ExportRow, R: io::Read> Iterator for Rows<T, R> {
+    type Item = Result<T, ExportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => return Some(Err(malformed(&self.file, &e))),
+        }
+        let row: T = match self.record.deserialize(Some(&self.headers)) {
+            Ok(row) => row,
+            Err(e) => return Some(Err(self.bad_value(&e))),
+        };
+        Some(match row.check() {
+            Ok(()) => Ok(row),
+            Err((column, message)) => Err(ExportError::Inconsistent {
+                file: self.file.clone(),
+                line: self.line(),
+                column,
+                message,
+            }),
+        })
+    }
+}
+
+/// Writes rows in contract column order, with a header row.
+pub fn write<T: ExportRow + Serialize, W: io::Write>(
+    out: W,
+    rows: impl IntoIterator<Item = T>,
+) -> Result<(), csv::Error> {
+    let mut writer = csv::Writer::from_writer(out);
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "referral_key,person_key,referral_date,door,referrer_type,neighborhood,race_ethnicity,gender,age_band,priority_tier,outcome,intake_date,roi_date,enrolled_date,status,status_date";
+    const GOOD: &str = "r1,p1,2025-03-04,community,business,downtown,black,man,25-34,priority,enrolled,2025-03-10,2025-03-12,2025-03-15,active,2025-04-01";
+
+    fn referrals(text: &str) -> Vec<Result<Referral, ExportError>> {
+        match read_from::<Referral, _>("referrals.csv", text.as_bytes()) {
+            Ok(rows) => rows.collect(),
+            Err(e) => vec![Err(e)],
+        }
+    }
+
+    #[test]
+    fn reads_a_valid_row_with_extra_columns_ignored() {
+        let text = format!("site_note,{HEADER}\nhello,{GOOD}\n");
+        let rows = referrals(&text);
+        assert_eq!(rows.len(), 1);
+        let row = rows[0].as_ref().expect("valid row");
+        assert_eq!(row.door, Door::Community);
+        assert_eq!(row.age_band, AgeBand::From25To34);
+        assert_eq!(row.priority_tier.as_ref().map(Slug::as_str), Some("priority"));
+        assert_eq!(row.intake_date, Date::new(2025, 3, 10));
+    }
+
+    #[test]
+    fn empty_optional_columns_read_as_none() {
+        let row = "r2,p2,2025-03-04,arrest_diversion,police,downtown,white,woman,65+,,pending,,,,,";
+        let rows = referrals(&format!("{HEADER}\n{row}\n"));
+        let row = rows[0].as_ref().expect("valid row");
+        assert_eq!(
+            (row.priority_tier.as_ref(), row.status, row.intake_date),
+            (None, None, None)
+        );
+    }
+
+    /// Replaces the value of `column` in the good row.
+    fn with(column: &str, value: &str) -> String {
+        let names: Vec<&str> = HEADER.split(',').collect();
+        let mut values: Vec<&str> = GOOD.split(',').collect();
+        let i = names.iter().position(|n| *n == column).expect("known column");
+        values[i] = value;
+        format!("{HEADER}\n{GOOD}\n{}\n", values.join(","))
+    }
+
+    #[test]
+    fn a_malformed_value_names_file_line_and_column() {
+        let cases = [
+            ("door", "walk_in", "door"),
+            ("referral_date", "2025-02-30", "referral_date"),
+            ("referral_date", "", "referral_date"),
+            ("referrer_type", "Police", "referrer_type"),
+            ("race_ethnicity", "latino", "race_ethnicity"),
+            ("gender", "m", "gender"),
+            ("age_band", "18-25", "age_band"),
+            ("outcome", "done", "outcome"),
+            ("intake_date", "10/03/2025", "intake_date"),
+            ("status", "gone", "status"),
+            ("neighborhood", "North Hill", "neighborhood"),
+            ("priority_tier", "High!", "priority_tier"),
+            ("person_key", "", "person_key"),
+        ];
+        for (column, value, named) in cases {
+            let rows = referrals(&with(column, value));
+            assert!(rows[0].is_ok(), "{column}: first row is valid");
+            match &rows[1] {
+                Err(ExportError::BadValue {
+                    file,
+                    line,
+                    column: c,
+                    value: v,
+                    ..
+                }) => {
+                    assert_eq!(
+                        (file.as_str(), *line, *c, v.as_str()),
+                        ("referrals.csv", 3, named, value),
+                        "{column}"
+                    );
+                }
+                other => panic!("{column}={value:?}: expected BadValue, got {other:?}"),
+            }
+            let message = rows[1].as_ref().err().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                message.starts_with(&format!("referrals.csv, line 3, column `{named}`")),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_or_duplicate_column_is_named() {
+        let without_door = HEADER.replace(",door,", ",");
+        match referrals(&format!("{without_door}\n")).remove(0) {
+            Err(ExportError::MissingColumn { file, column, .. }) => {
+                assert_eq!((file.as_str(), column), ("referrals.csv", "door"))
+            }
+            other => panic!("expected MissingColumn, got {other:?}"),
+        }
+        match referrals("").remove(0) {
+            Err(ExportError::MissingColumn { column, .. }) => assert_eq!(column, "referral_key"),
+            other => panic!("expected MissingColumn, got {other:?}"),
+        }
+        match referrals(&format!("{HEADER},door\n")).remove(0) {
+            Err(ExportError::DuplicateColumn { column, .. }) => assert_eq!(column, "door"),
+            other => panic!("expected DuplicateColumn, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn contradictory_rows_name_the_column_to_fix() {
+        let cases = [
+            (
+                GOOD.replace("community,business", "arrest_diversion,police"),
+                "priority_tier",
+            ),
+            (GOOD.replace("2025-03-10", "2025-03-01"), "intake_date"),
+        ];
+        for (row, column) in cases {
+            match referrals(&format!("{HEADER}\n{row}\n")).remove(0) {
+                Err(ExportError::Inconsistent { line, column: c, .. }) => assert_eq!((line, c), (2, column)),
+                other => panic!("expected Inconsistent for {column}, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_line_is_malformed() {
+        match referrals(&format!("{HEADER}\nr1,p1\n")).remove(0) {
+            Err(ExportError::Malformed { line, message, .. }) => {
+                assert_eq!(line, 2);
+                assert!(message.contains("2 fields"), "{message}");
+            }
+            other => panic!("expected Malformed, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_other_files_check_their_columns_and_values() {
+        fn first<T: ExportRow>(text: &str) -> Result<T, ExportError> {
+            read_from::<T, _>(T::FILE, text.as_bytes())?
+                .next()
+                .unwrap_or_else(|| panic!("one row"))
+        }
+        assert!(first::<OutcomeRow>("person_key,measure,window,value\np1,housed,post_6m,1\n").is_ok());
+        assert!(matches!(
+            first::<OutcomeRow>("person_key,measure,window,value\np1,housed,post_6m,2\n"),
+            Err(ExportError::Inconsistent { column: "value", .. })
+        ));
+        assert!(matches!(
+            first::<OutcomeRow>("person_key,measure,window,value\np1,ed_visits,post_24m,2\n"),
+            Err(ExportError::BadValue { column: "window", .. })
+        ));
+        assert!(matches!(
+            first::<OutcomeRow>("person_key,measure,window,value\np1,ed_visits,post_6m,-1\n"),
+            Err(ExportError::BadValue { column: "value", .. })
+        ));
+        assert!(matches!(
+            first::<Caseload>("month,case_manager_key,active_caseload\n2025-3,cm1,12\n"),
+            Err(ExportError::BadValue {
+                column: "month",
+                line: 2,
+                ..
+            })
+        ));
+        assert!(matches!(
+            first::<Caseload>("month,active_caseload\n2025-03,12\n"),
+            Err(ExportError::MissingColumn {
+                column: "case_manager_key",
+                ..
+            })
+        ));
+        assert!(matches!(
+            first::<Arrests>(
+                "month,neighborhood,race_ethnicity,diversion_eligible_arrests,booked\n2025-03,downtown,asian,3,4\n"
+            ),
+            Err(ExportError::Inconsistent { column: "booked", .. })
+        ));
+        assert!(matches!(
+            first::<Population>("neighborhood,race_ethnicity,population\ndowntown,asian,many\n"),
+            Err(ExportError::BadValue {
+                column: "population",
+                ..
+            })
+        ));
+        assert!(first::<Population>("population,race_ethnicity,neighborhood\n120,asian,downtown\n").is_ok());
+    }
+
+    #[test]
+    fn written_rows_read_back_identically() {
+        let rows = referrals(&format!("{HEADER}\n{GOOD}\n"));
+        let row = rows.into_iter().next().and_then(Result::ok).expect("valid");
+        let mut out = Vec::new();
+        write(&mut out, [row.clone()]).expect("write to memory");
+        let again = read_from::<Referral, _>("x", out.as_slice()).expect("header").next();
+        assert_eq!(again.and_then(Result::ok), Some(row));
+    }
+}

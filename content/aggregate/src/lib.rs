@@ -1,0 +1,16 @@
+//! The data pipeline beneath the public dashboards.
+//!
+//! A site exports de-identified records from its case system as CSV
+//! ([`export`], the contract). [`synth`] writes realistic synthetic exports
+//! so the demo and the tests never need real data. [`aggregate`] turns an
+//! export into the figures the site publishes, and [`cell`] and
+//! [`suppress`] make sure none of them singles a person out: small counts
+//! are suppressed, and enough other cells with them that no suppressed count
+//! can be recovered by adding and subtracting published figures.
+
+pub mod aggregate;
+pub mod cell;
+pub mod date;
+pub mod export;
+pub mod suppress;
+pub mod synth;
