@@ -297,3 +297,52 @@ async fn a_referral_that_fails_the_core_criteria_is_not_sent_and_points_to_other
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_referral_that_cannot_be_sent_keeps_every_answer_and_can_be_retried() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let mut portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let (lang, copy) = (Lang::En, &intake().copy);
+    open_intake(c, &portal, lang, true).await;
+    for step in &intake().questions.steps {
+        fill_step(c, lang, &step.id, 30).await;
+        action::press(c, copy.next.get(lang)).await;
+    }
+    check::sees(c, copy.review_heading.get(lang)).await;
+
+    // The network goes: the worker is not there when Send is pressed.
+    portal.kill();
+    action::press(c, copy.send.get(lang)).await;
+    check::sees(c, copy.send_failed.get(lang)).await;
+    check::sees(c, "Browser test person 30").await;
+    let draft = c
+        .execute("return localStorage.getItem('lead.draft')", vec![])
+        .await
+        .expect("storage");
+    assert!(
+        draft.as_str().is_some_and(|d| d.contains("Browser test person 30")),
+        "the draft is kept on the device: {draft}"
+    );
+
+    // A reload does not lose it either.
+    portal.restart();
+    c.refresh().await.expect("reload");
+    check::sees(c, &copy.progress.get(lang).replace("{n}", "1").replace("{total}", "5")).await;
+    // The draft restores every step's answers: Continue passes each check.
+    for _ in 0..4 {
+        action::press(c, copy.next.get(lang)).await;
+    }
+    check::sees(c, copy.review_heading.get(lang)).await;
+    check::sees(c, "Browser test person 30").await;
+    action::press(c, copy.send.get(lang)).await;
+    check::sees(c, copy.sent_heading.get(lang)).await;
+    let reference = find::reference(c).await.expect("reference");
+    let delivered = receiver.wait_for(Duration::from_secs(30), |a| {
+        a.iter().any(|a| a.id == reference && a.status == 200)
+    });
+    assert!(delivered, "the retried referral was delivered");
+    assert_eq!(receiver.accepted_ids().len(), 1, "sent once");
+    browser.close().await;
+}
