@@ -40,13 +40,26 @@ fn answers(n: u32) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The answers given on one step, with their questions (blank ones skipped).
+fn step_answers(step: &str, n: u32) -> Vec<(&'static lead_content::Question, String)> {
+    answers(n)
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(id, value)| (intake().question(id).expect("question exists"), value))
+        .filter(|(q, _)| q.step == step)
+        .collect()
+}
+
+/// Waits for the receiver to acknowledge this reference.
+fn delivered(receiver: &Receiver, reference: &str) -> bool {
+    receiver.wait_for(Duration::from_secs(30), |a| {
+        a.iter().any(|a| a.id == reference && a.status == 200)
+    })
+}
+
 async fn fill_step(c: &Client, lang: Lang, step: &str, n: u32) {
     let content = intake();
-    for (id, value) in answers(n) {
-        let q = content.question(id).expect("question exists");
-        if q.step != step || value.is_empty() {
-            continue;
-        }
+    for (q, value) in step_answers(step, n) {
         let label = q.label.get(lang);
         if q.kind == QuestionKind::Choice {
             let option = content.option_label(q, &value, lang).expect("option exists");
@@ -113,9 +126,7 @@ async fn refer_with_javascript(lang: Lang, n: u32) {
         .await
         .expect("read storage");
     assert!(draft.is_null(), "the draft is gone once sent: {draft}");
-    assert!(receiver.wait_for(Duration::from_secs(30), |a| a
-        .iter()
-        .any(|a| a.id == reference && a.status == 200)));
+    assert!(delivered(&receiver, &reference), "the referral was delivered");
     let arrival = receiver
         .arrivals()
         .into_iter()
@@ -170,9 +181,7 @@ async fn submit_referral_without_javascript() {
             &what,
         )
         .await;
-        assert!(receiver.wait_for(Duration::from_secs(30), |a| a
-            .iter()
-            .any(|a| a.id == reference && a.status == 200)));
+        assert!(delivered(&receiver, &reference), "the referral was delivered");
     }
     browser.close().await;
     checker.close().await;
@@ -189,12 +198,8 @@ async fn submit_referral_with_the_keyboard_only() {
     open_intake(c, &portal, lang, true).await;
     // From here on everything is Tab, arrows, Space, typing and Enter.
     for step in &content.questions.steps {
-        for (id, value) in answers(20) {
-            let q = content.question(id).expect("question");
-            if q.step != step.id || value.is_empty() {
-                continue;
-            }
-            action::tab_to(c, id, &format!("el.name === '{id}'")).await;
+        for (q, value) in step_answers(&step.id, 20) {
+            action::tab_to(c, &q.id, &format!("el.name === '{}'", q.id)).await;
             if q.kind == QuestionKind::Choice {
                 let index = content
                     .options(q)
@@ -218,10 +223,10 @@ async fn submit_referral_with_the_keyboard_only() {
     action::press_with_keyboard(c, content.copy.send.get(lang)).await;
     check::sees(c, content.copy.sent_heading.get(lang)).await;
     let reference = find::reference(c).await.expect("reference");
-    let delivered = receiver.wait_for(Duration::from_secs(30), |a| {
-        a.iter().any(|a| a.id == reference && a.status == 200)
-    });
-    assert!(delivered, "the keyboard-only referral was delivered");
+    assert!(
+        delivered(&receiver, &reference),
+        "the keyboard-only referral was delivered"
+    );
     browser.close().await;
 }
 
@@ -339,10 +344,7 @@ async fn a_referral_that_cannot_be_sent_keeps_every_answer_and_can_be_retried() 
     action::press(c, copy.send.get(lang)).await;
     check::sees(c, copy.sent_heading.get(lang)).await;
     let reference = find::reference(c).await.expect("reference");
-    let delivered = receiver.wait_for(Duration::from_secs(30), |a| {
-        a.iter().any(|a| a.id == reference && a.status == 200)
-    });
-    assert!(delivered, "the retried referral was delivered");
+    assert!(delivered(&receiver, &reference), "the retried referral was delivered");
     assert_eq!(receiver.accepted_ids().len(), 1, "sent once");
     browser.close().await;
 }
