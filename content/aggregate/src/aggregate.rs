@@ -19,7 +19,10 @@ use serde::Serialize;
 
 use crate::cell::{Derived, Published, SuppressionPolicy};
 use crate::date::{Month, Period};
-use crate::export::{self, Door, ExportError, Outcome, Referral, ReferrerType, Slug};
+use crate::export::{
+    self, Arrests, Caseload, Date, Door, ExportError, Outcome, OutcomeMeasure, OutcomeRow, Population, RaceEthnicity,
+    Referral, ReferrerType, Slug, Status, Window,
+};
 use crate::suppress::{suppress, CellValue, Constraint, SuppressError};
 
 /// A failure to aggregate or write.
@@ -42,9 +45,13 @@ pub enum Dim {
     ReferrerType = 1,
     PriorityTier = 2,
     Outcome = 3,
+    Race = 4,
 }
 
-pub const DIMS: [Dim; 4] = [Dim::Door, Dim::ReferrerType, Dim::PriorityTier, Dim::Outcome];
+/// How many dimensions a cell has.
+pub const N_DIMS: usize = 5;
+
+pub const DIMS: [Dim; N_DIMS] = [Dim::Door, Dim::ReferrerType, Dim::PriorityTier, Dim::Outcome, Dim::Race];
 
 impl Dim {
     pub fn column(self) -> &'static str {
@@ -53,12 +60,14 @@ impl Dim {
             Dim::ReferrerType => "referrer_type",
             Dim::PriorityTier => "priority_tier",
             Dim::Outcome => "outcome",
+            Dim::Race => "race_ethnicity",
         }
     }
 }
 
-/// Counted measures. The last two are never published but are implied by
-/// published ones (a total minus a part), so they are protected if small.
+/// Counted measures. Those a table lists as `implied` are never published
+/// but follow from published ones (a total minus a part), so they are
+/// protected if small.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Measure {
     Referrals,
@@ -66,6 +75,45 @@ pub enum Measure {
     IntakeWithin30Days,
     IntakeAfter30Days,
     WithoutIntake,
+    /// Referrals whose outcome is not `enrolled` (implied: referrals minus
+    /// the `enrolled` row); keyed with the outcome dimension at `all`.
+    ReferralsNotEnrolled,
+    // Engagement: enrolments by month of `enrolled_date`, current status.
+    Enrolled,
+    Active,
+    Inactive,
+    /// Discharged, or enrolled with no status.
+    Discharged,
+    /// Enrolments at least 6 months (183 days) before the export date.
+    Followed6,
+    /// Enrolments too recent for the 6-month look.
+    NotFollowed6,
+    Retained6,
+    NotRetained6,
+    /// Followed for 6 but not 12 months (365 days).
+    Followed6Not12,
+    Followed12,
+    Retained12,
+    NotRetained12,
+    // Capacity: caseloads.csv by month.
+    CaseManagerMonths,
+    CaseloadSum,
+    // arrests.csv by month.
+    EligibleArrests,
+    Booked,
+    EligibleNotBooked,
+    // Participant outcomes (outcomes.csv) by month of first enrolment.
+    OutcomePeople12,
+    JailBookingsPre12,
+    JailBookingsPost12,
+    EdVisitsPre12,
+    EdVisitsPost12,
+    HousingPeople6,
+    Housed6,
+    NotHoused6,
+    HousingPeople12,
+    Housed12,
+    NotHoused12,
 }
 
 impl Measure {
@@ -76,26 +124,83 @@ impl Measure {
             Measure::IntakeWithin30Days => "intake_within_30_days",
             Measure::IntakeAfter30Days => "intake_after_30_days",
             Measure::WithoutIntake => "referrals_without_intake",
+            Measure::ReferralsNotEnrolled => "referrals_not_enrolled",
+            Measure::Enrolled => "participants_enrolled",
+            Measure::Active => "participants_active",
+            Measure::Inactive => "participants_inactive",
+            Measure::Discharged => "participants_discharged",
+            Measure::Followed6 => "enrolments_followed_6m",
+            Measure::NotFollowed6 => "enrolments_not_followed_6m",
+            Measure::Retained6 => "retained_6m",
+            Measure::NotRetained6 => "not_retained_6m",
+            Measure::Followed6Not12 => "enrolments_followed_6m_not_12m",
+            Measure::Followed12 => "enrolments_followed_12m",
+            Measure::Retained12 => "retained_12m",
+            Measure::NotRetained12 => "not_retained_12m",
+            Measure::CaseManagerMonths => "case_manager_months",
+            Measure::CaseloadSum => "active_caseload_sum",
+            Measure::EligibleArrests => "diversion_eligible_arrests",
+            Measure::Booked => "booked",
+            Measure::EligibleNotBooked => "eligible_arrests_not_booked",
+            Measure::OutcomePeople12 => "people_followed_12m",
+            Measure::JailBookingsPre12 => "jail_bookings_pre_12m",
+            Measure::JailBookingsPost12 => "jail_bookings_post_12m",
+            Measure::EdVisitsPre12 => "ed_visits_pre_12m",
+            Measure::EdVisitsPost12 => "ed_visits_post_12m",
+            Measure::HousingPeople6 => "people_followed_housing_6m",
+            Measure::Housed6 => "housed_post_6m",
+            Measure::NotHoused6 => "not_housed_post_6m",
+            Measure::HousingPeople12 => "people_followed_housing_12m",
+            Measure::Housed12 => "housed_post_12m",
+            Measure::NotHoused12 => "not_housed_post_12m",
         }
     }
 
-    /// `self = sum(parts)` for every key.
-    fn parts(self) -> &'static [Measure] {
+    /// Each split `self = sum(parts)`, for every key.
+    fn splits(self) -> &'static [&'static [Measure]] {
+        use Measure as M;
         match self {
-            Measure::Referrals => &[Measure::WithIntake, Measure::WithoutIntake],
-            Measure::WithIntake => &[Measure::IntakeWithin30Days, Measure::IntakeAfter30Days],
+            M::Referrals => &[&[M::WithIntake, M::WithoutIntake]],
+            M::WithIntake => &[&[M::IntakeWithin30Days, M::IntakeAfter30Days]],
+            M::Enrolled => &[
+                &[M::Active, M::Inactive, M::Discharged],
+                &[M::Followed6, M::NotFollowed6],
+            ],
+            M::Followed6 => &[&[M::Retained6, M::NotRetained6], &[M::Followed12, M::Followed6Not12]],
+            M::Followed12 => &[&[M::Retained12, M::NotRetained12]],
+            M::EligibleArrests => &[&[M::Booked, M::EligibleNotBooked]],
+            M::HousingPeople6 => &[&[M::Housed6, M::NotHoused6]],
+            M::HousingPeople12 => &[&[M::Housed12, M::NotHoused12]],
             _ => &[],
         }
     }
 }
 
-/// Figures computed from counts.
+/// Figures computed from published counts (or, for the population
+/// baseline, from the census file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DerivedMeasure {
     /// Median days from referral to intake among referrals with an intake.
     MedianDaysToIntake,
     /// Share of referrals with an intake that had it within 30 days.
     ShareWithin30Days,
+    /// Share of enrolments followed 6 (12) months that were not discharged by then.
+    Retention6,
+    Retention12,
+    /// Caseload sum / case-manager months.
+    AverageCaseload,
+    /// A stage's count for one race / the stage's count for all races.
+    ShareByRace,
+    /// The race's share of the census population (not a count of people
+    /// LEAD served, so not suppressed).
+    PopulationShare,
+    /// ShareByRace / PopulationShare.
+    RelativeRate,
+    /// Arrest diversions (referrals through the arrest diversion door) /
+    /// diversion-eligible arrests.
+    DiversionRate,
+    ShareHoused6,
+    ShareHoused12,
 }
 
 impl DerivedMeasure {
@@ -103,6 +208,15 @@ impl DerivedMeasure {
         match self {
             DerivedMeasure::MedianDaysToIntake => "median_days_to_intake",
             DerivedMeasure::ShareWithin30Days => "share_intake_within_30_days",
+            DerivedMeasure::Retention6 => "retention_6m",
+            DerivedMeasure::Retention12 => "retention_12m",
+            DerivedMeasure::AverageCaseload => "average_active_caseload",
+            DerivedMeasure::ShareByRace => "share_by_race",
+            DerivedMeasure::PopulationShare => "population_share",
+            DerivedMeasure::RelativeRate => "relative_rate",
+            DerivedMeasure::DiversionRate => "diversion_rate",
+            DerivedMeasure::ShareHoused6 => "share_housed_post_6m",
+            DerivedMeasure::ShareHoused12 => "share_housed_post_12m",
         }
     }
 }
@@ -112,7 +226,7 @@ impl DerivedMeasure {
 pub struct Key {
     pub measure: Measure,
     pub period: Period,
-    pub dims: [Option<u16>; 4],
+    pub dims: [Option<u16>; N_DIMS],
 }
 
 /// A published table: a slice of the cube.
@@ -125,14 +239,36 @@ pub struct TableSpec {
     pub dims: &'static [Dim],
     /// Dimensions held at one value (a filter), e.g. door = community.
     pub fixed: &'static [(Dim, u16)],
-    pub derived: &'static [DerivedMeasure],
+    /// Derived figures, each with the counted measure of the key it sits on.
+    pub derived: &'static [(DerivedMeasure, Measure)],
     /// Unpublished measures the table implies.
     pub implied: &'static [Measure],
 }
 
 const COMMUNITY: u16 = Door::Community as u16;
+const ARREST_DIVERSION: u16 = Door::ArrestDiversion as u16;
+const ENROLLED: u16 = Outcome::Enrolled as u16;
+const WAITLISTED: u16 = Outcome::Waitlisted as u16;
+const DECLINED: u16 = Outcome::Declined as u16;
 
-/// The first set of dashboard tables (Referrals and Getting started pages).
+/// The racial-equity figures of one stage of the continuum.
+const EQUITY: &[(DerivedMeasure, Measure)] = &[
+    (DerivedMeasure::ShareByRace, Measure::Referrals),
+    (DerivedMeasure::PopulationShare, Measure::Referrals),
+    (DerivedMeasure::RelativeRate, Measure::Referrals),
+];
+const EQUITY_ARRESTS: &[(DerivedMeasure, Measure)] = &[
+    (DerivedMeasure::ShareByRace, Measure::EligibleArrests),
+    (DerivedMeasure::PopulationShare, Measure::EligibleArrests),
+    (DerivedMeasure::RelativeRate, Measure::EligibleArrests),
+];
+const EQUITY_RETENTION: &[(DerivedMeasure, Measure)] = &[
+    (DerivedMeasure::ShareByRace, Measure::Retained6),
+    (DerivedMeasure::PopulationShare, Measure::Retained6),
+    (DerivedMeasure::RelativeRate, Measure::Retained6),
+];
+
+/// Every dashboard table.
 pub const TABLES: &[TableSpec] = &[
     TableSpec {
         id: "referrals_by_door",
@@ -176,8 +312,150 @@ pub const TABLES: &[TableSpec] = &[
         measures: &[Measure::Referrals, Measure::WithIntake, Measure::IntakeWithin30Days],
         dims: &[Dim::Door],
         fixed: &[],
-        derived: &[DerivedMeasure::MedianDaysToIntake, DerivedMeasure::ShareWithin30Days],
+        derived: &[
+            (DerivedMeasure::MedianDaysToIntake, Measure::WithIntake),
+            (DerivedMeasure::ShareWithin30Days, Measure::WithIntake),
+        ],
         implied: &[Measure::IntakeAfter30Days, Measure::WithoutIntake],
+    },
+    // Engagement.
+    TableSpec {
+        id: "participants_by_status",
+        title: "Enrolments by month enrolled and current status (active, inactive)",
+        measures: &[Measure::Enrolled, Measure::Active, Measure::Inactive],
+        dims: &[Dim::Door],
+        fixed: &[],
+        derived: &[],
+        implied: &[Measure::Discharged],
+    },
+    TableSpec {
+        id: "retention",
+        title: "Retention 6 and 12 months after enrolment (active or inactive, not discharged)",
+        measures: &[
+            Measure::Followed6,
+            Measure::Retained6,
+            Measure::Followed12,
+            Measure::Retained12,
+        ],
+        dims: &[Dim::Door],
+        fixed: &[],
+        derived: &[
+            (DerivedMeasure::Retention6, Measure::Followed6),
+            (DerivedMeasure::Retention12, Measure::Followed12),
+        ],
+        implied: &[
+            Measure::NotRetained6,
+            Measure::NotRetained12,
+            Measure::NotFollowed6,
+            Measure::Followed6Not12,
+        ],
+    },
+    // Capacity.
+    TableSpec {
+        id: "average_caseload",
+        title: "Average active caseload per case manager",
+        measures: &[Measure::CaseManagerMonths, Measure::CaseloadSum],
+        dims: &[],
+        fixed: &[],
+        derived: &[(DerivedMeasure::AverageCaseload, Measure::CaseManagerMonths)],
+        implied: &[],
+    },
+    TableSpec {
+        id: "referrals_waitlisted",
+        title: "Referrals waitlisted",
+        measures: &[Measure::Referrals],
+        dims: &[Dim::Door],
+        fixed: &[(Dim::Outcome, WAITLISTED)],
+        derived: &[],
+        implied: &[],
+    },
+    TableSpec {
+        id: "referrals_declined",
+        title: "Referrals declined",
+        measures: &[Measure::Referrals],
+        dims: &[Dim::Door],
+        fixed: &[(Dim::Outcome, DECLINED)],
+        derived: &[],
+        implied: &[],
+    },
+    // Racial equity, one table per stage of the continuum (the referral
+    // doors share one table).
+    TableSpec {
+        id: "equity_diversion_eligible_arrests",
+        title: "Diversion-eligible arrests by race and ethnicity",
+        measures: &[Measure::EligibleArrests],
+        dims: &[Dim::Race],
+        fixed: &[],
+        derived: EQUITY_ARRESTS,
+        implied: &[],
+    },
+    TableSpec {
+        id: "equity_referrals_by_door",
+        title: "Referrals by door (arrest diversion, social contact, community) and race and ethnicity",
+        measures: &[Measure::Referrals],
+        dims: &[Dim::Door, Dim::Race],
+        fixed: &[],
+        derived: EQUITY,
+        implied: &[],
+    },
+    TableSpec {
+        id: "equity_enrolment",
+        title: "Referrals that led to enrolment by race and ethnicity",
+        measures: &[Measure::Referrals],
+        dims: &[Dim::Race],
+        fixed: &[(Dim::Outcome, ENROLLED)],
+        derived: EQUITY,
+        implied: &[],
+    },
+    TableSpec {
+        id: "equity_retention",
+        title: "Enrolments retained 6 months by race and ethnicity",
+        measures: &[Measure::Retained6],
+        dims: &[Dim::Race],
+        fixed: &[],
+        derived: EQUITY_RETENTION,
+        implied: &[],
+    },
+    // Outcomes.
+    TableSpec {
+        id: "participant_outcomes",
+        title: "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrolment, housing",
+        measures: &[
+            Measure::OutcomePeople12,
+            Measure::JailBookingsPre12,
+            Measure::JailBookingsPost12,
+            Measure::EdVisitsPre12,
+            Measure::EdVisitsPost12,
+            Measure::HousingPeople6,
+            Measure::Housed6,
+            Measure::HousingPeople12,
+            Measure::Housed12,
+        ],
+        dims: &[],
+        fixed: &[],
+        derived: &[
+            (DerivedMeasure::ShareHoused6, Measure::HousingPeople6),
+            (DerivedMeasure::ShareHoused12, Measure::HousingPeople12),
+        ],
+        implied: &[Measure::NotHoused6, Measure::NotHoused12],
+    },
+    TableSpec {
+        id: "diversion_rate",
+        title: "Diversion rate: arrest diversions among diversion-eligible arrests",
+        measures: &[Measure::EligibleArrests],
+        dims: &[],
+        fixed: &[],
+        derived: &[(DerivedMeasure::DiversionRate, Measure::EligibleArrests)],
+        implied: &[],
+    },
+    TableSpec {
+        id: "system_bookings",
+        title: "Diversion-eligible arrests and bookings",
+        measures: &[Measure::EligibleArrests, Measure::Booked],
+        dims: &[],
+        fixed: &[],
+        derived: &[],
+        implied: &[Measure::EligibleNotBooked],
     },
 ];
 
@@ -185,15 +463,60 @@ pub const TABLES: &[TableSpec] = &[
 /// tier rows still add up to the community total.
 pub const UNASSIGNED_TIER: &str = "unassigned";
 
+/// Days after enrolment at which retention is looked at.
+pub const RETENTION_6M_DAYS: i64 = 183;
+pub const RETENTION_12M_DAYS: i64 = 365;
+
+/// One enrolment, kept until the export date is known.
+#[derive(Debug, Clone, Copy)]
+struct Enrolment {
+    enrolled: i64,
+    status: Option<Status>,
+    status_date: Option<i64>,
+    door: u8,
+    race: u8,
+}
+
+/// An enrolled person: first enrolment month and their outcome rows.
+#[derive(Debug, Clone, Copy)]
+struct Person {
+    month: i32,
+    /// Bit i set when `values[i]` came from a row of the export.
+    present: u16,
+    /// measure x window.
+    values: [u32; 9],
+}
+
+impl Person {
+    fn get(&self, slot: usize) -> Option<u32> {
+        (self.present & (1 << slot) != 0).then_some(self.values[slot])
+    }
+}
+
+fn outcome_slot(measure: OutcomeMeasure, window: Window) -> usize {
+    measure.index() * Window::ALL.len() + window.index()
+}
+
 /// Counts by month and the finest breakdown the tables use.
 #[derive(Debug, Default)]
 struct Facts {
-    /// (month index, door, referrer, tier (0 = none), outcome) -> referrals.
-    referrals: HashMap<(i64, u8, u8, u16, u8), u64>,
+    /// (month index, door, referrer, tier (0 = none), outcome, race) -> referrals.
+    referrals: HashMap<(i64, u8, u8, u16, u8, u8), u64>,
     /// (month index, door) -> intake delays in days -> referrals.
     delays: HashMap<(i64, u8), BTreeMap<u32, u64>>,
     /// Tier names; index 0 is "no tier" (police doors).
     tiers: Vec<String>,
+    enrolments: Vec<Enrolment>,
+    /// Enrolled people by person key.
+    people: HashMap<Box<str>, Person>,
+    /// The latest date in referrals.csv: retention is looked at as of it.
+    as_of: Option<Date>,
+    /// month -> (case managers, caseload sum).
+    caseloads: HashMap<i64, (u64, u64)>,
+    /// (month, race) -> (diversion-eligible arrests, booked).
+    arrests: HashMap<(i64, u8), (u64, u64)>,
+    /// Census population by race.
+    population: [u64; 9],
 }
 
 impl Facts {
@@ -210,9 +533,10 @@ impl Facts {
         (self.tiers.len() - 1) as u16
     }
 
-    fn add(&mut self, r: &Referral) {
+    fn add(&mut self, r: Referral) {
         let month = r.referral_date.month().index();
         let door = r.door.index() as u8;
+        let race = r.race_ethnicity.index() as u8;
         let tier = self.tier_index(r.priority_tier.as_ref(), r.door);
         *self
             .referrals
@@ -222,12 +546,179 @@ impl Facts {
                 r.referrer_type.index() as u8,
                 tier,
                 r.outcome.index() as u8,
+                race,
             ))
             .or_default() += 1;
         if let Some(intake) = r.intake_date {
             let days = u32::try_from(r.referral_date.days_until(intake)).unwrap_or(0);
             *self.delays.entry((month, door)).or_default().entry(days).or_default() += 1;
         }
+        let latest = [r.intake_date, r.roi_date, r.enrolled_date, r.status_date]
+            .into_iter()
+            .flatten()
+            .fold(r.referral_date, Date::max);
+        self.as_of = Some(self.as_of.map_or(latest, |d| d.max(latest)));
+        if let (Outcome::Enrolled, Some(enrolled)) = (r.outcome, r.enrolled_date) {
+            self.enrolments.push(Enrolment {
+                enrolled: enrolled.days(),
+                status: r.status,
+                status_date: r.status_date.map(Date::days),
+                door,
+                race,
+            });
+            let month = i32::try_from(enrolled.month().index()).unwrap_or(i32::MAX);
+            match self.people.get_mut(r.person_key.as_str()) {
+                Some(person) => person.month = person.month.min(month),
+                None => {
+                    let person = Person {
+                        month,
+                        present: 0,
+                        values: [0; 9],
+                    };
+                    self.people.insert(r.person_key.as_str().into(), person);
+                }
+            }
+        }
+    }
+
+    fn add_outcome(&mut self, row: &OutcomeRow) {
+        if let Some(person) = self.people.get_mut(row.person_key.as_str()) {
+            let slot = outcome_slot(row.measure, row.window);
+            person.values[slot] = row.value;
+            person.present |= 1 << slot;
+        }
+    }
+
+    /// Month-level counts of every measure at its finest breakdown.
+    fn fine(&self, tier_rank: &[u16]) -> HashMap<(i64, Measure, [Option<u16>; N_DIMS]), u64> {
+        use Measure as M;
+        let mut out: HashMap<(i64, Measure, [Option<u16>; N_DIMS]), u64> = HashMap::new();
+        let mut put = |month: i64, measure: Measure, dims: [Option<u16>; N_DIMS], n: u64| {
+            if n > 0 {
+                *out.entry((month, measure, dims)).or_default() += n;
+            }
+        };
+        for (&(month, door, referrer, tier, outcome, race), &n) in &self.referrals {
+            let tier = (tier != 0).then(|| tier_rank[tier as usize]);
+            let dims = [
+                Some(u16::from(door)),
+                Some(u16::from(referrer)),
+                tier,
+                Some(u16::from(outcome)),
+                Some(u16::from(race)),
+            ];
+            put(month, M::Referrals, dims, n);
+            if u16::from(outcome) != ENROLLED {
+                put(
+                    month,
+                    M::ReferralsNotEnrolled,
+                    [dims[0], dims[1], dims[2], None, dims[4]],
+                    n,
+                );
+            }
+        }
+        for (&(month, door), delays) in &self.delays {
+            let with: u64 = delays.values().sum();
+            let within: u64 = delays.range(..=30).map(|(_, n)| n).sum();
+            let dims = [Some(u16::from(door)), None, None, None, None];
+            put(month, M::WithIntake, dims, with);
+            put(month, M::IntakeWithin30Days, dims, within);
+            put(month, M::IntakeAfter30Days, dims, with - within);
+        }
+        let as_of = self.as_of.map_or(i64::MIN, Date::days);
+        for e in &self.enrolments {
+            let Some(month) = Date::from_days(e.enrolled).map(|d| d.month().index()) else {
+                continue;
+            };
+            let dims = [Some(u16::from(e.door)), None, None, None, Some(u16::from(e.race))];
+            put(month, M::Enrolled, dims, 1);
+            let status = match e.status {
+                Some(Status::Active) => M::Active,
+                Some(Status::Inactive) => M::Inactive,
+                _ => M::Discharged,
+            };
+            put(month, status, dims, 1);
+            // Retained at `days` after enrolment: still active or inactive,
+            // or discharged only after that day.
+            let retained = |days: i64| match e.status {
+                Some(Status::Active | Status::Inactive) => true,
+                Some(Status::Discharged) => e.status_date.is_some_and(|d| d >= e.enrolled + days),
+                None => false,
+            };
+            if e.enrolled + RETENTION_6M_DAYS > as_of {
+                put(month, M::NotFollowed6, dims, 1);
+                continue;
+            }
+            put(month, M::Followed6, dims, 1);
+            put(
+                month,
+                if retained(RETENTION_6M_DAYS) {
+                    M::Retained6
+                } else {
+                    M::NotRetained6
+                },
+                dims,
+                1,
+            );
+            if e.enrolled + RETENTION_12M_DAYS > as_of {
+                put(month, M::Followed6Not12, dims, 1);
+                continue;
+            }
+            put(month, M::Followed12, dims, 1);
+            put(
+                month,
+                if retained(RETENTION_12M_DAYS) {
+                    M::Retained12
+                } else {
+                    M::NotRetained12
+                },
+                dims,
+                1,
+            );
+        }
+        let none = [None; N_DIMS];
+        for (&month, &(managers, sum)) in &self.caseloads {
+            put(month, M::CaseManagerMonths, none, managers);
+            put(month, M::CaseloadSum, none, sum);
+        }
+        for (&(month, race), &(eligible, booked)) in &self.arrests {
+            let dims = [None, None, None, None, Some(u16::from(race))];
+            put(month, M::EligibleArrests, dims, eligible);
+            put(month, M::Booked, dims, booked);
+            put(month, M::EligibleNotBooked, dims, eligible - booked);
+        }
+        let slot = |person: &Person, measure, window| person.get(outcome_slot(measure, window));
+        for person in self.people.values() {
+            let month = i64::from(person.month);
+            let (jail, ed, housed) = (
+                OutcomeMeasure::JailBookings,
+                OutcomeMeasure::EdVisits,
+                OutcomeMeasure::Housed,
+            );
+            let followed = [
+                slot(person, jail, Window::Pre12m),
+                slot(person, jail, Window::Post12m),
+                slot(person, ed, Window::Pre12m),
+                slot(person, ed, Window::Post12m),
+            ];
+            if let [Some(jail_pre), Some(jail_post), Some(ed_pre), Some(ed_post)] = followed {
+                put(month, M::OutcomePeople12, none, 1);
+                put(month, M::JailBookingsPre12, none, u64::from(jail_pre));
+                put(month, M::JailBookingsPost12, none, u64::from(jail_post));
+                put(month, M::EdVisitsPre12, none, u64::from(ed_pre));
+                put(month, M::EdVisitsPost12, none, u64::from(ed_post));
+            }
+            for (window, people, yes, no) in [
+                (Window::Post6m, M::HousingPeople6, M::Housed6, M::NotHoused6),
+                (Window::Post12m, M::HousingPeople12, M::Housed12, M::NotHoused12),
+            ] {
+                if let Some(v) = slot(person, housed, window) {
+                    put(month, people, none, 1);
+                    put(month, if v > 0 { yes } else { no }, none, 1);
+                }
+            }
+        }
+        out
     }
 }
 
@@ -283,7 +774,7 @@ impl Figure {
 pub struct Row {
     pub table: &'static str,
     pub period: Period,
-    pub dims: [DimValue; 4],
+    pub dims: [DimValue; N_DIMS],
     pub measure: &'static str,
     pub figure: Figure,
 }
@@ -292,7 +783,7 @@ pub struct Row {
 #[derive(Debug)]
 pub struct Aggregates {
     pub rows: Vec<Row>,
-    /// First and last month covered, if any referral was read.
+    /// First and last month covered by any file, if any row was read.
     pub covered: Option<(Month, Month)>,
     pub policy: SuppressionPolicy,
     pub primary_suppressed: usize,
@@ -355,8 +846,8 @@ fn sub_periods(period: Period, all: &[Period]) -> Vec<Period> {
 }
 
 /// Every value combination of `dims` with `all` margins.
-fn combinations(dims: &[Dim], domain: &[u16; 4]) -> Vec<[Option<u16>; 4]> {
-    let mut out = vec![[None; 4]];
+fn combinations(dims: &[Dim], domain: &[u16; N_DIMS]) -> Vec<[Option<u16>; N_DIMS]> {
+    let mut out = vec![[None; N_DIMS]];
     for &d in dims {
         out = out
             .into_iter()
@@ -374,29 +865,101 @@ fn combinations(dims: &[Dim], domain: &[u16; 4]) -> Vec<[Option<u16>; 4]> {
     out
 }
 
-/// Reads `referrals.csv` from `input` and aggregates it.
-pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregates, AggregateError> {
-    aggregate(export::read::<Referral>(input)?, policy)
+/// The five files of an export, as rows. Only `referrals` is required to
+/// hold anything; the others may be empty iterators (their tables then
+/// publish zeros).
+pub struct Sources<R, O, C, A, P> {
+    pub referrals: R,
+    pub outcomes: O,
+    pub caseloads: C,
+    pub arrests: A,
+    pub population: P,
 }
 
-/// Aggregates referral rows; the first bad row stops the run.
+type NoRows<T> = std::iter::Empty<Result<T, ExportError>>;
+
+/// Reads the five files of the export in `input` and aggregates them.
+pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregates, AggregateError> {
+    // Open every file first, so a missing one is reported before the long read.
+    let sources = Sources {
+        referrals: export::read::<Referral>(input)?,
+        outcomes: export::read::<OutcomeRow>(input)?,
+        caseloads: export::read::<Caseload>(input)?,
+        arrests: export::read::<Arrests>(input)?,
+        population: export::read::<Population>(input)?,
+    };
+    aggregate_sources(sources, policy)
+}
+
+/// Aggregates referral rows alone (the other files empty); the first bad
+/// row stops the run.
 pub fn aggregate(
     rows: impl Iterator<Item = Result<Referral, ExportError>>,
     policy: SuppressionPolicy,
 ) -> Result<Aggregates, AggregateError> {
+    let sources: Sources<_, NoRows<OutcomeRow>, NoRows<Caseload>, NoRows<Arrests>, NoRows<Population>> = Sources {
+        referrals: rows,
+        outcomes: std::iter::empty(),
+        caseloads: std::iter::empty(),
+        arrests: std::iter::empty(),
+        population: std::iter::empty(),
+    };
+    aggregate_sources(sources, policy)
+}
+
+/// Aggregates a whole export; the first bad row of any file stops the run.
+pub fn aggregate_sources<R, O, C, A, P>(
+    sources: Sources<R, O, C, A, P>,
+    policy: SuppressionPolicy,
+) -> Result<Aggregates, AggregateError>
+where
+    R: Iterator<Item = Result<Referral, ExportError>>,
+    O: Iterator<Item = Result<OutcomeRow, ExportError>>,
+    C: Iterator<Item = Result<Caseload, ExportError>>,
+    A: Iterator<Item = Result<Arrests, ExportError>>,
+    P: Iterator<Item = Result<Population, ExportError>>,
+{
     let mut facts = Facts {
         tiers: vec![String::new()],
         ..Facts::default()
     };
     let mut covered: Option<(Month, Month)> = None;
+    let mut cover = |m: Month| covered = Some(covered.map_or((m, m), |(a, b)| (a.min(m), b.max(m))));
     let mut read = 0;
-    for row in rows {
+    for row in sources.referrals {
         let row = row?;
-        let m = row.referral_date.month();
-        covered = Some(covered.map_or((m, m), |(a, b)| (a.min(m), b.max(m))));
-        facts.add(&row);
+        cover(row.referral_date.month());
+        if let (Outcome::Enrolled, Some(d)) = (row.outcome, row.enrolled_date) {
+            cover(d.month());
+        }
+        facts.add(row);
         read += 1;
     }
+    for row in sources.outcomes {
+        facts.add_outcome(&row?);
+    }
+    for row in sources.caseloads {
+        let row = row?;
+        cover(row.month);
+        let entry = facts.caseloads.entry(row.month.index()).or_default();
+        entry.0 += 1;
+        entry.1 += u64::from(row.active_caseload);
+    }
+    for row in sources.arrests {
+        let row = row?;
+        cover(row.month);
+        let entry = facts
+            .arrests
+            .entry((row.month.index(), row.race_ethnicity.index() as u8))
+            .or_default();
+        entry.0 += u64::from(row.diversion_eligible_arrests);
+        entry.1 += u64::from(row.booked);
+    }
+    for row in sources.population {
+        let row = row?;
+        facts.population[row.race_ethnicity.index()] += row.population;
+    }
+
     // Tiers in a stable order (by name) so output does not depend on row order.
     let mut tier_order: Vec<u16> = (1..facts.tiers.len() as u16).collect();
     tier_order.sort_by(|a, b| facts.tiers[*a as usize].cmp(&facts.tiers[*b as usize]));
@@ -410,6 +973,7 @@ pub fn aggregate(
         ReferrerType::ALL.len() as u16,
         tier_names.len() as u16,
         Outcome::ALL.len() as u16,
+        RaceEthnicity::ALL.len() as u16,
     ];
     let all_periods = periods(covered);
 
@@ -438,79 +1002,83 @@ pub fn aggregate(
                         keys.push((key, None));
                     }
                 }
-                for &d in spec.derived {
-                    let key = Key {
-                        measure: Measure::WithIntake,
-                        period,
-                        dims,
-                    };
-                    keys.push((key, Some(d)));
+                for &(d, measure) in spec.derived {
+                    keys.push((Key { measure, period, dims }, Some(d)));
                 }
             }
         }
         table_keys.push(keys);
     }
+    // A table that publishes the `enrolled` outcome beside a total over
+    // outcomes implies the referrals that were not enrolled.
+    let enrolled_rows: Vec<Key> = cube
+        .keys
+        .iter()
+        .filter(|k| k.measure == Measure::Referrals && k.dims[Dim::Outcome as usize] == Some(ENROLLED))
+        .copied()
+        .collect();
+    for key in enrolled_rows {
+        let mut dims = key.dims;
+        dims[Dim::Outcome as usize] = None;
+        let i = cube.insert(Key {
+            measure: Measure::ReferralsNotEnrolled,
+            dims,
+            ..key
+        });
+        if published.len() <= i {
+            published.resize(i + 1, false);
+        }
+    }
 
-    // 2. Their values, from the month-level facts.
+    // 2. Their values, from the month-level facts. A fine cell adds to every
+    // key of its measure whose dimensions are a subset of its own.
+    let mut patterns: HashMap<Measure, Vec<u8>> = HashMap::new();
+    for key in &cube.keys {
+        let mask = dims_mask(&key.dims);
+        let list = patterns.entry(key.measure).or_default();
+        if !list.contains(&mask) {
+            list.push(mask);
+        }
+    }
     let mut values = vec![0u64; cube.keys.len()];
-    let month_periods = |month: i64| -> [Period; 4] {
+    for ((month, measure, fine), n) in facts.fine(&tier_rank) {
+        let Some(masks) = patterns.get(&measure) else { continue };
+        let support = dims_mask(&fine);
         let m = Month::from_index(month).unwrap_or_else(|| unreachable!("months come from dates"));
-        [
+        for period in [
             Period::All,
             Period::Year(m.year()),
             Period::Quarter(m.year(), m.quarter()),
             Period::Month(m),
-        ]
-    };
-    let mut add = |measure: Measure, period: Period, fine: [Option<u16>; 4], n: u64| {
-        // Every key that this fine cell contributes to: each dimension is
-        // either kept or replaced by the margin.
-        'masks: for mask in 0u8..16 {
-            let mut dims = fine;
-            for (d, slot) in dims.iter_mut().enumerate() {
-                if mask & (1 << d) != 0 {
-                    // Already a margin: this mask would count the cell twice.
-                    if slot.take().is_none() {
-                        continue 'masks;
+        ] {
+            for &mask in masks {
+                if mask & !support != 0 {
+                    continue;
+                }
+                let mut dims = fine;
+                for (d, slot) in dims.iter_mut().enumerate() {
+                    if mask & (1 << d) == 0 {
+                        *slot = None;
                     }
                 }
+                if let Some(&i) = cube.index.get(&Key { measure, period, dims }) {
+                    values[i] += n;
+                }
             }
-            if let Some(&i) = cube.index.get(&Key { measure, period, dims }) {
-                values[i] += n;
-            }
-        }
-    };
-    for (&(month, door, referrer, tier, outcome), &n) in &facts.referrals {
-        let tier = (tier != 0).then(|| tier_rank[tier as usize]);
-        let fine = [
-            Some(u16::from(door)),
-            Some(u16::from(referrer)),
-            tier,
-            Some(u16::from(outcome)),
-        ];
-        for period in month_periods(month) {
-            add(Measure::Referrals, period, fine, n);
-            add(Measure::WithoutIntake, period, fine, n);
         }
     }
-    for (&(month, door), delays) in &facts.delays {
-        let with: u64 = delays.values().sum();
-        let within: u64 = delays.range(..=30).map(|(_, n)| n).sum();
-        let fine = [Some(u16::from(door)), None, None, None];
-        for period in month_periods(month) {
-            add(Measure::WithIntake, period, fine, with);
-            add(Measure::IntakeWithin30Days, period, fine, within);
-            add(Measure::IntakeAfter30Days, period, fine, with - within);
-        }
-    }
-    // WithoutIntake was accumulated as all referrals; take the intakes off.
+    // Referrals without an intake: all referrals less those with one.
     for (i, key) in cube.keys.iter().enumerate() {
         if key.measure == Measure::WithoutIntake {
+            let all = cube.index.get(&Key {
+                measure: Measure::Referrals,
+                ..*key
+            });
             let with = cube.index.get(&Key {
                 measure: Measure::WithIntake,
                 ..*key
             });
-            values[i] -= with.map_or(0, |&w| values[w]);
+            values[i] = all.map_or(0, |&a| values[a]) - with.map_or(0, |&w| values[w]);
         }
     }
 
@@ -525,9 +1093,25 @@ pub fn aggregate(
 
     // 4. Published figures, built only through the suppression types.
     let publish = |key: &Key| -> Published {
-        let i = cube.index[key];
-        Published::new(values[i], decision.suppressed[i], policy)
+        match cube.index.get(key) {
+            Some(&i) => Published::new(values[i], decision.suppressed[i], policy),
+            None => Published::Suppressed,
+        }
     };
+    let population_total: u64 = facts.population.iter().sum();
+    let population_share = |key: &Key| -> Option<f64> {
+        let part = match key.dims[Dim::Race as usize] {
+            None => population_total,
+            Some(r) => facts.population[r as usize],
+        };
+        (population_total > 0).then(|| part as f64 / population_total as f64)
+    };
+    let share_by_race = |key: &Key| -> Derived {
+        let mut dims = key.dims;
+        dims[Dim::Race as usize] = None;
+        Derived::ratio(publish(key), publish(&Key { dims, ..*key }))
+    };
+    let with = |key: &Key, measure: Measure| publish(&Key { measure, ..*key });
     let mut rows = Vec::new();
     for (spec, keys) in TABLES.iter().zip(&table_keys) {
         for (key, derived) in keys {
@@ -539,27 +1123,50 @@ pub fn aggregate(
                     Some(v) => DimValue::Value(value_name(d, v, &tier_names)),
                 }
             });
-            let (measure, figure) = match derived {
-                None => (key.measure.name(), Figure::Count(publish(key))),
-                Some(DerivedMeasure::ShareWithin30Days) => {
-                    let within = publish(&Key {
-                        measure: Measure::IntakeWithin30Days,
+            let Some(derived) = derived else {
+                rows.push(Row {
+                    table: spec.id,
+                    period: key.period,
+                    dims,
+                    measure: key.measure.name(),
+                    figure: Figure::Count(publish(key)),
+                });
+                continue;
+            };
+            let figure = match derived {
+                DerivedMeasure::MedianDaysToIntake => Derived::of_group(publish(key), || median_delay(&facts, key)),
+                DerivedMeasure::ShareWithin30Days => {
+                    Derived::ratio(with(key, Measure::IntakeWithin30Days), publish(key))
+                }
+                DerivedMeasure::Retention6 => Derived::ratio(with(key, Measure::Retained6), publish(key)),
+                DerivedMeasure::Retention12 => Derived::ratio(with(key, Measure::Retained12), publish(key)),
+                DerivedMeasure::AverageCaseload => Derived::ratio(with(key, Measure::CaseloadSum), publish(key)),
+                DerivedMeasure::ShareHoused6 => Derived::ratio(with(key, Measure::Housed6), publish(key)),
+                DerivedMeasure::ShareHoused12 => Derived::ratio(with(key, Measure::Housed12), publish(key)),
+                DerivedMeasure::DiversionRate => {
+                    let mut dims = key.dims;
+                    dims[Dim::Door as usize] = Some(ARREST_DIVERSION);
+                    let diversions = publish(&Key {
+                        measure: Measure::Referrals,
+                        dims,
                         ..*key
                     });
-                    let share = Derived::ratio(within, publish(key));
-                    (DerivedMeasure::ShareWithin30Days.name(), Figure::Derived(share))
+                    Derived::ratio(diversions, publish(key))
                 }
-                Some(DerivedMeasure::MedianDaysToIntake) => {
-                    let median = Derived::of_group(publish(key), || median_delay(&facts, key));
-                    (DerivedMeasure::MedianDaysToIntake.name(), Figure::Derived(median))
-                }
+                DerivedMeasure::ShareByRace => share_by_race(key),
+                DerivedMeasure::PopulationShare => population_share(key).map_or(Derived::NotApplicable, Derived::Value),
+                DerivedMeasure::RelativeRate => match (share_by_race(key), population_share(key)) {
+                    (Derived::Suppressed, _) => Derived::Suppressed,
+                    (Derived::Value(share), Some(base)) if base > 0.0 => Derived::Value(share / base),
+                    _ => Derived::NotApplicable,
+                },
             };
             rows.push(Row {
                 table: spec.id,
                 period: key.period,
                 dims,
-                measure,
-                figure,
+                measure: derived.name(),
+                figure: Figure::Derived(figure),
             });
         }
     }
@@ -573,6 +1180,14 @@ pub fn aggregate(
     })
 }
 
+/// Bit d set when dimension d holds a value.
+fn dims_mask(dims: &[Option<u16>; N_DIMS]) -> u8 {
+    dims.iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_some())
+        .fold(0, |mask, (d, _)| mask | (1 << d))
+}
+
 fn value_name(d: Dim, v: u16, tiers: &[String]) -> String {
     let v = v as usize;
     match d {
@@ -580,6 +1195,7 @@ fn value_name(d: Dim, v: u16, tiers: &[String]) -> String {
         Dim::ReferrerType => ReferrerType::ALL[v].as_str().to_owned(),
         Dim::PriorityTier => tiers.get(v).cloned().unwrap_or_default(),
         Dim::Outcome => Outcome::ALL[v].as_str().to_owned(),
+        Dim::Race => RaceEthnicity::ALL[v].as_str().to_owned(),
     }
 }
 
@@ -619,7 +1235,7 @@ pub fn median(histogram: &BTreeMap<u32, u64>) -> Option<f64> {
 
 /// Margins (per dimension), period roll-ups and measure splits, for every
 /// cell whose parts are all in the cube.
-fn constraints(cube: &Cube, domain: &[u16; 4], periods: &[Period]) -> Vec<Constraint> {
+fn constraints(cube: &Cube, domain: &[u16; N_DIMS], periods: &[Period]) -> Vec<Constraint> {
     let mut out = Vec::new();
     let mut push = |total: usize, parts: Option<Vec<usize>>| {
         if let Some(parts) = parts.filter(|p| !p.is_empty()) {
@@ -645,13 +1261,30 @@ fn constraints(cube: &Cube, domain: &[u16; 4], periods: &[Period]) -> Vec<Constr
             .map(|&period| cube.index.get(&Key { period, ..*key }).copied())
             .collect();
         push(total, parts);
-        let parts = key
-            .measure
-            .parts()
-            .iter()
-            .map(|&measure| cube.index.get(&Key { measure, ..*key }).copied())
-            .collect();
-        push(total, parts);
+        for split in key.measure.splits() {
+            let parts = split
+                .iter()
+                .map(|&measure| cube.index.get(&Key { measure, ..*key }).copied())
+                .collect();
+            push(total, parts);
+        }
+        // Referrals = referrals enrolled + referrals not enrolled.
+        if key.measure == Measure::ReferralsNotEnrolled {
+            let mut dims = key.dims;
+            dims[Dim::Outcome as usize] = Some(ENROLLED);
+            let all = cube.index.get(&Key {
+                measure: Measure::Referrals,
+                ..*key
+            });
+            let enrolled = cube.index.get(&Key {
+                measure: Measure::Referrals,
+                dims,
+                ..*key
+            });
+            if let (Some(&all), Some(&enrolled)) = (all, enrolled) {
+                push(all, Some(vec![enrolled, total]));
+            }
+        }
     }
     out
 }

@@ -9,7 +9,7 @@ use lead_aggregate::cell::SuppressionPolicy;
 use lead_aggregate::export::{read, Door, Outcome, Referral, ReferrerType as Rt};
 use lead_aggregate::synth::{write_export, SynthConfig};
 
-fn key(measure: &str, period: &str, dims: [&str; 4]) -> CellKey {
+fn key(measure: &str, period: &str, dims: [&str; 5]) -> CellKey {
     (measure.to_owned(), period.to_owned(), dims.map(str::to_owned))
 }
 
@@ -57,26 +57,33 @@ fn small_export() -> Vec<Referral> {
 fn small_counts_are_suppressed_with_a_complement_and_the_rest_published() {
     let aggregates = aggregate(small_export().into_iter().map(Ok), SuppressionPolicy::default()).expect("aggregates");
     let cells = count_cells(&aggregates);
-    let get = |m: &str, p: &str, dims: [&str; 4]| {
+    let get = |m: &str, p: &str, dims: [&str; 5]| {
         cells
             .get(&key(m, p, dims))
             .copied()
             .unwrap_or_else(|| panic!("cell {m} {p} {dims:?}"))
     };
-    assert_eq!(get("referrals", "all", ["all", "", "", ""]), Some(35));
-    assert_eq!(get("referrals", "2025-02", ["social_contact", "", "", ""]), Some(20));
+    assert_eq!(get("referrals", "all", ["all", "", "", "", ""]), Some(35));
     assert_eq!(
-        get("referrals", "2025-02", ["community", "", "", ""]),
+        get("referrals", "2025-02", ["social_contact", "", "", "", ""]),
+        Some(20)
+    );
+    assert_eq!(
+        get("referrals", "2025-02", ["community", "", "", "", ""]),
         Some(0),
         "true zeros show"
     );
     // 3 community referrals: suppressed, in every period that holds them.
     for period in ["2025-01", "2025-Q1", "2025", "all"] {
-        assert_eq!(get("referrals", period, ["community", "", "", ""]), None, "{period}");
+        assert_eq!(
+            get("referrals", period, ["community", "", "", "", ""]),
+            None,
+            "{period}"
+        );
     }
     // The January row would give 15 - 12 - 0 = 3: its smallest other cell is hidden too.
-    assert_eq!(get("referrals", "2025-01", ["arrest_diversion", "", "", ""]), None);
-    assert_eq!(get("referrals", "2025-01", ["community", "business", "", ""]), None);
+    assert_eq!(get("referrals", "2025-01", ["arrest_diversion", "", "", "", ""]), None);
+    assert_eq!(get("referrals", "2025-01", ["community", "business", "", "", ""]), None);
     assert!(recoverable(&cells).is_empty(), "{:?}", recoverable(&cells));
     assert_eq!(
         aggregates.covered.map(|(a, b)| (a.to_string(), b.to_string())),
@@ -180,4 +187,383 @@ fn every_published_count_is_zero_or_at_least_k_and_no_cell_is_recoverable_in_a_g
         assert_eq!(value, expected, "{} {}", row.period, row.dims[0].as_str());
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+// ---------------------------------------------------------------------------
+// Engagement, capacity, racial equity and outcomes on one hand-made export.
+// k = 5 throughout, so every count below is publishable unless noted.
+
+use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Sources};
+use lead_aggregate::date::Month;
+use lead_aggregate::export::{
+    Arrests, Caseload, ExportError, Key, OutcomeMeasure as Om, OutcomeRow, Population, RaceEthnicity as Race, Slug,
+    Status, Window,
+};
+
+/// 30 arrest diversions referred 2024-01-10 and enrolled 2024-01-20
+/// (p0..p29; even = black, odd = white): p0..p14 active, p15..p19 inactive,
+/// p20..p24 discharged 2024-03-01 (before 6 months), p25..p29 discharged
+/// 2024-09-01 (after 6, before 12 months). 6 social contacts (race
+/// unknown) enrolled 2025-02-10, still active: too recent to be followed.
+/// The export's latest date is 2025-02-10, so the January 2024 cohort is
+/// followed 6 (to 2024-07-21) and 12 (to 2025-01-19) months.
+fn engagement_referrals() -> Vec<Referral> {
+    let mut rows = Vec::new();
+    for i in 0..30 {
+        let mut r = referral(
+            i,
+            date(2024, 1, 10),
+            Door::ArrestDiversion,
+            Rt::Police,
+            None,
+            Outcome::Enrolled,
+            Some(5),
+        );
+        r.race_ethnicity = if i % 2 == 0 { Race::Black } else { Race::White };
+        r.enrolled_date = Some(date(2024, 1, 20));
+        (r.status, r.status_date) = match i {
+            0..15 => (Some(Status::Active), None),
+            15..20 => (Some(Status::Inactive), Some(date(2024, 6, 1))),
+            20..25 => (Some(Status::Discharged), Some(date(2024, 3, 1))),
+            _ => (Some(Status::Discharged), Some(date(2024, 9, 1))),
+        };
+        rows.push(r);
+    }
+    for i in 30..36 {
+        let mut r = referral(
+            i,
+            date(2025, 2, 1),
+            Door::SocialContact,
+            Rt::Police,
+            None,
+            Outcome::Enrolled,
+            Some(4),
+        );
+        r.enrolled_date = Some(date(2025, 2, 10));
+        r.status = Some(Status::Active);
+        rows.push(r);
+    }
+    rows
+}
+
+fn outcome(person: &str, measure: Om, window: Window, value: u32) -> OutcomeRow {
+    OutcomeRow {
+        person_key: Key::new(person).expect("key"),
+        measure,
+        window,
+        value,
+    }
+}
+
+/// p0..p9 followed 12 months: 3 bookings and 2 ED visits each before, 1 and
+/// 1 after. p10 has only the before rows (not followed). Housing at 6
+/// months for p0..p11 (p0..p5 housed), at 12 months for p0..p9 (p0..p4
+/// housed). A person never enrolled is ignored.
+fn outcome_rows() -> Vec<OutcomeRow> {
+    let mut rows = Vec::new();
+    for i in 0..11 {
+        let p = format!("p{i}");
+        rows.push(outcome(&p, Om::JailBookings, Window::Pre12m, 3));
+        rows.push(outcome(&p, Om::EdVisits, Window::Pre12m, 2));
+        if i < 10 {
+            rows.push(outcome(&p, Om::JailBookings, Window::Post12m, 1));
+            rows.push(outcome(&p, Om::EdVisits, Window::Post12m, 1));
+            rows.push(outcome(&p, Om::Housed, Window::Post12m, u32::from(i < 5)));
+        }
+    }
+    for i in 0..12 {
+        rows.push(outcome(&format!("p{i}"), Om::Housed, Window::Post6m, u32::from(i < 6)));
+    }
+    for (measure, window) in [(Om::JailBookings, Window::Pre12m), (Om::JailBookings, Window::Post12m)] {
+        rows.push(outcome("never_enrolled", measure, window, 50));
+    }
+    rows
+}
+
+fn month(y: i32, m: u8) -> Month {
+    Month::new(y, m).expect("month")
+}
+
+/// January 2024: 5 case managers carrying 18, 22, 20, 16, 24 (sum 100);
+/// February: 2 carrying 20 and 25 (too few managers to publish).
+fn caseload_rows() -> Vec<Caseload> {
+    let jan = [18, 22, 20, 16, 24].map(|n| (month(2024, 1), n));
+    let feb = [20, 25].map(|n| (month(2024, 2), n));
+    jan.into_iter()
+        .chain(feb)
+        .enumerate()
+        .map(|(i, (month, active_caseload))| Caseload {
+            month,
+            case_manager_key: Key::new(&format!("cm{}", i % 5)).expect("key"),
+            active_caseload,
+        })
+        .collect()
+}
+
+fn arrests_row(month: Month, neighborhood: &str, race: Race, eligible: u32, booked: u32) -> Arrests {
+    Arrests {
+        month,
+        neighborhood: Slug::new(neighborhood).expect("slug"),
+        race_ethnicity: race,
+        diversion_eligible_arrests: eligible,
+        booked,
+    }
+}
+
+/// January 2024: 40 diversion-eligible arrests of Black people (30 booked)
+/// and 60 of white people (50 booked), over two neighbourhoods.
+fn arrest_rows() -> Vec<Arrests> {
+    vec![
+        arrests_row(month(2024, 1), "downtown", Race::Black, 25, 20),
+        arrests_row(month(2024, 1), "eastgate", Race::Black, 15, 10),
+        arrests_row(month(2024, 1), "downtown", Race::White, 60, 50),
+    ]
+}
+
+/// Census: 200 Black, 600 white, 200 Hispanic/Latino people.
+fn population_rows() -> Vec<Population> {
+    [
+        ("downtown", Race::Black, 150),
+        ("eastgate", Race::Black, 50),
+        ("downtown", Race::White, 600),
+        ("downtown", Race::HispanicLatino, 200),
+    ]
+    .map(|(n, race, population)| Population {
+        neighborhood: Slug::new(n).expect("slug"),
+        race_ethnicity: race,
+        population,
+    })
+    .to_vec()
+}
+
+fn ok<T>(rows: Vec<T>) -> impl Iterator<Item = Result<T, ExportError>> {
+    rows.into_iter().map(Ok)
+}
+
+fn whole_export(arrests: Vec<Arrests>) -> Aggregates {
+    let sources = Sources {
+        referrals: ok(engagement_referrals()),
+        outcomes: ok(outcome_rows()),
+        caseloads: ok(caseload_rows()),
+        arrests: ok(arrests),
+        population: ok(population_rows()),
+    };
+    aggregate_sources(sources, SuppressionPolicy::new(5).expect("k")).expect("aggregates")
+}
+
+/// The figure of `table` for `measure` in `period` whose dimension columns
+/// (door, referrer_type, priority_tier, outcome, race_ethnicity) read `dims`.
+fn figure(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str; 5]) -> Figure {
+    a.rows
+        .iter()
+        .find(|r| {
+            r.table == table
+                && r.measure == measure
+                && r.period.to_string() == period
+                && r.dims.iter().map(|d| d.as_str()).eq(dims.iter().copied())
+        })
+        .map(|r| r.figure)
+        .unwrap_or_else(|| panic!("{table} {measure} {period} {dims:?}"))
+}
+
+fn text(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str; 5]) -> String {
+    let f = figure(a, table, measure, period, dims);
+    assert!(!f.is_suppressed(), "{table} {measure} {period} {dims:?} is suppressed");
+    f.text()
+}
+
+const DOOR_ALL: [&str; 5] = ["all", "", "", "", ""];
+const AD: [&str; 5] = ["arrest_diversion", "", "", "", ""];
+const SC: [&str; 5] = ["social_contact", "", "", "", ""];
+const NONE: [&str; 5] = ["", "", "", "", ""];
+
+fn race(r: &str) -> [&str; 5] {
+    ["", "", "", "", r]
+}
+
+#[test]
+fn engagement_counts_status_and_retention_of_cohorts_old_enough() {
+    let a = whole_export(arrest_rows());
+    let t = |m: &str, p: &str, d: [&str; 5]| text(&a, "participants_by_status", m, p, d);
+    assert_eq!(t("participants_enrolled", "2024-01", AD), "30");
+    assert_eq!(t("participants_active", "2024-01", AD), "15");
+    assert_eq!(t("participants_inactive", "2024-01", AD), "5");
+    assert_eq!(t("participants_enrolled", "all", DOOR_ALL), "36");
+    assert_eq!(t("participants_active", "all", DOOR_ALL), "21");
+    assert_eq!(t("participants_active", "2025-02", SC), "6");
+
+    let r = |m: &str, p: &str, d: [&str; 5]| text(&a, "retention", m, p, d);
+    // 6 months: 15 active + 5 inactive + 5 discharged after 6 months.
+    assert_eq!(r("enrolments_followed_6m", "2024-01", AD), "30");
+    assert_eq!(r("retained_6m", "2024-01", AD), "25");
+    assert_eq!(r("retention_6m", "2024-01", AD), "0.8333");
+    assert_eq!(r("retained_12m", "2024-01", AD), "20");
+    assert_eq!(r("retention_12m", "2024-01", AD), "0.6667");
+    // The February 2025 cohort is too recent: not followed, no rate.
+    assert_eq!(r("enrolments_followed_6m", "2025-02", SC), "0");
+    assert_eq!(r("retention_6m", "2025-02", SC), "");
+    assert_eq!(r("enrolments_followed_6m", "all", DOOR_ALL), "30");
+    assert_eq!(r("retention_6m", "all", DOOR_ALL), "0.8333");
+    assert!(
+        recoverable(&count_cells(&a)).is_empty(),
+        "{:?}",
+        recoverable(&count_cells(&a))
+    );
+}
+
+#[test]
+fn capacity_averages_caseloads_only_when_managers_and_sum_are_published() {
+    let a = whole_export(arrest_rows());
+    let c = |m: &str, p: &str| figure(&a, "average_caseload", m, p, NONE);
+    // February's 2 managers are suppressed, and so is its average; January's
+    // count then is too (else Q1 - January = February).
+    assert!(c("case_manager_months", "2024-02").is_suppressed());
+    assert!(c("average_active_caseload", "2024-02").is_suppressed());
+    assert!(c("case_manager_months", "2024-01").is_suppressed());
+    assert!(c("average_active_caseload", "2024-01").is_suppressed());
+    assert_eq!(c("active_caseload_sum", "2024-01").text(), "100");
+    // Q1: 7 manager-months carrying 145.
+    assert_eq!(c("case_manager_months", "2024-Q1").text(), "7");
+    assert_eq!(c("average_active_caseload", "2024-Q1").text(), "20.7143");
+    assert_eq!(c("average_active_caseload", "all").text(), "20.7143");
+    // Waitlisted and declined referrals (none here): true zeros.
+    assert_eq!(
+        text(
+            &a,
+            "referrals_waitlisted",
+            "referrals",
+            "all",
+            ["all", "", "", "waitlisted", ""]
+        ),
+        "0"
+    );
+    assert_eq!(
+        text(
+            &a,
+            "referrals_declined",
+            "referrals",
+            "2024-01",
+            ["arrest_diversion", "", "", "declined", ""]
+        ),
+        "0"
+    );
+    assert!(
+        recoverable(&count_cells(&a)).is_empty(),
+        "{:?}",
+        recoverable(&count_cells(&a))
+    );
+}
+
+#[test]
+fn racial_equity_gives_count_share_baseline_and_relative_rate_at_each_stage() {
+    let a = whole_export(arrest_rows());
+    let e = |table: &str, m: &str, d: [&str; 5]| text(&a, table, m, "all", d);
+    // Arrests: 40 of 100 Black (census 20%), 60 white (census 60%).
+    let arrests = "equity_diversion_eligible_arrests";
+    assert_eq!(e(arrests, "diversion_eligible_arrests", race("black")), "40");
+    assert_eq!(e(arrests, "share_by_race", race("black")), "0.4");
+    assert_eq!(e(arrests, "population_share", race("black")), "0.2");
+    assert_eq!(e(arrests, "relative_rate", race("black")), "2");
+    assert_eq!(e(arrests, "relative_rate", race("white")), "1");
+    // Arrest diversions: 15 of 30 Black.
+    let doors = "equity_referrals_by_door";
+    assert_eq!(e(doors, "referrals", ["arrest_diversion", "", "", "", "black"]), "15");
+    assert_eq!(
+        e(doors, "share_by_race", ["arrest_diversion", "", "", "", "black"]),
+        "0.5"
+    );
+    assert_eq!(
+        e(doors, "relative_rate", ["arrest_diversion", "", "", "", "black"]),
+        "2.5"
+    );
+    assert_eq!(e(doors, "referrals", ["social_contact", "", "", "", "unknown"]), "6");
+    // No census baseline for "unknown": no relative rate, but not suppressed.
+    let unknown = figure(
+        &a,
+        doors,
+        "relative_rate",
+        "all",
+        ["social_contact", "", "", "", "unknown"],
+    );
+    assert_eq!((unknown.text().as_str(), unknown.is_suppressed()), ("", false));
+    // Enrolment: 15 of 36 enrolled referrals were of Black people.
+    fn enrolled(r: &str) -> [&str; 5] {
+        ["", "", "", "enrolled", r]
+    }
+    assert_eq!(e("equity_enrolment", "referrals", enrolled("black")), "15");
+    assert_eq!(e("equity_enrolment", "share_by_race", enrolled("black")), "0.4167");
+    assert_eq!(e("equity_enrolment", "relative_rate", enrolled("black")), "2.0833");
+    // Retention at 6 months: black 8 active + 2 inactive + 2 discharged late
+    // = 12 of 25; white 13 of 25.
+    assert_eq!(e("equity_retention", "retained_6m", race("black")), "12");
+    assert_eq!(e("equity_retention", "share_by_race", race("black")), "0.48");
+    assert_eq!(e("equity_retention", "relative_rate", race("black")), "2.4");
+    assert_eq!(e("equity_retention", "relative_rate", race("white")), "0.8667");
+    assert!(
+        recoverable(&count_cells(&a)).is_empty(),
+        "{:?}",
+        recoverable(&count_cells(&a))
+    );
+}
+
+#[test]
+fn a_relative_rate_resting_on_a_suppressed_count_is_suppressed() {
+    let mut arrests = arrest_rows();
+    arrests.push(arrests_row(month(2024, 1), "downtown", Race::HispanicLatino, 3, 3));
+    let a = whole_export(arrests);
+    let table = "equity_diversion_eligible_arrests";
+    let hispanic = race("hispanic_latino");
+    for measure in ["diversion_eligible_arrests", "share_by_race", "relative_rate"] {
+        assert!(figure(&a, table, measure, "all", hispanic).is_suppressed(), "{measure}");
+    }
+    // The census share is not a count of anyone LEAD served.
+    assert_eq!(text(&a, table, "population_share", "all", hispanic), "0.2");
+    // 103 in total with 3 hidden: one more race is hidden with them.
+    let hidden = ["black", "white"]
+        .iter()
+        .filter(|r| figure(&a, table, "diversion_eligible_arrests", "all", race(r)).is_suppressed())
+        .count();
+    assert_eq!(hidden, 1);
+    assert!(
+        recoverable(&count_cells(&a)).is_empty(),
+        "{:?}",
+        recoverable(&count_cells(&a))
+    );
+}
+
+#[test]
+fn outcomes_at_participant_program_and_system_level() {
+    let a = whole_export(arrest_rows());
+    let o = |m: &str, p: &str| text(&a, "participant_outcomes", m, p, NONE);
+    assert_eq!(o("people_followed_12m", "2024-01"), "10");
+    assert_eq!(o("jail_bookings_pre_12m", "2024-01"), "30");
+    assert_eq!(o("jail_bookings_post_12m", "all"), "10");
+    assert_eq!(o("ed_visits_pre_12m", "2024"), "20");
+    assert_eq!(o("ed_visits_post_12m", "all"), "10");
+    assert_eq!(o("people_followed_housing_6m", "all"), "12");
+    assert_eq!(o("housed_post_6m", "all"), "6");
+    assert_eq!(o("share_housed_post_6m", "all"), "0.5");
+    assert_eq!(o("people_followed_housing_12m", "all"), "10");
+    assert_eq!(o("share_housed_post_12m", "2024-Q1"), "0.5");
+    assert_eq!(o("people_followed_12m", "2025-02"), "0");
+    // Program: 30 arrest diversions of 100 diversion-eligible arrests.
+    assert_eq!(
+        text(&a, "diversion_rate", "diversion_eligible_arrests", "2024-01", NONE),
+        "100"
+    );
+    assert_eq!(text(&a, "diversion_rate", "diversion_rate", "2024-01", NONE), "0.3");
+    assert_eq!(text(&a, "diversion_rate", "diversion_rate", "2024-02", NONE), "");
+    // System: 80 booked.
+    assert_eq!(text(&a, "system_bookings", "booked", "2024-01", NONE), "80");
+    assert_eq!(text(&a, "system_bookings", "booked", "all", NONE), "80");
+    assert_eq!(
+        a.covered.map(|(f, t)| (f.to_string(), t.to_string())),
+        Some(("2024-01".into(), "2025-02".into()))
+    );
+    let _ = (SC, DOOR_ALL);
+    assert!(
+        recoverable(&count_cells(&a)).is_empty(),
+        "{:?}",
+        recoverable(&count_cells(&a))
+    );
 }

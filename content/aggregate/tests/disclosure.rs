@@ -9,16 +9,21 @@
 mod common;
 
 use common::{count_cells, date, recoverable, referral};
-use lead_aggregate::aggregate::{aggregate, Figure};
+use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Figure, Sources, TABLES};
 use lead_aggregate::cell::SuppressionPolicy;
-use lead_aggregate::export::{Door, Outcome, Referral, ReferrerType};
+use lead_aggregate::date::Month;
+use lead_aggregate::export::{
+    Arrests, Caseload, Door, ExportError, Key, Outcome, OutcomeRow, Population, RaceEthnicity, Referral, ReferrerType,
+    Slug, Status,
+};
 use proptest::prelude::*;
 
 const MONTHS: [(i32, u8); 5] = [(2024, 11), (2024, 12), (2025, 1), (2025, 2), (2025, 3)];
 const TIERS: [&str; 3] = ["priority", "standard", "waitlist"];
 
-/// (month, day, door, referrer, tier, outcome, days to intake), as indices.
-type Spec = (usize, u8, usize, usize, usize, usize, Option<i64>);
+/// (month, day, door, referrer, tier, outcome, days to intake, race,
+/// status (3 = none), days from enrolment to the status date), as indices.
+type Spec = (usize, u8, usize, usize, usize, usize, Option<i64>, usize, usize, i64);
 
 fn arb_referral() -> impl Strategy<Value = Spec> {
     (
@@ -29,23 +34,86 @@ fn arb_referral() -> impl Strategy<Value = Spec> {
         0..3usize,
         0..6usize,
         proptest::option::of(0i64..60),
+        0..4usize,
+        0..4usize,
+        0i64..400,
     )
+}
+
+/// (month, race, diversion-eligible arrests, booked share in tenths).
+type ArrestSpec = (usize, usize, u32, u32);
+
+fn arb_arrests() -> impl Strategy<Value = ArrestSpec> {
+    (0..MONTHS.len(), 0..4usize, 0u32..30, 0u32..=10)
+}
+
+fn month(i: usize) -> Month {
+    Month::new(MONTHS[i].0, MONTHS[i].1).expect("month")
+}
+
+/// Aggregates the referrals and arrests, with a census baseline and one
+/// case manager per month (always suppressed).
+fn run(specs: &[Spec], arrests: &[ArrestSpec], policy: SuppressionPolicy) -> Aggregates {
+    let arrests: Vec<Arrests> = arrests
+        .iter()
+        .map(|&(m, race, eligible, tenths)| Arrests {
+            month: month(m),
+            neighborhood: Slug::new("downtown").expect("slug"),
+            race_ethnicity: RaceEthnicity::ALL[race],
+            diversion_eligible_arrests: eligible,
+            booked: eligible * tenths / 10,
+        })
+        .collect();
+    let caseloads: Vec<Caseload> = (0..MONTHS.len())
+        .map(|m| Caseload {
+            month: month(m),
+            case_manager_key: Key::new("cm").expect("key"),
+            active_caseload: 15,
+        })
+        .collect();
+    let population: Vec<Population> = RaceEthnicity::ALL[..4]
+        .iter()
+        .map(|&race| Population {
+            neighborhood: Slug::new("downtown").expect("slug"),
+            race_ethnicity: race,
+            population: 100,
+        })
+        .collect();
+    let sources = Sources {
+        referrals: build(specs).into_iter().map(Ok),
+        outcomes: std::iter::empty::<Result<OutcomeRow, ExportError>>(),
+        caseloads: caseloads.into_iter().map(Ok),
+        arrests: arrests.into_iter().map(Ok),
+        population: population.into_iter().map(Ok),
+    };
+    aggregate_sources(sources, policy).expect("aggregates")
 }
 
 fn build(specs: &[Spec]) -> Vec<Referral> {
     specs
         .iter()
         .enumerate()
-        .map(|(n, &(month, day, door, referrer, tier, outcome, intake))| {
-            let door = Door::ALL[door];
-            let (referrer, tier) = if door.is_police() {
-                (ReferrerType::Police, None)
-            } else {
-                (ReferrerType::ALL[referrer], Some(TIERS[tier]))
-            };
-            let (y, m) = MONTHS[month];
-            referral(n, date(y, m, day), door, referrer, tier, Outcome::ALL[outcome], intake)
-        })
+        .map(
+            |(n, &(month, day, door, referrer, tier, outcome, intake, race, status, status_after))| {
+                let door = Door::ALL[door];
+                let (referrer, tier) = if door.is_police() {
+                    (ReferrerType::Police, None)
+                } else {
+                    (ReferrerType::ALL[referrer], Some(TIERS[tier]))
+                };
+                let (y, m) = MONTHS[month];
+                let mut r = referral(n, date(y, m, day), door, referrer, tier, Outcome::ALL[outcome], intake);
+                r.race_ethnicity = RaceEthnicity::ALL[race];
+                if let (Outcome::Enrolled, Some(intake)) = (r.outcome, r.intake_date) {
+                    r.enrolled_date = Some(intake);
+                    r.status = Status::ALL.get(status).copied();
+                    r.status_date = r
+                        .status
+                        .and_then(|_| lead_aggregate::date::Date::from_days(intake.days() + status_after));
+                }
+                r
+            },
+        )
         .collect()
 }
 
@@ -55,10 +123,11 @@ proptest! {
     #[test]
     fn no_suppressed_count_can_be_recovered_by_differencing(
         specs in proptest::collection::vec(arb_referral(), 0..160),
+        arrests in proptest::collection::vec(arb_arrests(), 0..12),
         k in 3u64..12,
     ) {
         let policy = SuppressionPolicy::new(k).expect("k >= 2");
-        let aggregates = aggregate(build(&specs).into_iter().map(Ok), policy).expect("aggregates");
+        let aggregates = run(&specs, &arrests, policy);
         let cells = count_cells(&aggregates);
         for (key, value) in &cells {
             prop_assert!(value.is_none_or(|v| v == 0 || v >= k), "{:?} = {:?} published", key, value);
@@ -70,15 +139,41 @@ proptest! {
     #[test]
     fn derived_figures_rest_only_on_published_counts(
         specs in proptest::collection::vec(arb_referral(), 0..120),
+        arrests in proptest::collection::vec(arb_arrests(), 0..12),
     ) {
-        let aggregates = aggregate(build(&specs).into_iter().map(Ok), SuppressionPolicy::default()).expect("aggregates");
+        let aggregates = run(&specs, &arrests, SuppressionPolicy::default());
         let cells = count_cells(&aggregates);
         for row in aggregates.rows.iter().filter(|r| matches!(r.figure, Figure::Derived(_))) {
             let dims = row.dims.clone().map(|d| d.as_str().to_owned());
-            let base = |m: &str| cells.get(&(m.to_owned(), row.period.to_string(), dims.clone())).copied().flatten();
-            let bases_published = base("referrals_with_intake").is_some()
-                && (row.measure != "share_intake_within_30_days" || base("intake_within_30_days").is_some());
-            prop_assert_eq!(row.figure.is_suppressed(), !bases_published, "{} {} {:?}", row.measure, row.period, dims);
+            let base = |m: &str, dims: &[String; 5]| {
+                cells.get(&(m.to_owned(), row.period.to_string(), dims.clone())).copied().flatten().is_some()
+            };
+            let same = |m: &str| base(m, &dims);
+            // The count measure the table's derived figures sit on.
+            let stage = TABLES
+                .iter()
+                .find(|t| t.id == row.table)
+                .and_then(|t| t.derived.first())
+                .map(|d| d.1.name())
+                .unwrap_or_default();
+            let mut all_races = dims.clone();
+            all_races[4] = "all".to_owned();
+            let mut diversions: [String; 5] = Default::default();
+            diversions[0] = "arrest_diversion".to_owned();
+            let bases_published = match row.measure {
+                "median_days_to_intake" => same("referrals_with_intake"),
+                "share_intake_within_30_days" => same("referrals_with_intake") && same("intake_within_30_days"),
+                "retention_6m" => same("enrolments_followed_6m") && same("retained_6m"),
+                "retention_12m" => same("enrolments_followed_12m") && same("retained_12m"),
+                "average_active_caseload" => same("case_manager_months") && same("active_caseload_sum"),
+                "share_housed_post_6m" => same("people_followed_housing_6m") && same("housed_post_6m"),
+                "share_housed_post_12m" => same("people_followed_housing_12m") && same("housed_post_12m"),
+                "diversion_rate" => same("diversion_eligible_arrests") && base("referrals", &diversions),
+                "share_by_race" | "relative_rate" => same(stage) && base(stage, &all_races),
+                "population_share" => true,
+                other => panic!("no rule for derived measure {other}"),
+            };
+            prop_assert_eq!(row.figure.is_suppressed(), !bases_published, "{} {} {} {:?}", row.table, row.measure, row.period, dims);
         }
     }
 }

@@ -33,7 +33,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut policy = SuppressionPolicy::default();
     let mut provenance = Provenance {
         generated_at: now(),
-        source: "De-identified case-system export (referrals.csv).".to_owned(),
+        source: "De-identified case-system export (referrals.csv, outcomes.csv, caseloads.csv) with police arrest data (arrests.csv) and the census baseline (population.csv).".to_owned(),
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {

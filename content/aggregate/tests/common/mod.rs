@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use lead_aggregate::aggregate::{Aggregates, Figure, DIMS};
+use lead_aggregate::aggregate::{Aggregates, Figure, DIMS, N_DIMS};
 use lead_aggregate::date::Date;
 use lead_aggregate::export::{AgeBand, Door, Gender, Key, Outcome, RaceEthnicity, Referral, ReferrerType, Slug};
 
@@ -46,7 +46,7 @@ pub fn date(y: i32, m: u8, d: u8) -> Date {
 }
 
 /// A published count cell: (measure, period, dimension values).
-pub type CellKey = (String, String, [String; 4]);
+pub type CellKey = (String, String, [String; N_DIMS]);
 
 /// Count cells, deduplicated across tables: value `None` if suppressed.
 pub fn count_cells(aggregates: &Aggregates) -> HashMap<CellKey, Option<u64>> {
