@@ -231,18 +231,24 @@ pub mod action {
         panic!("Tab never reached {what}; focus went to: {visited:?}");
     }
 
-    /// Tabs to the button with this text and presses Enter on it.
+    /// Tabs to the button with this text and presses Enter on it, then
+    /// waits for the page to move focus on (to the next step's heading), as
+    /// a person waits to see where they are before pressing Tab again.
     pub async fn press_with_keyboard(c: &Client, text: &str) {
-        tab_to(
-            c,
-            text,
-            &format!(
-                "el.tagName === 'BUTTON' && el.textContent.trim() === {}",
-                serde_json::json!(text)
-            ),
-        )
-        .await;
+        let is_button = format!(
+            "el.tagName === 'BUTTON' && el.textContent.trim() === {}",
+            serde_json::json!(text)
+        );
+        tab_to(c, text, &is_button).await;
         keys(c, &fantoccini::key::Key::Enter.to_string()).await;
+        let moved_on = format!("const el = document.activeElement; return el !== document.body && !({is_button});");
+        for _ in 0..50 {
+            if c.execute(&moved_on, vec![]).await.expect("js") == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("pressing {text:?} did not move focus on");
     }
 }
 

@@ -219,7 +219,8 @@ async fn submit_referral_with_the_keyboard_only() {
         }
         action::press_with_keyboard(c, content.copy.next.get(lang)).await;
     }
-    check::sees(c, content.copy.review_heading.get(lang)).await;
+    // The review's own text (its heading also names step 5 in the progress list).
+    check::sees(c, content.copy.review_intro.get(lang)).await;
     action::press_with_keyboard(c, content.copy.send.get(lang)).await;
     check::sees(c, content.copy.sent_heading.get(lang)).await;
     let reference = find::reference(c).await.expect("reference");

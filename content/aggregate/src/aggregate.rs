@@ -493,6 +493,9 @@ impl Person {
     }
 }
 
+/// person key -> (values by slot, bit i set when slot i was given).
+type OutcomesByPerson = HashMap<Box<str>, ([u32; 9], u16)>;
+
 fn outcome_slot(measure: OutcomeMeasure, window: Window) -> usize {
     measure.index() * Window::ALL.len() + window.index()
 }
@@ -581,11 +584,16 @@ impl Facts {
         }
     }
 
-    fn add_outcome(&mut self, row: &OutcomeRow) {
-        if let Some(person) = self.people.get_mut(row.person_key.as_str()) {
-            let slot = outcome_slot(row.measure, row.window);
-            person.values[slot] = row.value;
-            person.present |= 1 << slot;
+    /// Outcomes of one person (values by slot, bit i set for slot i given);
+    /// people who never enrolled are ignored.
+    fn add_outcomes(&mut self, person_key: &str, values: &[u32; 9], present: u16) {
+        if let Some(person) = self.people.get_mut(person_key) {
+            for (slot, value) in values.iter().enumerate() {
+                if present & (1 << slot) != 0 {
+                    person.values[slot] = *value;
+                }
+            }
+            person.present |= present;
         }
     }
 
@@ -914,7 +922,7 @@ pub fn aggregate_sources<R, O, C, A, P>(
 ) -> Result<Aggregates, AggregateError>
 where
     R: Iterator<Item = Result<Referral, ExportError>>,
-    O: Iterator<Item = Result<OutcomeRow, ExportError>>,
+    O: Iterator<Item = Result<OutcomeRow, ExportError>> + Send,
     C: Iterator<Item = Result<Caseload, ExportError>>,
     A: Iterator<Item = Result<Arrests, ExportError>>,
     P: Iterator<Item = Result<Population, ExportError>>,
@@ -926,17 +934,42 @@ where
     let mut covered: Option<(Month, Month)> = None;
     let mut cover = |m: Month| covered = Some(covered.map_or((m, m), |(a, b)| (a.min(m), b.max(m))));
     let mut read = 0;
-    for row in sources.referrals {
-        let row = row?;
-        cover(row.referral_date.month());
-        if let (Outcome::Enrolled, Some(d)) = (row.outcome, row.enrolled_date) {
-            cover(d.month());
-        }
-        facts.add(row);
-        read += 1;
-    }
-    for row in sources.outcomes {
-        facts.add_outcome(&row?);
+    let outcomes = sources.outcomes;
+    let (counted, outcomes) = std::thread::scope(|scope| {
+        // outcomes.csv is the largest file: read it on the second core while
+        // the referrals are counted, keyed by person, last row winning.
+        let reading = scope.spawn(move || -> Result<OutcomesByPerson, ExportError> {
+            let mut by_person = OutcomesByPerson::new();
+            for row in outcomes {
+                let row = row?;
+                let slot = outcome_slot(row.measure, row.window);
+                let entry = by_person
+                    .entry(Box::from(row.person_key.as_str()))
+                    .or_insert(([0; 9], 0));
+                entry.0[slot] = row.value;
+                entry.1 |= 1 << slot;
+            }
+            Ok(by_person)
+        });
+        let count = || -> Result<(), ExportError> {
+            for row in sources.referrals {
+                let row = row?;
+                cover(row.referral_date.month());
+                if let (Outcome::Enrolled, Some(d)) = (row.outcome, row.enrolled_date) {
+                    cover(d.month());
+                }
+                facts.add(row);
+                read += 1;
+            }
+            Ok(())
+        };
+        let counted = count();
+        (counted, reading.join())
+    });
+    counted?;
+    let outcomes = outcomes.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    for (person, (values, present)) in outcomes {
+        facts.add_outcomes(&person, &values, present);
     }
     for row in sources.caseloads {
         let row = row?;
