@@ -15,15 +15,24 @@ pub const SECURITY_HEADERS: [(&str, &str); 5] = [
 ];
 
 pub fn secure(response: Response) -> Response {
+    let cached = response.headers().get("Cache-Control").ok().flatten().is_some();
+    let response = with_set(response, &SECURITY_HEADERS);
+    if cached {
+        response
+    } else {
+        with_set(response, &[("Cache-Control", "no-store")])
+    }
+}
+
+/// The response with these headers set. Headers are copied into a new set
+/// because a response's own headers may be immutable (fetched responses).
+pub fn with_set(response: Response, set: &[(&str, &str)]) -> Response {
     let headers = Headers::new();
     for (name, value) in response.headers().entries() {
         let _ = headers.set(&name, &value);
     }
-    for (name, value) in SECURITY_HEADERS {
+    for (name, value) in set {
         let _ = headers.set(name, value);
-    }
-    if headers.get("Cache-Control").ok().flatten().is_none() {
-        let _ = headers.set("Cache-Control", "no-store");
     }
     response.with_headers(headers)
 }

@@ -73,15 +73,12 @@ async fn post_referral(req: &mut Request, env: &Env) -> Response {
 }
 
 fn with_retry_after(error: &ApiError, response: Response) -> Response {
-    if let ApiError::RateLimited { retry_after } = error {
-        let headers = Headers::new();
-        for (k, v) in response.headers().entries() {
-            let _ = headers.set(&k, &v);
+    match error {
+        ApiError::RateLimited { retry_after } => {
+            crate::headers::with_set(response, &[("Retry-After", &retry_after.to_string())])
         }
-        let _ = headers.set("Retry-After", &retry_after.to_string());
-        return response.with_headers(headers);
+        _ => response,
     }
-    response
 }
 
 #[derive(serde::Deserialize)]

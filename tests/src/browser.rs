@@ -74,8 +74,15 @@ impl Browser {
         panic!("could not start a browser session: {last:?}");
     }
 
-    pub async fn close(mut self) {
+    /// Ends the browser session; dropping the `Browser` stops the driver.
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    /// Also runs when a test panics, so no chromedriver is left behind.
+    fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
