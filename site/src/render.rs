@@ -34,6 +34,8 @@ enum Scripts {
     None,
     Hydrate,
     LanguageRedirect,
+    /// ECharts and the charts module (dashboard pages).
+    Charts,
 }
 
 fn escape(text: &str) -> String {
@@ -67,6 +69,15 @@ fn document(lang: Lang, title: &str, scripts: Scripts, extra_css: Option<&str>, 
             head.push_str("<script type=\"module\" src=\"/hydrate.js\"></script>");
         }
         Scripts::LanguageRedirect => head.push_str("<script src=\"/lang.js\"></script>"),
+        Scripts::Charts => {
+            head.push_str(
+                "<link rel=\"preload\" href=\"/pkg/lead_charts_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+            );
+            // Classic deferred scripts and module scripts run in document
+            // order, so ECharts is defined before the charts module starts.
+            head.push_str("<script src=\"/echarts.js\" defer></script>");
+            head.push_str("<script type=\"module\" src=\"/charts.js\"></script>");
+        }
     }
     format!(
         "<!DOCTYPE html><html lang=\"{}\"><head>{head}</head><body>{body}</body></html>\n",
@@ -76,6 +87,22 @@ fn document(lang: Lang, title: &str, scripts: Scripts, extra_css: Option<&str>, 
 
 fn render<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
     Owner::new_root(None).with(|| view().into_view().to_html())
+}
+
+/// A component rendered to HTML (for the dashboards module).
+pub(crate) fn render_view<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
+    render(view)
+}
+
+/// A dashboard page: English, with the dashboards' stylesheet, and the
+/// charts when it has any.
+pub(crate) fn dashboard_document(title: &str, body: &str) -> String {
+    let scripts = if body.contains("data-chart=") {
+        Scripts::Charts
+    } else {
+        Scripts::None
+    };
+    document(Lang::En, title, scripts, Some("/dashboards.css"), body)
 }
 
 /// The intake page in one language, as hydrated by the wasm.

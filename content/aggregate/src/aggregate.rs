@@ -11,17 +11,21 @@
 //! turned into [`Published`] figures and written: `cells.csv` (every
 //! published figure, the open-data download) and one JSON file per table.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Borrow;
+use std::collections::BTreeMap;
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::cell::{Derived, Published, SuppressionPolicy};
 use crate::date::{Month, Period};
 use crate::export::{
-    self, Arrests, Caseload, Date, Door, ExportError, Outcome, OutcomeMeasure, OutcomeRow, Population, RaceEthnicity,
-    Referral, ReferrerType, Slug, Status, Window,
+    self, Arrests, Caseload, Date, Door, ExportError, Lend, LendRows, Outcome, OutcomeMeasure, OutcomeRow, Population,
+    RaceEthnicity, Referral, ReferrerType, Slug, Status, Window,
 };
 use crate::suppress::{suppress, CellValue, Constraint, SuppressError};
 
@@ -470,6 +474,8 @@ pub const RETENTION_12M_DAYS: i64 = 365;
 /// One enrolment, kept until the export date is known.
 #[derive(Debug, Clone, Copy)]
 struct Enrolment {
+    /// Month index of the enrolment.
+    month: i64,
     enrolled: i64,
     status: Option<Status>,
     status_date: Option<i64>,
@@ -477,47 +483,265 @@ struct Enrolment {
     race: u8,
 }
 
-/// An enrolled person: first enrolment month and their outcome rows.
-#[derive(Debug, Clone, Copy)]
-struct Person {
-    month: i32,
-    /// Bit i set when `values[i]` came from a row of the export.
-    present: u16,
-    /// measure x window.
-    values: [u32; 9],
+/// Everything the engagement measures of one enrolment depend on, once the
+/// export date is known. Enrolments are counted by class first: many share
+/// one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct EnrolmentClass {
+    month: i64,
+    door: u8,
+    race: u8,
+    status: Option<Status>,
+    /// Whether retained 6 months on; `None` if enrolled too recently to tell.
+    retained6: Option<bool>,
+    /// Whether retained 12 months on; `None` if enrolled too recently to tell.
+    retained12: Option<bool>,
 }
 
-impl Person {
-    fn get(&self, slot: usize) -> Option<u32> {
-        (self.present & (1 << slot) != 0).then_some(self.values[slot])
+impl Enrolment {
+    fn class(&self, as_of: i64) -> EnrolmentClass {
+        // Retained at `days` after enrolment: still active or inactive, or
+        // discharged only after that day.
+        let retained = |days: i64| match self.status {
+            Some(Status::Active | Status::Inactive) => true,
+            Some(Status::Discharged) => self.status_date.is_some_and(|d| d >= self.enrolled + days),
+            None => false,
+        };
+        let followed = |days: i64| self.enrolled + days <= as_of;
+        EnrolmentClass {
+            month: self.month,
+            door: self.door,
+            race: self.race,
+            status: self.status,
+            retained6: followed(RETENTION_6M_DAYS).then(|| retained(RETENTION_6M_DAYS)),
+            retained12: followed(RETENTION_12M_DAYS).then(|| retained(RETENTION_12M_DAYS)),
+        }
     }
 }
 
-/// person key -> (values by slot, bit i set when slot i was given).
-type OutcomesByPerson = HashMap<Box<str>, ([u32; 9], u16)>;
-
-fn outcome_slot(measure: OutcomeMeasure, window: Window) -> usize {
-    measure.index() * Window::ALL.len() + window.index()
+/// One person's rows of outcomes.csv: a value per measure x window.
+#[derive(Debug, Clone, Copy, Default)]
+struct Outcomes {
+    /// Bit i set when `values[i]` came from a row of the export.
+    present: u16,
+    values: [u32; 9],
 }
+
+impl Outcomes {
+    fn slot(measure: OutcomeMeasure, window: Window) -> usize {
+        measure.index() * Window::ALL.len() + window.index()
+    }
+
+    fn get(&self, measure: OutcomeMeasure, window: Window) -> Option<u32> {
+        let slot = Outcomes::slot(measure, window);
+        (self.present & (1 << slot) != 0).then_some(self.values[slot])
+    }
+
+    fn set(&mut self, measure: OutcomeMeasure, window: Window, value: u32) {
+        let slot = Outcomes::slot(measure, window);
+        self.values[slot] = value;
+        self.present |= 1 << slot;
+    }
+
+    /// Takes every value `later` has (of two rows for one slot, the later
+    /// one wins).
+    fn update(&mut self, later: &Outcomes) {
+        for (slot, (value, &new)) in self.values.iter_mut().zip(&later.values).enumerate() {
+            if later.present & (1 << slot) != 0 {
+                *value = new;
+            }
+        }
+        self.present |= later.present;
+    }
+}
+
+/// A person key as the tables of people hold it: inline when short (keys
+/// are usually a dozen characters), so a million people need no allocation
+/// each. Keys are only ever compared, so they are kept as bytes.
+#[derive(Debug, Clone)]
+enum PersonKey {
+    Inline { len: u8, bytes: [u8; PersonKey::INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl PersonKey {
+    /// The longest key held inline (the enum is then as large as a `String`).
+    const INLINE: usize = 22;
+
+    fn new(key: &str) -> PersonKey {
+        let key = key.as_bytes();
+        if key.len() <= PersonKey::INLINE {
+            let mut bytes = [0; PersonKey::INLINE];
+            bytes[..key.len()].copy_from_slice(key);
+            PersonKey::Inline {
+                len: key.len() as u8,
+                bytes,
+            }
+        } else {
+            PersonKey::Heap(key.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            PersonKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            PersonKey::Heap(bytes) => bytes,
+        }
+    }
+}
+
+// Equality and hashing are those of the bytes, so tables of people can be
+// searched by `&[u8]`.
+impl PartialEq for PersonKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for PersonKey {}
+
+impl Hash for PersonKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl Borrow<[u8]> for PersonKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+/// A person with rows in outcomes.csv: the rows, and the month they first
+/// enrolled if they did.
+#[derive(Debug, Clone, Copy, Default)]
+struct Person {
+    outcomes: Outcomes,
+    first_enrolled: Option<i32>,
+}
+
+/// People with rows in outcomes.csv, by person key.
+type People = FxHashMap<PersonKey, Person>;
+
+/// Enrolments as (person key, month index), passed from the referrals to
+/// the outcomes in batches.
+type Enrolled = Vec<(PersonKey, i32)>;
+
+/// Enrolments gathered before a batch is passed on.
+const ENROLLED_BATCH: usize = 1 << 16;
+
+/// (month of first enrolment, measure) -> sum over the people first
+/// enrolled that month of the participant outcome measures.
+type OutcomeTotals = FxHashMap<(i64, Measure), u64>;
+
+/// Reads outcomes.csv, then takes each person's first enrolment month from
+/// the batches of `enrolled` (until its sender is dropped), and sums the
+/// participant outcome measures of the people who enrolled.
+fn read_outcomes(
+    rows: &mut impl LendRows<OutcomeRow>,
+    enrolled: mpsc::Receiver<Enrolled>,
+) -> Result<OutcomeTotals, ExportError> {
+    let mut people = outcomes_by_person(rows)?;
+    for (key, month) in enrolled.into_iter().flatten() {
+        // People who have no outcome rows add nothing to the outcome measures.
+        if let Some(person) = people.get_mut(key.as_bytes()) {
+            person.first_enrolled = Some(person.first_enrolled.map_or(month, |m| m.min(month)));
+        }
+    }
+    Ok(outcome_totals(&people))
+}
+
+/// Reads outcomes.csv into rows by person. Rows come grouped by person, so
+/// a person's rows are gathered apart and stored when the next person's
+/// begin: one hash lookup per person rather than per row.
+fn outcomes_by_person(rows: &mut impl LendRows<OutcomeRow>) -> Result<People, ExportError> {
+    fn store(people: &mut People, key: &str, outcomes: &Outcomes) {
+        if outcomes.present != 0 {
+            people.entry(PersonKey::new(key)).or_default().outcomes.update(outcomes);
+        }
+    }
+    let mut people = People::default();
+    let mut key = String::new();
+    let mut gathered = Outcomes::default();
+    while let Some(row) = rows.next_row() {
+        let row = row?;
+        if row.person_key.as_str() != key {
+            store(&mut people, &key, &gathered);
+            key.clear();
+            key.push_str(row.person_key.as_str());
+            gathered = Outcomes::default();
+        }
+        gathered.set(row.measure, row.window, row.value);
+    }
+    store(&mut people, &key, &gathered);
+    Ok(people)
+}
+
+/// The participant outcome measures of enrolled people, summed by month of
+/// first enrolment.
+fn outcome_totals(people: &People) -> OutcomeTotals {
+    use Measure as M;
+    let mut totals = OutcomeTotals::default();
+    let mut add = |month: i64, measure: Measure, n: u64| *totals.entry((month, measure)).or_default() += n;
+    let (jail, ed, housed) = (
+        OutcomeMeasure::JailBookings,
+        OutcomeMeasure::EdVisits,
+        OutcomeMeasure::Housed,
+    );
+    for person in people.values() {
+        let Some(month) = person.first_enrolled.map(i64::from) else {
+            continue;
+        };
+        let outcomes = &person.outcomes;
+        let followed = [
+            outcomes.get(jail, Window::Pre12m),
+            outcomes.get(jail, Window::Post12m),
+            outcomes.get(ed, Window::Pre12m),
+            outcomes.get(ed, Window::Post12m),
+        ];
+        if let [Some(jail_pre), Some(jail_post), Some(ed_pre), Some(ed_post)] = followed {
+            add(month, M::OutcomePeople12, 1);
+            add(month, M::JailBookingsPre12, u64::from(jail_pre));
+            add(month, M::JailBookingsPost12, u64::from(jail_post));
+            add(month, M::EdVisitsPre12, u64::from(ed_pre));
+            add(month, M::EdVisitsPost12, u64::from(ed_post));
+        }
+        for (window, people, yes, no) in [
+            (Window::Post6m, M::HousingPeople6, M::Housed6, M::NotHoused6),
+            (Window::Post12m, M::HousingPeople12, M::Housed12, M::NotHoused12),
+        ] {
+            if let Some(v) = outcomes.get(housed, window) {
+                add(month, people, 1);
+                add(month, if v > 0 { yes } else { no }, 1);
+            }
+        }
+    }
+    totals
+}
+
+/// A count of one measure at one month and the finest breakdown it has.
+type FineCounts = FxHashMap<(i64, Measure, [Option<u16>; N_DIMS]), u64>;
 
 /// Counts by month and the finest breakdown the tables use.
 #[derive(Debug, Default)]
 struct Facts {
     /// (month index, door, referrer, tier (0 = none), outcome, race) -> referrals.
-    referrals: HashMap<(i64, u8, u8, u16, u8, u8), u64>,
+    referrals: FxHashMap<(i64, u8, u8, u16, u8, u8), u64>,
     /// (month index, door) -> intake delays in days -> referrals.
-    delays: HashMap<(i64, u8), BTreeMap<u32, u64>>,
+    delays: FxHashMap<(i64, u8), BTreeMap<u32, u64>>,
     /// Tier names; index 0 is "no tier" (police doors).
     tiers: Vec<String>,
     enrolments: Vec<Enrolment>,
-    /// Enrolled people by person key.
-    people: HashMap<Box<str>, Person>,
+    /// Enrolments not yet passed to the outcomes reader.
+    enrolled: Enrolled,
+    /// The participant outcome measures, from the outcomes reader.
+    outcome_totals: OutcomeTotals,
     /// The latest date in referrals.csv: retention is looked at as of it.
     as_of: Option<Date>,
     /// month -> (case managers, caseload sum).
-    caseloads: HashMap<i64, (u64, u64)>,
+    caseloads: FxHashMap<i64, (u64, u64)>,
     /// (month, race) -> (diversion-eligible arrests, booked).
-    arrests: HashMap<(i64, u8), (u64, u64)>,
+    arrests: FxHashMap<(i64, u8), (u64, u64)>,
     /// Census population by race.
     population: [u64; 9],
 }
@@ -536,7 +760,7 @@ impl Facts {
         (self.tiers.len() - 1) as u16
     }
 
-    fn add(&mut self, r: Referral) {
+    fn add(&mut self, r: &Referral) {
         let month = r.referral_date.month().index();
         let door = r.door.index() as u8;
         let race = r.race_ethnicity.index() as u8;
@@ -563,6 +787,7 @@ impl Facts {
         self.as_of = Some(self.as_of.map_or(latest, |d| d.max(latest)));
         if let (Outcome::Enrolled, Some(enrolled)) = (r.outcome, r.enrolled_date) {
             self.enrolments.push(Enrolment {
+                month: enrolled.month().index(),
                 enrolled: enrolled.days(),
                 status: r.status,
                 status_date: r.status_date.map(Date::days),
@@ -570,37 +795,14 @@ impl Facts {
                 race,
             });
             let month = i32::try_from(enrolled.month().index()).unwrap_or(i32::MAX);
-            match self.people.get_mut(r.person_key.as_str()) {
-                Some(person) => person.month = person.month.min(month),
-                None => {
-                    let person = Person {
-                        month,
-                        present: 0,
-                        values: [0; 9],
-                    };
-                    self.people.insert(r.person_key.as_str().into(), person);
-                }
-            }
-        }
-    }
-
-    /// Outcomes of one person (values by slot, bit i set for slot i given);
-    /// people who never enrolled are ignored.
-    fn add_outcomes(&mut self, person_key: &str, values: &[u32; 9], present: u16) {
-        if let Some(person) = self.people.get_mut(person_key) {
-            for (slot, value) in values.iter().enumerate() {
-                if present & (1 << slot) != 0 {
-                    person.values[slot] = *value;
-                }
-            }
-            person.present |= present;
+            self.enrolled.push((PersonKey::new(r.person_key.as_str()), month));
         }
     }
 
     /// Month-level counts of every measure at its finest breakdown.
-    fn fine(&self, tier_rank: &[u16]) -> HashMap<(i64, Measure, [Option<u16>; N_DIMS]), u64> {
+    fn fine(&self, tier_rank: &[u16]) -> FineCounts {
         use Measure as M;
-        let mut out: HashMap<(i64, Measure, [Option<u16>; N_DIMS]), u64> = HashMap::new();
+        let mut out = FineCounts::default();
         let mut put = |month: i64, measure: Measure, dims: [Option<u16>; N_DIMS], n: u64| {
             if n > 0 {
                 *out.entry((month, measure, dims)).or_default() += n;
@@ -634,54 +836,42 @@ impl Facts {
             put(month, M::IntakeAfter30Days, dims, with - within);
         }
         let as_of = self.as_of.map_or(i64::MIN, Date::days);
+        let mut classes: FxHashMap<EnrolmentClass, u64> = FxHashMap::default();
         for e in &self.enrolments {
-            let Some(month) = Date::from_days(e.enrolled).map(|d| d.month().index()) else {
-                continue;
-            };
-            let dims = [Some(u16::from(e.door)), None, None, None, Some(u16::from(e.race))];
-            put(month, M::Enrolled, dims, 1);
-            let status = match e.status {
+            *classes.entry(e.class(as_of)).or_default() += 1;
+        }
+        for (class, n) in classes {
+            let month = class.month;
+            let dims = [
+                Some(u16::from(class.door)),
+                None,
+                None,
+                None,
+                Some(u16::from(class.race)),
+            ];
+            put(month, M::Enrolled, dims, n);
+            let status = match class.status {
                 Some(Status::Active) => M::Active,
                 Some(Status::Inactive) => M::Inactive,
                 _ => M::Discharged,
             };
-            put(month, status, dims, 1);
-            // Retained at `days` after enrolment: still active or inactive,
-            // or discharged only after that day.
-            let retained = |days: i64| match e.status {
-                Some(Status::Active | Status::Inactive) => true,
-                Some(Status::Discharged) => e.status_date.is_some_and(|d| d >= e.enrolled + days),
-                None => false,
+            put(month, status, dims, n);
+            let Some(retained6) = class.retained6 else {
+                put(month, M::NotFollowed6, dims, n);
+                continue;
             };
-            if e.enrolled + RETENTION_6M_DAYS > as_of {
-                put(month, M::NotFollowed6, dims, 1);
+            put(month, M::Followed6, dims, n);
+            put(month, if retained6 { M::Retained6 } else { M::NotRetained6 }, dims, n);
+            let Some(retained12) = class.retained12 else {
+                put(month, M::Followed6Not12, dims, n);
                 continue;
-            }
-            put(month, M::Followed6, dims, 1);
+            };
+            put(month, M::Followed12, dims, n);
             put(
                 month,
-                if retained(RETENTION_6M_DAYS) {
-                    M::Retained6
-                } else {
-                    M::NotRetained6
-                },
+                if retained12 { M::Retained12 } else { M::NotRetained12 },
                 dims,
-                1,
-            );
-            if e.enrolled + RETENTION_12M_DAYS > as_of {
-                put(month, M::Followed6Not12, dims, 1);
-                continue;
-            }
-            put(month, M::Followed12, dims, 1);
-            put(
-                month,
-                if retained(RETENTION_12M_DAYS) {
-                    M::Retained12
-                } else {
-                    M::NotRetained12
-                },
-                dims,
-                1,
+                n,
             );
         }
         let none = [None; N_DIMS];
@@ -695,36 +885,8 @@ impl Facts {
             put(month, M::Booked, dims, booked);
             put(month, M::EligibleNotBooked, dims, eligible - booked);
         }
-        let slot = |person: &Person, measure, window| person.get(outcome_slot(measure, window));
-        for person in self.people.values() {
-            let month = i64::from(person.month);
-            let (jail, ed, housed) = (
-                OutcomeMeasure::JailBookings,
-                OutcomeMeasure::EdVisits,
-                OutcomeMeasure::Housed,
-            );
-            let followed = [
-                slot(person, jail, Window::Pre12m),
-                slot(person, jail, Window::Post12m),
-                slot(person, ed, Window::Pre12m),
-                slot(person, ed, Window::Post12m),
-            ];
-            if let [Some(jail_pre), Some(jail_post), Some(ed_pre), Some(ed_post)] = followed {
-                put(month, M::OutcomePeople12, none, 1);
-                put(month, M::JailBookingsPre12, none, u64::from(jail_pre));
-                put(month, M::JailBookingsPost12, none, u64::from(jail_post));
-                put(month, M::EdVisitsPre12, none, u64::from(ed_pre));
-                put(month, M::EdVisitsPost12, none, u64::from(ed_post));
-            }
-            for (window, people, yes, no) in [
-                (Window::Post6m, M::HousingPeople6, M::Housed6, M::NotHoused6),
-                (Window::Post12m, M::HousingPeople12, M::Housed12, M::NotHoused12),
-            ] {
-                if let Some(v) = slot(person, housed, window) {
-                    put(month, people, none, 1);
-                    put(month, if v > 0 { yes } else { no }, none, 1);
-                }
-            }
+        for (&(month, measure), &n) in &self.outcome_totals {
+            put(month, measure, none, n);
         }
         out
     }
@@ -808,7 +970,7 @@ pub struct Provenance {
 
 struct Cube {
     keys: Vec<Key>,
-    index: HashMap<Key, usize>,
+    index: FxHashMap<Key, usize>,
 }
 
 impl Cube {
@@ -896,7 +1058,7 @@ pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregat
         arrests: export::read::<Arrests>(input)?,
         population: export::read::<Population>(input)?,
     };
-    aggregate_sources(sources, policy)
+    aggregate_rows(sources, policy)
 }
 
 /// Aggregates referral rows alone (the other files empty); the first bad
@@ -927,6 +1089,36 @@ where
     A: Iterator<Item = Result<Arrests, ExportError>>,
     P: Iterator<Item = Result<Population, ExportError>>,
 {
+    let sources = Sources {
+        referrals: Lend::new(sources.referrals),
+        outcomes: Lend::new(sources.outcomes),
+        caseloads: Lend::new(sources.caseloads),
+        arrests: Lend::new(sources.arrests),
+        population: Lend::new(sources.population),
+    };
+    aggregate_rows(sources, policy)
+}
+
+/// [`aggregate_sources`] over rows lent one at a time (a file's rows are
+/// read into one reused row).
+fn aggregate_rows<R, O, C, A, P>(
+    sources: Sources<R, O, C, A, P>,
+    policy: SuppressionPolicy,
+) -> Result<Aggregates, AggregateError>
+where
+    R: LendRows<Referral>,
+    O: LendRows<OutcomeRow> + Send,
+    C: LendRows<Caseload>,
+    A: LendRows<Arrests>,
+    P: LendRows<Population>,
+{
+    let Sources {
+        mut referrals,
+        mut outcomes,
+        mut caseloads,
+        mut arrests,
+        mut population,
+    } = sources;
     let mut facts = Facts {
         tiers: vec![String::new()],
         ..Facts::default()
@@ -934,25 +1126,13 @@ where
     let mut covered: Option<(Month, Month)> = None;
     let mut cover = |m: Month| covered = Some(covered.map_or((m, m), |(a, b)| (a.min(m), b.max(m))));
     let mut read = 0;
-    let outcomes = sources.outcomes;
-    let (counted, outcomes) = std::thread::scope(|scope| {
-        // outcomes.csv is the largest file: read it on the second core while
-        // the referrals are counted, keyed by person, last row winning.
-        let reading = scope.spawn(move || -> Result<OutcomesByPerson, ExportError> {
-            let mut by_person = OutcomesByPerson::new();
-            for row in outcomes {
-                let row = row?;
-                let slot = outcome_slot(row.measure, row.window);
-                let entry = by_person
-                    .entry(Box::from(row.person_key.as_str()))
-                    .or_insert(([0; 9], 0));
-                entry.0[slot] = row.value;
-                entry.1 |= 1 << slot;
-            }
-            Ok(by_person)
-        });
-        let count = || -> Result<(), ExportError> {
-            for row in sources.referrals {
+    let (counted, outcome_totals, small_files) = std::thread::scope(|scope| {
+        // outcomes.csv is the largest file: it is read on the second core
+        // while the referrals are counted, which pass it their enrolments.
+        let (enrolled, enrolments) = mpsc::channel();
+        let reading = scope.spawn(move || read_outcomes(&mut outcomes, enrolments));
+        let mut count = || -> Result<(), ExportError> {
+            while let Some(row) = referrals.next_row() {
                 let row = row?;
                 cover(row.referral_date.month());
                 if let (Outcome::Enrolled, Some(d)) = (row.outcome, row.enrolled_date) {
@@ -960,38 +1140,50 @@ where
                 }
                 facts.add(row);
                 read += 1;
+                if facts.enrolled.len() >= ENROLLED_BATCH {
+                    // If the outcomes reader has stopped at a bad row, the
+                    // batch is dropped and its error reported below.
+                    let _ = enrolled.send(std::mem::take(&mut facts.enrolled));
+                }
             }
             Ok(())
         };
         let counted = count();
-        (counted, reading.join())
+        let _ = enrolled.send(std::mem::take(&mut facts.enrolled));
+        // Dropping the sender tells the reader no more enrolments follow.
+        drop(enrolled);
+        // The small files meanwhile; their errors come after those of the
+        // two large ones.
+        let mut small_files = || -> Result<(), ExportError> {
+            while let Some(row) = caseloads.next_row() {
+                let row = row?;
+                cover(row.month);
+                let entry = facts.caseloads.entry(row.month.index()).or_default();
+                entry.0 += 1;
+                entry.1 += u64::from(row.active_caseload);
+            }
+            while let Some(row) = arrests.next_row() {
+                let row = row?;
+                cover(row.month);
+                let entry = facts
+                    .arrests
+                    .entry((row.month.index(), row.race_ethnicity.index() as u8))
+                    .or_default();
+                entry.0 += u64::from(row.diversion_eligible_arrests);
+                entry.1 += u64::from(row.booked);
+            }
+            while let Some(row) = population.next_row() {
+                let row = row?;
+                facts.population[row.race_ethnicity.index()] += row.population;
+            }
+            Ok(())
+        };
+        let small_files = if counted.is_ok() { small_files() } else { Ok(()) };
+        (counted, reading.join(), small_files)
     });
     counted?;
-    let outcomes = outcomes.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    for (person, (values, present)) in outcomes {
-        facts.add_outcomes(&person, &values, present);
-    }
-    for row in sources.caseloads {
-        let row = row?;
-        cover(row.month);
-        let entry = facts.caseloads.entry(row.month.index()).or_default();
-        entry.0 += 1;
-        entry.1 += u64::from(row.active_caseload);
-    }
-    for row in sources.arrests {
-        let row = row?;
-        cover(row.month);
-        let entry = facts
-            .arrests
-            .entry((row.month.index(), row.race_ethnicity.index() as u8))
-            .or_default();
-        entry.0 += u64::from(row.diversion_eligible_arrests);
-        entry.1 += u64::from(row.booked);
-    }
-    for row in sources.population {
-        let row = row?;
-        facts.population[row.race_ethnicity.index()] += row.population;
-    }
+    facts.outcome_totals = outcome_totals.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    small_files?;
 
     // Tiers in a stable order (by name) so output does not depend on row order.
     let mut tier_order: Vec<u16> = (1..facts.tiers.len() as u16).collect();
@@ -1013,7 +1205,7 @@ where
     // 1. The cells every table needs, zeros included.
     let mut cube = Cube {
         keys: Vec::new(),
-        index: HashMap::new(),
+        index: FxHashMap::default(),
     };
     let mut published = Vec::new();
     let mut table_keys: Vec<Vec<(Key, Option<DerivedMeasure>)>> = Vec::new();
@@ -1064,8 +1256,9 @@ where
     }
 
     // 2. Their values, from the month-level facts. A fine cell adds to every
-    // key of its measure whose dimensions are a subset of its own.
-    let mut patterns: HashMap<Measure, Vec<u8>> = HashMap::new();
+    // key of its measure whose dimensions are a subset of its own: first
+    // summed by month at each such subset, then into the month's periods.
+    let mut patterns: FxHashMap<Measure, Vec<u8>> = FxHashMap::default();
     for key in &cube.keys {
         let mask = dims_mask(&key.dims);
         let list = patterns.entry(key.measure).or_default();
@@ -1073,10 +1266,25 @@ where
             list.push(mask);
         }
     }
-    let mut values = vec![0u64; cube.keys.len()];
+    let mut monthly = FineCounts::default();
     for ((month, measure, fine), n) in facts.fine(&tier_rank) {
         let Some(masks) = patterns.get(&measure) else { continue };
         let support = dims_mask(&fine);
+        for &mask in masks {
+            if mask & !support != 0 {
+                continue;
+            }
+            let mut dims = fine;
+            for (d, slot) in dims.iter_mut().enumerate() {
+                if mask & (1 << d) == 0 {
+                    *slot = None;
+                }
+            }
+            *monthly.entry((month, measure, dims)).or_default() += n;
+        }
+    }
+    let mut values = vec![0u64; cube.keys.len()];
+    for ((month, measure, dims), n) in monthly {
         let m = Month::from_index(month).unwrap_or_else(|| unreachable!("months come from dates"));
         for period in [
             Period::All,
@@ -1084,19 +1292,8 @@ where
             Period::Quarter(m.year(), m.quarter()),
             Period::Month(m),
         ] {
-            for &mask in masks {
-                if mask & !support != 0 {
-                    continue;
-                }
-                let mut dims = fine;
-                for (d, slot) in dims.iter_mut().enumerate() {
-                    if mask & (1 << d) == 0 {
-                        *slot = None;
-                    }
-                }
-                if let Some(&i) = cube.index.get(&Key { measure, period, dims }) {
-                    values[i] += n;
-                }
+            if let Some(&i) = cube.index.get(&Key { measure, period, dims }) {
+                values[i] += n;
             }
         }
     }

@@ -12,10 +12,8 @@
 use std::fmt;
 use std::fs::File;
 use std::io;
-use std::marker::PhantomData;
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use crate::date::{Date, Month};
@@ -60,7 +58,7 @@ pub enum ExportError {
 }
 
 /// A column of the contract: its name, what it accepts (for messages) and
-/// the check that locates a bad value when a row does not deserialize.
+/// the check that locates a bad value when a row does not parse.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub name: &'static str,
@@ -101,15 +99,68 @@ fn is_u64(s: &str) -> bool {
     s.parse::<u64>().is_ok()
 }
 
+/// An optional value: empty is `None`, anything else must parse.
+fn optional<T>(s: &str, parse: impl FnOnce(&str) -> Option<T>) -> Option<Option<T>> {
+    if s.is_empty() {
+        Some(None)
+    } else {
+        parse(s).map(Some)
+    }
+}
+
+fn date(s: &str) -> Option<Date> {
+    s.parse().ok()
+}
+
+/// A whole number as rows have always been read (by the `csv` crate's serde
+/// deserializer): decimal, or hexadecimal after `0x`.
+fn whole(s: &str) -> Option<u64> {
+    match s.strip_prefix("0x") {
+        Some(digits) => u64::from_str_radix(digits, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
+fn whole_u32(s: &str) -> Option<u32> {
+    whole(s).and_then(|n| u32::try_from(n).ok())
+}
+
 /// A row type of one export file.
-pub trait ExportRow: DeserializeOwned {
+pub trait ExportRow: Sized {
     /// The file name inside the export directory.
     const FILE: &'static str;
     /// The required columns, in the order the generator writes them.
     const COLUMNS: &'static [Column];
+    /// Builds a row from its required fields, or `None` if a value is
+    /// outside the contract. The reader then names the first column whose
+    /// [`Column::accepts`] refuses its value, so the two must agree.
+    /// `recycled` is a row the caller is done with: its text buffers are
+    /// reused, so a long file is read without allocating for every line.
+    fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self>;
     /// Rules across columns; `Err((column, message))` names the column to fix.
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
         Ok(())
+    }
+}
+
+/// The required fields of one line, in [`ExportRow::COLUMNS`] order
+/// whatever the file's own column order.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'r> {
+    record: &'r csv::StringRecord,
+    /// Where each required column is in the record.
+    positions: &'r [usize],
+}
+
+impl<'r> Fields<'r> {
+    /// The value of the `i`th required column.
+    pub fn get(&self, i: usize) -> &'r str {
+        self.positions.get(i).and_then(|&p| self.record.get(p)).unwrap_or("")
+    }
+
+    /// The first `N` required values, to destructure by column name.
+    pub fn array<const N: usize>(&self) -> [&'r str; N] {
+        std::array::from_fn(|i| self.get(i))
     }
 }
 
@@ -265,6 +316,15 @@ contract_enum!(
     }
 );
 
+/// `s` as a `String`, in `buffer`'s allocation if given (rows read one
+/// after another reuse the text buffers of the row before).
+fn copy_into(buffer: Option<String>, s: &str) -> String {
+    let mut text = buffer.unwrap_or_default();
+    text.clear();
+    text.push_str(s);
+    text
+}
+
 /// A lowercase identifier from the site's own lists (neighbourhoods,
 /// priority tiers), which are policy and so not fixed in code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -275,11 +335,16 @@ impl Slug {
     pub const EXPECTED: &'static str = "an identifier (a-z, 0-9 and _, at most 40 characters)";
 
     pub fn new(s: &str) -> Option<Slug> {
+        Slug::reusing(s, None)
+    }
+
+    /// Like [`Slug::new`], in `old`'s allocation if given.
+    fn reusing(s: &str, old: Option<Slug>) -> Option<Slug> {
         let ok = !s.is_empty()
             && s.len() <= 40
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        ok.then(|| Slug(s.to_owned()))
+        ok.then(|| Slug(copy_into(old.map(|o| o.0), s)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -309,7 +374,12 @@ impl Key {
     pub const EXPECTED: &'static str = "a non-empty key";
 
     pub fn new(s: &str) -> Option<Key> {
-        (!s.trim().is_empty()).then(|| Key(s.to_owned()))
+        Key::reusing(s, None)
+    }
+
+    /// Like [`Key::new`], in `old`'s allocation if given.
+    fn reusing(s: &str, old: Option<Key>) -> Option<Key> {
+        (!s.trim().is_empty()).then(|| Key(copy_into(old.map(|o| o.0), s)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -375,6 +445,38 @@ impl ExportRow for Referral {
         col("status_date", OPTIONAL_DATE, is_optional_date),
     ];
 
+    fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
+        let [referral_key, person_key, referral_date, door, referrer_type, neighborhood, race_ethnicity, gender, age_band, priority_tier, outcome, intake_date, roi_date, enrolled_date, status, status_date] =
+            fields.array();
+        let (old_referral, old_person, old_neighborhood, old_tier) = match recycled {
+            Some(r) => (
+                Some(r.referral_key),
+                Some(r.person_key),
+                Some(r.neighborhood),
+                r.priority_tier,
+            ),
+            None => (None, None, None, None),
+        };
+        Some(Referral {
+            referral_key: Key::reusing(referral_key, old_referral)?,
+            person_key: Key::reusing(person_key, old_person)?,
+            referral_date: date(referral_date)?,
+            door: Door::parse(door)?,
+            referrer_type: ReferrerType::parse(referrer_type)?,
+            neighborhood: Slug::reusing(neighborhood, old_neighborhood)?,
+            race_ethnicity: RaceEthnicity::parse(race_ethnicity)?,
+            gender: Gender::parse(gender)?,
+            age_band: AgeBand::parse(age_band)?,
+            priority_tier: optional(priority_tier, |s| Slug::reusing(s, old_tier))?,
+            outcome: Outcome::parse(outcome)?,
+            intake_date: optional(intake_date, date)?,
+            roi_date: optional(roi_date, date)?,
+            enrolled_date: optional(enrolled_date, date)?,
+            status: optional(status, Status::parse)?,
+            status_date: optional(status_date, date)?,
+        })
+    }
+
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
         if self.door.is_police() && self.priority_tier.is_some() {
             return Err((
@@ -409,6 +511,16 @@ impl ExportRow for OutcomeRow {
         col("value", "a whole number (0 or 1 for housed)", is_u32),
     ];
 
+    fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
+        let [person_key, measure, window, value] = fields.array();
+        Some(OutcomeRow {
+            person_key: Key::reusing(person_key, recycled.map(|r| r.person_key))?,
+            measure: OutcomeMeasure::parse(measure)?,
+            window: Window::parse(window)?,
+            value: whole_u32(value)?,
+        })
+    }
+
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
         if self.measure == OutcomeMeasure::Housed && self.value > 1 {
             return Err(("value", "must be 0 or 1 for housed"));
@@ -432,6 +544,15 @@ impl ExportRow for Caseload {
         col("case_manager_key", Key::EXPECTED, is_key),
         col("active_caseload", COUNT, is_u32),
     ];
+
+    fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
+        let [month, case_manager_key, active_caseload] = fields.array();
+        Some(Caseload {
+            month: month.parse().ok()?,
+            case_manager_key: Key::reusing(case_manager_key, recycled.map(|r| r.case_manager_key))?,
+            active_caseload: whole_u32(active_caseload)?,
+        })
+    }
 }
 
 /// One row of `arrests.csv` (police administrative data).
@@ -453,6 +574,17 @@ impl ExportRow for Arrests {
         col("diversion_eligible_arrests", COUNT, is_u32),
         col("booked", COUNT, is_u32),
     ];
+
+    fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
+        let [month, neighborhood, race_ethnicity, diversion_eligible_arrests, booked] = fields.array();
+        Some(Arrests {
+            month: month.parse().ok()?,
+            neighborhood: Slug::reusing(neighborhood, recycled.map(|r| r.neighborhood))?,
+            race_ethnicity: RaceEthnicity::parse(race_ethnicity)?,
+            diversion_eligible_arrests: whole_u32(diversion_eligible_arrests)?,
+            booked: whole_u32(booked)?,
+        })
+    }
 
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
         if self.booked > self.diversion_eligible_arrests {
@@ -477,16 +609,61 @@ impl ExportRow for Population {
         col("race_ethnicity", RaceEthnicity::EXPECTED, RaceEthnicity::accepts),
         col("population", COUNT, is_u64),
     ];
+
+    fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
+        let [neighborhood, race_ethnicity, population] = fields.array();
+        Some(Population {
+            neighborhood: Slug::reusing(neighborhood, recycled.map(|r| r.neighborhood))?,
+            race_ethnicity: RaceEthnicity::parse(race_ethnicity)?,
+            population: whole(population)?,
+        })
+    }
 }
 
 /// Typed rows of one export file, read lazily so a 1,000,000-row export is
-/// never held as text.
+/// never held as text. Each line is read into one reused record and its
+/// required fields parsed straight from it.
+///
+/// As an [`Iterator`] it yields owned rows; [`LendRows::next_row`] lends
+/// each row instead and reuses its buffers for the next, which is what the
+/// aggregation reads long files with.
 pub struct Rows<T, R: io::Read> {
     file: String,
     reader: csv::Reader<R>,
-    headers: csv::StringRecord,
+    /// Where each of `T::COLUMNS` is in the header row.
+    positions: Vec<usize>,
     record: csv::StringRecord,
-    _row: PhantomData<T>,
+    /// The row last lent by `next_row`.
+    lent: Option<T>,
+}
+
+/// Rows read one at a time, each lent until the next is read, so that one
+/// row's buffers can serve a whole file.
+pub trait LendRows<T> {
+    /// The next row, or `None` after the last.
+    fn next_row(&mut self) -> Option<Result<&T, ExportError>>;
+}
+
+/// Lends the rows of any iterator of rows (rows built in memory, tests).
+#[derive(Debug)]
+pub(crate) struct Lend<I, T> {
+    rows: I,
+    lent: Option<T>,
+}
+
+impl<I, T> Lend<I, T> {
+    pub(crate) fn new(rows: I) -> Self {
+        Lend { rows, lent: None }
+    }
+}
+
+impl<T, I: Iterator<Item = Result<T, ExportError>>> LendRows<T> for Lend<I, T> {
+    fn next_row(&mut self) -> Option<Result<&T, ExportError>> {
+        match self.rows.next()? {
+            Ok(row) => Some(Ok(self.lent.insert(row))),
+            Err(e) => Some(Err(e)),
+        }
+    }
 }
 
 /// Opens `<dir>/<T::FILE>` and checks its header row.
@@ -507,19 +684,32 @@ pub fn read_from<T: ExportRow, R: io::Read>(file: impl Into<String>, input: R) -
 
 impl<T: ExportRow, R: io::Read> Rows<T, R> {
     fn new(file: String, input: R) -> Result<Self, ExportError> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
-        let headers = reader.headers().map_err(|e| malformed(&file, &e))?.clone();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            // As large as the buffer of `read`'s file, which then passes
+            // reads straight through rather than copying them.
+            .buffer_capacity(1 << 20)
+            .from_reader(input);
+        // Headers are matched trimmed.
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| malformed(&file, &e))?
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect();
+        let mut positions = Vec::with_capacity(T::COLUMNS.len());
         for column in T::COLUMNS {
-            match headers.iter().filter(|h| h.trim() == column.name).count() {
-                0 => {
+            let mut found = headers.iter().enumerate().filter(|(_, h)| *h == column.name);
+            match (found.next(), found.next()) {
+                (None, _) => {
                     return Err(ExportError::MissingColumn {
                         file,
                         column: column.name,
                         expected: T::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
                     })
                 }
-                1 => {}
-                _ => {
+                (Some((i, _)), None) => positions.push(i),
+                (Some(_), Some(_)) => {
                     return Err(ExportError::DuplicateColumn {
                         file,
                         column: column.name,
@@ -527,14 +717,33 @@ impl<T: ExportRow, R: io::Read> Rows<T, R> {
                 }
             }
         }
-        // Headers are matched trimmed, so read them trimmed too.
-        let headers = headers.iter().map(str::trim).collect();
         Ok(Rows {
             file,
             reader,
-            headers,
+            positions,
             record: csv::StringRecord::new(),
-            _row: PhantomData,
+            lent: None,
+        })
+    }
+
+    /// Reads and checks the next line, reusing `recycled`'s buffers.
+    fn parse_next(&mut self, recycled: Option<T>) -> Option<Result<T, ExportError>> {
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => return Some(Err(malformed(&self.file, &e))),
+        }
+        let Some(row) = T::parse(&self.fields(), recycled) else {
+            return Some(Err(self.bad_value()));
+        };
+        Some(match row.check() {
+            Ok(()) => Ok(row),
+            Err((column, message)) => Err(ExportError::Inconsistent {
+                file: self.file.clone(),
+                line: self.line(),
+                column,
+                message,
+            }),
         })
     }
 
@@ -542,18 +751,20 @@ impl<T: ExportRow, R: io::Read> Rows<T, R> {
         self.record.position().map_or(0, csv::Position::line)
     }
 
-    /// Finds the column whose value broke deserialization. Serde's own
-    /// errors rarely carry the field, so each column's check is run in
-    /// contract order and the first that fails is named.
-    fn bad_value(&self, error: &csv::Error) -> ExportError {
+    fn fields(&self) -> Fields<'_> {
+        Fields {
+            record: &self.record,
+            positions: &self.positions,
+        }
+    }
+
+    /// Names the column whose value the row did not parse: each column's
+    /// check is run in contract order and the first that fails is named.
+    fn bad_value(&self) -> ExportError {
         let line = self.line();
-        for column in T::COLUMNS {
-            let value = self
-                .headers
-                .iter()
-                .position(|h| h == column.name)
-                .and_then(|i| self.record.get(i))
-                .unwrap_or("");
+        let fields = self.fields();
+        for (i, column) in T::COLUMNS.iter().enumerate() {
+            let value = fields.get(i);
             if !(column.accepts)(value) {
                 return ExportError::BadValue {
                     file: self.file.clone(),
@@ -567,7 +778,7 @@ impl<T: ExportRow, R: io::Read> Rows<T, R> {
         ExportError::Malformed {
             file: self.file.clone(),
             line,
-            message: error.to_string(),
+            message: "does not match the export contract".to_owned(),
         }
     }
 }
@@ -592,24 +803,17 @@ impl<T: ExportRow, R: io::Read> Iterator for Rows<T, R> {
     type Item = Result<T, ExportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self.reader.read_record(&mut self.record) {
-            Ok(false) => return None,
-            Ok(true) => {}
-            Err(e) => return Some(Err(malformed(&self.file, &e))),
+        self.parse_next(None)
+    }
+}
+
+impl<T: ExportRow, R: io::Read> LendRows<T> for Rows<T, R> {
+    fn next_row(&mut self) -> Option<Result<&T, ExportError>> {
+        let recycled = self.lent.take();
+        match self.parse_next(recycled)? {
+            Ok(row) => Some(Ok(self.lent.insert(row))),
+            Err(e) => Some(Err(e)),
         }
-        let row: T = match self.record.deserialize(Some(&self.headers)) {
-            Ok(row) => row,
-            Err(e) => return Some(Err(self.bad_value(&e))),
-        };
-        Some(match row.check() {
-            Ok(()) => Ok(row),
-            Err((column, message)) => Err(ExportError::Inconsistent {
-                file: self.file.clone(),
-                line: self.line(),
-                column,
-                message,
-            }),
-        })
     }
 }
 
@@ -812,6 +1016,49 @@ mod tests {
             })
         ));
         assert!(first::<Population>("population,race_ethnicity,neighborhood\n120,asian,downtown\n").is_ok());
+    }
+
+    #[test]
+    fn lent_rows_reuse_buffers_and_read_as_owned_rows() {
+        let police = "r2,p2,2025-03-04,arrest_diversion,police,downtown,white,woman,65+,,pending,,,,,";
+        let text = format!("{HEADER}\n{GOOD}\n{police}\n{GOOD}\n{}\n", GOOD.replace("r1,p1", "r3,"));
+        let owned = referrals(&text);
+        let mut rows = read_from::<Referral, _>("referrals.csv", text.as_bytes()).expect("header");
+        let mut lent = Vec::new();
+        while let Some(row) = rows.next_row() {
+            lent.push(row.cloned());
+        }
+        assert_eq!(lent.len(), 4);
+        for (lent, owned) in lent.iter().zip(&owned) {
+            match (lent, owned) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                other => panic!("lent and owned rows differ: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            &lent[3],
+            Err(ExportError::BadValue {
+                line: 5,
+                column: "person_key",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn whole_numbers_read_as_the_serde_reader_did() {
+        // Decimal, with an optional `+`, or hexadecimal after `0x`.
+        for (text, value) in [
+            ("12", Some(12)),
+            ("+7", Some(7)),
+            ("0x1f", Some(31)),
+            ("-1", None),
+            ("0x", None),
+        ] {
+            assert_eq!(whole(text), value, "{text}");
+        }
+        assert_eq!(whole_u32("4294967296"), None);
     }
 
     #[test]

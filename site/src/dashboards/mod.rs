@@ -1,0 +1,98 @@
+//! The transparency dashboards, prerendered from the published aggregates
+//! (`aggregate --output content/dashboards/published`): one page per
+//! dashboard and period under `/en/data/`, the CSV of every chart under
+//! `/data/`, and the open-data files (`/data/cells.csv` and each table's
+//! JSON under `/data/tables/`).
+
+pub mod data;
+pub mod pages;
+pub mod period;
+pub mod spec;
+
+use std::path::PathBuf;
+
+use leptos::prelude::*;
+
+use data::{DataError, Published};
+use pages::{DashboardIndex, DashboardPage};
+use period::{periods, Month, Period};
+use spec::Page;
+
+/// Where the site reads the published aggregates: `$DASHBOARD_DATA`, or
+/// `content/dashboards/published` in the workspace.
+pub fn default_dir() -> PathBuf {
+    std::env::var_os("DASHBOARD_DATA").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content/dashboards/published"),
+        PathBuf::from,
+    )
+}
+
+/// The page of dashboard `slug` for `period`.
+pub fn page_path(slug: &str, period: Period) -> String {
+    match period.slug() {
+        None => format!("/en/data/{slug}/"),
+        Some(p) => format!("/en/data/{slug}/{p}/"),
+    }
+}
+
+/// The CSV download of one chart's figures for `period`.
+pub fn csv_path(slug: &str, period: Period, chart: &str) -> String {
+    format!("/data/{slug}/{}/{chart}.csv", period.key())
+}
+
+/// The months the published figures cover.
+pub fn covered(data: &Published) -> Result<(Month, Month), DataError> {
+    let parse = |m: &str| Month::parse(m).ok_or_else(|| DataError(format!("period_covered: {m:?} is not YYYY-MM")));
+    Ok((parse(&data.covered.from)?, parse(&data.covered.to)?))
+}
+
+/// The stylesheet of the dashboard pages, written to `/dashboards.css`.
+pub const DASHBOARDS_CSS: &str = include_str!("../../style/dashboards.css");
+/// Loads the charts module, written to `/charts.js`.
+pub const CHARTS_JS: &str = include_str!("../../static/charts.js");
+
+/// Every file of the dashboards: path under `dist/` and contents.
+pub fn files(data: &'static Published) -> Result<Vec<(String, String)>, DataError> {
+    let covered = covered(data)?;
+    let pages: &'static [Page] = Vec::leak(spec::pages());
+    let nav: Vec<(&'static str, &'static str)> = pages.iter().map(|p| (p.slug, p.title)).collect();
+    let all_periods = periods(covered);
+    let mut files = vec![
+        ("dashboards.css".to_owned(), DASHBOARDS_CSS.to_owned()),
+        ("charts.js".to_owned(), CHARTS_JS.to_owned()),
+        ("data/cells.csv".to_owned(), data.cells_csv.clone()),
+        (
+            "en/data/index.html".to_owned(),
+            crate::render::dashboard_document(
+                "LEAD in figures",
+                &crate::render::render_view(move || view! { <DashboardIndex pages data/> }),
+            ),
+        ),
+    ];
+    for &table in data::TABLES {
+        let path = data.dir.join(format!("{table}.json"));
+        let json = std::fs::read_to_string(&path).map_err(|e| DataError(format!("{}: {e}", path.display())))?;
+        files.push((format!("data/tables/{table}.json"), json));
+    }
+    for page in pages {
+        for &period in &all_periods {
+            for spec in &page.charts {
+                let grid = spec.grid(data, period, covered);
+                files.push((
+                    csv_path(page.slug, period, spec.id).trim_start_matches('/').to_owned(),
+                    spec.csv(data, &grid),
+                ));
+            }
+            let title = format!("{}: {} | LEAD in figures", page.title, period.label(covered));
+            let (nav, periods) = (nav.clone(), all_periods.clone());
+            let body = crate::render::render_view(move || {
+                view! { <DashboardPage page period data periods nav covered/> }
+            });
+            files.push((
+                format!("{}index.html", page_path(page.slug, period).trim_start_matches('/')),
+                crate::render::dashboard_document(&title, &body),
+            ));
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,574 @@
+//! What each dashboard page shows: its charts, and for each chart which
+//! published cells fill which category and series. [`ChartSpec::grid`]
+//! turns a spec and a period into the figures of the chart and its table.
+
+use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
+
+use super::data::{CellKey, Figure, Published};
+use super::period::{Month, Period};
+
+/// A category (row of the table) or a series (column): what it adds to the
+/// key of each cell it crosses. A measure given by both is joined, category
+/// first (`jail_bookings` + `_pre_12m`).
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub label: String,
+    pub table: Option<&'static str>,
+    pub measure: Option<&'static str>,
+    pub dims: Vec<(&'static str, String)>,
+}
+
+impl Part {
+    pub fn new(label: impl Into<String>) -> Part {
+        Part {
+            label: label.into(),
+            table: None,
+            measure: None,
+            dims: Vec::new(),
+        }
+    }
+
+    pub fn table(mut self, table: &'static str) -> Part {
+        self.table = Some(table);
+        self
+    }
+
+    pub fn measure(mut self, measure: &'static str) -> Part {
+        self.measure = Some(measure);
+        self
+    }
+
+    pub fn dim(mut self, dim: &'static str, value: &str) -> Part {
+        self.dims.push((dim, value.to_owned()));
+        self
+    }
+}
+
+/// What runs along the category axis.
+#[derive(Debug, Clone)]
+pub enum Categories {
+    /// The months of the period shown (each cell reads that month).
+    Months,
+    /// Fixed categories (each cell reads the period shown).
+    Parts(Vec<Part>),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What the chart shows, in a sentence or two.
+    pub caption: &'static str,
+    pub kind: Kind,
+    pub unit: Unit,
+    /// Heading of the table's first column.
+    pub axis: &'static str,
+    pub categories: Categories,
+    pub series: Vec<Part>,
+    pub lines: Vec<ReferenceLine>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub charts: Vec<ChartSpec>,
+}
+
+/// One chart's figures for one period.
+#[derive(Debug)]
+pub struct Grid {
+    pub categories: Vec<String>,
+    pub series: Vec<String>,
+    /// `cells[category][series]`: the key and what was published there.
+    pub cells: Vec<Vec<(CellKey, Option<Figure>)>>,
+}
+
+impl Grid {
+    pub fn suppressed(&self) -> usize {
+        self.cells
+            .iter()
+            .flatten()
+            .filter(|(_, f)| *f == Some(Figure::Suppressed))
+            .count()
+    }
+}
+
+impl ChartSpec {
+    fn key(&self, category: &Part, series: &Part, period: String) -> CellKey {
+        let table = series.table.or(category.table).unwrap_or_default();
+        let measure = match (category.measure, series.measure) {
+            (Some(c), Some(s)) => format!("{c}{s}"),
+            (c, s) => c.or(s).unwrap_or_default().to_owned(),
+        };
+        let mut dims = category.dims.clone();
+        dims.extend(series.dims.iter().cloned());
+        CellKey {
+            table,
+            period,
+            dims,
+            measure,
+        }
+    }
+
+    /// The chart's figures for `period`. Fixed categories with nothing
+    /// published at all (say, a tier the program does not use) are left out.
+    pub fn grid(&self, data: &Published, period: Period, covered: (Month, Month)) -> Grid {
+        let rows: Vec<(Part, String)> = match &self.categories {
+            Categories::Months => period
+                .months(covered)
+                .into_iter()
+                .map(|m| (Part::new(m.label()), m.key()))
+                .collect(),
+            Categories::Parts(parts) => parts.iter().map(|p| (p.clone(), period.key())).collect(),
+        };
+        let mut categories = Vec::new();
+        let mut cells = Vec::new();
+        for (category, cell_period) in rows {
+            let row: Vec<(CellKey, Option<Figure>)> = self
+                .series
+                .iter()
+                .map(|series| {
+                    let key = self.key(&category, series, cell_period.clone());
+                    let figure = data.figure(&key);
+                    (key, figure)
+                })
+                .collect();
+            let keep = matches!(self.categories, Categories::Months) || row.iter().any(|(_, f)| f.is_some());
+            if keep {
+                categories.push(category.label.clone());
+                cells.push(row);
+            }
+        }
+        Grid {
+            categories,
+            series: self.series.iter().map(|s| s.label.clone()).collect(),
+            cells,
+        }
+    }
+
+    /// The view the browser draws: the same figures, suppressed ones as gaps.
+    pub fn view(&self, grid: &Grid) -> ChartView {
+        let series = grid
+            .series
+            .iter()
+            .enumerate()
+            .map(|(s, name)| SeriesView {
+                name: name.clone(),
+                values: grid
+                    .cells
+                    .iter()
+                    .map(|row| match row[s].1 {
+                        Some(Figure::Value(v)) => Some(v),
+                        _ => None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        ChartView {
+            kind: self.kind,
+            unit: self.unit,
+            categories: grid.categories.clone(),
+            series,
+            lines: self.lines.clone(),
+            named: matches!(self.categories, Categories::Parts(_)),
+        }
+    }
+
+    /// The chart's figures as `cells.csv` rows, exactly as published, in
+    /// the table's order (cells with no figure have no row).
+    pub fn csv(&self, data: &Published, grid: &Grid) -> String {
+        let mut out = data.cells_header.clone();
+        out.push('\n');
+        for (key, _) in grid.cells.iter().flatten().filter(|(_, figure)| figure.is_some()) {
+            if let Some(line) = data.cells_line(key) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+// Labels of the export's values.
+
+pub const DOORS: [(&str, &str); 3] = [
+    ("arrest_diversion", "Arrest diversion"),
+    ("social_contact", "Social contact referral"),
+    ("community", "Community referral"),
+];
+const REFERRER_TYPES: [(&str, &str); 6] = [
+    ("business", "Business owner or staff"),
+    ("resident", "Resident"),
+    ("partner_org", "Partner organisation"),
+    ("court", "Court"),
+    ("police", "Police"),
+    ("other", "Other"),
+];
+const TIERS: [(&str, &str); 4] = [
+    ("priority", "Priority"),
+    ("standard", "Standard"),
+    ("waitlist", "Waitlist"),
+    ("unassigned", "No tier recorded"),
+];
+const OUTCOMES: [(&str, &str); 6] = [
+    ("enrolled", "Enrolled"),
+    ("pending", "Pending"),
+    ("waitlisted", "Waitlisted"),
+    ("declined", "Declined"),
+    ("not_located", "Not located"),
+    ("ineligible", "Not eligible"),
+];
+pub const RACES: [(&str, &str); 9] = [
+    ("american_indian_alaska_native", "American Indian or Alaska Native"),
+    ("asian", "Asian"),
+    ("black", "Black"),
+    ("hispanic_latino", "Hispanic or Latino"),
+    (
+        "native_hawaiian_pacific_islander",
+        "Native Hawaiian or Pacific Islander",
+    ),
+    ("white", "White"),
+    ("multiracial", "Multiracial"),
+    ("other", "Another race"),
+    ("unknown", "Not recorded"),
+];
+
+fn over(dim: &'static str, values: &[(&str, &str)], table: &'static str) -> Vec<Part> {
+    values
+        .iter()
+        .map(|(value, label)| Part::new(*label).table(table).dim(dim, value))
+        .collect()
+}
+
+fn doors_with_all(table: &'static str) -> Vec<Part> {
+    let mut parts = vec![Part::new("All doors").table(table).dim("door", "all")];
+    parts.extend(over("door", &DOORS, table));
+    parts
+}
+
+/// The stages of the continuum, each with the table and filter that count it.
+fn stages() -> Vec<Part> {
+    vec![
+        Part::new("Diversion-eligible arrests").table("equity_diversion_eligible_arrests"),
+        Part::new("Arrest diversions")
+            .table("equity_referrals_by_door")
+            .dim("door", "arrest_diversion"),
+        Part::new("Social contact referrals")
+            .table("equity_referrals_by_door")
+            .dim("door", "social_contact"),
+        Part::new("Community referrals")
+            .table("equity_referrals_by_door")
+            .dim("door", "community"),
+        Part::new("Enrolled").table("equity_enrolment"),
+        Part::new("Retained 6 months").table("equity_retention"),
+    ]
+}
+
+fn races(measure: &'static str) -> Vec<Part> {
+    RACES
+        .iter()
+        .map(|(value, label)| Part::new(*label).measure(measure).dim("race_ethnicity", value))
+        .collect()
+}
+
+/// Every dashboard page, in the order of the site's navigation.
+pub fn pages() -> Vec<Page> {
+    use Kind::*;
+    use Unit::*;
+    let one = |label: &str, table: &'static str, measure: &'static str| Part::new(label).table(table).measure(measure);
+    vec![
+        Page {
+            slug: "referrals",
+            title: "Referrals",
+            intro: "Who is referred to LEAD, through which door, and what became of each referral.",
+            charts: vec![
+                ChartSpec {
+                    id: "referrals-by-door",
+                    title: "Referrals by door, each month",
+                    caption: "People referred each month through each of LEAD's three doors: arrest diversion (an officer refers instead of booking), social contact (an officer refers without an arrest) and community referral (businesses, residents and partner organisations).",
+                    kind: StackedBar,
+                    unit: Count,
+                    axis: "Month",
+                    categories: Categories::Months,
+                    series: DOORS
+                        .iter()
+                        .map(|(door, label)| one(label, "referrals_by_door", "referrals").dim("door", door))
+                        .collect(),
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "community-by-referrer",
+                    title: "Community referrals by who referred",
+                    caption: "Community referrals in the period, by who made them.",
+                    kind: Bar,
+                    unit: Count,
+                    axis: "Referred by",
+                    categories: Categories::Parts(over(
+                        "referrer_type",
+                        &REFERRER_TYPES,
+                        "community_referrals_by_referrer_type",
+                    )),
+                    series: vec![Part::new("Community referrals").measure("referrals")],
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "community-by-tier",
+                    title: "Community referrals by priority tier",
+                    caption: "Community referrals in the period, by the priority tier the policy group's questions gave them.",
+                    kind: Bar,
+                    unit: Count,
+                    axis: "Priority tier",
+                    categories: Categories::Parts(over("priority_tier", &TIERS, "community_referrals_by_priority_tier")),
+                    series: vec![Part::new("Community referrals").measure("referrals")],
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "referral-outcomes",
+                    title: "What became of referrals",
+                    caption: "Referrals made in the period, by door and by what became of them so far.",
+                    kind: StackedBar,
+                    unit: Count,
+                    axis: "Door",
+                    categories: Categories::Parts(doors_with_all("referral_outcomes")),
+                    series: OUTCOMES
+                        .iter()
+                        .map(|(outcome, label)| Part::new(*label).measure("referrals").dim("outcome", outcome))
+                        .collect(),
+                    lines: vec![],
+                },
+            ],
+        },
+        Page {
+            slug: "getting-started",
+            title: "Getting started",
+            intro: "How long people wait between referral and their first intake with a case manager.",
+            charts: vec![
+                ChartSpec {
+                    id: "median-days-to-intake",
+                    title: "Median days from referral to intake, each month",
+                    caption: "For referrals made each month that reached an intake, the median number of days between referral and intake, by door.",
+                    kind: Line,
+                    unit: Days,
+                    axis: "Month",
+                    categories: Categories::Months,
+                    series: doors_with_all("days_to_intake")
+                        .into_iter()
+                        .map(|p| p.measure("median_days_to_intake"))
+                        .collect(),
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "intake-within-30-days",
+                    title: "Share with an intake within 30 days, each month",
+                    caption: "Of referrals made each month that reached an intake, the share whose intake was within 30 days of the referral.",
+                    kind: Line,
+                    unit: Share,
+                    axis: "Month",
+                    categories: Categories::Months,
+                    series: doors_with_all("days_to_intake")
+                        .into_iter()
+                        .map(|p| p.measure("share_intake_within_30_days"))
+                        .collect(),
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "days-to-intake-by-door",
+                    title: "Median days from referral to intake, by door",
+                    caption: "For referrals made in the period that reached an intake, the median number of days to intake.",
+                    kind: Bar,
+                    unit: Days,
+                    axis: "Door",
+                    categories: Categories::Parts(doors_with_all("days_to_intake")),
+                    series: vec![Part::new("Median days").measure("median_days_to_intake")],
+                    lines: vec![],
+                },
+            ],
+        },
+        Page {
+            slug: "engagement",
+            title: "Engagement",
+            intro: "Whether people who enrol stay engaged with their case manager.",
+            charts: vec![
+                ChartSpec {
+                    id: "enrolments-by-status",
+                    title: "Enrolments each month, by current status",
+                    caption: "People enrolled each month, by whether they are now active or inactive (people discharged since are not shown).",
+                    kind: StackedBar,
+                    unit: Count,
+                    axis: "Month enrolled",
+                    categories: Categories::Months,
+                    series: vec![
+                        one("Active", "participants_by_status", "participants_active").dim("door", "all"),
+                        one("Inactive", "participants_by_status", "participants_inactive").dim("door", "all"),
+                    ],
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "retention",
+                    title: "Retention at 6 and 12 months",
+                    caption: "Of people enrolled in the period and followed long enough, the share still active or inactive (not discharged) 6 and 12 months after enrolment, by door.",
+                    kind: Bar,
+                    unit: Share,
+                    axis: "Door",
+                    categories: Categories::Parts(doors_with_all("retention")),
+                    series: vec![
+                        Part::new("Retained at 6 months").measure("retention_6m"),
+                        Part::new("Retained at 12 months").measure("retention_12m"),
+                    ],
+                    lines: vec![],
+                },
+            ],
+        },
+        Page {
+            slug: "capacity",
+            title: "Capacity",
+            intro: "Whether case managers have room for the people referred: LEAD caseloads should average 20 and never pass 25.",
+            charts: vec![
+                ChartSpec {
+                    id: "average-caseload",
+                    title: "Average active caseload per case manager, each month",
+                    caption: "The average number of active participants per case manager each month, against the program's standard of 20 on average and 25 at most.",
+                    kind: Line,
+                    unit: Average,
+                    axis: "Month",
+                    categories: Categories::Months,
+                    series: vec![one("Average caseload", "average_caseload", "average_active_caseload")],
+                    lines: vec![
+                        ReferenceLine {
+                            name: "Average standard".to_owned(),
+                            value: 20.0,
+                        },
+                        ReferenceLine {
+                            name: "Maximum".to_owned(),
+                            value: 25.0,
+                        },
+                    ],
+                },
+                ChartSpec {
+                    id: "waitlisted-declined",
+                    title: "Referrals waitlisted or declined, each month",
+                    caption: "Referrals made each month that were put on the waitlist or declined because the program was full.",
+                    kind: Bar,
+                    unit: Count,
+                    axis: "Month",
+                    categories: Categories::Months,
+                    series: vec![
+                        one("Waitlisted", "referrals_waitlisted", "referrals").dim("door", "all"),
+                        one("Declined", "referrals_declined", "referrals").dim("door", "all"),
+                    ],
+                    lines: vec![],
+                },
+            ],
+        },
+        Page {
+            slug: "racial-equity",
+            title: "Racial equity",
+            intro: "At each stage from arrest to retention, who LEAD reaches, beside the population of the area it serves. A gap that grows from one stage to the next shows where the program should look.",
+            charts: vec![
+                ChartSpec {
+                    id: "share-by-stage",
+                    title: "Race and ethnicity at each stage, beside the population",
+                    caption: "The share of each race and ethnicity among diversion-eligible arrests, each kind of referral, enrolments and people retained 6 months, beside their share of the population of the neighbourhoods served.",
+                    kind: StackedBar,
+                    unit: Share,
+                    axis: "Stage",
+                    categories: Categories::Parts({
+                        let mut parts = vec![Part::new("Population")
+                            .table("equity_diversion_eligible_arrests")
+                            .measure("population_share")];
+                        parts.extend(stages().into_iter().map(|p| p.measure("share_by_race")));
+                        parts
+                    }),
+                    series: RACES
+                        .iter()
+                        .map(|(value, label)| Part::new(*label).dim("race_ethnicity", value))
+                        .collect(),
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "relative-rate-by-stage",
+                    title: "Relative rate at each stage",
+                    caption: "Each group's share at a stage divided by its share of the population: 1 means the same as the population, 2 means twice the population share.",
+                    kind: Line,
+                    unit: Ratio,
+                    axis: "Stage",
+                    categories: Categories::Parts(stages()),
+                    series: races("relative_rate"),
+                    lines: vec![ReferenceLine {
+                        name: "Population share".to_owned(),
+                        value: 1.0,
+                    }],
+                },
+            ],
+        },
+        Page {
+            slug: "outcomes",
+            title: "Outcomes",
+            intro: "What changes for participants, for the program's reach among arrests, and for the justice system.",
+            charts: vec![
+                ChartSpec {
+                    id: "bookings-and-emergency-visits",
+                    title: "Jail bookings and emergency visits, before and after enrolment",
+                    caption: "For people enrolled in the period who have been followed for 12 months, the total jail bookings and emergency department visits in the 12 months before and the 12 months after enrolment.",
+                    kind: Bar,
+                    unit: Count,
+                    axis: "Measure",
+                    categories: Categories::Parts(vec![
+                        Part::new("Jail bookings")
+                            .table("participant_outcomes")
+                            .measure("jail_bookings"),
+                        Part::new("Emergency department visits")
+                            .table("participant_outcomes")
+                            .measure("ed_visits"),
+                    ]),
+                    series: vec![
+                        Part::new("12 months before").measure("_pre_12m"),
+                        Part::new("12 months after").measure("_post_12m"),
+                    ],
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "housing",
+                    title: "Housed after enrolment",
+                    caption: "Of people enrolled in the period and followed long enough, the share housed 6 and 12 months after enrolment.",
+                    kind: Bar,
+                    unit: Share,
+                    axis: "Time after enrolment",
+                    categories: Categories::Parts(vec![
+                        Part::new("6 months").measure("share_housed_post_6m"),
+                        Part::new("12 months").measure("share_housed_post_12m"),
+                    ]),
+                    series: vec![Part::new("Housed").table("participant_outcomes")],
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "diversion-rate",
+                    title: "Diversion rate, each month",
+                    caption: "Of diversion-eligible arrests each month, the share referred to LEAD through arrest diversion instead of being booked.",
+                    kind: Line,
+                    unit: Share,
+                    axis: "Month",
+                    categories: Categories::Months,
+                    series: vec![one("Diversion rate", "diversion_rate", "diversion_rate")],
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: "system-bookings",
+                    title: "Diversion-eligible arrests and bookings, each month",
+                    caption: "Arrests for conduct LEAD can divert, and how many of them ended in a jail booking, each month.",
+                    kind: Line,
+                    unit: Count,
+                    axis: "Month",
+                    categories: Categories::Months,
+                    series: vec![
+                        one("Diversion-eligible arrests", "system_bookings", "diversion_eligible_arrests"),
+                        one("Booked", "system_bookings", "booked"),
+                    ],
+                    lines: vec![],
+                },
+            ],
+        },
+    ]
+}

@@ -1,0 +1,297 @@
+//! The transparency dashboards in a real browser, served by the portal:
+//! every chart is drawn on its canvas, every table and CSV download holds
+//! exactly the published figures (the JSON that `aggregate` wrote under
+//! `content/dashboards/published`), and every page reads well and passes
+//! axe-core with and without JavaScript.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use lead_charts::{ChartView, Unit};
+use lead_e2e::browser::{check, Browser};
+use lead_e2e::portal::{Options, Portal};
+use lead_e2e::receiver::Receiver;
+use lead_e2e::{root, TEST_SECRET};
+use serde_json::Value;
+
+const PAGES: [&str; 6] = [
+    "referrals",
+    "getting-started",
+    "engagement",
+    "capacity",
+    "racial-equity",
+    "outcomes",
+];
+
+/// A published table's rows by (period, dimension values, measure), read
+/// from the JSON `aggregate` wrote.
+struct PublishedTable {
+    dims: Vec<String>,
+    rows: HashMap<Vec<String>, (Option<f64>, bool)>,
+}
+
+fn published(table: &str) -> PublishedTable {
+    let path = root().join(format!("content/dashboards/published/{table}.json"));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("published JSON")).expect("JSON");
+    let dims: Vec<String> = json["dimensions"]
+        .as_array()
+        .expect("dimensions")
+        .iter()
+        .map(|d| d.as_str().expect("name").to_owned())
+        .collect();
+    let rows = json["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            let mut key = vec![row["period"].as_str().expect("period").to_owned()];
+            key.extend(dims.iter().map(|d| row[d].as_str().expect("value").to_owned()));
+            key.push(row["measure"].as_str().expect("measure").to_owned());
+            (key, (row["value"].as_f64(), row["suppressed"].as_bool().expect("flag")))
+        })
+        .collect();
+    PublishedTable { dims, rows }
+}
+
+fn get(url: &str) -> String {
+    ureq::get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+        .into_string()
+        .expect("text")
+}
+
+/// Waits until the charts module has drawn every chart on the page.
+async fn wait_for_charts(c: &Client, path: &str) {
+    for _ in 0..100 {
+        let pending = c
+            .execute(
+                "return document.querySelectorAll('[data-chart]:not([data-drawn])').length",
+                vec![],
+            )
+            .await
+            .expect("count charts");
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{path}: some charts were never drawn");
+}
+
+/// For each chart on the page: its id, the number of painted pixels on its
+/// canvas, its view (data-chart) and its table's cells row by row.
+async fn charts_on_page(c: &Client) -> Vec<Value> {
+    let result = c
+        .execute(
+            "return [...document.querySelectorAll('[data-chart]')].map(chart => {
+                 const canvas = chart.querySelector('canvas');
+                 let painted = 0;
+                 if (canvas) {
+                     const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                     for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+                 }
+                 const section = chart.closest('section');
+                 const rows = [...section.querySelectorAll('tbody tr')]
+                     .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent));
+                 const csv = section.querySelector('a[download]').getAttribute('href');
+                 return { id: chart.id, painted, width: canvas ? canvas.width : 0,
+                          view: chart.getAttribute('data-chart'), rows, csv,
+                          shown: chart.getBoundingClientRect().height > 0 };
+             })",
+            vec![],
+        )
+        .await
+        .expect("read the charts");
+    result.as_array().cloned().expect("an array")
+}
+
+/// Checks one chart: drawn, and table == CSV == published JSON.
+fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<String, PublishedTable>) -> usize {
+    let id = chart["id"].as_str().expect("id");
+    assert!(chart["shown"].as_bool() == Some(true), "{path} {id}: chart is shown");
+    let painted = chart["painted"].as_u64().expect("painted");
+    assert!(
+        painted > 2_000,
+        "{path} {id}: the canvas is drawn ({painted} pixels painted)"
+    );
+    let view: ChartView = serde_json::from_str(chart["view"].as_str().expect("view")).expect("the view parses");
+
+    // The table's cells, in order, without those that have no figure.
+    let cells: Vec<String> = chart["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .flat_map(|r| {
+            r.as_array()
+                .expect("cells")
+                .iter()
+                .map(|c| c.as_str().expect("text").to_owned())
+        })
+        .filter(|t| t != "no data")
+        .collect();
+    let csv = get(&portal.url(chart["csv"].as_str().expect("csv link")));
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    assert_eq!(
+        header,
+        [
+            "table",
+            "period",
+            "door",
+            "referrer_type",
+            "priority_tier",
+            "outcome",
+            "race_ethnicity",
+            "measure",
+            "value",
+            "suppressed"
+        ],
+        "{path} {id}: the CSV has the cells.csv columns"
+    );
+    let lines: Vec<&str> = lines.collect();
+    assert_eq!(
+        lines.len(),
+        cells.len(),
+        "{path} {id}: a CSV row per figure in the table"
+    );
+    for (line, shown) in lines.iter().zip(&cells) {
+        let f: Vec<&str> = line.split(',').collect();
+        let table = tables.entry(f[0].to_owned()).or_insert_with(|| published(f[0]));
+        let mut key = vec![f[1].to_owned()];
+        key.extend(table.dims.iter().map(|d| {
+            let column = header.iter().position(|h| h == d).expect("dimension column");
+            f[column].to_owned()
+        }));
+        key.push(f[7].to_owned());
+        let (value, suppressed) = *table
+            .rows
+            .get(&key)
+            .unwrap_or_else(|| panic!("{path} {id}: {line} is not in the published JSON"));
+        assert_eq!(f[9] == "true", suppressed, "{path} {id}: {line}");
+        match value {
+            Some(v) if !suppressed => {
+                assert_eq!(shown, &view.unit.format(v), "{path} {id}: {line}");
+                if view.unit == Unit::Count {
+                    assert_eq!(f[8], format!("{v}"), "{path} {id}: {line}");
+                }
+            }
+            _ => assert_eq!(shown, "suppressed", "{path} {id}: {line}"),
+        }
+    }
+    cells.len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_dashboard_draws_its_charts_and_its_tables_match_the_published_json() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let mut tables = HashMap::new();
+    let (mut charts, mut figures) = (0, 0);
+    for page in PAGES {
+        for period in ["", "2024/", "2025-Q2/"] {
+            let path = format!("/en/data/{page}/{period}");
+            c.goto(&portal.url(&path)).await.expect("open");
+            wait_for_charts(c, &path).await;
+            for chart in charts_on_page(c).await {
+                figures += check_chart(&portal, &path, &chart, &mut tables);
+                charts += 1;
+            }
+        }
+    }
+    assert_eq!(charts, 17 * 3, "every chart of every dashboard, three periods each");
+    assert!(figures > 1_000, "{figures} figures checked");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_period_selector_moves_between_periods_and_marks_the_one_shown() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    c.goto(&portal.url("/en/data/")).await.expect("open");
+    c.find(Locator::LinkText("Capacity"))
+        .await
+        .expect("link")
+        .click()
+        .await
+        .expect("click");
+    check::sees(c, "Capacity: All time").await;
+    let quarters = c
+        .find(Locator::Css("ul[aria-label='Quarters of 2024']"))
+        .await
+        .expect("the quarters of 2024");
+    quarters
+        .find(Locator::LinkText("Q3"))
+        .await
+        .expect("Q3")
+        .click()
+        .await
+        .expect("click");
+    check::sees(c, "Capacity: 2024 Q3 (Jul to Sep)").await;
+    let current = c
+        .find(Locator::Css(".period-nav a[aria-current='page']"))
+        .await
+        .expect("the period shown is marked")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(current, "Q3");
+    let months = c
+        .execute(
+            "return [...document.querySelectorAll('#average-caseload tbody th')].map(th => th.textContent)",
+            vec![],
+        )
+        .await
+        .expect("months");
+    assert_eq!(months, serde_json::json!(["Jul 2024", "Aug 2024", "Sep 2024"]));
+    // The dashboards' own navigation keeps the period.
+    c.find(Locator::LinkText("Outcomes"))
+        .await
+        .expect("link")
+        .click()
+        .await
+        .expect("click");
+    check::sees(c, "Outcomes: 2024 Q3 (Jul to Sep)").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dashboards_read_well_without_javascript_and_pass_axe() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let mut paths = vec!["/en/data/".to_owned()];
+    paths.extend(PAGES.iter().map(|p| format!("/en/data/{p}/")));
+    paths.push("/en/data/racial-equity/2023-Q1/".to_owned());
+    for path in &paths {
+        // Without JavaScript: the tables carry every figure, and the chart
+        // boxes stay hidden (the charts module unhides each as it draws it).
+        let html = get(&portal.url(path));
+        let charts: Vec<&str> = html
+            .split("<div ")
+            .filter(|tag| tag.contains("data-chart="))
+            .map(|tag| &tag[..tag.find("class=\"chart\"").expect("a chart box")])
+            .collect();
+        assert_eq!(
+            html.matches("<table").count(),
+            charts.len(),
+            "{path}: a table for every chart"
+        );
+        for tag in &charts {
+            assert!(tag.contains(" hidden "), "{path}: an undrawn chart is hidden");
+        }
+        check::accessible_without_javascript(c, &portal.url("/404"), &html, &format!("{path} without JavaScript"))
+            .await;
+
+        c.goto(&portal.url(path)).await.expect("open");
+        wait_for_charts(c, path).await;
+        check::accessible(c, &format!("{path} with JavaScript")).await;
+    }
+    browser.close().await;
+}
