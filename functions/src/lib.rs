@@ -3,6 +3,7 @@
 //! [`delivery`]; the rules themselves are in the `lead-content` crate.
 
 pub mod backoff;
+pub mod clt;
 pub mod config;
 pub mod delivery;
 pub mod error;

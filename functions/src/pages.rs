@@ -11,7 +11,8 @@ use crate::error::ApiError;
 /// Placeholder the site build leaves in `/{lang}/sent/index.html`.
 pub const REFERENCE_PLACEHOLDER: &str = "{{REFERENCE}}";
 
-fn escape(s: &str) -> String {
+/// Text made safe for HTML element content and quoted attribute values.
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

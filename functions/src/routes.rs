@@ -1,6 +1,7 @@
 //! Maps requests to handlers and every handler result to a response. The
-//! static site is served by the assets binding; only `/api/*` and `/sent`
-//! reach this worker.
+//! static site is served by the assets binding; only `/api/*`, `/sent`, the
+//! CLT's pages (`/clt/*`) and the dashboards (`/en/data/*`, for the
+//! community commentary) reach this worker.
 
 use lead_content::reference::Reference;
 use lead_content::Lang;
@@ -13,6 +14,9 @@ use crate::pages;
 
 pub async fn handle(mut req: Request, env: Env) -> Response {
     let path = req.path();
+    if let Some(response) = crate::clt::handlers::handle(&mut req, &env, &path).await {
+        return response;
+    }
     let result = match (req.method(), path.as_str()) {
         (Method::Get, "/api/health") => json(200, &serde_json::json!({ "status": "ok" })),
         (Method::Post, "/api/referrals") => return post_referral(&mut req, &env).await,

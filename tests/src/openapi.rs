@@ -73,9 +73,144 @@ fn error_response(description: &str, example_code: &str) -> Value {
     })
 }
 
+/// The CLT's error responses, shared by every CLT operation.
+fn clt_errors(extra: &[(&str, &str, &str)]) -> Map<String, Value> {
+    let mut out = Map::new();
+    let clt_error = |description: &str, code: &str| {
+        json!({
+            "description": description,
+            "content": { "application/json": {
+                "schema": { "$ref": "#/components/schemas/CltError" },
+                "example": { "error": code, "message": description }
+            }}
+        })
+    };
+    out.insert(
+        "401".into(),
+        clt_error(
+            "No session, or it expired: sign in with an invitation link.",
+            "not_signed_in",
+        ),
+    );
+    out.insert(
+        "403".into(),
+        clt_error("A revoked member or session (`revoked`), the wrong role (`moderators_only`), or a post from another site or without the session's CSRF token (`cross_site`).", "revoked"),
+    );
+    for (status, description, code) in extra {
+        out.insert((*status).into(), clt_error(description, code));
+    }
+    out.insert(
+        "503".into(),
+        clt_error(
+            "The CLT is not set up (`clt_closed`) or storage failed; nothing changed.",
+            "unavailable",
+        ),
+    );
+    out
+}
+
+/// A CLT operation: tag `clt`, the session cookie, and for posts the CSRF
+/// token (form field `csrf` or header `X-CSRF-Token`).
+fn clt_operation(
+    id: &str,
+    summary: &str,
+    post: bool,
+    body: Option<Value>,
+    ok: (&str, Value),
+    extra: &[(&str, &str, &str)],
+) -> Value {
+    let mut responses = clt_errors(extra);
+    responses.insert(ok.0.into(), ok.1);
+    let mut op = json!({
+        "operationId": id,
+        "tags": ["clt"],
+        "summary": summary,
+        "security": [{ "cltSession": [] }],
+        "responses": responses,
+    });
+    if post {
+        op["parameters"] = json!([{ "name": "X-CSRF-Token", "in": "header", "required": false,
+            "description": "The session's CSRF token (from /api/clt/me), unless sent as the form field `csrf`.",
+            "schema": { "type": "string" } }]);
+    }
+    if let Some(schema) = body {
+        op["requestBody"] = json!({ "required": true, "content": {
+            "application/json": { "schema": schema.clone() },
+            "application/x-www-form-urlencoded": { "schema": schema }
+        }});
+    }
+    op
+}
+
+fn json_ok(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn clt_paths() -> Map<String, Value> {
+    let comments = json!({ "type": "object", "required": ["comments"], "properties": {
+        "comments": { "type": "array", "items": { "$ref": "#/components/schemas/Comment" } } } });
+    let mut paths = Map::new();
+    paths.insert("/api/clt/join".into(), json!({ "post": {
+        "operationId": "cltJoin",
+        "tags": ["clt"],
+        "summary": "Redeem a single-use invitation and start a session",
+        "description": "Sets the `__Host-lead_clt` cookie (HttpOnly, Secure, SameSite=Strict). Must come from the portal's own origin. Rate limited per client.",
+        "requestBody": { "required": true, "content": {
+            "application/x-www-form-urlencoded": { "schema": { "$ref": "#/components/schemas/Invitation" } },
+            "application/json": { "schema": { "$ref": "#/components/schemas/Invitation" } } } },
+        "responses": {
+            "200": json_ok("Signed in (JSON request).", json!({ "$ref": "#/components/schemas/Member" })),
+            "303": { "description": "Signed in (form post): to /clt/." },
+            "400": { "description": "Not an invitation this program made.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
+            "403": { "description": "Posted from another site.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
+            "410": { "description": "The invitation expired (`invitation_expired`) or was already used (`invitation_used`).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
+            "429": { "description": "Too many sign-in attempts; see Retry-After.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } }
+        }
+    }}));
+    paths.insert(
+        "/api/clt/me".into(),
+        json!({ "get": clt_operation("cltMe", "Who is signed in, and the session's CSRF token", false, None,
+        ("200", json_ok("The member.", json!({ "$ref": "#/components/schemas/Member" }))), &[]) }),
+    );
+    paths.insert(
+        "/api/clt/signout".into(),
+        json!({ "post": clt_operation("cltSignOut", "End this session", true, None,
+        ("200", json_ok("Signed out; the cookie is cleared.", json!({ "type": "object" }))), &[]) }),
+    );
+    paths.insert("/api/clt/comments".into(), json!({
+        "get": clt_operation("cltMyComments", "The member's own comments and the program's replies", false, None,
+            ("200", json_ok("Newest first.", comments.clone())), &[]),
+        "post": clt_operation("cltComment", "Comment on a chart", true, Some(json!({ "$ref": "#/components/schemas/CommentInput" })),
+            ("201", json_ok("Stored, with the version of the figures it was made on.", json!({ "type": "object", "required": ["id"], "properties": { "id": { "type": "string" } } }))),
+            &[("422", "Fields need correcting, or there is no such chart for that period.", "invalid")])
+    }));
+    paths.insert(
+        "/api/clt/queue".into(),
+        json!({ "get": clt_operation("cltQueue", "Every comment, for moderators", false, None,
+        ("200", json_ok("Unanswered first.", comments)), &[]) }),
+    );
+    paths.insert(
+        "/api/clt/comments/{id}/reply".into(),
+        json!({ "post": clt_operation("cltReply", "Reply to a comment (moderators)", true,
+        Some(json!({ "$ref": "#/components/schemas/ReplyInput" })),
+        ("200", json_ok("Reply recorded.", json!({ "type": "object" }))),
+        &[("404", "There is no such comment.", "not_found"), ("422", "Fields need correcting.", "invalid")]) }),
+    );
+    paths.insert("/api/clt/comments/{id}/approve".into(), json!({ "post": clt_operation("cltApprove", "Publish a comment beside its chart (moderators)", true, None,
+        ("200", json_ok("Approved.", json!({ "type": "object" }))),
+        &[("404", "There is no such comment.", "not_found"), ("409", "The member kept it for the program only.", "not_publishable")]) }));
+    for id_path in ["/api/clt/comments/{id}/reply", "/api/clt/comments/{id}/approve"] {
+        paths[id_path]["post"]["parameters"]
+            .as_array_mut()
+            .expect("post parameters")
+            .push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }));
+    }
+    paths
+}
+
 pub fn document() -> Value {
     let (properties, required) = answer_schemas();
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "LEAD portal API",
@@ -83,10 +218,15 @@ pub fn document() -> Value {
             "description": "Community referral intake for a LEAD program. Referrals are stored encrypted and forwarded to the program's case-management system, signed per Standard Webhooks."
         },
         "servers": [{ "url": "http://127.0.0.1:8787", "description": "Local run" }],
+        "tags": [
+            { "name": "referrals", "description": "Community referral intake (public)." },
+            { "name": "clt", "description": "Community Leadership Team: members-only feedback on the published data. Every operation needs a session and answers 401 without one." }
+        ],
         "paths": {
             "/api/health": {
                 "get": {
                     "operationId": "health",
+                    "tags": ["referrals"],
                     "summary": "Liveness check",
                     "responses": { "200": {
                         "description": "The worker is running.",
@@ -100,6 +240,7 @@ pub fn document() -> Value {
             "/api/referrals": {
                 "post": {
                     "operationId": "createReferral",
+                    "tags": ["referrals"],
                     "summary": "Refer a person to LEAD case management",
                     "description": "Validates the answers with the program's rules, stores the referral encrypted and answers once it is durably stored. Form posts (no JavaScript) get a 303 to the confirmation page, or an HTML page listing what to correct.",
                     "requestBody": {
@@ -138,6 +279,9 @@ pub fn document() -> Value {
             }
         },
         "components": {
+            "securitySchemes": {
+                "cltSession": { "type": "apiKey", "in": "cookie", "name": "__Host-lead_clt" }
+            },
             "schemas": {
                 "Referral": {
                     "type": "object",
@@ -152,6 +296,67 @@ pub fn document() -> Value {
                     "properties": {
                         "reference": { "type": "string", "pattern": "^LEAD-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$" },
                         "status": { "const": "accepted" }
+                    }
+                },
+                "Invitation": {
+                    "type": "object", "required": ["invitation"],
+                    "properties": { "invitation": { "type": "string", "description": "The `i` parameter of the invitation link." } }
+                },
+                "Member": {
+                    "type": "object", "required": ["name", "organisation", "role", "csrf"],
+                    "properties": {
+                        "name": { "type": "string" }, "organisation": { "type": "string" },
+                        "role": { "enum": ["member", "moderator"] },
+                        "csrf": { "type": "string", "description": "Send with every post of this session." }
+                    }
+                },
+                "CommentInput": {
+                    "type": "object", "required": ["page", "chart", "period", "kind", "body", "publish"],
+                    "properties": {
+                        "page": { "type": "string", "description": "Dashboard slug, e.g. capacity." },
+                        "chart": { "type": "string", "description": "Chart id on that page, e.g. average-caseload." },
+                        "period": { "type": "string", "pattern": "^(all|[0-9]{4}(-Q[1-4])?)$" },
+                        "data_point": { "type": "string", "maxLength": 200 },
+                        "kind": { "enum": ["question", "blind_spot", "concern", "suggestion", "appreciation"] },
+                        "body": { "type": "string", "minLength": 1, "maxLength": 4000 },
+                        "publish": { "enum": ["with_organisation", "anonymous", "program_only"] },
+                        "csrf": { "type": "string" }
+                    }
+                },
+                "ReplyInput": {
+                    "type": "object", "required": ["status"],
+                    "properties": {
+                        "status": { "enum": ["noted", "will_act", "done", "wont_act"] },
+                        "body": { "type": "string", "maxLength": 4000 },
+                        "reason": { "type": "string", "maxLength": 4000, "description": "Required for wont_act." },
+                        "csrf": { "type": "string" }
+                    }
+                },
+                "Comment": {
+                    "type": "object",
+                    "required": ["id", "page", "chart", "period", "kind", "body", "publish", "data_version", "figures_changed", "figures", "created_at", "approved"],
+                    "properties": {
+                        "id": { "type": "string" }, "page": { "type": "string" }, "chart": { "type": "string" },
+                        "period": { "type": "string" }, "data_point": { "type": ["string", "null"] },
+                        "kind": { "type": "string" }, "body": { "type": "string" }, "publish": { "type": "string" },
+                        "organisation": { "type": "string" }, "member": { "type": "string" },
+                        "data_version": { "type": "string", "description": "SHA-256 of the chart's published CSV when the comment was made." },
+                        "figures_changed": { "type": "boolean" },
+                        "figures": { "type": "string", "description": "That CSV: the figures the member saw." },
+                        "created_at": { "type": "string", "format": "date-time" },
+                        "reply": { "type": ["object", "null"] },
+                        "approved": { "type": "boolean" }
+                    }
+                },
+                "CltError": {
+                    "type": "object", "required": ["error", "message"],
+                    "properties": {
+                        "error": { "enum": ["not_signed_in", "revoked", "moderators_only", "cross_site", "invalid", "invitation_invalid",
+                            "invitation_expired", "invitation_used", "rate_limited", "not_found", "not_publishable",
+                            "unsupported_media_type", "clt_closed", "unavailable"] },
+                        "message": { "type": "string" },
+                        "errors": { "type": "array", "items": { "type": "object" } },
+                        "retry_after": { "type": "integer" }
                     }
                 },
                 "Error": {
@@ -180,5 +385,8 @@ pub fn document() -> Value {
                 }
             }
         }
-    })
+    });
+    let paths = doc["paths"].as_object_mut().expect("paths");
+    paths.extend(clt_paths());
+    doc
 }

@@ -134,6 +134,7 @@ impl Portal {
             ("CASE_SYSTEM_URL".to_string(), o.case_system_url.clone()),
             ("CASE_SYSTEM_SECRET".to_string(), o.case_system_secret.clone()),
             ("REFERRAL_KEYS".to_string(), TEST_KEYS.to_string()),
+            ("CLT_SECRET".to_string(), crate::TEST_CLT_SECRET.to_string()),
         ];
         vars.extend(o.vars.iter().cloned());
         for (k, v) in vars {
@@ -230,6 +231,24 @@ impl Portal {
     }
 
     /// Posts a JSON referral; returns the status and the parsed body.
+    /// Runs the CLT manager's command (`functions/bin/clt ARGS`) on this
+    /// portal's state: (succeeded, stdout, stderr).
+    pub fn clt(&self, args: &[&str]) -> (bool, String, String) {
+        let out = Command::new(root().join("functions/bin/clt"))
+            .args(args)
+            .arg("--persist-to")
+            .arg(&self.state_dir)
+            .env("CLT_SECRET", crate::TEST_CLT_SECRET)
+            .env("SITE_URL", self.url(""))
+            .output()
+            .expect("functions/bin/clt runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     pub fn post_json(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
         respond(ureq::post(&self.url("/api/referrals")).send_json(body.clone()))
     }

@@ -168,6 +168,9 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
             </div>
             <p class="note">{note}</p>
             <p class="download"><a href=csv_href download>{format!("Download these figures (CSV): {}", spec.title)}</a></p>
+            // Community commentary (and, for a signed-in CLT member, the
+            // comment form) is put here by the worker.
+            <div class="commentary" data-commentary=spec.id></div>
         </section>
     }
 }

@@ -1,0 +1,437 @@
+//! The CLT's HTML: its own pages, the comment form and the community
+//! commentary put into the prerendered dashboard pages. Everything a member
+//! or moderator wrote goes through [`escape`], so it is only ever text.
+
+use std::collections::HashMap;
+
+use super::store::{Comment, Session};
+use super::{label, KINDS, PUBLISH, REPLY_STATUSES};
+use crate::pages::escape;
+
+/// The current data version of each (page, chart, period) a comment is on;
+/// `None` when the chart is no longer published.
+pub type Versions = HashMap<(String, String, String), Option<String>>;
+
+/// `YYYY-MM-DD` (UTC) of a time in ms, computed here so it needs no runtime
+/// (days to civil date, after Howard Hinnant).
+fn date(ms: f64) -> String {
+    let z = (ms as i64).div_euclid(86_400_000) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// A CLT page: the site's look, a header that says who is signed in.
+pub fn page(title: &str, session: Option<&Session>, csrf: Option<&str>, body: &str) -> String {
+    let who = match (session, csrf) {
+        (Some(s), Some(csrf)) => format!(
+            "<p class=\"clt-who\">Signed in as {} ({}){}</p>\
+             <form method=\"post\" action=\"/api/clt/signout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <button type=\"submit\" class=\"button-secondary\">Sign out</button></form>",
+            escape(&s.name),
+            escape(&s.organisation),
+            if s.is_moderator() { ", moderator" } else { "" },
+            escape(csrf)
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} | Community Leadership Team</title><link rel=\"icon\" href=\"data:,\">\
+         <link rel=\"stylesheet\" href=\"/site.css\"><link rel=\"stylesheet\" href=\"/dashboards.css\"></head><body>\
+         <a class=\"skip-link\" href=\"#main\">Skip to the content</a>\
+         <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
+         <a class=\"site-name\" href=\"/clt/\">Community Leadership Team</a>\
+         <nav aria-label=\"Site\"><a href=\"/en/data/\">LEAD in figures</a></nav></div></header>\
+         <main id=\"main\" class=\"wrap wrap-wide\"><h1>{title}</h1>{who}{body}</main></body></html>",
+        title = escape(title),
+    )
+}
+
+/// The page an invitation link opens: one button that spends it.
+pub fn join_page(token: &str) -> String {
+    page(
+        "Join the Community Leadership Team",
+        None,
+        None,
+        &format!(
+            "<p>This invitation signs you in to comment on the program's published data. It works once.</p>\
+             <form method=\"post\" action=\"/api/clt/join\"><input type=\"hidden\" name=\"invitation\" value=\"{}\">\
+             <button type=\"submit\">Sign in</button></form>",
+            escape(token)
+        ),
+    )
+}
+
+/// A refusal, said plainly, with what to do next.
+pub fn message_page(title: &str, message: &str) -> String {
+    page(title, None, None, &format!("<p>{}</p>", escape(message)))
+}
+
+/// The figures a comment was made on, as a small table.
+fn figures_table(csv: &str) -> String {
+    let mut lines = csv.lines();
+    let Some(header) = lines.next() else {
+        return String::new();
+    };
+    let header: Vec<&str> = header.split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(measure), Some(value), Some(suppressed), Some(period)) =
+        (col("measure"), col("value"), col("suppressed"), col("period"))
+    else {
+        return String::new();
+    };
+    let dims: Vec<usize> = ["door", "referrer_type", "priority_tier", "outcome", "race_ethnicity"]
+        .iter()
+        .filter_map(|d| col(d))
+        .collect();
+    let rows: String = lines
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let get = |i: usize| f.get(i).copied().unwrap_or("");
+            let what: Vec<&str> = dims.iter().map(|&i| get(i)).filter(|v| !v.is_empty()).collect();
+            let shown = if get(suppressed) == "true" {
+                "suppressed"
+            } else {
+                get(value)
+            };
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(get(period)),
+                escape(&what.join(", ")),
+                escape(get(measure)),
+                escape(shown)
+            )
+        })
+        .collect();
+    format!(
+        "<details class=\"figures-seen\"><summary>The figures this comment was made on</summary>\
+         <div class=\"table-scroll\" role=\"region\" aria-label=\"Figures this comment was made on\" tabindex=\"0\">\
+         <table class=\"data-table\"><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Group</th>\
+         <th scope=\"col\">Measure</th><th scope=\"col\">Value</th></tr></thead><tbody>{rows}</tbody></table></div></details>"
+    )
+}
+
+fn changed_note(c: &Comment, versions: &Versions) -> &'static str {
+    match versions.get(&(c.page.clone(), c.chart.clone(), c.period.clone())) {
+        Some(Some(v)) if *v == c.data_version => "",
+        Some(None) => "<p class=\"changed\">This chart is no longer published for this period.</p>",
+        _ => "<p class=\"changed\">The figures have changed since this comment was made.</p>",
+    }
+}
+
+fn reply_block(c: &Comment) -> String {
+    let Some(status) = c.reply_status.as_deref() else {
+        return "<p class=\"reply-status\">No reply from the program yet.</p>".into();
+    };
+    let mut out = format!(
+        "<div class=\"reply\"><p><strong>The program's reply: {}</strong>{}</p>",
+        escape(label(&REPLY_STATUSES, status).unwrap_or(status)),
+        c.replied_at.map(|t| format!(" ({})", date(t))).unwrap_or_default()
+    );
+    if let Some(body) = c.reply_body.as_deref() {
+        out.push_str(&format!("<p class=\"text\">{}</p>", escape(body)));
+    }
+    if let Some(reason) = c.reply_reason.as_deref() {
+        out.push_str(&format!("<p class=\"text\">Why not: {}</p>", escape(reason)));
+    }
+    out.push_str("</div>");
+    out
+}
+
+fn chart_link(c: &Comment) -> String {
+    let period = if c.period == "all" {
+        String::new()
+    } else {
+        format!("{}/", c.period)
+    };
+    format!(
+        "<a href=\"/en/data/{}/{}#{}\">{} ({})</a>",
+        escape(&c.page),
+        escape(&period),
+        escape(&c.chart),
+        escape(&c.chart.replace('-', " ")),
+        escape(if c.period == "all" { "all time" } else { &c.period })
+    )
+}
+
+/// One comment as its author or a moderator sees it.
+fn comment_card(c: &Comment, versions: &Versions, extra: &str) -> String {
+    format!(
+        "<article class=\"comment\" id=\"comment-{id}\"><h3>{kind} on {chart}</h3>\
+         <p class=\"meta\">{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{extra}</article>",
+        id = escape(&c.id),
+        kind = escape(label(&KINDS, &c.kind).unwrap_or(&c.kind)),
+        chart = chart_link(c),
+        date = date(c.created_at),
+        publish = escape(label(&PUBLISH, &c.publish).unwrap_or(&c.publish)),
+        point = c
+            .data_point
+            .as_deref()
+            .map(|p| format!(" · about: {}", escape(p)))
+            .unwrap_or_default(),
+        body = escape(&c.body),
+        changed = changed_note(c, versions),
+        figures = figures_table(&c.figures),
+        reply = reply_block(c),
+    )
+}
+
+/// `/clt/`: the member's own comments and the program's replies.
+pub fn home_page(session: &Session, csrf: &str, comments: &[Comment], versions: &Versions) -> String {
+    let mut body = String::from(
+        "<p>Open any chart on the <a href=\"/en/data/\">dashboards</a> to comment on it. \
+         Comments you allow to be published appear beside their chart once a moderator approves them.</p>",
+    );
+    if session.is_moderator() {
+        body.push_str("<p><a href=\"/clt/moderate\">Moderation queue</a></p>");
+    }
+    body.push_str("<h2>Your comments</h2>");
+    if comments.is_empty() {
+        body.push_str("<p>You have not commented yet.</p>");
+    }
+    for c in comments {
+        let status = if c.approved_at.is_some() {
+            "<p class=\"approved\">Published beside the chart.</p>"
+        } else {
+            ""
+        };
+        body.push_str(&comment_card(c, versions, status));
+    }
+    page("Your comments", Some(session), Some(csrf), &body)
+}
+
+fn options(options: &[(&str, &str)], name: &str) -> String {
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, (value, text))| {
+            format!(
+                "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{id}\" value=\"{value}\"{checked}>\
+                 <label for=\"{id}\">{text}</label></div>",
+                id = format!("{name}-{value}-{{ID}}"),
+                // One required radio makes the whole group required.
+                checked = if i == 0 { " required" } else { "" },
+            )
+        })
+        .collect()
+}
+
+/// `/clt/moderate`: every comment, with a reply form and, for publishable
+/// ones, the approval button.
+pub fn moderate_page(session: &Session, csrf: &str, comments: &[Comment], versions: &Versions) -> String {
+    let mut body = String::from("<p>Unanswered comments first. Approve a comment to publish it beside its chart.</p>");
+    if comments.is_empty() {
+        body.push_str("<p>No comments yet.</p>");
+    }
+    for c in comments {
+        let id = escape(&c.id);
+        let by = format!(
+            "<p class=\"meta\">From {} ({})</p>",
+            escape(&c.member_name),
+            escape(&c.organisation)
+        );
+        let reply_form = format!(
+            "<form method=\"post\" action=\"/api/clt/comments/{id}/reply\" class=\"reply-form\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <fieldset><legend>Reply: what will the program do?</legend>{statuses}</fieldset>\
+             <label for=\"reply-body-{id}\">Reply</label><textarea id=\"reply-body-{id}\" name=\"body\" rows=\"3\"></textarea>\
+             <label for=\"reply-reason-{id}\">Reason (needed for \"Won't act\")</label>\
+             <textarea id=\"reply-reason-{id}\" name=\"reason\" rows=\"2\"></textarea>\
+             <button type=\"submit\">Send reply</button></form>",
+            csrf = escape(csrf),
+            statuses = options(&REPLY_STATUSES, "status").replace("{ID}", &id),
+        );
+        let approve = match (c.publish.as_str(), c.approved_at) {
+            ("program_only", _) => "<p>Kept for the program only: it cannot be published.</p>".to_owned(),
+            (_, Some(_)) => "<p class=\"approved\">Approved: published beside the chart.</p>".to_owned(),
+            _ => format!(
+                "<form method=\"post\" action=\"/api/clt/comments/{id}/approve\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+                 <button type=\"submit\">Approve for publication</button></form>",
+                escape(csrf)
+            ),
+        };
+        body.push_str(&comment_card(c, versions, &format!("{by}{reply_form}{approve}")));
+    }
+    page("Moderation queue", Some(session), Some(csrf), &body)
+}
+
+/// Shown beside the chart a member has just commented on.
+pub const COMMENT_SENT: &str =
+    "<p class=\"comment-sent\" role=\"status\">Thank you: your comment was sent to the program. \
+     It and any reply are on <a href=\"/clt/\">your comments page</a>.</p>";
+
+/// The "comment on this chart" form for one chart on a dashboard page.
+pub fn comment_form(page: &str, chart: &str, period: &str, csrf: &str) -> String {
+    let id = escape(chart);
+    let field = |name: &str| format!("{name}-{id}");
+    format!(
+        "<details class=\"comment-form\"><summary>Comment on this chart</summary>\
+         <form method=\"post\" action=\"/api/clt/comments\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"page\" value=\"{page}\">\
+         <input type=\"hidden\" name=\"chart\" value=\"{id}\"><input type=\"hidden\" name=\"period\" value=\"{period}\">\
+         <fieldset><legend>What kind of comment is it?</legend>{kinds}</fieldset>\
+         <label for=\"{point}\">Which figure or row (optional)</label><input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"200\">\
+         <label for=\"{text}\">Your comment</label><textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"4000\"></textarea>\
+         <fieldset><legend>May it be published?</legend>{publish}</fieldset>\
+         <button type=\"submit\">Send comment</button></form></details>",
+        csrf = escape(csrf),
+        page = escape(page),
+        period = escape(period),
+        kinds = options(&KINDS, "kind").replace("{ID}", &id),
+        publish = options(&PUBLISH, "publish").replace("{ID}", &id),
+        point = field("point"),
+        text = field("comment"),
+    )
+}
+
+/// The approved comments on one chart, as published community commentary.
+pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
+    if comments.is_empty() {
+        return String::new();
+    }
+    let items: String = comments
+        .iter()
+        .map(|c| {
+            let who = if c.publish == "with_organisation" {
+                escape(&c.organisation)
+            } else {
+                "A Community Leadership Team member".to_owned()
+            };
+            format!(
+                "<li class=\"comment\"><p class=\"meta\">{kind} from {who}, {date}, on the {period} figures</p>\
+                 <p class=\"text\">{body}</p>{changed}{reply}</li>",
+                kind = escape(label(&KINDS, &c.kind).unwrap_or(&c.kind)),
+                date = date(c.created_at),
+                period = escape(if c.period == "all" { "all-time" } else { &c.period }),
+                body = escape(&c.body),
+                changed = changed_note(c, versions),
+                reply = reply_block(c),
+            )
+        })
+        .collect();
+    format!("<h3>Community commentary</h3><ul class=\"commentary-list\">{items}</ul>")
+}
+
+/// Puts `fill(chart id)` inside each `<div … data-commentary="ID" …></div>`
+/// of a prerendered dashboard page.
+pub fn inject(html: &str, mut fill: impl FnMut(&str) -> String) -> String {
+    const MARK: &str = "data-commentary=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(MARK) {
+        let after = &rest[at + MARK.len()..];
+        let Some(id_end) = after.find('"') else { break };
+        let id = &after[..id_end];
+        let Some(close) = after.find("></div>") else { break };
+        let split = at + MARK.len() + close + 1;
+        out.push_str(&rest[..split]);
+        out.push_str(&fill(id));
+        rest = &rest[split..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(body: &str, org: &str) -> Comment {
+        Comment {
+            id: "c1".into(),
+            member_id: "m1".into(),
+            member_name: "Member <b>".into(),
+            organisation: org.into(),
+            page: "capacity".into(),
+            chart: "average-caseload".into(),
+            period: "2025".into(),
+            data_point: Some("\"><svg onload=alert(1)>".into()),
+            kind: "concern".into(),
+            body: body.into(),
+            publish: "with_organisation".into(),
+            data_version: "v1".into(),
+            figures:
+                "table,period,measure,value,suppressed\naverage_caseload,2025-01,average_active_caseload,17.1,false\n"
+                    .into(),
+            created_at: 1_750_000_000_000.0,
+            reply_status: Some("wont_act".into()),
+            reply_body: Some("<script>x</script>".into()),
+            reply_reason: Some("'; DROP".into()),
+            replied_at: None,
+            approved_at: Some(1.0),
+        }
+    }
+
+    #[test]
+    fn what_members_write_is_only_text() {
+        let c = comment(
+            "<script>alert(1)</script><img src=x onerror=alert(2)>",
+            "Org \"quoted\" & <i>",
+        );
+        let versions: Versions = [(
+            ("capacity".into(), "average-caseload".into(), "2025".into()),
+            Some("v2".into()),
+        )]
+        .into_iter()
+        .collect();
+        let html = commentary(&[&c], &versions);
+        for raw in ["<script", "<img", "<svg", "<i>", "\"quoted\""] {
+            assert!(!html.contains(raw), "{raw} reached the page: {html}");
+        }
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("Org &quot;quoted&quot; &amp; &lt;i&gt;"));
+        assert!(html.contains("The figures have changed since"));
+        assert!(html.contains("Won&#39;t act"));
+        let home = moderate_page(
+            &Session {
+                token_hash: "h".into(),
+                member_id: "m".into(),
+                name: "<b>Mod</b>".into(),
+                organisation: "O".into(),
+                role: "moderator".into(),
+                expires_at: 0.0,
+                session_revoked_at: None,
+                member_revoked_at: None,
+            },
+            "tok\"en",
+            &[c],
+            &versions,
+        );
+        assert!(!home.contains("<b>") && !home.contains("<svg") && !home.contains("tok\"en"));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date(0.0), "1970-01-01");
+        assert_eq!(date(1_750_000_000_000.0), "2025-06-15");
+        assert_eq!(date(951_782_400_000.0), "2000-02-29");
+    }
+
+    #[test]
+    fn anonymous_comments_name_no_organisation() {
+        let mut c = comment("fine", "Secret Org");
+        c.publish = "anonymous".into();
+        let html = commentary(&[&c], &Versions::new());
+        assert!(!html.contains("Secret Org"));
+        assert!(html.contains("A Community Leadership Team member"));
+    }
+
+    #[test]
+    fn commentary_goes_inside_its_chart_s_box() {
+        let page = "<p>x</p><div data-commentary=\"a-b\" class=\"commentary\"></div><div class=\"commentary\" data-commentary=\"c\"></div>";
+        let out = inject(page, |id| format!("[{id}]"));
+        assert_eq!(
+            out,
+            "<p>x</p><div data-commentary=\"a-b\" class=\"commentary\">[a-b]</div><div class=\"commentary\" data-commentary=\"c\">[c]</div>"
+        );
+        assert_eq!(inject("<p>none</p>", |_| "x".into()), "<p>none</p>");
+    }
+}

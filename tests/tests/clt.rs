@@ -1,0 +1,616 @@
+//! The Community Leadership Team end to end: the manager's commands, the
+//! invitation, sessions, comments, replies and approval, what the public
+//! sees, and everything that must be refused (no session, a revoked or
+//! wrong-role one, expired or reused invitations, cross-site posts, sign-in
+//! floods), plus script-injection strings that must stay text on every page
+//! that shows comments.
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use fantoccini::{Client, Locator};
+use lead_e2e::browser::{check, Browser};
+use lead_e2e::openapi;
+use lead_e2e::portal::{Options, Portal};
+use lead_e2e::receiver::Receiver;
+use lead_e2e::{TEST_CLT_SECRET, TEST_SECRET};
+use serde_json::{json, Value};
+
+/// A client of the portal's CLT API: holds the session cookie and sends
+/// the portal's own Origin unless told otherwise.
+struct Member {
+    base: String,
+    cookie: Option<String>,
+    csrf: String,
+}
+
+fn status_and_body(result: Result<ureq::Response, ureq::Error>) -> (u16, Value, Option<String>) {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = response.status();
+    let cookie = response.header("Set-Cookie").map(str::to_owned);
+    let text = response.into_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        cookie,
+    )
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().redirects(0).build()
+}
+
+/// The `i` parameter of a printed invitation link.
+fn invitation_of(output: &str) -> String {
+    let link = output
+        .lines()
+        .find(|l| l.contains("/clt/join?i="))
+        .expect("a link was printed");
+    link.split("i=").nth(1).expect("the token").trim().to_owned()
+}
+
+fn invite(portal: &Portal, name: &str, org: &str, email: &str, role: &str) -> String {
+    let (ok, out, err) = portal.clt(&[
+        "invite",
+        "--name",
+        name,
+        "--organisation",
+        org,
+        "--email",
+        email,
+        "--role",
+        role,
+    ]);
+    assert!(ok, "invite failed: {err}");
+    invitation_of(&out)
+}
+
+fn join(portal: &Portal, token: &str, origin: Option<&str>) -> (u16, Value, Option<String>) {
+    let mut req = agent()
+        .post(&portal.url("/api/clt/join"))
+        .set("Accept", "application/json");
+    if let Some(origin) = origin {
+        req = req.set("Origin", origin);
+    }
+    status_and_body(req.send_form(&[("invitation", token)]))
+}
+
+impl Member {
+    fn sign_in(portal: &Portal, token: &str) -> Member {
+        let (status, body, cookie) = join(portal, token, Some(&portal.url("")));
+        assert_eq!(status, 200, "signed in: {body}");
+        let cookie = cookie.expect("a session cookie");
+        for part in ["__Host-lead_clt=", "Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
+            assert!(cookie.contains(part), "cookie {cookie:?} lacks {part}");
+        }
+        let token = cookie
+            .split(';')
+            .next()
+            .expect("name=value")
+            .trim_start_matches("__Host-lead_clt=");
+        assert!(
+            URL_SAFE_NO_PAD.decode(token).expect("base64url").len() >= 16,
+            "at least 128 bits"
+        );
+        Member {
+            base: portal.url(""),
+            cookie: Some(token.to_owned()),
+            csrf: body["csrf"].as_str().expect("csrf").to_owned(),
+        }
+    }
+
+    fn anonymous(portal: &Portal) -> Member {
+        Member {
+            base: portal.url(""),
+            cookie: None,
+            csrf: String::new(),
+        }
+    }
+
+    fn request(&self, method: &str, path: &str) -> ureq::Request {
+        let mut req = agent()
+            .request(method, &format!("{}{path}", self.base))
+            .set("Accept", "application/json");
+        if let Some(cookie) = &self.cookie {
+            req = req.set("Cookie", &format!("__Host-lead_clt={cookie}"));
+        }
+        req
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        let (s, b, _) = status_and_body(self.request("GET", path).call());
+        (s, b)
+    }
+
+    /// A JSON post from the portal's own origin with the session's CSRF token.
+    fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let (s, b, _) = status_and_body(
+            self.request("POST", path)
+                .set("Origin", &self.base)
+                .set("X-CSRF-Token", &self.csrf)
+                .send_json(body),
+        );
+        (s, b)
+    }
+
+    fn comment(&self, chart: &str, body: &str, publish: &str) -> String {
+        let (status, reply) = self.post(
+            "/api/clt/comments",
+            json!({ "page": "capacity", "chart": chart, "period": "all", "kind": "concern",
+                    "body": body, "publish": publish, "data_point": "" }),
+        );
+        assert_eq!(status, 201, "comment stored: {reply}");
+        reply["id"].as_str().expect("id").to_owned()
+    }
+}
+
+fn public_page(portal: &Portal, path: &str) -> String {
+    ureq::get(&portal.url(path))
+        .call()
+        .expect("page")
+        .into_string()
+        .expect("html")
+}
+
+/// An invitation token for `id` that expired a minute ago, signed as the
+/// portal signs them.
+fn expired_token(id: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64
+        - 60_000;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(TEST_CLT_SECRET.as_bytes()).expect("key");
+    mac.update(format!("invite|{id}|{expires}").as_bytes());
+    format!("{id}.{expires}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+#[test]
+fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let own = portal.url("");
+
+    // The public: every CLT endpoint says 401, and nothing can be posted.
+    let public = Member::anonymous(&portal);
+    for path in [
+        "/api/clt/me",
+        "/api/clt/comments",
+        "/api/clt/queue",
+        "/clt/",
+        "/clt/moderate",
+    ] {
+        assert_eq!(public.get(path).0, 401, "{path} without a session");
+    }
+    for path in [
+        "/api/clt/comments",
+        "/api/clt/signout",
+        "/api/clt/comments/x/reply",
+        "/api/clt/comments/x/approve",
+    ] {
+        assert_eq!(
+            public.post(path, json!({ "body": "hello" })).0,
+            401,
+            "{path} without a session"
+        );
+    }
+    let forged = Member {
+        cookie: Some(URL_SAFE_NO_PAD.encode([7u8; 32])),
+        ..Member::anonymous(&portal)
+    };
+    assert_eq!(forged.get("/api/clt/me").0, 401, "a forged session token");
+
+    let ana_link = invite(
+        &portal,
+        "Ana Member",
+        "Eastgate Neighbours",
+        "ana@example.org",
+        "member",
+    );
+    let mo_link = invite(&portal, "Mo Moderator", "LEAD program", "mo@example.org", "moderator");
+    let (ok, _, err) = portal.clt(&[
+        "invite",
+        "--name",
+        "A",
+        "--organisation",
+        "B",
+        "--email",
+        "ana@example.org",
+    ]);
+    assert!(!ok && err.contains("already a member"), "{err}");
+
+    // Invitations: forged, cross-site, expired, then used once only.
+    let (id, rest) = ana_link.split_once('.').expect("id.rest");
+    assert_eq!(
+        join(&portal, &format!("{id}x.{rest}"), Some(&own)).0,
+        400,
+        "a forged link"
+    );
+    assert_eq!(
+        join(&portal, &ana_link, Some("https://evil.example")).0,
+        403,
+        "a cross-site sign-in"
+    );
+    assert_eq!(join(&portal, &ana_link, None).0, 403, "a sign-in with no origin");
+    let (status, body, _) = join(&portal, &expired_token(id), Some(&own));
+    assert_eq!((status, body["error"].as_str()), (410, Some("invitation_expired")));
+    let ana = Member::sign_in(&portal, &ana_link);
+    let (status, body, cookie) = join(&portal, &ana_link, Some(&own));
+    assert_eq!((status, body["error"].as_str()), (410, Some("invitation_used")));
+    assert!(cookie.is_none(), "no session from a used link");
+    let mo = Member::sign_in(&portal, &mo_link);
+    assert_eq!(ana.get("/api/clt/me").1["organisation"], "Eastgate Neighbours");
+
+    // Cross-site posts fail even with a session.
+    let comment = json!({ "page": "capacity", "chart": "average-caseload", "period": "all",
+        "kind": "blind_spot", "body": "What about the waitlist?", "publish": "with_organisation" });
+    let (s, b, _) = status_and_body(
+        ana.request("POST", "/api/clt/comments")
+            .set("Origin", "https://evil.example")
+            .set("X-CSRF-Token", &ana.csrf)
+            .send_json(comment.clone()),
+    );
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (403, Some("cross_site")),
+        "another site's Origin"
+    );
+    let (s, _, _) = status_and_body(
+        ana.request("POST", "/api/clt/comments")
+            .set("Origin", &own)
+            .send_json(comment.clone()),
+    );
+    assert_eq!(s, 403, "no CSRF token");
+    let (s, _, _) = status_and_body(
+        ana.request("POST", "/api/clt/comments")
+            .set("Origin", &own)
+            .set("X-CSRF-Token", &mo.csrf)
+            .send_json(comment.clone()),
+    );
+    assert_eq!(s, 403, "another session's CSRF token");
+    assert!(ana.get("/api/clt/comments").1["comments"]
+        .as_array()
+        .expect("list")
+        .is_empty());
+
+    // Bad input gets field errors and stores nothing.
+    let (s, b) = ana.post(
+        "/api/clt/comments",
+        json!({ "page": "capacity", "chart": "average-caseload", "period": "all", "kind": "rant", "body": "", "publish": "x" }),
+    );
+    assert_eq!(s, 422);
+    let fields: Vec<&str> = b["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(fields, ["kind", "publish", "body"]);
+    let (s, _) = ana.post(
+        "/api/clt/comments",
+        json!({ "page": "capacity", "chart": "no-such-chart", "period": "all",
+        "kind": "question", "body": "?", "publish": "anonymous" }),
+    );
+    assert_eq!(s, 422, "a chart that is not published");
+
+    // A member comments; a member cannot moderate.
+    let published = ana.comment("average-caseload", "What about the waitlist?", "with_organisation");
+    let private = ana.comment("waitlisted-declined", "Only for the program, please.", "program_only");
+    assert_eq!(ana.get("/api/clt/queue").0, 403, "a member is not a moderator");
+    assert_eq!(
+        ana.post(&format!("/api/clt/comments/{published}/approve"), json!({})).0,
+        403
+    );
+    let mine = ana.get("/api/clt/comments").1;
+    assert_eq!(mine["comments"].as_array().expect("list").len(), 2);
+    assert_eq!(mine["comments"][1]["figures_changed"], false);
+    assert!(mine["comments"][1]["figures"]
+        .as_str()
+        .expect("figures")
+        .starts_with("table,period,"));
+    assert!(
+        !public_page(&portal, "/en/data/capacity/").contains("What about the waitlist?"),
+        "not yet approved"
+    );
+
+    // The moderator replies and approves; the program-only one cannot be published.
+    let queue = mo.get("/api/clt/queue").1;
+    assert_eq!(queue["comments"].as_array().expect("queue").len(), 2);
+    let (s, b) = mo.post(
+        &format!("/api/clt/comments/{published}/reply"),
+        json!({ "status": "wont_act", "body": "Thanks." }),
+    );
+    assert_eq!(
+        (s, b["errors"][0]["field"].as_str()),
+        (422, Some("reason")),
+        "won't act needs a reason"
+    );
+    assert_eq!(
+        mo.post(
+            &format!("/api/clt/comments/{published}/reply"),
+            json!({ "status": "will_act", "body": "We will publish waitlist times." })
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        mo.post(&format!("/api/clt/comments/{published}/approve"), json!({})).0,
+        200
+    );
+    assert_eq!(
+        mo.post(&format!("/api/clt/comments/{private}/approve"), json!({})).0,
+        409
+    );
+    assert_eq!(mo.post("/api/clt/comments/nope/approve", json!({})).0, 404);
+
+    let page = public_page(&portal, "/en/data/capacity/");
+    assert!(page.contains("What about the waitlist?") && page.contains("Eastgate Neighbours"));
+    assert!(page.contains("Will act") && page.contains("We will publish waitlist times."));
+    assert!(
+        !page.contains("Only for the program"),
+        "a program-only comment is never shown"
+    );
+    assert!(!page.contains("Comment on this chart"), "the public gets no form");
+    assert_eq!(
+        ana.get("/api/clt/comments").1["comments"][1]["reply"]["status"],
+        "will_act"
+    );
+
+    // When the figures are rebuilt, the comment says so and keeps what was seen.
+    portal.query(&format!(
+        "UPDATE clt_comments SET data_version = 'an-older-build' WHERE id = '{published}'"
+    ));
+    assert!(
+        public_page(&portal, "/en/data/capacity/").contains("The figures have changed since this comment was made.")
+    );
+    assert_eq!(ana.get("/api/clt/comments").1["comments"][1]["figures_changed"], true);
+
+    // The manager's export has both comments and the reply.
+    let (ok, csv, err) = portal.clt(&["export"]);
+    assert!(ok, "{err}");
+    assert_eq!(csv.lines().count(), 3, "header and two comments:\n{csv}");
+    assert!(csv.contains("What about the waitlist?") && csv.contains("will_act") && csv.contains("program_only"));
+
+    // Revoking ends every session at once; a new invitation restores access.
+    let ana_again = Member::sign_in(&portal, &{
+        let (ok, out, err) = portal.clt(&["reinvite", "ana@example.org"]);
+        assert!(ok, "{err}");
+        invitation_of(&out)
+    });
+    let (ok, out, err) = portal.clt(&["revoke", "ana@example.org"]);
+    assert!(ok && out.contains("2 session(s) ended"), "{out}{err}");
+    for session in [&ana, &ana_again] {
+        let (s, b) = session.get("/api/clt/me");
+        assert_eq!((s, b["error"].as_str()), (403, Some("revoked")));
+        assert_eq!(session.post("/api/clt/comments", comment.clone()).0, 403);
+    }
+    let (ok, list, _) = portal.clt(&["list"]);
+    assert!(ok && list.contains("ana@example.org\tmember\trevoked\t0\t2"), "{list}");
+    let restored = Member::sign_in(&portal, &{
+        let (_, out, _) = portal.clt(&["reinvite", "ana@example.org"]);
+        invitation_of(&out)
+    });
+    assert_eq!(restored.get("/api/clt/me").0, 200);
+    assert_eq!(restored.post("/api/clt/signout", json!({})).0, 200);
+    assert_eq!(restored.get("/api/clt/me").0, 401, "signed out");
+}
+
+#[test]
+fn sign_in_attempts_are_rate_limited() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let own = portal.url("");
+    let mut statuses = Vec::new();
+    for n in 0..15 {
+        statuses.push(join(&portal, &format!("guess{n}.1.AAAA"), Some(&own)).0);
+    }
+    assert!(statuses[..10].iter().all(|&s| s == 400), "{statuses:?}");
+    assert!(statuses[10..].iter().all(|&s| s == 429), "{statuses:?}");
+    let token = invite(&portal, "Late", "Org", "late@example.org", "member");
+    assert_eq!(
+        join(&portal, &token, Some(&own)).0,
+        429,
+        "even a real invitation waits out the limit"
+    );
+}
+
+#[test]
+fn every_clt_operation_is_tagged_clt_in_the_openapi_document() {
+    let doc = openapi::document();
+    let mut n = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (_, op) in item.as_object().expect("operations") {
+            let tags = op["tags"].as_array().expect("tags");
+            assert_eq!(path.starts_with("/api/clt/"), tags.contains(&json!("clt")), "{path}");
+            n += usize::from(path.starts_with("/api/clt/"));
+        }
+    }
+    assert_eq!(n, 8, "every CLT operation is documented");
+}
+
+/// Strings that would run script or change the page if echoed unescaped.
+/// Each sets `window.__pwned` (or the title) if it ever executes.
+const INJECTIONS: [&str; 12] = [
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=\"window.__pwned=1\">",
+    "\"><svg onload=window.__pwned=1>",
+    "'><iframe src=javascript:window.top.__pwned=1>",
+    "<a href=\"javascript:window.__pwned=1\">click</a>",
+    "</textarea><script>window.__pwned=1</script>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=1>",
+    "{{constructor.constructor('window.__pwned=1')()}}",
+    "<IMG SRC=x OnErRoR=window.__pwned=1>",
+    "&lt;script&gt;window.__pwned=1&lt;/script&gt;",
+    "\u{202e}<b onmouseover=window.__pwned=1>reversed</b>",
+    "<details open ontoggle=window.__pwned=1>",
+];
+
+async fn nothing_ran(c: &Client, what: &str) {
+    let state = c
+        .execute(
+            "return { pwned: window.__pwned === 1 || (window.top && window.top.__pwned === 1),
+                      injected: document.querySelectorAll('.comment script, .comment img, .comment svg, .comment iframe, .comment [onerror], .comment [onload], .comment [ontoggle], .comment [onmouseover], .comment a[href^=\"javascript\"]').length }",
+            vec![],
+        )
+        .await
+        .expect("inspect the page");
+    assert_eq!(state["pwned"], false, "{what}: a payload ran");
+    assert_eq!(state["injected"], 0, "{what}: a payload became markup");
+}
+
+async fn click_button(c: &Client, within: &str, text: &str) {
+    let scope = c.find(Locator::Css(within)).await.expect("scope");
+    let button = scope
+        .find(Locator::XPath(&format!(".//button[normalize-space()='{text}']")))
+        .await
+        .unwrap_or_else(|_| panic!("button {text}"));
+    button.click().await.expect("click");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_reads_it_as_text() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let ana_link = invite(
+        &portal,
+        "Ana <b>Member</b>",
+        "Eastgate \"Neighbours\" <i>&</i>",
+        "ana@example.org",
+        "member",
+    );
+    let mo_link = invite(&portal, "Mo Moderator", "LEAD program", "mo@example.org", "moderator");
+
+    // The member follows the link, signs in and comments on a chart.
+    let member = Browser::start(true).await;
+    let c = &member.client;
+    c.goto(&portal.url(&format!("/clt/join?i={ana_link}")))
+        .await
+        .expect("open the link");
+    check::accessible(c, "the invitation page").await;
+    click_button(c, "main", "Sign in").await;
+    check::sees(c, "Signed in as Ana <b>Member</b>").await;
+    check::accessible(c, "the member's page").await;
+    c.goto(&portal.url("/en/data/capacity/"))
+        .await
+        .expect("open the dashboard");
+    let block = "#average-caseload";
+    c.find(Locator::Css(&format!("{block} .comment-form summary")))
+        .await
+        .expect("the comment form")
+        .click()
+        .await
+        .expect("open it");
+    check::accessible(c, "a dashboard with the comment form").await;
+    c.find(Locator::Css("#kind-concern-average-caseload"))
+        .await
+        .expect("kind")
+        .click()
+        .await
+        .expect("choose");
+    c.find(Locator::Css("#comment-average-caseload"))
+        .await
+        .expect("comment box")
+        .send_keys(&format!("Caseloads near the limit. {}", INJECTIONS.join(" ")))
+        .await
+        .expect("type");
+    c.find(Locator::Css("#point-average-caseload"))
+        .await
+        .expect("data point")
+        .send_keys(INJECTIONS[2])
+        .await
+        .expect("type");
+    c.find(Locator::Css("#publish-with_organisation-average-caseload"))
+        .await
+        .expect("publish")
+        .click()
+        .await
+        .expect("choose");
+    click_button(c, &format!("{block} .comment-form"), "Send comment").await;
+    check::sees(c, "Thank you: your comment was sent to the program.").await;
+    nothing_ran(c, "the dashboard after commenting").await;
+
+    // More payloads through the API: as comments, and as the moderator's reply.
+    let api = Member::sign_in(
+        &portal,
+        &invite(
+            &portal,
+            "<svg onload=alert(1)>",
+            "Org <script>x</script>",
+            "api@example.org",
+            "member",
+        ),
+    );
+    for payload in INJECTIONS {
+        api.comment("waitlisted-declined", payload, "with_organisation");
+    }
+
+    // The moderator replies (with payloads) and approves everything publishable.
+    let moderator = Browser::start(true).await;
+    let m = &moderator.client;
+    m.goto(&portal.url(&format!("/clt/join?i={mo_link}")))
+        .await
+        .expect("open the link");
+    click_button(m, "main", "Sign in").await;
+    check::sees(m, "Moderation queue").await;
+    m.goto(&portal.url("/clt/moderate")).await.expect("queue");
+    check::accessible(m, "the moderation queue").await;
+    nothing_ran(m, "the moderation queue").await;
+    loop {
+        let Ok(form) = m.find(Locator::Css("form[action$='/approve']")).await else {
+            break;
+        };
+        let action = form.attr("action").await.expect("attr").expect("action");
+        let id = action
+            .trim_start_matches("/api/clt/comments/")
+            .trim_end_matches("/approve")
+            .to_owned();
+        let card = format!("#comment-{id}");
+        m.find(Locator::Css(&format!("#status-will_act-{id}")))
+            .await
+            .expect("status")
+            .click()
+            .await
+            .expect("choose");
+        m.find(Locator::Css(&format!("#reply-body-{id}")))
+            .await
+            .expect("reply box")
+            .send_keys(&format!("We will look. {}", INJECTIONS[1]))
+            .await
+            .expect("type");
+        click_button(m, &card, "Send reply").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        click_button(m, &card, "Approve for publication").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    nothing_ran(m, "the moderation queue after replies").await;
+    c.goto(&portal.url("/clt/")).await.expect("member page");
+    check::sees(c, "The program's reply: Will act").await;
+    nothing_ran(c, "the member's page").await;
+
+    // The public sees the commentary, as text, and passes axe.
+    let public = Browser::start(true).await;
+    let p = &public.client;
+    p.goto(&portal.url("/en/data/capacity/")).await.expect("open");
+    check::sees(p, "Caseloads near the limit.").await;
+    check::sees(p, "Eastgate \"Neighbours\" <i>&</i>").await;
+    check::sees(p, "{{constructor.constructor('window.__pwned=1')()}}").await;
+    nothing_ran(p, "the public dashboard").await;
+    let shown = p
+        .execute(
+            "return document.querySelectorAll('.commentary .comment').length",
+            vec![],
+        )
+        .await
+        .expect("count");
+    assert_eq!(shown, json!(1 + INJECTIONS.len()), "every approved comment is shown");
+    check::accessible(p, "the public dashboard with commentary").await;
+    member.close().await;
+    moderator.close().await;
+    public.close().await;
+}
