@@ -371,6 +371,8 @@ pub async fn handle(req: &mut Request, env: &Env, path: &str) -> Option<Response
             }
         }
         (Method::Get, p) if p.starts_with("/en/data/") => dashboard(req, env, p).await,
+        // HEAD and anything else on the dashboards: the static page as is.
+        (_, p) if p.starts_with("/en/data/") => static_asset(req, env).await,
         (_, p) if p.starts_with("/api/clt/") || p.starts_with("/clt") => Err(CltError::NotFound),
         _ => return None,
     };
@@ -609,6 +611,12 @@ async fn post_approve(req: &mut Request, env: &Env, id: &str) -> Result<Response
         Approval::NotFound => Err(CltError::NotFound),
         Approval::NotPublishable => Err(CltError::NotPublishable),
     }
+}
+
+async fn static_asset(req: &Request, env: &Env) -> Result<Response, CltError> {
+    let assets = env.assets(config::ASSETS).map_err(unavailable("no assets"))?;
+    let request = req.clone().map_err(unavailable("request"))?;
+    assets.fetch_request(request).await.map_err(unavailable("assets"))
 }
 
 /// A dashboard page with the community commentary beside each chart and,
