@@ -3,8 +3,11 @@
 //! It listens on 127.0.0.1, verifies every delivery's Standard Webhooks
 //! signature with the published `standardwebhooks` crate (code this project
 //! did not write), records what arrived, and can be told to fail: answer 503
-//! to the next N deliveries, or go down altogether (the port is closed, so
-//! connections are refused) and come back on the same port.
+//! to the next N deliveries, go down altogether (the port is closed, so
+//! connections are refused) and come back on the same port, or (chaos mode)
+//! answer a share of deliveries with 5xx at random and leave another share
+//! hanging past the sender's timeout. Each connection is served on its own
+//! thread, so a hanging one holds up no other.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -20,10 +23,20 @@ pub struct Arrival {
     pub id: String,
     /// Whether the signature verified with the published verifier.
     pub verified: bool,
-    /// The status the receiver answered.
+    /// The status the receiver answered (0: it hung and never answered).
     pub status: u16,
     pub body: serde_json::Value,
     pub at: Instant,
+}
+
+/// Random misbehaviour: each delivery fails with a 5xx with probability
+/// `fail`, or hangs for `hang_for` without an answer with probability `hang`.
+#[derive(Debug, Clone, Copy)]
+pub struct Chaos {
+    pub fail: f64,
+    pub hang: f64,
+    pub hang_for: Duration,
+    pub seed: u64,
 }
 
 #[derive(Default)]
@@ -32,6 +45,38 @@ struct State {
     fail_next: AtomicU32,
     down: AtomicBool,
     stop: AtomicBool,
+    /// The chaos settings and the state of its generator (xorshift64*).
+    chaos: Mutex<Option<(Chaos, u64)>>,
+}
+
+/// What chaos decides for one delivery.
+enum Fate {
+    Answer,
+    Fail(u16),
+    Hang(Duration),
+}
+
+impl State {
+    fn fate(&self) -> Fate {
+        let mut chaos = self.chaos.lock().expect("receiver lock");
+        let Some((settings, rng)) = chaos.as_mut() else {
+            return Fate::Answer;
+        };
+        let mut draw = || {
+            *rng ^= *rng >> 12;
+            *rng ^= *rng << 25;
+            *rng ^= *rng >> 27;
+            (rng.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let x = draw();
+        if x < settings.hang {
+            Fate::Hang(settings.hang_for)
+        } else if x < settings.hang + settings.fail {
+            Fate::Fail([500, 502, 503][(draw() * 3.0) as usize % 3])
+        } else {
+            Fate::Answer
+        }
+    }
 }
 
 /// A running receiver. Dropping it stops it.
@@ -51,7 +96,7 @@ impl Receiver {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("receiver port is free");
         let port = listener.local_addr().expect("bound address").port();
         let state = Arc::new(State::default());
-        let verifier = standardwebhooks::Webhook::new(secret).expect("a valid whsec_ secret");
+        let verifier = Arc::new(standardwebhooks::Webhook::new(secret).expect("a valid whsec_ secret"));
         let thread_state = state.clone();
         let thread = thread::spawn(move || serve(listener, port, thread_state, verifier));
         Receiver {
@@ -81,6 +126,11 @@ impl Receiver {
         self.state.down.store(false, Ordering::SeqCst);
     }
 
+    /// Misbehave at random from now on (`None`: behave again).
+    pub fn chaos(&self, chaos: Option<Chaos>) {
+        *self.state.chaos.lock().expect("receiver lock") = chaos.map(|c| (c, c.seed | 1));
+    }
+
     pub fn arrivals(&self) -> Vec<Arrival> {
         self.state.arrivals.lock().expect("receiver lock").clone()
     }
@@ -89,7 +139,7 @@ impl Receiver {
     pub fn accepted_ids(&self) -> Vec<String> {
         self.arrivals()
             .into_iter()
-            .filter(|a| a.status < 300)
+            .filter(|a| (200..300).contains(&a.status))
             .map(|a| a.id)
             .collect()
     }
@@ -116,7 +166,7 @@ impl Drop for Receiver {
     }
 }
 
-fn serve(listener: TcpListener, port: u16, state: Arc<State>, verifier: standardwebhooks::Webhook) {
+fn serve(listener: TcpListener, port: u16, state: Arc<State>, verifier: Arc<standardwebhooks::Webhook>) {
     let mut listener = Some(listener);
     while !state.stop.load(Ordering::SeqCst) {
         if state.down.load(Ordering::SeqCst) {
@@ -140,7 +190,8 @@ fn serve(listener: TcpListener, port: u16, state: Arc<State>, verifier: standard
         match l.accept() {
             Ok((stream, _)) => {
                 let _ = stream.set_nonblocking(false);
-                handle(stream, &state, &verifier);
+                let (state, verifier) = (state.clone(), verifier.clone());
+                thread::spawn(move || handle(stream, &state, &verifier));
             }
             Err(_) => thread::sleep(Duration::from_millis(5)),
         }
@@ -189,10 +240,18 @@ fn handle(mut stream: TcpStream, state: &State, verifier: &standardwebhooks::Web
         .fail_next
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
         .is_ok();
-    let status = match (verified, failing) {
-        (false, _) => 401,
-        (true, true) => 503,
-        (true, false) => 200,
+    let fate = if verified && !failing {
+        state.fate()
+    } else {
+        Fate::Answer
+    };
+    let status = match (verified, failing, &fate) {
+        (false, _, _) => 401,
+        (true, true, _) => 503,
+        (true, false, Fate::Fail(status)) => *status,
+        // Recorded as 0: the sender never gets an answer.
+        (true, false, Fate::Hang(_)) => 0,
+        (true, false, Fate::Answer) => 200,
     };
     let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
     state.arrivals.lock().expect("receiver lock").push(Arrival {
@@ -202,9 +261,15 @@ fn handle(mut stream: TcpStream, state: &State, verifier: &standardwebhooks::Web
         body,
         at: Instant::now(),
     });
+    if let Fate::Hang(time) = fate {
+        thread::sleep(time);
+        return;
+    }
     let reason = match status {
         200 => "OK",
         401 => "Unauthorized",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
         _ => "Service Unavailable",
     };
     let _ = write!(
