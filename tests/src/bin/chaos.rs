@@ -1,7 +1,11 @@
-//! `chaos faults [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]`
+//! The chaos suite (measurements, not tests), one part per subcommand:
 //!
-//! The fault part of the chaos suite (a measurement, not a test; it takes as
-//! long as the referrals take to post plus the outage). Starts the portal in
+//! - `chaos faults [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]`
+//! - `chaos canary [--referrals 50]`
+//! - `chaos headers`
+//!
+//! `faults` takes as long as the referrals take to post plus the outage.
+//! It starts the portal in
 //! the local worker runtime and the local case-system receiver, then posts
 //! synthetic referrals at a steady rate while the receiver answers half of
 //! the deliveries with a 5xx at random and leaves 10 % hanging past the
@@ -25,20 +29,18 @@ use lead_e2e::receiver::{Chaos, Receiver};
 use lead_e2e::{root, TEST_SECRET};
 
 struct Args {
-    referrals: u32,
+    /// Default: 2,000 for `faults`, 50 for `canary`.
+    referrals: Option<u32>,
     rate: f64,
     outage: Duration,
     seed: u64,
 }
 
-fn parse() -> Result<Args, String> {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("faults") => {}
-        _ => return Err("usage: chaos faults [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]".into()),
-    }
+const USAGE: &str = "usage: chaos faults [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]\n       chaos canary [--referrals 50]\n       chaos headers";
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut out = Args {
-        referrals: 2000,
+        referrals: None,
         rate: 4.0,
         outage: Duration::from_secs(600),
         seed: 1,
@@ -47,14 +49,14 @@ fn parse() -> Result<Args, String> {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         let bad = || format!("{flag}: {value:?} is not a number");
         match flag.as_str() {
-            "--referrals" => out.referrals = value.parse().map_err(|_| bad())?,
+            "--referrals" => out.referrals = Some(value.parse().map_err(|_| bad())?),
             "--rate" => out.rate = value.parse().map_err(|_| bad())?,
             "--outage" => out.outage = Duration::from_secs(value.parse().map_err(|_| bad())?),
             "--seed" => out.seed = value.parse().map_err(|_| bad())?,
             _ => return Err(format!("unknown option {flag}")),
         }
     }
-    if out.rate <= 0.0 || out.referrals == 0 {
+    if out.rate <= 0.0 || out.referrals == Some(0) {
         return Err("--rate and --referrals must be positive".into());
     }
     Ok(out)
@@ -91,13 +93,28 @@ fn log(start: Instant, message: &str) {
 }
 
 fn main() -> ExitCode {
-    let args = match parse() {
+    let mut argv = std::env::args().skip(1);
+    let part = argv.next().unwrap_or_default();
+    let args = match parse(argv) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
+    match part.as_str() {
+        "faults" => faults(&args),
+        "canary" => canary(args.referrals.unwrap_or(50).min(10_000)),
+        "headers" => headers(),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn faults(args: &Args) -> ExitCode {
+    let referrals = args.referrals.unwrap_or(2000);
     let receiver = Receiver::start(TEST_SECRET);
     // Deliveries time out after 4 s; retries back off from 2 s to 60 s and
     // give up after 8 attempts (about 4 minutes), so a long outage leaves
@@ -119,12 +136,12 @@ fn main() -> ExitCode {
     }));
 
     let start = Instant::now();
-    let posting_time = Duration::from_secs_f64(f64::from(args.referrals) / args.rate);
+    let posting_time = Duration::from_secs_f64(f64::from(referrals) / args.rate);
     log(
         start,
         &format!(
             "posting {} referrals at {}/s over {:.0} s; outage {} s",
-            args.referrals,
+            referrals,
             args.rate,
             posting_time.as_secs_f64(),
             args.outage.as_secs()
@@ -149,7 +166,7 @@ fn main() -> ExitCode {
     let refused = Arc::new(Mutex::new(0u32));
     let poster = {
         let (accepted, refused, url) = (accepted.clone(), refused.clone(), url.clone());
-        let (n, rate) = (args.referrals, args.rate);
+        let (n, rate) = (referrals, args.rate);
         thread::spawn(move || {
             let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(15)).build();
             let begin = Instant::now();
@@ -257,7 +274,7 @@ fn main() -> ExitCode {
     println!();
     println!("| figure | value |");
     println!("| --- | --- |");
-    println!("| referrals posted | {} at {}/s |", args.referrals, args.rate);
+    println!("| referrals posted | {referrals} at {}/s |", args.rate);
     println!(
         "| posts refused while the runtime was down (retried) | {} |",
         refused.lock().expect("lock")
@@ -284,6 +301,218 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         eprintln!("chaos: FAILED: lost {lost}, all delivered {delivered_all}, bad signatures {bad_signatures}");
+        ExitCode::FAILURE
+    }
+}
+
+/// Every file under `dir` (the runtime's D1, KV, queue and cache state).
+fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Referrals carrying unique canary strings in every free-text field are
+/// delivered; then the runtime's whole local state (D1, KV, queues) and its
+/// log are searched for the canaries, before and after delivery.
+fn canary(n: u32) -> ExitCode {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let fields = [
+        "conduct_places",
+        "person_name",
+        "person_description",
+        "usual_places_times",
+        "referrer_name",
+        "referrer_organisation",
+        "contact_email",
+    ];
+    let mut canaries = Vec::new();
+    for i in 0..n {
+        let mut referral = sample_referral(200_000 + i);
+        for field in fields {
+            let canary = format!("CANARY{i:05}{}", field.to_uppercase().replace('_', ""));
+            referral[field] = if field == "contact_email" {
+                format!("{}@example.org", canary.to_lowercase()).into()
+            } else {
+                canary.clone().into()
+            };
+            canaries.push(canary.to_lowercase());
+        }
+        let (status, body) = portal.post_json(&referral);
+        if status != 202 {
+            eprintln!("chaos canary: referral {i} refused: {body}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let search = |what: &str| {
+        let mut files = Vec::new();
+        files_under(portal.state_dir(), &mut files);
+        let mut hits = 0;
+        for file in &files {
+            let Ok(bytes) = std::fs::read(file) else { continue };
+            let text = String::from_utf8_lossy(&bytes).to_lowercase();
+            let found = canaries.iter().filter(|c| text.contains(c.as_str())).count();
+            if found > 0 {
+                eprintln!("chaos canary: {found} canaries in {} ({what})", file.display());
+                hits += found;
+            }
+        }
+        (files.len(), hits)
+    };
+    let (files_before, hits_before) = search("as soon as all were accepted");
+    let delivered = receiver.wait_for(Duration::from_secs(300), |a| {
+        a.iter().filter(|a| (200..300).contains(&a.status)).count() >= n as usize
+    });
+    // The receiver got the content: the canaries did travel.
+    let received = receiver
+        .arrivals()
+        .iter()
+        .filter(|a| a.body.to_string().to_lowercase().contains("canary"))
+        .count();
+    let (files_after, hits_after) = search("after delivery");
+    let sealed_left = portal
+        .query("SELECT COUNT(*) AS n FROM referrals WHERE sealed IS NOT NULL")
+        .first()
+        .and_then(|r| r["n"].as_u64())
+        .unwrap_or(u64::MAX);
+    println!();
+    println!("| figure | value |");
+    println!("| --- | --- |");
+    println!("| referrals with canaries | {n} ({} canary strings) |", canaries.len());
+    println!("| delivered to the receiver with their canaries | {received} (all: {delivered}) |");
+    println!(
+        "| canary hits in local state and log as soon as all were accepted | {hits_before} in {files_before} files |"
+    );
+    println!("| canary hits in local state and log after delivery | {hits_after} in {files_after} files |");
+    println!("| sealed bodies left after delivery | {sealed_left} |");
+    if hits_before + hits_after == 0 && delivered && sealed_left == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The security headers of every kind of response, as a table.
+fn headers() -> ExitCode {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let (ok, out, err) = portal.clt(&[
+        "invite",
+        "--name",
+        "H",
+        "--organisation",
+        "O",
+        "--email",
+        "h@example.org",
+    ]);
+    if !ok {
+        eprintln!("chaos headers: {err}");
+        return ExitCode::FAILURE;
+    }
+    let token = out
+        .lines()
+        .find_map(|l| l.split("i=").nth(1))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let join = agent
+        .post(&portal.url("/api/clt/join"))
+        .set("Origin", &portal.url(""))
+        .send_form(&[("invitation", token.as_str())]);
+    let cookie = match &join {
+        Ok(r) => r.header("Set-Cookie").unwrap_or_default().to_owned(),
+        Err(e) => format!("sign-in failed: {e}"),
+    };
+    let routes: [(&str, &str); 12] = [
+        ("GET", "/"),
+        ("GET", "/en/"),
+        ("GET", "/en/poster/"),
+        ("GET", "/en/data/capacity/"),
+        ("GET", "/data/cells.csv"),
+        ("GET", "/pkg/lead_site_bg.wasm"),
+        ("GET", "/no-such-page"),
+        ("GET", "/api/health"),
+        ("POST", "/api/referrals"),
+        ("GET", "/sent?ref=LEAD-00000-00000"),
+        ("GET", "/clt/"),
+        ("GET", "/api/clt/me"),
+    ];
+    /// A header check: its column name and what a good value satisfies.
+    type Check = (&'static str, fn(&str) -> bool);
+    let checks: [Check; 6] = [
+        ("CSP", |v| {
+            v.contains("default-src 'self'") && !v.contains("unsafe-inline")
+        }),
+        ("frame-ancestors", |v| v.contains("frame-ancestors 'none'")),
+        ("nosniff", |v| v == "nosniff"),
+        ("HSTS", |v| v.contains("max-age=") && v.contains("includeSubDomains")),
+        ("Referrer-Policy", |v| v == "no-referrer"),
+        ("Permissions-Policy", |v| v.contains("camera=()")),
+    ];
+    fn header_of(check: &str) -> &str {
+        match check {
+            "CSP" | "frame-ancestors" => "Content-Security-Policy",
+            "nosniff" => "X-Content-Type-Options",
+            "HSTS" => "Strict-Transport-Security",
+            other => other,
+        }
+    }
+    println!();
+    println!(
+        "| route | status | {} |",
+        checks.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" | ")
+    );
+    println!("| --- | --- |{}", " --- |".repeat(checks.len()));
+    let mut missing = 0;
+    for (method, path) in routes {
+        let result = match method {
+            "POST" => agent.post(&portal.url(path)).send_json(serde_json::json!({})),
+            _ => agent.get(&portal.url(path)).call(),
+        };
+        let response = match result {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => {
+                println!("| {method} {path} | error: {e} |");
+                missing += checks.len();
+                continue;
+            }
+        };
+        let cells: Vec<&str> = checks
+            .iter()
+            .map(|(name, ok)| {
+                let good = response.header(header_of(name)).is_some_and(ok);
+                missing += usize::from(!good);
+                if good {
+                    "yes"
+                } else {
+                    "**no**"
+                }
+            })
+            .collect();
+        println!("| {method} {path} | {} | {} |", response.status(), cells.join(" | "));
+    }
+    let cookie_ok = ["__Host-", "Path=/", "Secure", "HttpOnly", "SameSite=Strict"]
+        .iter()
+        .all(|part| cookie.contains(part))
+        && !cookie.contains("Domain");
+    println!();
+    println!(
+        "CLT session cookie: {} ({})",
+        if cookie_ok { "ok" } else { "**not ok**" },
+        cookie.split(';').skip(1).map(str::trim).collect::<Vec<_>>().join("; ")
+    );
+    println!("headers missing or wrong: {missing}");
+    if missing == 0 && cookie_ok {
+        ExitCode::SUCCESS
+    } else {
         ExitCode::FAILURE
     }
 }
