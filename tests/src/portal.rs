@@ -57,7 +57,8 @@ pub struct Portal {
     child: Option<Child>,
 }
 
-fn tool_path() -> String {
+/// PATH with the project's node and npm tools first.
+pub fn tool_path() -> String {
     let root = root();
     format!(
         "{}:{}:{}",
