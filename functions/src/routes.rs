@@ -22,6 +22,7 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
         (Method::Post, "/api/referrals") => return post_referral(&mut req, &env).await,
         (_, "/api/referrals") | (_, "/api/health") => Err(ApiError::MethodNotAllowed),
         (Method::Get, "/sent") => sent_page(&req, &env).await,
+        (Method::Post, "/api/csp-report") => Ok(csp_report(&mut req).await),
         _ => Err(ApiError::NotFound),
     };
     result
@@ -118,4 +119,42 @@ async fn sent_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
         200,
         text.replace(pages::REFERENCE_PLACEHOLDER, reference.as_str()),
     ))
+}
+
+/// A browser's report that the Content-Security-Policy blocked something
+/// (`report-uri`). Logged as one line, with the directive and the blocked
+/// resource's scheme and host only, so an operator sees injection attempts
+/// without anything a page held. Always 204.
+async fn csp_report(req: &mut Request) -> Response {
+    let body = req.bytes().await.unwrap_or_default();
+    let report: serde_json::Value = if body.len() <= 16 * 1024 {
+        serde_json::from_slice(&body).unwrap_or_default()
+    } else {
+        serde_json::Value::Null
+    };
+    let report = &report["csp-report"];
+    let field = |name: &str| report[name].as_str().unwrap_or("").to_owned();
+    let directive: String = field("effective-directive")
+        .chars()
+        .chain(
+            field("violated-directive")
+                .chars()
+                .take(if field("effective-directive").is_empty() { 64 } else { 0 }),
+        )
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    let blocked = field("blocked-uri");
+    let blocked: String = match blocked.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split(['/', '?', '#']).next().unwrap_or("")),
+        None => blocked.split([':', '/', '?', '#']).next().unwrap_or("").to_owned(),
+    }
+    .chars()
+    .filter(|c| c.is_ascii_graphic())
+    .take(100)
+    .collect();
+    worker::console_log!("csp-violation directive={directive} blocked={blocked}");
+    Response::empty()
+        .map(|r| r.with_status(204))
+        .unwrap_or_else(|_| html(204, String::new()))
 }

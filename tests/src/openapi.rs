@@ -220,9 +220,20 @@ pub fn document() -> Value {
         "servers": [{ "url": "http://127.0.0.1:8787", "description": "Local run" }],
         "tags": [
             { "name": "referrals", "description": "Community referral intake (public)." },
+            { "name": "security", "description": "Reports browsers send about the portal's security policy." },
             { "name": "clt", "description": "Community Leadership Team: members-only feedback on the published data. Every operation needs a session and answers 401 without one." }
         ],
         "paths": {
+            "/api/csp-report": {
+                "post": {
+                    "operationId": "cspReport",
+                    "tags": ["security"],
+                    "summary": "Receive a browser's Content-Security-Policy violation report",
+                    "description": "The pages' CSP names this as its report-uri. The worker logs the directive and the blocked resource's scheme and host, nothing else.",
+                    "requestBody": { "content": { "application/csp-report": { "schema": { "type": "object" } } } },
+                    "responses": { "204": { "description": "Noted." } }
+                }
+            },
             "/api/health": {
                 "get": {
                     "operationId": "health",

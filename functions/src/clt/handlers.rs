@@ -279,7 +279,11 @@ async fn rate_limit_sign_in(req: &Request, env: &Env, secret: &Secret) -> Result
         .flatten()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    if count >= SIGN_IN_LIMIT {
+    // A site may set its own limit (`CLT_SIGN_IN_LIMIT`); 10 otherwise.
+    let limit = config::text(env, "CLT_SIGN_IN_LIMIT")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(SIGN_IN_LIMIT);
+    if count >= limit {
         return Err(CltError::RateLimited(
             ((bucket + 1) * SIGN_IN_WINDOW_SECONDS - now_s).max(1) as u32,
         ));
