@@ -9,8 +9,6 @@ use crate::backoff::Backoff;
 
 /// D1 database holding the referral outbox (the system of record).
 pub const DB: &str = "DB";
-/// KV namespace holding per-client request counts.
-pub const RATE_LIMIT_KV: &str = "RATE_LIMIT";
 /// Queue that wakes delivery of a stored referral.
 pub const DELIVERY_QUEUE: &str = "DELIVERY";
 /// Queue that receives references whose delivery was given up.

@@ -164,7 +164,8 @@ pub async fn dead_letter(message: &Message<String>, env: &Env) -> worker::Result
 }
 
 /// The scheduled sweep: re-enqueues pending referrals whose queue message
-/// was lost (a runtime restart, a failed send) and expires old fingerprints.
+/// was lost (a runtime restart, a failed send), expires old fingerprints
+/// and deletes the request counts of ended rate-limit windows.
 pub async fn sweep(env: &Env) -> worker::Result<usize> {
     let settings = Settings::from_env(env);
     let db = env.d1(config::DB)?;
@@ -178,5 +179,6 @@ pub async fn sweep(env: &Env) -> worker::Result<usize> {
         queue.send(reference.clone()).await?;
     }
     outbox::expire_fingerprints(&db, now).await?;
+    crate::limit::expire(&db, now).await?;
     Ok(overdue.len())
 }

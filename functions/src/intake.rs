@@ -13,6 +13,7 @@ use worker::{Env, Request};
 
 use crate::config::{self, Settings, MAX_BODY_BYTES};
 use crate::error::ApiError;
+use crate::limit;
 use crate::outbox::{self, NewReferral};
 use crate::seal::KeyRing;
 use crate::time::now_ms;
@@ -123,40 +124,19 @@ fn random<const N: usize>() -> Result<[u8; N], ApiError> {
     Ok(bytes)
 }
 
-fn client_id(req: &Request) -> String {
-    req.headers()
-        .get("CF-Connecting-IP")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// Counts this request against the client's window; `Err` once it is full.
 async fn rate_limit(req: &Request, env: &Env, keys: &KeyRing, settings: &Settings, now: i64) -> Result<(), ApiError> {
-    let kv = env.kv(config::RATE_LIMIT_KV).map_err(|_| ApiError::Unavailable)?;
+    let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
+    let client = keys.fingerprint("rate", &limit::client(req));
     let window = i64::from(settings.rate_window_seconds);
-    let now_s = now / 1000;
-    let bucket = now_s / window;
-    let key = format!("rate:{}:{bucket}", keys.fingerprint("rate", &client_id(req)));
-    let count: u32 = kv
-        .get(&key)
-        .text()
-        .await
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if count >= settings.rate_limit {
-        let retry_after = ((bucket + 1) * window - now_s).max(1);
-        return Err(ApiError::RateLimited {
-            retry_after: retry_after as u32,
-        });
+    match limit::hit(&db, "referral", &client, window, settings.rate_limit, now).await {
+        Ok(None) => Ok(()),
+        Ok(Some(retry_after)) => Err(ApiError::RateLimited { retry_after }),
+        Err(e) => {
+            worker::console_error!("intake: rate limit count failed: {e}");
+            Err(ApiError::Unavailable)
+        }
     }
-    // A lost increment only lets one more request through: fine for abuse control.
-    if let Ok(put) = kv.put(&key, (count + 1).to_string()) {
-        let _ = put.expiration_ttl((window * 2).max(60) as u64).execute().await;
-    }
-    Ok(())
 }
 
 pub fn key_ring(env: &Env) -> Result<KeyRing, ApiError> {

@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod error;
 pub mod headers;
 pub mod intake;
+pub mod limit;
 pub mod outbox;
 pub mod pages;
 pub mod routes;

@@ -9,10 +9,9 @@ pub mod receiver;
 
 /// A Standard Webhooks secret for local runs and tests only.
 pub const TEST_SECRET: &str = "whsec_dGVzdC1vbmx5LWxlYWQtcG9ydGFsLXNpZ25pbmcta2V5";
-/// Encryption keys for local runs and tests only (`id:base64`).
 /// The CLT secret of a test portal (invitations and CSRF tokens).
 pub const TEST_CLT_SECRET: &str = "test-only-clt-secret-for-the-lead-portal-e2e";
-
+/// Encryption keys for local runs and tests only (`id:base64`).
 pub const TEST_KEYS: &str = "t1:3q2+7w0pQm8yVx0bT9nZ4kLrJ6sHcA1dEfGh2iJkLmM=";
 
 /// The workspace root (where `Cargo.toml`, `functions/` and `dist/` are).

@@ -187,6 +187,12 @@ impl Portal {
         fs::read_to_string(self.log_path()).unwrap_or_default()
     }
 
+    /// The runtime's process group: `wrangler dev` and the workerd
+    /// processes it starts (for memory figures).
+    pub fn process_group(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     pub fn state_dir(&self) -> &Path {
         &self.state_dir
     }

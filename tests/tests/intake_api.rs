@@ -330,6 +330,31 @@ fn a_client_over_the_rate_limit_is_told_when_to_come_back() {
     let retry_after: u64 = r.header("Retry-After").expect("Retry-After").parse().expect("seconds");
     assert!((1..=3600).contains(&retry_after));
     assert_eq!(stored(&portal), 3);
+
+    // Another client has a window of its own, and the limit holds when its
+    // posts arrive all at once (12 in parallel: 3 accepted, 9 refused).
+    let url = portal.url("/api/referrals");
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let posts: Vec<_> = (0..12)
+            .map(|n| {
+                let url = url.clone();
+                scope.spawn(move || {
+                    match ureq::post(&url)
+                        .set("CF-Connecting-IP", "192.0.2.9")
+                        .send_json(sample_referral(100 + n))
+                    {
+                        Ok(r) => r.status(),
+                        Err(ureq::Error::Status(s, _)) => s,
+                        Err(e) => panic!("post failed: {e}"),
+                    }
+                })
+            })
+            .collect();
+        posts.into_iter().map(|p| p.join().expect("poster")).collect()
+    });
+    assert_eq!(statuses.iter().filter(|&&s| s == 202).count(), 3, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 9, "{statuses:?}");
+    assert_eq!(stored(&portal), 6);
 }
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [

@@ -15,6 +15,7 @@ use super::{
     Problem, ReplyInput, Secret, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS,
 };
 use crate::config;
+use crate::limit;
 use crate::time::now_ms;
 
 /// The CLT's secret setting (invitations and CSRF tokens).
@@ -260,38 +261,17 @@ fn check_post(req: &Request, secret: &Secret, session: &Session, csrf: Option<&s
     }
 }
 
-async fn rate_limit_sign_in(req: &Request, env: &Env, secret: &Secret) -> Result<(), CltError> {
-    let kv = env.kv(config::RATE_LIMIT_KV).map_err(unavailable("no KV"))?;
-    let client = req
-        .headers()
-        .get("CF-Connecting-IP")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "unknown".into());
-    let now_s = now_ms() / 1000;
-    let bucket = now_s / SIGN_IN_WINDOW_SECONDS;
-    let key = format!("clt-sign-in:{}:{bucket}", secret.fingerprint(&client));
-    let count: u32 = kv
-        .get(&key)
-        .text()
-        .await
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+async fn rate_limit_sign_in(req: &Request, env: &Env, db: &D1Database, secret: &Secret) -> Result<(), CltError> {
+    let client = secret.fingerprint(&limit::client(req));
     // A site may set its own limit (`CLT_SIGN_IN_LIMIT`); 10 otherwise.
-    let limit = config::text(env, "CLT_SIGN_IN_LIMIT")
+    let most = config::text(env, "CLT_SIGN_IN_LIMIT")
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(SIGN_IN_LIMIT);
-    if count >= limit {
-        return Err(CltError::RateLimited(
-            ((bucket + 1) * SIGN_IN_WINDOW_SECONDS - now_s).max(1) as u32,
-        ));
+    match limit::hit(db, "clt-sign-in", &client, SIGN_IN_WINDOW_SECONDS, most, now_ms()).await {
+        Ok(None) => Ok(()),
+        Ok(Some(retry_after)) => Err(CltError::RateLimited(retry_after)),
+        Err(e) => Err(unavailable("rate limit count failed")(e)),
     }
-    if let Ok(put) = kv.put(&key, (count + 1).to_string()) {
-        let _ = put.expiration_ttl((SIGN_IN_WINDOW_SECONDS * 2) as u64).execute().await;
-    }
-    Ok(())
 }
 
 /// A chart's published CSV for a period (what a comment is made on).
@@ -395,7 +375,8 @@ fn join_page(req: &Request) -> Response {
 async fn join(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     let secret = secret(env)?;
     check_origin(req)?;
-    rate_limit_sign_in(req, env, &secret).await?;
+    let db = db(env)?;
+    rate_limit_sign_in(req, env, &db, &secret).await?;
     #[derive(serde::Deserialize)]
     struct Body {
         #[serde(default)]
@@ -406,7 +387,6 @@ async fn join(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     let id = secret
         .check_invitation(&body.invitation, now)
         .map_err(CltError::Invitation)?;
-    let db = db(env)?;
     let member = store::redeem(&db, &id, now)
         .await
         .map_err(unavailable("redeem"))?

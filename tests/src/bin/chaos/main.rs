@@ -1,5 +1,9 @@
 //! The chaos suite (measurements, not tests), one part per subcommand:
 //!
+//! - `chaos all [--minutes 30] [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]`:
+//!   every part below in turn (`--minutes` goes to `soak`, the rest to
+//!   `faults`), then one table of verdicts and figures (about 70 minutes)
+//! - `chaos soak [--rate 10] [--minutes 30] [--seed 1]` (see `soak.rs`)
 //! - `chaos faults [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]`
 //! - `chaos canary [--referrals 50]`
 //! - `chaos headers`
@@ -32,20 +36,25 @@ use lead_e2e::portal::{sample_referral, Options, Portal};
 use lead_e2e::receiver::{Chaos, Receiver};
 use lead_e2e::{root, TEST_SECRET};
 
+mod soak;
+
 struct Args {
     /// Default: 2,000 for `faults`, 50 for `canary`.
     referrals: Option<u32>,
-    rate: f64,
+    /// Default: 4 for `faults`, 10 for `soak`.
+    rate: Option<f64>,
+    minutes: f64,
     outage: Duration,
     seed: u64,
 }
 
-const USAGE: &str = "usage: chaos faults [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]\n       chaos canary [--referrals 50]\n       chaos headers\n       chaos startup\n       chaos sessions [--referrals 200]\n       chaos fuzz [--referrals 500] [--seed 1]\n       chaos hostile";
+const USAGE: &str = "usage: chaos all [--minutes 30] [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]\n       chaos soak [--rate 10] [--minutes 30] [--seed 1]\n       chaos faults [--referrals 2000] [--rate 4] [--outage 600] [--seed 1]\n       chaos canary [--referrals 50]\n       chaos headers\n       chaos startup\n       chaos sessions [--referrals 200]\n       chaos fuzz [--referrals 500] [--seed 1]\n       chaos hostile";
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut out = Args {
         referrals: None,
-        rate: 4.0,
+        rate: None,
+        minutes: 30.0,
         outage: Duration::from_secs(600),
         seed: 1,
     };
@@ -54,14 +63,19 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         let bad = || format!("{flag}: {value:?} is not a number");
         match flag.as_str() {
             "--referrals" => out.referrals = Some(value.parse().map_err(|_| bad())?),
-            "--rate" => out.rate = value.parse().map_err(|_| bad())?,
+            "--rate" => out.rate = Some(value.parse().map_err(|_| bad())?),
+            "--minutes" => out.minutes = value.parse().map_err(|_| bad())?,
             "--outage" => out.outage = Duration::from_secs(value.parse().map_err(|_| bad())?),
             "--seed" => out.seed = value.parse().map_err(|_| bad())?,
             _ => return Err(format!("unknown option {flag}")),
         }
     }
-    if out.rate <= 0.0 || out.referrals == Some(0) {
-        return Err("--rate and --referrals must be positive".into());
+    if out.rate.is_some_and(|r| r <= 0.0 || r > 1000.0)
+        || out.referrals == Some(0)
+        || out.minutes.is_nan()
+        || out.minutes <= 0.0
+    {
+        return Err("--rate (up to 1000), --referrals and --minutes must be positive".into());
     }
     Ok(out)
 }
@@ -114,6 +128,8 @@ fn main() -> ExitCode {
         "sessions" => sessions(args.referrals.unwrap_or(200)),
         "fuzz" => fuzz(args.referrals.unwrap_or(500), args.seed),
         "hostile" => hostile(),
+        "soak" => soak::soak(args.rate.unwrap_or(10.0), args.minutes, args.seed),
+        "all" => all(&args),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -121,8 +137,94 @@ fn main() -> ExitCode {
     }
 }
 
+/// Every part in turn, each in a process of its own (so one part's portal
+/// and browser are gone before the next starts), then one table of each
+/// part's verdict and headline figures.
+fn all(args: &Args) -> ExitCode {
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("chaos all: cannot find this program: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let minutes = args.minutes.to_string();
+    let mut faults_args = vec![
+        "--outage".to_owned(),
+        args.outage.as_secs().to_string(),
+        "--seed".to_owned(),
+        args.seed.to_string(),
+    ];
+    if let Some(n) = args.referrals {
+        faults_args.extend(["--referrals".to_owned(), n.to_string()]);
+    }
+    if let Some(r) = args.rate {
+        faults_args.extend(["--rate".to_owned(), r.to_string()]);
+    }
+    let parts: Vec<(&str, Vec<String>)> = vec![
+        ("startup", vec![]),
+        ("headers", vec![]),
+        ("canary", vec![]),
+        ("sessions", vec![]),
+        ("fuzz", vec!["--seed".to_owned(), args.seed.to_string()]),
+        ("hostile", vec![]),
+        (
+            "soak",
+            vec![
+                "--minutes".to_owned(),
+                minutes,
+                "--seed".to_owned(),
+                args.seed.to_string(),
+            ],
+        ),
+        ("faults", faults_args),
+    ];
+    let start = Instant::now();
+    let mut rows = Vec::new();
+    for (part, part_args) in parts {
+        log(start, &format!("chaos {part} {}", part_args.join(" ")));
+        let began = Instant::now();
+        let output = Command::new(&exe)
+            .arg(part)
+            .args(&part_args)
+            .stderr(std::process::Stdio::inherit())
+            .output();
+        let (ok, headline) = match output {
+            Ok(o) => {
+                let text = String::from_utf8_lossy(&o.stdout).into_owned();
+                print!("{text}");
+                let headline = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("headline: "))
+                    .unwrap_or("(no figures: see above)")
+                    .to_owned();
+                (o.status.success(), headline)
+            }
+            Err(e) => (false, format!("did not run: {e}")),
+        };
+        rows.push((part, ok, headline, began.elapsed()));
+    }
+    println!();
+    println!("| part | verdict | figures | time |");
+    println!("| --- | --- | --- | --- |");
+    for (part, ok, headline, took) in &rows {
+        println!(
+            "| {part} | {} | {headline} | {:.0} s |",
+            if *ok { "pass" } else { "**FAIL**" },
+            took.as_secs_f64()
+        );
+    }
+    println!("total time: {:.0} min", start.elapsed().as_secs_f64() / 60.0);
+    if rows.iter().all(|r| r.1) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn faults(args: &Args) -> ExitCode {
     let referrals = args.referrals.unwrap_or(2000);
+    let rate = args.rate.unwrap_or(4.0);
     let receiver = Receiver::start(TEST_SECRET);
     // Deliveries time out after 4 s; retries back off from 2 s to 60 s and
     // give up after 8 attempts (about 4 minutes), so a long outage leaves
@@ -144,13 +246,13 @@ fn faults(args: &Args) -> ExitCode {
     }));
 
     let start = Instant::now();
-    let posting_time = Duration::from_secs_f64(f64::from(referrals) / args.rate);
+    let posting_time = Duration::from_secs_f64(f64::from(referrals) / rate);
     log(
         start,
         &format!(
             "posting {} referrals at {}/s over {:.0} s; outage {} s",
             referrals,
-            args.rate,
+            rate,
             posting_time.as_secs_f64(),
             args.outage.as_secs()
         ),
@@ -168,37 +270,60 @@ fn faults(args: &Args) -> ExitCode {
         })
     };
 
-    // The poster: steady rate; a referral the runtime could not take (it
-    // was down) is not accepted, and is posted again a second later.
+    // The poster: a steady rate whatever the answers (each referral is
+    // handed to one of 8 posting threads when it falls due); a referral the
+    // runtime could not take (it was down) is not accepted, and is posted
+    // again a second later.
     let accepted: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let refused = Arc::new(Mutex::new(0u32));
     let poster = {
         let (accepted, refused, url) = (accepted.clone(), refused.clone(), url.clone());
-        let (n, rate) = (referrals, args.rate);
+        let n = referrals;
         thread::spawn(move || {
             let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(15)).build();
+            let (tx, rx) = std::sync::mpsc::channel::<u32>();
+            let rx = Arc::new(Mutex::new(rx));
+            let posters: Vec<_> = (0..8)
+                .map(|_| {
+                    let (rx, accepted, refused, url, agent) = (
+                        rx.clone(),
+                        accepted.clone(),
+                        refused.clone(),
+                        url.clone(),
+                        agent.clone(),
+                    );
+                    thread::spawn(move || loop {
+                        let Ok(i) = rx.lock().expect("lock").recv() else { return };
+                        loop {
+                            match agent.post(&url).send_json(sample_referral(100_000 + i)) {
+                                Ok(r) if r.status() == 202 => {
+                                    let body: serde_json::Value = r.into_json().unwrap_or_default();
+                                    if let Some(reference) = body["reference"].as_str() {
+                                        accepted
+                                            .lock()
+                                            .expect("lock")
+                                            .insert(reference.to_owned(), Instant::now());
+                                    }
+                                    break;
+                                }
+                                _ => {
+                                    *refused.lock().expect("lock") += 1;
+                                    thread::sleep(Duration::from_secs(1));
+                                }
+                            }
+                        }
+                    })
+                })
+                .collect();
             let begin = Instant::now();
             for i in 0..n {
                 let due = begin + Duration::from_secs_f64(f64::from(i) / rate);
                 thread::sleep(due.saturating_duration_since(Instant::now()));
-                loop {
-                    match agent.post(&url).send_json(sample_referral(100_000 + i)) {
-                        Ok(r) if r.status() == 202 => {
-                            let body: serde_json::Value = r.into_json().unwrap_or_default();
-                            if let Some(reference) = body["reference"].as_str() {
-                                accepted
-                                    .lock()
-                                    .expect("lock")
-                                    .insert(reference.to_owned(), Instant::now());
-                            }
-                            break;
-                        }
-                        _ => {
-                            *refused.lock().expect("lock") += 1;
-                            thread::sleep(Duration::from_secs(1));
-                        }
-                    }
-                }
+                let _ = tx.send(i);
+            }
+            drop(tx);
+            for p in posters {
+                let _ = p.join();
             }
         })
     };
@@ -270,7 +395,20 @@ fn faults(args: &Args) -> ExitCode {
     let delivered = accepted.keys().filter(|r| ok_count.contains_key(r.as_str())).count();
     let lost = accepted.len() - delivered;
     let raw_duplicates: u32 = ok_count.values().map(|n| n - 1).sum();
-    let unexpected = ok_count.keys().filter(|id| !accepted.contains_key(**id)).count();
+    // A post whose answer was cut off (the runtime killed mid-answer) may
+    // still have been stored: the referrer saw an error and sent it again.
+    // Such a reference is in D1; one that is not was never accepted at all.
+    let unanswered: Vec<&str> = ok_count
+        .keys()
+        .filter(|id| !accepted.contains_key(**id))
+        .copied()
+        .collect();
+    let known: HashSet<String> = portal
+        .query("SELECT reference FROM referrals")
+        .iter()
+        .filter_map(|r| r["reference"].as_str().map(str::to_owned))
+        .collect();
+    let unexpected = unanswered.iter().filter(|id| !known.contains(**id)).count();
     let mut latencies: Vec<Duration> = accepted
         .iter()
         .filter_map(|(r, t)| Some(first_ok.get(r.as_str())?.saturating_duration_since(*t)))
@@ -282,7 +420,7 @@ fn faults(args: &Args) -> ExitCode {
     println!();
     println!("| figure | value |");
     println!("| --- | --- |");
-    println!("| referrals posted | {referrals} at {}/s |", args.rate);
+    println!("| referrals posted | {referrals} at {rate}/s |");
     println!(
         "| posts refused while the runtime was down (retried) | {} |",
         refused.lock().expect("lock")
@@ -291,7 +429,11 @@ fn faults(args: &Args) -> ExitCode {
     println!("| delivered (2xx at the receiver, after de-duplication) | {delivered} |");
     println!("| lost | {lost} |");
     println!("| raw duplicate deliveries (at-least-once on the wire) | {raw_duplicates} |");
-    println!("| deliveries of references never accepted | {unexpected} |");
+    println!(
+        "| delivered though the post's answer was lost (stored, then sent again) | {} |",
+        unanswered.len() - unexpected
+    );
+    println!("| deliveries of references never stored | {unexpected} |");
     println!("| bad signatures | {bad_signatures} |");
     println!("| receiver: 5xx answers / hung past the timeout | {failed} / {hung} |");
     println!("| outage / runtime kills | {} s / {kills} |", args.outage.as_secs());
@@ -305,6 +447,13 @@ fn faults(args: &Args) -> ExitCode {
         );
     }
     println!("| wall time | {:.0} s |", start.elapsed().as_secs_f64());
+    println!(
+        "headline: {} accepted, {delivered} delivered, {lost} lost, {raw_duplicates} raw duplicates, {} stuck then {resent} resent; 202 to delivery median {:.0} s, p99 {:.0} s",
+        accepted.len(),
+        stuck_refs.len(),
+        percentile(&latencies, 0.5).as_secs_f64(),
+        percentile(&latencies, 0.99).as_secs_f64()
+    );
     if lost == 0 && delivered_all && bad_signatures == 0 && unexpected == 0 {
         ExitCode::SUCCESS
     } else {
@@ -400,6 +549,11 @@ fn canary(n: u32) -> ExitCode {
     );
     println!("| canary hits in local state and log after delivery | {hits_after} in {files_after} files |");
     println!("| sealed bodies left after delivery | {sealed_left} |");
+    println!(
+        "headline: {} canary strings in {n} referrals: {} hits in state and logs, {sealed_left} sealed bodies left",
+        canaries.len(),
+        hits_before + hits_after
+    );
     if hits_before + hits_after == 0 && delivered && sealed_left == 0 {
         ExitCode::SUCCESS
     } else {
@@ -518,6 +672,12 @@ fn headers() -> ExitCode {
         cookie.split(';').skip(1).map(str::trim).collect::<Vec<_>>().join("; ")
     );
     println!("headers missing or wrong: {missing}");
+    println!(
+        "headline: {} routes × {} headers: {missing} missing or wrong; session cookie {}",
+        routes.len(),
+        checks.len(),
+        if cookie_ok { "ok" } else { "not ok" }
+    );
     if missing == 0 && cookie_ok {
         ExitCode::SUCCESS
     } else {
@@ -572,6 +732,11 @@ fn startup() -> ExitCode {
         window_ms.map_or("?".into(), |v| v.to_string()),
         active_ms.map_or("?".into(), |v| v.to_string())
     );
+    println!(
+        "headline: bundle {} KiB gzip, startup {} ms (goals 1,024 KiB, 100 ms)",
+        gzip_kib.map_or("?".into(), |v| v.to_string()),
+        window_ms.map_or("?".into(), |v| v.to_string())
+    );
     match (gzip_kib, window_ms) {
         (Some(g), Some(w)) if g <= 1024.0 && w <= 100.0 => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
@@ -595,24 +760,7 @@ fn sessions(guesses: u32) -> ExitCode {
         Err(ureq::Error::Status(s, r)) => (s, None, r.into_string().unwrap_or_default()),
         Err(_) => (0, None, String::new()),
     };
-    let invite = |email: &str, role: &str| {
-        let (_, out, _) = portal.clt(&[
-            "invite",
-            "--name",
-            "N",
-            "--organisation",
-            "O",
-            "--email",
-            email,
-            "--role",
-            role,
-        ]);
-        out.lines()
-            .find_map(|l| l.split("i=").nth(1))
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
-    };
+    let invite = |email: &str, role: &str| invitation(&portal, email, role);
     let joins = std::cell::Cell::new(0u32);
     let join = |token: &str, origin: &str| {
         joins.set(joins.get() + 1);
@@ -735,6 +883,35 @@ fn sessions(guesses: u32) -> ExitCode {
         })
         .collect();
     row("brute-force sign-in guesses", brute);
+    // The same limit against guesses sent all at once from a fresh address:
+    // a success here is a guess answered by anything but 429 beyond the limit.
+    let burst_statuses: Vec<u16> = thread::scope(|scope| {
+        let url = portal.url("/api/clt/join");
+        let guesses: Vec<_> = (0..30)
+            .map(|n| {
+                let (url, own) = (url.clone(), own.clone());
+                scope.spawn(move || {
+                    match ureq::post(&url)
+                        .set("Origin", &own)
+                        .set("CF-Connecting-IP", "192.0.2.200")
+                        .send_form(&[("invitation", &format!("burst{n}.1.AAAA"))])
+                    {
+                        Ok(r) => r.status(),
+                        Err(ureq::Error::Status(s, _)) => s,
+                        Err(_) => 0,
+                    }
+                })
+            })
+            .collect();
+        guesses.into_iter().map(|g| g.join().unwrap_or(0)).collect()
+    });
+    let answered = burst_statuses.iter().filter(|&&s| s != 429).count() as u32;
+    let limit: u32 = 10;
+    rows.push((
+        "sign-in guesses sent 30 at once (answered beyond the limit of 10)",
+        30,
+        answered.saturating_sub(limit),
+    ));
 
     println!();
     println!("| attack | attempts | successes |");
@@ -749,11 +926,54 @@ fn sessions(guesses: u32) -> ExitCode {
         ),
         None => println!("sign-in rate limit: never reached"),
     }
+    println!(
+        "headline: {} attacks in {} kinds, {} successes; sign-in limited after {}",
+        rows.iter().map(|r| r.1).sum::<u32>(),
+        rows.len(),
+        rows.iter().map(|r| r.2).sum::<u32>(),
+        limited_after.map_or("never".into(), |(_, a)| format!("{a} attempts"))
+    );
     if rows.iter().all(|r| r.2 == 0) && limited_after.is_some() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// A new member's invitation token, from the manager's `invite` command.
+fn invitation(portal: &Portal, email: &str, role: &str) -> String {
+    let (_, out, _) = portal.clt(&[
+        "invite",
+        "--name",
+        "N",
+        "--organisation",
+        "O",
+        "--email",
+        email,
+        "--role",
+        role,
+    ]);
+    out.lines()
+        .find_map(|l| l.split("i=").nth(1))
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// The session a JSON sign-in answer starts: (cookie pair, CSRF token).
+fn api_session(r: ureq::Response) -> (String, String) {
+    let cookie = r
+        .header("Set-Cookie")
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let csrf = r.into_json::<serde_json::Value>().unwrap_or_default()["csrf"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (cookie, csrf)
 }
 
 /// A small seeded generator (xorshift64*), so a failing case can be rerun.
@@ -879,23 +1099,7 @@ fn fuzz(per_route: u32, seed: u64) -> ExitCode {
 
     // A member and a moderator, so the CLT routes get past sign-in.
     let session = |email: &str, role: &str| {
-        let (_, out, _) = portal.clt(&[
-            "invite",
-            "--name",
-            "F",
-            "--organisation",
-            "O",
-            "--email",
-            email,
-            "--role",
-            role,
-        ]);
-        let token = out
-            .lines()
-            .find_map(|l| l.split("i=").nth(1))
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
+        let token = invitation(&portal, email, role);
         let response = agent
             .post(&portal.url("/api/clt/join"))
             .set("Origin", &portal.url(""))
@@ -905,18 +1109,7 @@ fn fuzz(per_route: u32, seed: u64) -> ExitCode {
             Ok(r) => r,
             Err(e) => panic!("sign-in for fuzzing failed: {e}"),
         };
-        let cookie = r
-            .header("Set-Cookie")
-            .unwrap_or_default()
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let csrf = r.into_json::<serde_json::Value>().unwrap_or_default()["csrf"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        (cookie, csrf)
+        api_session(r)
     };
     let (moderator, moderator_csrf) = session("fuzz-mod@example.org", "moderator");
 
@@ -1013,6 +1206,11 @@ fn fuzz(per_route: u32, seed: u64) -> ExitCode {
         );
     }
     println!("5xx answers and rejected requests that stored something: {failures} (goal 0; seed {seed})");
+    println!(
+        "headline: {} generated bodies on {} routes: {failures} 5xx or stored by a rejected request",
+        u64::from(per_route) * routes.len() as u64,
+        routes.len()
+    );
     if failures == 0 {
         ExitCode::SUCCESS
     } else {
@@ -1113,18 +1311,7 @@ fn hostile() -> ExitCode {
             .set("Accept", "application/json")
             .send_form(&[("invitation", token)])
             .expect("an API session");
-        let cookie = r
-            .header("Set-Cookie")
-            .unwrap_or_default()
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let csrf = r.into_json::<serde_json::Value>().unwrap_or_default()["csrf"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        (cookie, csrf)
+        api_session(r)
     };
     let post = |session: &(String, String), path: &str, body: serde_json::Value| match agent
         .post(&portal.url(path))
@@ -1300,6 +1487,10 @@ fn hostile() -> ExitCode {
     println!("| payloads executed or turned into markup | {bad} |");
     println!("| CSP violations reported | {violations} |");
     println!("| control: an inline script added by hand, blocked and reported | {control} report(s) |");
+    println!(
+        "headline: {} payloads, {bad} executed or became markup, {violations} CSP violations (control: {control} report)",
+        corpus.len()
+    );
     if bad == 0 && violations == 0 && control > 0 {
         ExitCode::SUCCESS
     } else {
