@@ -156,17 +156,19 @@ fn a_case_system_that_never_recovers_leaves_the_referral_stuck_and_visible_until
     receiver.down();
     let options = Options::for_tests(&receiver.url()).with_var("MAX_DELIVERY_ATTEMPTS", "3");
     let portal = Portal::start(options);
-    let refs = post_referrals(&portal, 0..1);
+    let refs = post_referrals(&portal, 0..2);
     let reference = &refs[0];
 
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while status_of(&portal, reference)["status"] != "stuck" {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "referral marked stuck: {}",
-            status_of(&portal, reference)
-        );
-        std::thread::sleep(Duration::from_secs(1));
+    for r in &refs {
+        while status_of(&portal, r)["status"] != "stuck" {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "referral marked stuck: {}",
+                status_of(&portal, r)
+            );
+            std::thread::sleep(Duration::from_secs(1));
+        }
     }
     let row = status_of(&portal, reference);
     assert_eq!(row["attempts"], 3);
@@ -196,11 +198,19 @@ fn a_case_system_that_never_recovers_leaves_the_referral_stuck_and_visible_until
     receiver.up();
     let (ok, out) = referrals_command(&portal, &["resend", reference]);
     assert!(ok, "{out}");
+    // What is still stuck (the other one) goes back in line all at once.
+    let (ok, out) = referrals_command(&portal, &["resend-all"]);
+    assert!(ok && out.starts_with("1 stuck referral(s)"), "{out}");
     portal.sweep();
     wait_all_delivered(&receiver, &refs, Duration::from_secs(30));
     assert_exactly_once(&receiver, &refs);
     let (ok, again) = referrals_command(&portal, &["resend", reference]);
     assert!(!ok, "a delivered referral cannot be resent: {again}");
+    let (ok, again) = referrals_command(&portal, &["resend-all"]);
+    assert!(
+        ok && again.starts_with("0 stuck"),
+        "nothing delivered is resent: {again}"
+    );
 }
 
 #[test]

@@ -116,6 +116,38 @@ fn resend_all(portal: &Portal) -> usize {
         .unwrap_or(0)
 }
 
+/// Hands `count` jobs, made by `make(i, due)` when each falls due at `rate`
+/// per second (`f64::INFINITY`: all at once), to `threads` threads running
+/// `work`, and returns when all are done. The schedule holds whatever the
+/// answers (an open loop), as long as a thread is free.
+fn paced<J: Send>(
+    count: u32,
+    rate: f64,
+    threads: usize,
+    mut make: impl FnMut(u32, Instant) -> J,
+    work: impl Fn(J) + Sync,
+) {
+    let (tx, rx) = std::sync::mpsc::channel::<J>();
+    let rx = Mutex::new(rx);
+    thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let Ok(job) = rx.lock().expect("lock").recv() else {
+                    return;
+                };
+                work(job);
+            });
+        }
+        let begin = Instant::now();
+        for i in 0..count {
+            let due = begin + Duration::from_secs_f64(f64::from(i) / rate);
+            thread::sleep(due.saturating_duration_since(Instant::now()));
+            let _ = tx.send(make(i, due));
+        }
+        drop(tx);
+    });
+}
+
 fn log(start: Instant, message: &str) {
     eprintln!("[{:>6.1} s] {message}", start.elapsed().as_secs_f64());
 }
@@ -288,53 +320,32 @@ fn faults(args: &Args) -> ExitCode {
     let refused = Arc::new(Mutex::new(0u32));
     let poster = {
         let (accepted, refused, url) = (accepted.clone(), refused.clone(), url.clone());
-        let n = referrals;
         thread::spawn(move || {
             let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(15)).build();
-            let (tx, rx) = std::sync::mpsc::channel::<u32>();
-            let rx = Arc::new(Mutex::new(rx));
-            let posters: Vec<_> = (0..8)
-                .map(|_| {
-                    let (rx, accepted, refused, url, agent) = (
-                        rx.clone(),
-                        accepted.clone(),
-                        refused.clone(),
-                        url.clone(),
-                        agent.clone(),
-                    );
-                    thread::spawn(move || loop {
-                        let Ok(i) = rx.lock().expect("lock").recv() else { return };
-                        loop {
-                            match agent.post(&url).send_json(sample_referral(100_000 + i)) {
-                                Ok(r) if r.status() == 202 => {
-                                    let body: serde_json::Value = r.into_json().unwrap_or_default();
-                                    if let Some(reference) = body["reference"].as_str() {
-                                        accepted
-                                            .lock()
-                                            .expect("lock")
-                                            .insert(reference.to_owned(), Instant::now());
-                                    }
-                                    break;
-                                }
-                                _ => {
-                                    *refused.lock().expect("lock") += 1;
-                                    thread::sleep(Duration::from_secs(1));
-                                }
+            paced(
+                referrals,
+                rate,
+                8,
+                |i, _| i,
+                |i| loop {
+                    match agent.post(&url).send_json(sample_referral(100_000 + i)) {
+                        Ok(r) if r.status() == 202 => {
+                            let body: serde_json::Value = r.into_json().unwrap_or_default();
+                            if let Some(reference) = body["reference"].as_str() {
+                                accepted
+                                    .lock()
+                                    .expect("lock")
+                                    .insert(reference.to_owned(), Instant::now());
                             }
+                            break;
                         }
-                    })
-                })
-                .collect();
-            let begin = Instant::now();
-            for i in 0..n {
-                let due = begin + Duration::from_secs_f64(f64::from(i) / rate);
-                thread::sleep(due.saturating_duration_since(Instant::now()));
-                let _ = tx.send(i);
-            }
-            drop(tx);
-            for p in posters {
-                let _ = p.join();
-            }
+                        _ => {
+                            *refused.lock().expect("lock") += 1;
+                            thread::sleep(Duration::from_secs(1));
+                        }
+                    }
+                },
+            );
         })
     };
 
@@ -382,13 +393,14 @@ fn faults(args: &Args) -> ExitCode {
     // Rounds, as an operator would run the command again if the local
     // database was busy the first time.
     let stuck_refs = stuck(&portal);
-    let mut resent = 0;
+    let (mut resent, mut left) = (0, stuck_refs.len());
     for _ in 0..5 {
-        if stuck(&portal).is_empty() {
+        if left == 0 {
             break;
         }
         resent += resend_all(&portal);
         thread::sleep(Duration::from_secs(2));
+        left = stuck(&portal).len();
     }
     log(start, &format!("{} stuck, {resent} resent", stuck_refs.len()));
     let delivered_all = receiver.wait_for(Duration::from_secs(600), |arrivals| {

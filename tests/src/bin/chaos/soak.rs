@@ -14,7 +14,6 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -23,7 +22,7 @@ use lead_e2e::portal::{sample_referral, Options, Portal};
 use lead_e2e::receiver::Receiver;
 use lead_e2e::{root, TEST_SECRET};
 
-use crate::{percentile, Rng};
+use crate::{paced, percentile, Rng};
 
 /// The per-client referral limit the soak runs with: the shipped default.
 const LIMIT: u32 = 20;
@@ -80,7 +79,7 @@ fn url_paths(dir: &Path, base: &Path, out: &mut Vec<String>) {
 
 /// Resident memory (KiB) of every process in the runtime's process group:
 /// (workerd processes, everything).
-pub fn group_memory(pgid: u32) -> (u64, u64) {
+fn group_memory(pgid: u32) -> (u64, u64) {
     let (mut workerd, mut total) = (0, 0);
     let Ok(procs) = std::fs::read_dir("/proc") else {
         return (0, 0);
@@ -211,99 +210,66 @@ pub fn soak(rate: f64, minutes: f64, seed: u64) -> ExitCode {
         })
     };
 
-    // Workers take each job as it falls due; 48 of them, so a slow answer
-    // never delays the schedule.
-    let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
-    let jobs_rx = Arc::new(Mutex::new(jobs_rx));
-    let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
+    // 48 threads take the jobs as they fall due, so a slow answer never
+    // delays the schedule.
+    let samples: Mutex<Vec<Sample>> = Mutex::default();
     let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
-    let workers: Vec<_> = (0..48)
-        .map(|_| {
-            let (jobs_rx, samples, agent, base) = (jobs_rx.clone(), samples.clone(), agent.clone(), base.clone());
-            thread::spawn(move || loop {
-                let job = match jobs_rx.lock().expect("lock").recv() {
-                    Ok(job) => job,
-                    Err(_) => return,
-                };
-                let sample = send(&agent, &base, &job);
-                samples.lock().expect("lock").push(sample);
-            })
-        })
-        .collect();
-
     let mut rng = Rng(seed.max(1));
     let begin = Instant::now();
-    let mut referrals = 0u32;
-    for i in 0..total {
-        let due = begin + Duration::from_secs_f64(f64::from(i) / rate);
-        thread::sleep(due.saturating_duration_since(Instant::now()));
-        // 45 % pages, 10 % assets, 30 % data, 15 % referrals.
-        let roll = rng.below(100);
-        let (kind, path) = match roll {
-            0..=44 => (Kind::Page, pages[rng.below(pages.len())].clone()),
-            45..=54 => (Kind::Asset, assets[rng.below(assets.len())].clone()),
-            55..=84 => (Kind::Data, data[rng.below(data.len())].clone()),
-            _ => {
-                referrals += 1;
-                (Kind::Referral, "/api/referrals".to_owned())
-            }
-        };
-        let _ = jobs_tx.send(Job { kind, due, n: i, path });
-        if i > 0 && i % (rate as u32 * 60).max(1) == 0 {
+    let job = |i: u32, due: Instant| {
+        if i > 0 && i.is_multiple_of((rate as u32 * 60).max(1)) {
             let s = samples.lock().expect("lock");
             let bad = s.iter().filter(|s| !expected(s.kind, s.status)).count();
             crate::log(start, &format!("{} answered, {bad} unexpected", s.len()));
         }
-    }
-    drop(jobs_tx);
-    for w in workers {
-        let _ = w.join();
-    }
+        // 45 % pages, 10 % assets, 30 % data, 15 % referrals.
+        let (kind, path) = match rng.below(100) {
+            0..=44 => (Kind::Page, pages[rng.below(pages.len())].clone()),
+            45..=54 => (Kind::Asset, assets[rng.below(assets.len())].clone()),
+            55..=84 => (Kind::Data, data[rng.below(data.len())].clone()),
+            _ => (Kind::Referral, "/api/referrals".to_owned()),
+        };
+        Job { kind, due, n: i, path }
+    };
+    paced(total, rate, 48, job, |job| {
+        let sample = send(&agent, &base, &job);
+        samples.lock().expect("lock").push(sample);
+    });
     let soak_time = begin.elapsed();
     crate::log(start, "soak finished; burst");
 
     // The burst: one address posts twice its limit, 8 at a time.
     let burst_n = LIMIT * 2;
-    let burst: Arc<Mutex<Vec<(u16, bool)>>> = Arc::default();
-    let next = Arc::new(Mutex::new(0u32));
+    let burst: Mutex<Vec<(u16, bool)>> = Mutex::default();
     let burst_start = Instant::now();
-    let posters: Vec<_> = (0..8)
-        .map(|_| {
-            let (burst, next, agent, url) = (burst.clone(), next.clone(), agent.clone(), portal.url("/api/referrals"));
-            thread::spawn(move || loop {
-                let n = {
-                    let mut next = next.lock().expect("lock");
-                    if *next >= burst_n {
-                        return;
-                    }
-                    *next += 1;
-                    *next
-                };
-                let r = agent
-                    .post(&url)
-                    .set("CF-Connecting-IP", "192.0.2.77")
-                    .send_json(sample_referral(900_000 + n));
-                let entry = match r {
-                    Ok(r) => (r.status(), false),
-                    Err(ureq::Error::Status(s, r)) => (s, r.header("Retry-After").is_some()),
-                    Err(_) => (0, false),
-                };
-                burst.lock().expect("lock").push(entry);
-            })
-        })
-        .collect();
-    for p in posters {
-        let _ = p.join();
-    }
+    let url = portal.url("/api/referrals");
+    paced(
+        burst_n,
+        f64::INFINITY,
+        8,
+        |n, _| n,
+        |n| {
+            let r = agent
+                .post(&url)
+                .set("CF-Connecting-IP", "192.0.2.77")
+                .send_json(sample_referral(900_000 + n));
+            let entry = match r {
+                Ok(r) => (r.status(), false),
+                Err(ureq::Error::Status(s, r)) => (s, r.header("Retry-After").is_some()),
+                Err(_) => (0, false),
+            };
+            burst.lock().expect("lock").push(entry);
+        },
+    );
     let burst_time = burst_start.elapsed();
-    let burst = burst.lock().expect("lock").clone();
+    let burst = burst.into_inner().expect("lock");
     let burst_accepted = burst.iter().filter(|b| b.0 == 202).count();
     let burst_limited = burst.iter().filter(|b| b.0 == 429).count();
     let limited_with_retry_after = burst.iter().filter(|b| b.0 == 429 && b.1).count();
     let burst_other = burst.len() - burst_accepted - burst_limited;
 
     // Everything accepted reaches the case system.
-    let samples = std::mem::take(&mut *samples.lock().expect("lock"));
+    let samples = samples.into_inner().expect("lock");
     let accepted = samples
         .iter()
         .filter(|s| s.kind == Kind::Referral && s.status == 202)
@@ -376,10 +342,11 @@ pub fn soak(rate: f64, minutes: f64, seed: u64) -> ExitCode {
     println!("| figure | value |");
     println!("| --- | --- |");
     println!(
-        "| soak | {} requests in {:.0} s ({:.2}/s achieved), {referrals} of them referrals |",
+        "| soak | {} requests in {:.0} s ({:.2}/s achieved), {} of them referrals |",
         samples.len(),
         soak_time.as_secs_f64(),
-        samples.len() as f64 / soak_time.as_secs_f64()
+        samples.len() as f64 / soak_time.as_secs_f64(),
+        by_kind.get(&Kind::Referral).map_or(0, Vec::len)
     );
     println!("| errors (transport failures and unexpected statuses) | {errors} |");
     println!(
