@@ -81,9 +81,10 @@ fn tier(t: &Tier) -> String {
 
 fn intake(i: &Intake) -> String {
     format!(
-        "Intake {{ status: IntakeStatus::{:?}, priority_tiers: {}, messages: IntakeMessages {{ open: {}, priority_only: {}, paused: {} }} }}",
+        "Intake {{ status: IntakeStatus::{:?}, priority_tiers: {}, duplicate_window_hours: {}, messages: IntakeMessages {{ open: {}, priority_only: {}, paused: {} }} }}",
         i.status,
         list(&i.priority_tiers, |t| s(t)),
+        i.duplicate_window_hours,
         text(&i.messages.open),
         text(&i.messages.priority_only),
         text(&i.messages.paused),

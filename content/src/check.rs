@@ -75,6 +75,27 @@ pub fn check(content: &Content) -> Vec<ContentError> {
             ));
         }
     }
+    // The wizard forgets a draft after DRAFT_MAX_AGE_HOURS; what people
+    // are told must say the same.
+    let hours = crate::referral::DRAFT_MAX_AGE_HOURS;
+    for key in ["draft_note", "privacy"] {
+        let Some((_, text)) = content.copy.entries().into_iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let said = [
+            (crate::Lang::En, format!("{hours} hours")),
+            (crate::Lang::Es, format!("{hours} horas")),
+        ];
+        for (lang, phrase) in said {
+            if !text.get(lang).contains(&phrase) {
+                errors.push(ContentError::new(
+                    COPY_FILE,
+                    format!("text.{key}.{}", lang.code()),
+                    format!("must say how long a draft stays on the device ({phrase:?})"),
+                ));
+            }
+        }
+    }
     errors
 }
 
@@ -174,6 +195,9 @@ fn check_choices(choices: &[crate::schema::Choice], at: &str, push: &mut impl Fn
         }
     }
 }
+
+/// Longest duplicate window a policy may set, in hours.
+pub const MAX_DUPLICATE_WINDOW_HOURS: u32 = 30 * 24;
 
 fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
     let p = &content.policy;
@@ -276,6 +300,13 @@ fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
         push(
             "intake.priority_tiers".into(),
             "status is priority_only but no tier is listed as priority".into(),
+        );
+    }
+    let window = p.intake.duplicate_window_hours;
+    if !(1..=MAX_DUPLICATE_WINDOW_HOURS).contains(&window) {
+        push(
+            "intake.duplicate_window_hours".into(),
+            format!("{window} must be from 1 to {MAX_DUPLICATE_WINDOW_HOURS} hours (a month at most: only a keyed hash is kept that long)"),
         );
     }
     let m = &p.intake.messages;

@@ -18,6 +18,38 @@ use crate::text::Lang;
 pub const HONEYPOT_FIELD: &str = "website";
 /// The language the referrer used, so follow-up happens in it.
 pub const LANG_FIELD: &str = "lang";
+/// The form's hidden idempotency key (JSON clients send the
+/// `Idempotency-Key` header instead): a resent form gets the same
+/// reference instead of a second referral.
+pub const IDEMPOTENCY_FIELD: &str = "idempotency_key";
+/// The header JSON clients (the wizard too) send their idempotency key in:
+/// the name of the IETF draft "The Idempotency-Key HTTP Header Field".
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+/// What the prerendered form holds in that field until the worker that
+/// serves the page puts a fresh key there; sent as is, it means no key.
+pub const IDEMPOTENCY_PLACEHOLDER: &str = "__IDEMPOTENCY_KEY__";
+/// How long the wizard keeps unsent answers on the device, in hours. The
+/// draft note and the privacy notice say so (a content test checks).
+pub const DRAFT_MAX_AGE_HOURS: u32 = 4;
+/// Longest idempotency key accepted.
+pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// Reads an idempotency key as sent: a header value (an RFC 8941 string,
+/// quotes optional) or the form field. `Ok(None)` when there is none.
+pub fn idempotency_key(sent: &str) -> Result<Option<&str>, ErrorKind> {
+    let trimmed = sent.trim();
+    let key = trimmed
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .unwrap_or(trimmed);
+    if key.is_empty() || key == IDEMPOTENCY_PLACEHOLDER {
+        return Ok(None);
+    }
+    if key.len() > MAX_IDEMPOTENCY_KEY || !key.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\') {
+        return Err(ErrorKind::BadIdempotencyKey);
+    }
+    Ok(Some(key))
+}
 /// Longest field name echoed back in an error.
 const MAX_ECHOED_NAME: usize = 64;
 
@@ -50,6 +82,9 @@ pub enum ErrorKind {
     Honeypot,
     /// `lang` is not a language the portal speaks.
     UnknownLanguage,
+    /// The idempotency key (header or hidden field) is not 1 to 255
+    /// visible ASCII characters.
+    BadIdempotencyKey,
 }
 
 impl ErrorKind {
@@ -80,6 +115,12 @@ impl ErrorKind {
             (Honeypot, Lang::Es) => "Deje este campo vacío.".into(),
             (UnknownLanguage, Lang::En) => "Language must be \"en\" or \"es\".".into(),
             (UnknownLanguage, Lang::Es) => "El idioma debe ser \"en\" o \"es\".".into(),
+            (BadIdempotencyKey, Lang::En) => {
+                "The idempotency key must be 1 to 255 visible ASCII characters, without quotes or backslashes.".into()
+            }
+            (BadIdempotencyKey, Lang::Es) => {
+                "La clave de idempotencia debe tener de 1 a 255 caracteres ASCII visibles, sin comillas ni barras invertidas.".into()
+            }
         }
     }
 }
@@ -347,13 +388,19 @@ impl Content {
     pub fn validate(&self, raw: &RawReferral) -> Result<Referral, Rejection<'_>> {
         let mut errors = raw.shape_errors.clone();
         for field in raw.fields.keys() {
-            let known = field == LANG_FIELD || field == HONEYPOT_FIELD || self.question(field).is_some();
+            let known = field == LANG_FIELD
+                || field == HONEYPOT_FIELD
+                || field == IDEMPOTENCY_FIELD
+                || self.question(field).is_some();
             if !known {
                 errors.push(FieldError::new(field, ErrorKind::UnknownField));
             }
         }
         if !raw.get(HONEYPOT_FIELD).is_empty() {
             errors.push(FieldError::new(HONEYPOT_FIELD, ErrorKind::Honeypot));
+        }
+        if let Err(kind) = idempotency_key(raw.get(IDEMPOTENCY_FIELD)) {
+            errors.push(FieldError::new(IDEMPOTENCY_FIELD, kind));
         }
         if !raw.get(LANG_FIELD).is_empty() && Lang::parse(raw.get(LANG_FIELD)).is_none() {
             errors.push(FieldError::new(LANG_FIELD, ErrorKind::UnknownLanguage));

@@ -127,7 +127,15 @@ pub struct Intake {
     pub status: IntakeStatus,
     #[serde(default)]
     pub priority_tiers: Vec<String>,
+    /// How long a second referral of the same person from the same
+    /// referrer is flagged as a duplicate of the first, in hours.
+    #[serde(default = "default_duplicate_window_hours")]
+    pub duplicate_window_hours: u32,
     pub messages: IntakeMessages,
+}
+
+fn default_duplicate_window_hours() -> u32 {
+    24
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -196,6 +204,8 @@ copy_text!(
     required_mark,
     honeypot,
     draft_note,
+    clear_answers,
+    answers_cleared,
     no_js_note,
     not_fit_heading,
     not_fit_intro,

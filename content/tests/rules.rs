@@ -13,7 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use lead_content::referral::{
-    normalise, ErrorKind, FieldError, RawReferral, Rejection, ShapeError, HONEYPOT_FIELD, LANG_FIELD,
+    idempotency_key, normalise, ErrorKind, FieldError, RawReferral, Rejection, ShapeError, HONEYPOT_FIELD,
+    IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER, LANG_FIELD,
 };
 use lead_content::schema::{IntakeStatus, Question, QuestionKind};
 use lead_content::{intake, Content, Lang};
@@ -566,6 +567,12 @@ fn validate_one_change_at_a_time() {
         ("honeypot absent", vec![Drop("website")], accepted(4, "standard")),
         ("honeypot filled", vec![Set(HONEYPOT_FIELD, "http://spam.example")], invalid([err("website", ErrorKind::Honeypot)])),
         ("honeypot with a space", vec![Set(HONEYPOT_FIELD, " ")], invalid([err("website", ErrorKind::Honeypot)])),
+        // Idempotency key (the form's hidden field).
+        ("idempotency key", vec![Set(IDEMPOTENCY_FIELD, "8e03978e-40d5-43e8-bc93-6894a57f9324")], accepted(4, "standard")),
+        ("empty idempotency key", vec![Set(IDEMPOTENCY_FIELD, "")], accepted(4, "standard")),
+        ("key left as the page's placeholder", vec![Set(IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER)], accepted(4, "standard")),
+        ("idempotency key with a space", vec![Set(IDEMPOTENCY_FIELD, "a b")], invalid([err(IDEMPOTENCY_FIELD, ErrorKind::BadIdempotencyKey)])),
+        ("idempotency key not in ASCII", vec![Set(IDEMPOTENCY_FIELD, "clé-1")], invalid([err(IDEMPOTENCY_FIELD, ErrorKind::BadIdempotencyKey)])),
         // Missing, unknown and repeated fields.
         ("missing required choice", vec![Drop("frequency")], invalid([err("frequency", ErrorKind::Required)])),
         ("missing required long text", vec![Drop("person_description")], invalid([err("person_description", ErrorKind::Required)])),
@@ -1032,6 +1039,30 @@ fn the_intake_message_follows_the_status() {
 }
 
 // ---------------------------------------------------------------------------
+#[test]
+fn idempotency_keys_are_read_as_headers_and_fields_send_them() {
+    #[rustfmt::skip]
+    let table: [(&str, Result<Option<&str>, ErrorKind>); 9] = [
+        ("", Ok(None)),
+        ("   ", Ok(None)),
+        (IDEMPOTENCY_PLACEHOLDER, Ok(None)),
+        ("abc-123", Ok(Some("abc-123"))),
+        ("\"abc-123\"", Ok(Some("abc-123"))),
+        (" abc ", Ok(Some("abc"))),
+        ("a b", Err(ErrorKind::BadIdempotencyKey)),
+        ("caf\u{e9}", Err(ErrorKind::BadIdempotencyKey)),
+        ("a\\b", Err(ErrorKind::BadIdempotencyKey)),
+    ];
+    for (sent, expected) in table {
+        assert_eq!(idempotency_key(sent), expected, "{sent:?}");
+    }
+    assert_eq!(
+        idempotency_key(&"k".repeat(255)).map(|k| k.map(str::len)),
+        Ok(Some(255))
+    );
+    assert_eq!(idempotency_key(&"k".repeat(256)), Err(ErrorKind::BadIdempotencyKey));
+}
+
 // Messages
 
 /// Every variant, so a new one must be added here (the match below fails to
@@ -1051,6 +1082,7 @@ fn every_error_kind() -> Vec<ErrorKind> {
         Repeated,
         Honeypot,
         UnknownLanguage,
+        BadIdempotencyKey,
     ];
     for kind in &all {
         match kind {
@@ -1065,7 +1097,8 @@ fn every_error_kind() -> Vec<ErrorKind> {
             | UnknownField
             | Repeated
             | Honeypot
-            | UnknownLanguage => {}
+            | UnknownLanguage
+            | BadIdempotencyKey => {}
         }
     }
     all

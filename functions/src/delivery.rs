@@ -1,45 +1,74 @@
 //! Forwarding stored referrals to the case system.
 //!
-//! Queue messages carry only a reference. For each one the consumer leases
-//! the row, opens the sealed body, signs it per Standard Webhooks and posts
-//! it. 2xx: the body is deleted and the message acked. Anything else: the
-//! attempt is recorded and the message retried after [`Backoff`]; after the
-//! last attempt the referral is marked stuck and sent to the dead-letter
-//! queue, and stays sealed until a person resends it.
+//! Queue messages carry only a reference. For a batch of them the consumer
+//! leases the due rows in one statement, then for each opens the sealed
+//! body, signs it per Standard Webhooks and posts it, at most
+//! [`DELIVERY_CONCURRENCY`] at a time so every request has a connection and
+//! its timeout measures the case system, not a wait for a connection. The
+//! outcomes are recorded in one round trip.
+//!
+//! Delivered means the case system answered 2xx to the signed POST itself.
+//! Redirects are not followed: a fetch that follows a 301/302/303 turns the
+//! POST into a body-less GET, and a 200 to that GET is not a delivery. Any
+//! 3xx is a failed attempt whose error says where it pointed.
+//!
+//! A failed attempt is retried after [`Backoff`]; after the last one the
+//! referral is marked stuck and sent to the dead-letter queue, and stays
+//! sealed until a person resends it. When deliveries succeed, referrals
+//! waiting out an outage's backoff are brought forward in waves of at most
+//! [`RECOVERY_WAVE_PER_SUCCESS`] per delivered referral (and
+//! [`RECOVERY_WAVE_MAX`] per batch): a backlog drains within minutes of the
+//! case system coming back, ramping up as it keeps answering.
 //!
 //! [`Backoff`]: crate::backoff::Backoff
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
+use futures_util::StreamExt;
 use worker::{
-    AbortController, Delay, Env, Fetch, Headers, Message, MessageExt, Method, QueueRetryOptionsBuilder, Request,
-    RequestInit,
+    AbortController, Delay, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder,
+    Request, RequestInit, RequestRedirect,
 };
 
 use crate::backoff::AfterFailure;
-use crate::config::{self, Settings};
-use crate::intake::{key_ring, StoredReferral};
-use crate::outbox::{self, Claimed};
+use crate::config::{self, Config, Target, DELIVERY_CONCURRENCY, RECOVERY_WAVE_MAX, RECOVERY_WAVE_PER_SUCCESS};
+use crate::intake::StoredReferral;
+use crate::outbox::{self, Claimed, Outcome};
 use crate::seal::Sealed;
-use crate::signing::SigningKey;
 use crate::time::{iso, now_ms};
 
 /// Why an attempt failed, in words safe to store and show an operator:
 /// never the referral, never the response body.
-type Failure = String;
-
-struct Target {
-    url: String,
-    key: SigningKey,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub error: String,
+    /// The case system looked down or overloaded (no connection, no answer
+    /// in time, 429, 5xx), rather than refusing this referral.
+    pub outage: bool,
 }
 
-fn target(env: &Env) -> Result<Target, Failure> {
-    let url = config::text(env, config::CASE_SYSTEM_URL).ok_or("CASE_SYSTEM_URL is not set")?;
-    let secret = config::text(env, config::CASE_SYSTEM_SECRET).ok_or("CASE_SYSTEM_SECRET is not set")?;
-    let key = SigningKey::parse(&secret).map_err(|e| e.to_string())?;
-    Ok(Target { url, key })
+impl Failure {
+    fn refused(error: impl Into<String>) -> Failure {
+        Failure {
+            error: error.into(),
+            outage: false,
+        }
+    }
+
+    fn outage(error: impl Into<String>) -> Failure {
+        Failure {
+            error: error.into(),
+            outage: true,
+        }
+    }
 }
+
+/// How long a queue wake-up may arrive before its referral's due time.
+const DUE_SLACK_MS: i64 = 1000;
+/// Longest `Location` kept in an error.
+const MAX_LOCATION_CHARS: usize = 200;
 
 /// The JSON the case system receives.
 fn payload(claimed: &Claimed, stored: StoredReferral, now: i64) -> Result<String, Failure> {
@@ -56,13 +85,38 @@ fn payload(claimed: &Claimed, stored: StoredReferral, now: i64) -> Result<String
             "answers": stored.answers,
         }
     });
-    serde_json::to_string(&body).map_err(|_| "could not encode the payload".to_string())
+    serde_json::to_string(&body).map_err(|_| Failure::refused("could not encode the payload"))
+}
+
+/// What an answer of the case system means for the referral.
+pub fn judge(status: u16, location: Option<&str>) -> Result<(), Failure> {
+    match status {
+        200..=299 => Ok(()),
+        300..=399 => {
+            let to: String = location
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_LOCATION_CHARS)
+                .collect();
+            let to = if to.is_empty() {
+                "nowhere (no Location)".to_string()
+            } else {
+                to
+            };
+            Err(Failure::refused(format!(
+                "case system answered HTTP {status} redirecting to {to}; redirects are not followed, set CASE_SYSTEM_URL to the final address"
+            )))
+        }
+        429 | 500..=599 => Err(Failure::outage(format!("case system answered HTTP {status}"))),
+        _ => Err(Failure::refused(format!("case system answered HTTP {status}"))),
+    }
 }
 
 async fn post(target: &Target, reference: &str, body: String, timeout: u32, now: i64) -> Result<(), Failure> {
     let timestamp = now / 1000;
     let headers = Headers::new();
-    let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| "could not set headers".to_string());
+    let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| Failure::refused("could not set headers"));
     set("Content-Type", "application/json")?;
     set("webhook-id", reference)?;
     set("webhook-timestamp", &timestamp.to_string())?;
@@ -70,85 +124,174 @@ async fn post(target: &Target, reference: &str, body: String, timeout: u32, now:
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
         .with_body(Some(body.into()));
-    let request =
-        Request::new_with_init(&target.url, &init).map_err(|_| "CASE_SYSTEM_URL is not a valid URL".to_string())?;
+    let request = Request::new_with_init(&target.url, &init)
+        .map_err(|_| Failure::refused("CASE_SYSTEM_URL is not a valid URL"))?;
 
     let controller = AbortController::default();
     let signal = controller.signal();
     let fetch = Fetch::Request(request);
+    // The timer starts with the request: at most DELIVERY_CONCURRENCY run
+    // at once, so the request has its connection now.
     let sending = Box::pin(fetch.send_with_signal(&signal));
     let timer = Box::pin(Delay::from(Duration::from_secs(u64::from(timeout))));
     let outcome = select(sending, timer).await;
-    let result = match outcome {
-        Either::Left((Ok(response), _)) => match response.status_code() {
-            200..=299 => Ok(()),
-            code => Err(format!("case system answered HTTP {code}")),
-        },
-        Either::Left((Err(_), _)) => Err("could not connect to the case system".into()),
+    let judged = match outcome {
+        Either::Left((Ok(response), _)) => {
+            let location = response.headers().get("Location").ok().flatten();
+            judge(response.status_code(), location.as_deref())
+        }
+        Either::Left((Err(_), _)) => Err(Failure::outage("could not connect to the case system")),
         Either::Right(_) => {
             controller.abort();
-            Err(format!("no answer from the case system within {timeout} s"))
+            Err(Failure::outage(format!(
+                "no answer from the case system within {timeout} s"
+            )))
         }
     };
-    result
+    judged
 }
 
-async fn attempt(env: &Env, claimed: &Claimed, settings: &Settings, now: i64) -> Result<(), Failure> {
-    let target = target(env)?;
-    let keys = key_ring(env).map_err(|_| "REFERRAL_KEYS is not set or invalid".to_string())?;
+async fn attempt(config: &Config, claimed: &Claimed, now: i64) -> Result<(), Failure> {
     let sealed = Sealed {
-        key_id: claimed.key_id.clone().ok_or("the stored referral has no key id")?,
-        body: claimed.sealed.clone().ok_or("the stored referral has no content")?,
+        key_id: claimed
+            .key_id
+            .clone()
+            .ok_or_else(|| Failure::refused("the stored referral has no key id"))?,
+        body: claimed
+            .sealed
+            .clone()
+            .ok_or_else(|| Failure::refused("the stored referral has no content"))?,
     };
-    let plaintext = keys.open(&claimed.reference, &sealed).map_err(|e| e.to_string())?;
+    let plaintext = config
+        .keys
+        .open(&claimed.reference, &sealed)
+        .map_err(|e| Failure::refused(e.to_string()))?;
     let stored: StoredReferral =
-        serde_json::from_slice(&plaintext).map_err(|_| "the stored referral could not be read".to_string())?;
+        serde_json::from_slice(&plaintext).map_err(|_| Failure::refused("the stored referral could not be read"))?;
     let body = payload(claimed, stored, now)?;
     post(
-        &target,
+        &config.target,
         &claimed.reference,
         body,
-        settings.delivery_timeout_seconds,
+        config.settings.delivery_timeout_seconds,
         now,
     )
     .await
 }
 
-/// Handles one delivery message. Errors talking to D1 leave the message to
-/// be retried by the queue; the row is untouched and the sweep is the backstop.
-pub async fn deliver(message: &Message<String>, env: &Env, settings: &Settings) -> worker::Result<()> {
-    let reference = message.body().clone();
+/// What to record after an attempt, and the queue delay of a retry.
+fn outcome(config: &Config, claimed: &Claimed, result: Result<(), Failure>, now: i64) -> (Outcome, Option<u32>) {
+    match result {
+        Ok(()) => (Outcome::Delivered { at: now }, None),
+        Err(failure) => match config.settings.backoff.after_failure(claimed.attempts as u32 + 1) {
+            AfterFailure::RetryIn(seconds) => (
+                Outcome::Retry {
+                    error: failure.error,
+                    next_attempt_at: now + i64::from(seconds) * 1000,
+                    outage: failure.outage,
+                },
+                Some(seconds),
+            ),
+            AfterFailure::GiveUp => (Outcome::Stuck { error: failure.error }, None),
+        },
+    }
+}
+
+/// Handles a batch of delivery messages. Errors talking to D1 leave the
+/// whole batch to be retried by the queue; leased rows are found again by
+/// the sweep once their lease ends.
+pub async fn consume(batch: &MessageBatch<String>, env: &Env) -> worker::Result<()> {
+    let messages = batch.messages()?;
+    let config = match Config::from_env(env) {
+        Ok(config) => config,
+        Err(e) => {
+            // Nothing is attempted, so no attempt is counted: the referrals
+            // wait, sealed, until the setting is fixed.
+            worker::console_error!("delivery: not started: {e}");
+            let later = QueueRetryOptionsBuilder::new().with_delay_seconds(60).build();
+            for m in &messages {
+                m.retry_with_options(&later);
+            }
+            return Ok(());
+        }
+    };
     let db = env.d1(config::DB)?;
     let now = now_ms();
-    let lease_ms = i64::from(settings.lease_seconds) * 1000;
-    let Some(claimed) = outbox::claim(&db, &reference, now, lease_ms).await? else {
-        // Delivered, stuck, unknown, or another consumer holds it.
-        message.ack();
-        return Ok(());
-    };
-    match attempt(env, &claimed, settings, now).await {
-        Ok(()) => {
-            outbox::mark_delivered(&db, &reference, now_ms()).await?;
-            message.ack();
+    let mut references: Vec<&str> = messages.iter().map(|m| m.body().as_str()).collect();
+    references.sort_unstable();
+    references.dedup();
+    let claimed = outbox::claim(
+        &db,
+        &references,
+        now,
+        config.settings.lease_ms(references.len()),
+        DUE_SLACK_MS,
+    )
+    .await?;
+
+    let config_ref = &config;
+    let attempts: Vec<(Claimed, Result<(), Failure>)> = futures_util::stream::iter(claimed)
+        .map(|claimed| async move {
+            let result = attempt(config_ref, &claimed, now_ms()).await;
+            (claimed, result)
+        })
+        .buffer_unordered(DELIVERY_CONCURRENCY)
+        .collect()
+        .await;
+
+    let done = now_ms();
+    let mut outcomes = Vec::with_capacity(attempts.len());
+    let mut retries = Vec::new();
+    let mut stuck = Vec::new();
+    for (claimed, result) in &attempts {
+        let (outcome, retry_in) = outcome(&config, claimed, result.clone(), done);
+        if let Some(seconds) = retry_in {
+            retries.push((claimed.reference.clone(), seconds));
         }
-        Err(failure) => {
-            let attempts = claimed.attempts as u32 + 1;
-            match settings.backoff.after_failure(attempts) {
-                AfterFailure::RetryIn(seconds) => {
-                    let next = now_ms() + i64::from(seconds) * 1000;
-                    outbox::mark_retry(&db, &reference, &failure, next).await?;
-                    message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build());
-                }
-                AfterFailure::GiveUp => {
-                    outbox::mark_stuck(&db, &reference, Some(&failure), true).await?;
-                    if let Ok(dlq) = env.queue(config::DEAD_LETTER_QUEUE) {
-                        let _ = dlq.send(reference.clone()).await;
-                    }
-                    worker::console_warn!("delivery: {reference} is stuck after {attempts} attempts");
-                    message.ack();
-                }
+        if matches!(outcome, Outcome::Stuck { .. }) {
+            stuck.push(claimed.reference.clone());
+        }
+        outcomes.push((claimed.reference.clone(), outcome));
+    }
+    let delivered = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Delivered { .. }))
+        .count();
+    let wave = (delivered * RECOVERY_WAVE_PER_SUCCESS).min(RECOVERY_WAVE_MAX);
+    let woken = outbox::record(&db, &outcomes, done, wave).await?;
+
+    // One wake-up per referral: a retry for those that failed, nothing
+    // more for the rest (a repeated message in the batch is acked).
+    let mut answered = HashSet::new();
+    for message in &messages {
+        let reference = message.body();
+        match retries.iter().find(|(r, _)| r == reference) {
+            Some((_, seconds)) if answered.insert(reference.clone()) => {
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(*seconds).build());
             }
+            _ => message.ack(),
+        }
+    }
+    if !stuck.is_empty() {
+        if let Ok(dlq) = env.queue(config::DEAD_LETTER_QUEUE) {
+            let _ = dlq.send_batch(stuck.clone()).await;
+        }
+        worker::console_warn!("delivery: {} referral(s) stuck: {}", stuck.len(), stuck.join(" "));
+    }
+    if !woken.is_empty() {
+        worker::console_log!(
+            "delivery: the case system answers again; {} waiting referral(s) brought forward",
+            woken.len()
+        );
+        // If this send fails the sweep wakes them: they are due now.
+        let sent = match env.queue(config::DELIVERY_QUEUE) {
+            Ok(queue) => queue.send_batch(woken).await.is_ok(),
+            Err(_) => false,
+        };
+        if !sent {
+            worker::console_warn!("delivery: could not wake the referrals brought forward; the sweep will");
         }
     }
     Ok(())
@@ -158,27 +301,68 @@ pub async fn deliver(message: &Message<String>, env: &Env, settings: &Settings) 
 /// the runtime did after its own retries, the referral is marked stuck.
 pub async fn dead_letter(message: &Message<String>, env: &Env) -> worker::Result<()> {
     let db = env.d1(config::DB)?;
-    outbox::mark_stuck(&db, message.body(), Some("delivery retries exhausted"), false).await?;
+    outbox::mark_stuck(&db, message.body(), "delivery retries exhausted").await?;
     message.ack();
     Ok(())
 }
 
 /// The scheduled sweep: re-enqueues pending referrals whose queue message
-/// was lost (a runtime restart, a failed send), expires old fingerprints
-/// and deletes the request counts of ended rate-limit windows.
+/// was lost (a runtime restart, a failed send), expires fingerprints whose
+/// duplicate window has ended and deletes the request counts of ended
+/// rate-limit windows.
 pub async fn sweep(env: &Env) -> worker::Result<usize> {
-    let settings = Settings::from_env(env);
+    let config = Config::from_env(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let db = env.d1(config::DB)?;
     let queue = env.queue(config::DELIVERY_QUEUE)?;
     let now = now_ms();
-    let grace = i64::from(settings.sweep_grace_seconds) * 1000;
-    let overdue = outbox::overdue(&db, now, grace, 500).await?;
-    for reference in &overdue {
-        // Give the new message time to be consumed before the next sweep.
-        outbox::postpone(&db, reference, now + grace).await?;
-        queue.send(reference.clone()).await?;
+    let grace = i64::from(config.settings.sweep_grace_seconds) * 1000;
+    let overdue = outbox::sweep_overdue(&db, now, grace, 500).await?;
+    for chunk in overdue.chunks(100) {
+        queue.send_batch(chunk.to_vec()).await?;
     }
-    outbox::expire_fingerprints(&db, now).await?;
+    outbox::expire_fingerprints(&db, now, crate::intake::duplicate_window_ms()).await?;
     crate::limit::expire(&db, now).await?;
     Ok(overdue.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_2xx_to_the_post_itself_is_a_delivery() {
+        assert_eq!(judge(200, None), Ok(()));
+        assert_eq!(judge(204, None), Ok(()));
+        for status in [301, 302, 303, 307, 308] {
+            let failure = judge(status, Some("/moved")).expect_err("a redirect is not a delivery");
+            assert!(
+                !failure.outage,
+                "{status}: a redirect is a setting to fix, not an outage"
+            );
+            assert!(
+                failure.error.contains(&status.to_string()) && failure.error.contains("redirecting to /moved"),
+                "{}",
+                failure.error
+            );
+        }
+    }
+
+    #[test]
+    fn outages_are_told_from_refusals() {
+        for status in [429, 500, 502, 503, 504] {
+            assert!(judge(status, None).expect_err("failed").outage, "{status}");
+        }
+        for status in [400, 401, 404, 410, 422] {
+            assert!(!judge(status, None).expect_err("failed").outage, "{status}");
+        }
+    }
+
+    #[test]
+    fn a_hostile_location_is_cut_and_cleaned_before_it_is_stored() {
+        let long = format!("https://x.example/{}\r\nSet-Cookie: a", "a".repeat(500));
+        let failure = judge(302, Some(&long)).expect_err("a redirect");
+        assert!(!failure.error.contains('\r') && !failure.error.contains('\n'));
+        assert!(failure.error.len() < 400, "{}", failure.error.len());
+        assert!(judge(302, None).expect_err("a redirect").error.contains("no Location"));
+    }
 }

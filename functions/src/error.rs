@@ -13,6 +13,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("the request body is larger than {limit} bytes")]
     TooLarge { limit: usize },
+    #[error("the request body could not be read")]
+    Unreadable,
     #[error("the request body is not valid UTF-8 text")]
     NotUtf8,
     #[error("the request body is not valid JSON: {0}")]
@@ -31,10 +33,15 @@ pub enum ApiError {
     },
     #[error("too many referrals from this connection; try again in {retry_after} seconds")]
     RateLimited { retry_after: u32 },
+    #[error("this Idempotency-Key was already used for a different referral; send a new key with new answers")]
+    IdempotencyKeyReused,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A setting is unusable: nothing is accepted until it is fixed.
+    #[error("the portal is not configured correctly; nothing was saved, please try again later")]
+    Misconfigured(crate::config::ConfigError),
     /// The referral could not be stored; nothing was accepted.
     #[error("the referral could not be stored; nothing was saved, please try again")]
     Unavailable,
@@ -49,17 +56,29 @@ pub struct FieldErrorBody<'a> {
     pub message: String,
 }
 
+impl From<crate::body::BodyError> for ApiError {
+    fn from(e: crate::body::BodyError) -> ApiError {
+        match e {
+            crate::body::BodyError::TooLarge { limit } => ApiError::TooLarge { limit },
+            crate::body::BodyError::Unreadable => ApiError::Unreadable,
+        }
+    }
+}
+
 impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooLarge { .. } => 413,
-            ApiError::NotUtf8 | ApiError::MalformedJson(_) | ApiError::MalformedForm => 400,
-            ApiError::Invalid { .. } | ApiError::NotEligible { .. } | ApiError::Closed { .. } => 422,
+            ApiError::Unreadable | ApiError::NotUtf8 | ApiError::MalformedJson(_) | ApiError::MalformedForm => 400,
+            ApiError::Invalid { .. }
+            | ApiError::NotEligible { .. }
+            | ApiError::Closed { .. }
+            | ApiError::IdempotencyKeyReused => 422,
             ApiError::RateLimited { .. } => 429,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::Unavailable => 503,
+            ApiError::Misconfigured(_) | ApiError::Unavailable => 503,
         }
     }
 
@@ -68,6 +87,7 @@ impl ApiError {
         match self {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooLarge { .. } => "too_large",
+            ApiError::Unreadable => "unreadable",
             ApiError::NotUtf8 => "not_utf8",
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::MalformedForm => "malformed_form",
@@ -75,8 +95,10 @@ impl ApiError {
             ApiError::NotEligible { .. } => "not_eligible",
             ApiError::Closed { .. } => "intake_closed",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Misconfigured(_) => "misconfigured",
             ApiError::Unavailable => "unavailable",
         }
     }

@@ -4,18 +4,19 @@
 //! The referral is in D1 before the 202 (or the 303 for form posts), so an
 //! accepted referral survives anything that happens to the queue.
 
-use futures_util::StreamExt;
 use lead_content::reference::Reference;
-use lead_content::referral::{RawReferral, Referral, Rejection};
+use lead_content::referral::{
+    idempotency_key, FieldError, RawReferral, Referral, Rejection, IDEMPOTENCY_FIELD, IDEMPOTENCY_HEADER,
+};
 use lead_content::{intake as content, Lang};
 use serde::Serialize;
-use worker::{Env, Request};
+use worker::{D1Database, Env, Request};
 
-use crate::config::{self, Settings, MAX_BODY_BYTES};
+use crate::config::{self, Config, Settings, MAX_BODY_BYTES};
 use crate::error::ApiError;
 use crate::limit;
-use crate::outbox::{self, NewReferral};
-use crate::seal::KeyRing;
+use crate::outbox::{self, Inserted, NewReferral};
+use crate::seal::{KeyRing, Sealed};
 use crate::time::now_ms;
 
 /// How the body was sent, which decides how we answer.
@@ -50,34 +51,18 @@ pub struct Accepted {
     pub lang: Lang,
 }
 
+/// How long a duplicate fingerprint is kept and looked back for: the
+/// policy's window.
+pub fn duplicate_window_ms() -> i64 {
+    i64::from(content().policy.intake.duplicate_window_hours) * 3600 * 1000
+}
+
 /// The sealed payload: the answers and what the case system needs with them.
 #[derive(Serialize, serde::Deserialize)]
 pub struct StoredReferral {
     pub language: Lang,
     pub score: u32,
     pub answers: std::collections::BTreeMap<String, String>,
-}
-
-async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(ApiError::TooLarge { limit: MAX_BODY_BYTES });
-    }
-    let mut body = Vec::new();
-    let mut stream = req.stream().map_err(|_| ApiError::MalformedForm)?;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| ApiError::MalformedForm)?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::TooLarge { limit: MAX_BODY_BYTES });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 pub fn parse(kind: BodyKind, body: &[u8]) -> Result<RawReferral, ApiError> {
@@ -118,18 +103,24 @@ pub fn validate(raw: &RawReferral) -> Result<Referral, ApiError> {
     })
 }
 
-fn random<const N: usize>() -> Result<[u8; N], ApiError> {
+/// Bytes from the runtime's CSPRNG.
+pub fn random<const N: usize>() -> Result<[u8; N], ApiError> {
     let mut bytes = [0u8; N];
     getrandom::getrandom(&mut bytes).map_err(|_| ApiError::Unavailable)?;
     Ok(bytes)
 }
 
 /// Counts this request against the client's window; `Err` once it is full.
-async fn rate_limit(req: &Request, env: &Env, keys: &KeyRing, settings: &Settings, now: i64) -> Result<(), ApiError> {
-    let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
+async fn rate_limit(
+    req: &Request,
+    db: &D1Database,
+    keys: &KeyRing,
+    settings: &Settings,
+    now: i64,
+) -> Result<(), ApiError> {
     let client = keys.fingerprint("rate", &limit::client(req));
     let window = i64::from(settings.rate_window_seconds);
-    match limit::hit(&db, "referral", &client, window, settings.rate_limit, now).await {
+    match limit::hit(db, "referral", &client, window, settings.rate_limit, now).await {
         Ok(None) => Ok(()),
         Ok(Some(retry_after)) => Err(ApiError::RateLimited { retry_after }),
         Err(e) => {
@@ -139,24 +130,67 @@ async fn rate_limit(req: &Request, env: &Env, keys: &KeyRing, settings: &Setting
     }
 }
 
-pub fn key_ring(env: &Env) -> Result<KeyRing, ApiError> {
-    let secret = config::text(env, config::REFERRAL_KEYS).ok_or(ApiError::Unavailable)?;
-    KeyRing::parse(&secret).map_err(|e| {
-        worker::console_error!("intake: REFERRAL_KEYS is misconfigured: {e}");
-        ApiError::Unavailable
+/// The configuration, or 503 naming the setting to fix (logged too).
+pub fn config(env: &Env) -> Result<Config, ApiError> {
+    Config::from_env(env).map_err(|e| {
+        worker::console_error!("configuration refused: {e}");
+        ApiError::Misconfigured(e)
     })
 }
 
-pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Accepted, ApiError> {
-    let settings = Settings::from_env(env);
-    let keys = key_ring(env)?;
-    let now = now_ms();
-    rate_limit(req, env, &keys, &settings, now).await?;
-    let body = read_body(req).await?;
-    let raw = parse(kind, &body)?;
-    let referral = validate(&raw)?;
+/// The idempotency key the client sent: the header for JSON, the hidden
+/// field for forms (the header wins if both are sent).
+fn sent_idempotency_key(req: &Request, raw: &RawReferral) -> Result<Option<String>, ApiError> {
+    let header = req.headers().get(IDEMPOTENCY_HEADER).ok().flatten();
+    let sent = header.as_deref().unwrap_or(raw.get(IDEMPOTENCY_FIELD));
+    idempotency_key(sent)
+        .map(|k| k.map(str::to_owned))
+        .map_err(|kind| ApiError::Invalid {
+            errors: vec![FieldError::new(IDEMPOTENCY_FIELD, kind)],
+            lang: raw.lang(),
+        })
+}
 
+/// What an earlier request with the same idempotency key stored: the same
+/// answers get the same reference; other answers are refused.
+fn replay(existing: outbox::Existing, digest: &str, lang: Lang) -> Result<Accepted, ApiError> {
+    if existing.request_digest.as_deref() == Some(digest) {
+        Ok(Accepted {
+            reference: existing.reference,
+            status: "accepted",
+            lang,
+        })
+    } else {
+        Err(ApiError::IdempotencyKeyReused)
+    }
+}
+
+pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Accepted, ApiError> {
+    let config = config(env)?;
+    let keys = &config.keys;
     let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
+    let now = now_ms();
+    rate_limit(req, &db, keys, &config.settings, now).await?;
+    let body = crate::body::read(req, MAX_BODY_BYTES).await?;
+    let raw = parse(kind, &body)?;
+    let sent_key = sent_idempotency_key(req, &raw)?;
+    let referral = validate(&raw)?;
+    let lang = referral.lang();
+
+    let stored = StoredReferral {
+        language: lang,
+        score: referral.score(),
+        answers: referral.answers().clone(),
+    };
+    let plaintext = serde_json::to_vec(&stored).map_err(|_| ApiError::Unavailable)?;
+    let digest = keys.fingerprint("request", &String::from_utf8_lossy(&plaintext));
+    let idempotency = sent_key.map(|k| keys.fingerprint("idempotency", &k));
+    if let Some(key) = &idempotency {
+        if let Some(existing) = outbox::by_idempotency_key(&db, key).await.map_err(storage_error)? {
+            return replay(existing, &digest, lang);
+        }
+    }
+
     let fingerprint_input = format!(
         "{}\n{}",
         referral.answer("person_description").unwrap_or("").to_lowercase(),
@@ -166,19 +200,14 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Acce
             .unwrap_or("")
     );
     let dedupe_key = keys.fingerprint("duplicate", &fingerprint_input);
-    let duplicate_of = outbox::recent_duplicate(&db, &dedupe_key, now)
+    let duplicate_of = outbox::recent_duplicate(&db, &dedupe_key, now, duplicate_window_ms())
         .await
         .map_err(storage_error)?;
-    let stored = StoredReferral {
-        language: referral.lang(),
-        score: referral.score(),
-        answers: referral.answers().clone(),
-    };
-    let plaintext = serde_json::to_vec(&stored).map_err(|_| ApiError::Unavailable)?;
 
-    // A clash of 50-bit references is very unlikely; try again if it happens.
-    let mut attempt = 0;
-    let reference = loop {
+    // A clash of 50-bit references is very unlikely; draw another if it
+    // happens. An insert whose answer is lost is checked, never repeated
+    // blindly: it may have committed.
+    for _ in 0..3 {
         let reference = Reference::from_random(&random::<8>()?);
         let sealed = keys.seal(reference.as_str(), &plaintext, random::<12>()?);
         let row = NewReferral {
@@ -188,26 +217,74 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Acce
             sealed: &sealed,
             dedupe_key: &dedupe_key,
             duplicate_of: duplicate_of.as_deref(),
+            idempotency_key: idempotency.as_deref(),
+            request_digest: &digest,
         };
-        match outbox::insert(&db, &row).await {
-            Ok(()) => break reference,
-            Err(_) if attempt < 2 => attempt += 1,
-            Err(e) => return Err(storage_error(e)),
+        match store(&db, &row, &config).await? {
+            Inserted::Stored => {
+                wake(env, &reference).await;
+                return Ok(Accepted {
+                    reference: reference.as_str().to_string(),
+                    status: "accepted",
+                    lang,
+                });
+            }
+            // The same key may have been stored by a parallel retry.
+            Inserted::Conflict => {
+                if let Some(key) = &idempotency {
+                    if let Some(existing) = outbox::by_idempotency_key(&db, key).await.map_err(storage_error)? {
+                        return replay(existing, &digest, lang);
+                    }
+                }
+            }
         }
-    };
+    }
+    worker::console_error!("intake: three references in a row were taken");
+    Err(ApiError::Unavailable)
+}
 
-    // Stored: from here on the referral is accepted. The queue only wakes
-    // delivery early; if this send fails the sweep finds the row anyway.
+/// Inserts the row. When D1 reports an error the insert may still have
+/// committed (the answer was lost on the way back), so the row is looked
+/// for before anything is repeated: found, it is stored; not found, the
+/// same row is tried once more.
+async fn store(db: &D1Database, row: &NewReferral<'_>, config: &Config) -> Result<Inserted, ApiError> {
+    let mut last_error = None;
+    for _ in 0..2 {
+        let result = outbox::insert(db, row).await;
+        let result = match result {
+            Ok(Inserted::Stored) if config.faults.insert_error_after_commit => Err(worker::Error::RustError(
+                "simulated: the insert committed, its answer was lost".into(),
+            )),
+            other => other,
+        };
+        match result {
+            Ok(inserted) => return Ok(inserted),
+            Err(e) => {
+                worker::console_warn!("intake: insert answered an error, checking whether it committed: {e}");
+                if held(db, row.reference, row.sealed).await? {
+                    return Ok(Inserted::Stored);
+                }
+                last_error = Some(e);
+            }
+        }
+    }
+    Err(storage_error(
+        last_error.unwrap_or_else(|| worker::Error::RustError("insert failed".into())),
+    ))
+}
+
+async fn held(db: &D1Database, reference: &str, sealed: &Sealed) -> Result<bool, ApiError> {
+    outbox::holds(db, reference, sealed).await.map_err(storage_error)
+}
+
+/// Stored: from here on the referral is accepted. The queue only wakes
+/// delivery early; if this send fails the sweep finds the row anyway.
+async fn wake(env: &Env, reference: &Reference) {
     if let Ok(queue) = env.queue(config::DELIVERY_QUEUE) {
         if queue.send(reference.as_str().to_string()).await.is_err() {
             worker::console_warn!("intake: could not enqueue {reference}; the sweep will deliver it");
         }
     }
-    Ok(Accepted {
-        reference: reference.as_str().to_string(),
-        status: "accepted",
-        lang: referral.lang(),
-    })
 }
 
 fn storage_error(e: worker::Error) -> ApiError {

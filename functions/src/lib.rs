@@ -3,6 +3,7 @@
 //! [`delivery`]; the rules themselves are in the `lead-content` crate.
 
 pub mod backoff;
+pub mod body;
 pub mod clt;
 pub mod config;
 pub mod delivery;
@@ -26,19 +27,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
-    let messages = batch.messages()?;
     if batch.queue() == config::DEAD_LETTER_QUEUE_NAME {
-        for message in &messages {
+        for message in &batch.messages()? {
             delivery::dead_letter(message, &env).await?;
         }
         return Ok(());
     }
-    let settings = config::Settings::from_env(&env);
-    let results = futures_util::future::join_all(messages.iter().map(|m| delivery::deliver(m, &env, &settings))).await;
-    for result in results {
-        if let Err(e) = result {
-            worker::console_error!("delivery: outbox unavailable, message will be retried: {e}");
-        }
+    if let Err(e) = delivery::consume(&batch, &env).await {
+        worker::console_error!("delivery: outbox unavailable, the batch will be retried: {e}");
+        batch.retry_all();
     }
     Ok(())
 }

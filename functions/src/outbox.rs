@@ -1,15 +1,14 @@
 //! The referral outbox in D1: written before the intake answers 202, read by
 //! the delivery consumer and the sweep. Every state change is one guarded
-//! UPDATE so two consumers can never deliver the same referral at once.
+//! statement, so two consumers can never deliver the same referral at once,
+//! and a consumer's batch is claimed, and its outcomes recorded, in one
+//! round trip each rather than one per referral.
 
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, Result};
+use worker::{D1Database, D1PreparedStatement, Result};
 
 use crate::seal::Sealed;
-
-/// How long a duplicate flag looks back, in ms.
-pub const DUPLICATE_WINDOW_MS: i64 = 24 * 3600 * 1000;
 
 pub struct NewReferral<'a> {
     pub reference: &'a str,
@@ -18,10 +17,29 @@ pub struct NewReferral<'a> {
     pub sealed: &'a Sealed,
     pub dedupe_key: &'a str,
     pub duplicate_of: Option<&'a str>,
+    /// Keyed hash of the client's idempotency key, if it sent one.
+    pub idempotency_key: Option<&'a str>,
+    /// Keyed hash of the answers: tells a retry from a reused key.
+    pub request_digest: &'a str,
+}
+
+/// What an insert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    Stored,
+    /// Nothing stored: the reference or the idempotency key is taken.
+    Conflict,
+}
+
+/// A referral already stored under an idempotency key.
+#[derive(Debug, Deserialize)]
+pub struct Existing {
+    pub reference: String,
+    pub request_digest: Option<String>,
 }
 
 /// A referral a consumer has leased for delivery.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Claimed {
     pub reference: String,
     pub received_at: f64,
@@ -30,6 +48,23 @@ pub struct Claimed {
     pub key_id: Option<String>,
     pub sealed: Option<String>,
     pub duplicate_of: Option<String>,
+}
+
+/// How one delivery attempt ended, to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered {
+        at: i64,
+    },
+    Retry {
+        error: String,
+        next_attempt_at: i64,
+        /// The failure looked like an outage: bring it forward on recovery.
+        outage: bool,
+    },
+    Stuck {
+        error: String,
+    },
 }
 
 fn s(v: &str) -> JsValue {
@@ -44,121 +79,218 @@ fn opt(v: Option<&str>) -> JsValue {
     v.map(s).unwrap_or(JsValue::NULL)
 }
 
-pub async fn insert(db: &D1Database, r: &NewReferral<'_>) -> Result<()> {
-    db.prepare(
-        "INSERT INTO referrals (reference, received_at, tier, status, attempts, next_attempt_at, key_id, sealed, dedupe_key, duplicate_of)
-         VALUES (?1, ?2, ?3, 'pending', 0, ?2, ?4, ?5, ?6, ?7)",
-    )
-    .bind(&[
-        s(r.reference),
-        n(r.received_at),
-        s(r.tier),
-        s(&r.sealed.key_id),
-        s(&r.sealed.body),
-        s(r.dedupe_key),
-        opt(r.duplicate_of),
-    ])?
-    .run()
-    .await?;
-    Ok(())
+/// A list bound as one JSON parameter, for `IN (SELECT value FROM json_each(?))`.
+fn list(items: &[&str]) -> JsValue {
+    s(&serde_json::to_string(items).unwrap_or_else(|_| "[]".into()))
 }
 
-/// The earliest referral with the same fingerprint in the last day.
-pub async fn recent_duplicate(db: &D1Database, dedupe_key: &str, now: i64) -> Result<Option<String>> {
+#[derive(Deserialize)]
+struct Row {
+    reference: String,
+}
+
+/// Stores a new referral unless its reference or idempotency key is taken.
+pub async fn insert(db: &D1Database, r: &NewReferral<'_>) -> Result<Inserted> {
+    let result = db
+        .prepare(
+            "INSERT INTO referrals (reference, received_at, tier, status, attempts, next_attempt_at, key_id, sealed,
+                                    dedupe_key, duplicate_of, idempotency_key, request_digest)
+             VALUES (?1, ?2, ?3, 'pending', 0, ?2, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT DO NOTHING RETURNING reference",
+        )
+        .bind(&[
+            s(r.reference),
+            n(r.received_at),
+            s(r.tier),
+            s(&r.sealed.key_id),
+            s(&r.sealed.body),
+            s(r.dedupe_key),
+            opt(r.duplicate_of),
+            opt(r.idempotency_key),
+            s(r.request_digest),
+        ])?
+        .all()
+        .await?;
+    Ok(if result.results::<Row>()?.is_empty() {
+        Inserted::Conflict
+    } else {
+        Inserted::Stored
+    })
+}
+
+/// Whether this exact sealed body is stored under `reference`: the check
+/// after an insert whose answer was lost (it may have committed).
+pub async fn holds(db: &D1Database, reference: &str, sealed: &Sealed) -> Result<bool> {
+    let found = db
+        .prepare("SELECT reference FROM referrals WHERE reference = ?1 AND sealed = ?2")
+        .bind(&[s(reference), s(&sealed.body)])?
+        .first::<String>(Some("reference"))
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The referral stored under an idempotency key, if any.
+pub async fn by_idempotency_key(db: &D1Database, key: &str) -> Result<Option<Existing>> {
+    db.prepare("SELECT reference, request_digest FROM referrals WHERE idempotency_key = ?1")
+        .bind(&[s(key)])?
+        .first::<Existing>(None)
+        .await
+}
+
+/// The earliest referral with the same fingerprint within the window,
+/// delivered or not: the fingerprint is kept for the whole window.
+pub async fn recent_duplicate(db: &D1Database, dedupe_key: &str, now: i64, window_ms: i64) -> Result<Option<String>> {
     db.prepare(
         "SELECT reference FROM referrals WHERE dedupe_key = ?1 AND received_at > ?2 ORDER BY received_at LIMIT 1",
     )
-    .bind(&[s(dedupe_key), n(now - DUPLICATE_WINDOW_MS)])?
+    .bind(&[s(dedupe_key), n(now - window_ms)])?
     .first::<String>(Some("reference"))
     .await
 }
 
-/// Leases a pending referral that nobody else is delivering. `None` when it
-/// is delivered, stuck, unknown or leased by another consumer.
-pub async fn claim(db: &D1Database, reference: &str, now: i64, lease_ms: i64) -> Result<Option<Claimed>> {
-    let result = db
-        .prepare(
-            "UPDATE referrals SET lease_until = ?2 + ?3
-             WHERE reference = ?1 AND status = 'pending' AND lease_until < ?2
-             RETURNING reference, received_at, tier, attempts, key_id, sealed, duplicate_of",
-        )
-        .bind(&[s(reference), n(now), n(lease_ms)])?
-        .all()
-        .await?;
-    Ok(result.results::<Claimed>()?.into_iter().next())
-}
-
-/// The case system has it: forget the content, keep the receipt.
-pub async fn mark_delivered(db: &D1Database, reference: &str, now: i64) -> Result<()> {
-    db.prepare(
-        "UPDATE referrals SET status = 'delivered', delivered_at = ?2, attempts = attempts + 1,
-         last_error = NULL, lease_until = 0, sealed = NULL, key_id = NULL, dedupe_key = NULL
-         WHERE reference = ?1",
-    )
-    .bind(&[s(reference), n(now)])?
-    .run()
-    .await?;
-    Ok(())
-}
-
-pub async fn mark_retry(db: &D1Database, reference: &str, error: &str, next_attempt_at: i64) -> Result<()> {
-    db.prepare(
-        "UPDATE referrals SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, lease_until = 0
-         WHERE reference = ?1 AND status = 'pending'",
-    )
-    .bind(&[s(reference), s(error), n(next_attempt_at)])?
-    .run()
-    .await?;
-    Ok(())
-}
-
-/// Gives up on automatic delivery; the content stays sealed so a person can resend.
-pub async fn mark_stuck(db: &D1Database, reference: &str, error: Option<&str>, count_attempt: bool) -> Result<()> {
-    db.prepare(
-        "UPDATE referrals SET status = 'stuck', lease_until = 0,
-         attempts = attempts + ?3, last_error = COALESCE(?2, last_error)
-         WHERE reference = ?1 AND status = 'pending'",
-    )
-    .bind(&[s(reference), opt(error), n(i64::from(count_attempt))])?
-    .run()
-    .await?;
-    Ok(())
-}
-
-/// Pending referrals whose next attempt is overdue by more than `grace_ms`
-/// and that nobody holds: their queue message was lost or never sent.
-pub async fn overdue(db: &D1Database, now: i64, grace_ms: i64, limit: u32) -> Result<Vec<String>> {
-    #[derive(Deserialize)]
-    struct Row {
-        reference: String,
+/// Leases the pending referrals among `references` that are due and that
+/// nobody else holds, in one statement. A message for a referral that is
+/// delivered, stuck, leased or not yet due gets nothing back: it is stale
+/// (an earlier wake-up of a referral since brought forward or retried).
+/// `due_slack_ms` allows for a queue delay that ends a little early.
+pub async fn claim(
+    db: &D1Database,
+    references: &[&str],
+    now: i64,
+    lease_ms: i64,
+    due_slack_ms: i64,
+) -> Result<Vec<Claimed>> {
+    if references.is_empty() {
+        return Ok(Vec::new());
     }
     let result = db
         .prepare(
-            "SELECT reference FROM referrals
-             WHERE status = 'pending' AND next_attempt_at < ?1 AND lease_until < ?2
-             ORDER BY next_attempt_at LIMIT ?3",
+            "UPDATE referrals SET lease_until = ?1 + ?2
+             WHERE reference IN (SELECT value FROM json_each(?3))
+               AND status = 'pending' AND lease_until < ?1 AND next_attempt_at <= ?1 + ?4
+             RETURNING reference, received_at, tier, attempts, key_id, sealed, duplicate_of",
         )
-        .bind(&[n(now - grace_ms), n(now), n(i64::from(limit))])?
+        .bind(&[n(now), n(lease_ms), list(references), n(due_slack_ms)])?
+        .all()
+        .await?;
+    result.results::<Claimed>()
+}
+
+fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome) -> Result<D1PreparedStatement> {
+    match outcome {
+        // The case system has it: forget the content, keep the receipt. The
+        // duplicate fingerprint stays until its window ends (see `expire`).
+        Outcome::Delivered { at } => db
+            .prepare(
+                "UPDATE referrals SET status = 'delivered', delivered_at = ?2, attempts = attempts + 1,
+                 last_error = NULL, lease_until = 0, sealed = NULL, key_id = NULL
+                 WHERE reference = ?1 AND status = 'pending'",
+            )
+            .bind(&[s(reference), n(*at)]),
+        Outcome::Retry {
+            error,
+            next_attempt_at,
+            outage,
+        } => db
+            .prepare(
+                "UPDATE referrals SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, lease_until = 0,
+                 outage = ?4 WHERE reference = ?1 AND status = 'pending'",
+            )
+            .bind(&[s(reference), s(error), n(*next_attempt_at), n(i64::from(*outage))]),
+        // Automatic delivery is given up; the content stays sealed so a
+        // person can resend it.
+        Outcome::Stuck { error } => db
+            .prepare(
+                "UPDATE referrals SET status = 'stuck', lease_until = 0, attempts = attempts + 1, last_error = ?2
+                 WHERE reference = ?1 AND status = 'pending'",
+            )
+            .bind(&[s(reference), s(error)]),
+    }
+}
+
+/// Records the outcomes of a batch of attempts and, in the same round
+/// trip, makes up to `bring_forward` referrals that wait out an outage's
+/// backoff due now (the ones waiting longest first); returns those, to be
+/// woken. Once the case system answers again an outage's backlog drains
+/// instead of sitting out its backoff, in waves the caller keeps bounded.
+pub async fn record(
+    db: &D1Database,
+    outcomes: &[(String, Outcome)],
+    now: i64,
+    bring_forward: usize,
+) -> Result<Vec<String>> {
+    let mut statements = outcomes
+        .iter()
+        .map(|(reference, outcome)| outcome_statement(db, reference, outcome))
+        .collect::<Result<Vec<_>>>()?;
+    if bring_forward > 0 {
+        statements.push(
+            db.prepare(
+                "UPDATE referrals SET next_attempt_at = ?1
+                 WHERE reference IN (
+                   SELECT reference FROM referrals
+                   WHERE status = 'pending' AND outage = 1 AND next_attempt_at > ?1 AND lease_until < ?1
+                   ORDER BY received_at LIMIT ?2)
+                 RETURNING reference",
+            )
+            .bind(&[n(now), n(bring_forward as i64)])?,
+        );
+    }
+    if statements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let results = db.batch(statements).await?;
+    if bring_forward == 0 {
+        return Ok(Vec::new());
+    }
+    match results.last() {
+        Some(last) => Ok(last.results::<Row>()?.into_iter().map(|r| r.reference).collect()),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Marks a referral stuck without counting an attempt (the dead-letter
+/// queue's consumer).
+pub async fn mark_stuck(db: &D1Database, reference: &str, error: &str) -> Result<()> {
+    db.prepare(
+        "UPDATE referrals SET status = 'stuck', lease_until = 0, last_error = COALESCE(last_error, ?2)
+         WHERE reference = ?1 AND status = 'pending'",
+    )
+    .bind(&[s(reference), s(error)])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Pending referrals overdue by more than `grace_ms` that nobody holds and
+/// the sweep has not woken within `grace_ms`: their queue message was lost
+/// or never sent. They are marked swept in the same statement, so the next
+/// sweep leaves them to the message it sends now.
+pub async fn sweep_overdue(db: &D1Database, now: i64, grace_ms: i64, limit: u32) -> Result<Vec<String>> {
+    let result = db
+        .prepare(
+            "UPDATE referrals SET swept_at = ?1
+             WHERE reference IN (
+               SELECT reference FROM referrals
+               WHERE status = 'pending' AND next_attempt_at < ?1 - ?2 AND lease_until < ?1 AND swept_at < ?1 - ?2
+               ORDER BY next_attempt_at LIMIT ?3)
+             RETURNING reference",
+        )
+        .bind(&[n(now), n(grace_ms), n(i64::from(limit))])?
         .all()
         .await?;
     Ok(result.results::<Row>()?.into_iter().map(|r| r.reference).collect())
 }
 
-/// Pushes the due time of re-enqueued referrals forward so the next sweep
-/// does not enqueue them again while their message waits in the queue.
-pub async fn postpone(db: &D1Database, reference: &str, until: i64) -> Result<()> {
-    db.prepare("UPDATE referrals SET next_attempt_at = ?2 WHERE reference = ?1 AND status = 'pending'")
-        .bind(&[s(reference), n(until)])?
-        .run()
-        .await?;
-    Ok(())
-}
-
-/// Drops duplicate fingerprints older than the window they serve.
-pub async fn expire_fingerprints(db: &D1Database, now: i64) -> Result<()> {
-    db.prepare("UPDATE referrals SET dedupe_key = NULL WHERE dedupe_key IS NOT NULL AND received_at < ?1")
-        .bind(&[n(now - DUPLICATE_WINDOW_MS)])?
-        .run()
-        .await?;
+/// Drops the keyed hashes (duplicate fingerprint, idempotency key, answers
+/// digest) of referrals older than the duplicate window they serve.
+pub async fn expire_fingerprints(db: &D1Database, now: i64, window_ms: i64) -> Result<()> {
+    db.prepare(
+        "UPDATE referrals SET dedupe_key = NULL, idempotency_key = NULL, request_digest = NULL
+         WHERE dedupe_key IS NOT NULL AND received_at < ?1",
+    )
+    .bind(&[n(now - window_ms)])?
+    .run()
+    .await?;
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! Maps requests to handlers and every handler result to a response. The
 //! static site is served by the assets binding; only `/api/*`, `/sent`, the
-//! CLT's pages (`/clt/*`) and the dashboards (`/en/data/*`, for the
-//! community commentary) reach this worker.
+//! intake pages (`/en/`, `/es/`, for a fresh idempotency key), the CLT's
+//! pages (`/clt/*`) and the dashboards (`/en/data/*`, for the community
+//! commentary) reach this worker.
 
 use lead_content::reference::Reference;
+use lead_content::referral::IDEMPOTENCY_PLACEHOLDER;
 use lead_content::Lang;
 use worker::{Env, Headers, Method, Request, Response};
 
@@ -18,15 +20,20 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
         return response;
     }
     let result = match (req.method(), path.as_str()) {
-        (Method::Get, "/api/health") => json(200, &serde_json::json!({ "status": "ok" })),
+        (Method::Get, "/api/health") => health(&env),
         (Method::Post, "/api/referrals") => return post_referral(&mut req, &env).await,
         (_, "/api/referrals") | (_, "/api/health") => Err(ApiError::MethodNotAllowed),
         (Method::Get, "/sent") => sent_page(&req, &env).await,
-        (Method::Post, "/api/csp-report") => Ok(csp_report(&mut req).await),
+        (Method::Get, p) if intake_lang(p).is_some() => intake_page(&env, intake_lang(p).unwrap_or_default()).await,
+        // HEAD and the like on an intake page: the static page as is.
+        (_, p) if intake_lang(p).is_some() => static_asset(&req, &env).await,
+        (Method::Post, "/api/csp-report") => csp_report(&mut req, &env).await,
         _ => Err(ApiError::NotFound),
     };
-    result
-        .unwrap_or_else(|e| json(e.status(), &e.body()).unwrap_or_else(|_| Response::empty().expect("empty response")))
+    result.unwrap_or_else(|e| {
+        let response = json(e.status(), &e.body()).unwrap_or_else(|_| html(e.status(), String::new()));
+        with_retry_after(&e, response)
+    })
 }
 
 fn json(status: u16, body: &serde_json::Value) -> Result<Response, ApiError> {
@@ -77,6 +84,19 @@ async fn post_referral(req: &mut Request, env: &Env) -> Response {
     }
 }
 
+/// `ok`, or 503 naming the setting that keeps the portal from taking and
+/// delivering referrals (a deploy check and `.ci/portal` wait on this).
+fn health(env: &Env) -> Result<Response, ApiError> {
+    match intake::config(env) {
+        Ok(_) => json(200, &serde_json::json!({ "status": "ok" })),
+        Err(ApiError::Misconfigured(e)) => json(
+            503,
+            &serde_json::json!({ "status": "misconfigured", "setting": e.setting(), "message": e.to_string() }),
+        ),
+        Err(e) => Err(e),
+    }
+}
+
 fn with_retry_after(error: &ApiError, response: Response) -> Response {
     match error {
         ApiError::RateLimited { retry_after } => {
@@ -93,6 +113,45 @@ struct SentQuery {
     lang: Option<String>,
 }
 
+/// The site's prerendered page at `path`, as text.
+async fn site_page(env: &Env, path: &str) -> Result<String, ApiError> {
+    let assets = env.assets(config::ASSETS).map_err(|_| ApiError::Unavailable)?;
+    let mut template = assets
+        .fetch(format!("https://assets.local{path}"), None)
+        .await
+        .map_err(|e| {
+            worker::console_error!("page {path}: could not read the site's template: {e}");
+            ApiError::Unavailable
+        })?;
+    if template.status_code() != 200 {
+        worker::console_error!("page {path}: the site's template answered {}", template.status_code());
+        return Err(ApiError::Unavailable);
+    }
+    template.text().await.map_err(|_| ApiError::Unavailable)
+}
+
+async fn static_asset(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let assets = env.assets(config::ASSETS).map_err(|_| ApiError::Unavailable)?;
+    let request = req.clone().map_err(|_| ApiError::Unavailable)?;
+    assets.fetch_request(request).await.map_err(|_| ApiError::Unavailable)
+}
+
+/// The language of an intake page path (`/en/`, `/es/`).
+fn intake_lang(path: &str) -> Option<Lang> {
+    let code = path.strip_prefix('/')?.strip_suffix('/')?;
+    Lang::parse(code)
+}
+
+/// The intake page with a fresh idempotency key in the form's hidden
+/// field, so the form sent twice without JavaScript (Back, then Send
+/// again) is stored once. Never cached: each view gets its own key.
+async fn intake_page(env: &Env, lang: Lang) -> Result<Response, ApiError> {
+    let text = site_page(env, &format!("/{}/", lang.code())).await?;
+    let bytes = intake::random::<16>()?;
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(html(200, text.replace(IDEMPOTENCY_PLACEHOLDER, &key)))
+}
+
 /// The no-JavaScript confirmation: the site's prerendered page with the
 /// reference filled in. The reference is re-parsed, so only its own
 /// characters ever reach the page.
@@ -104,17 +163,7 @@ async fn sent_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
         .and_then(Reference::parse)
         .ok_or(ApiError::NotFound)?;
     let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-    let assets = env.assets(config::ASSETS).map_err(|_| ApiError::Unavailable)?;
-    let url = format!("https://assets.local/{}/sent/", lang.code());
-    let mut template = assets.fetch(url, None).await.map_err(|e| {
-        worker::console_error!("sent page: could not read the site's template: {e}");
-        ApiError::Unavailable
-    })?;
-    if template.status_code() != 200 {
-        worker::console_error!("sent page: the site's template answered {}", template.status_code());
-        return Err(ApiError::Unavailable);
-    }
-    let text = template.text().await.map_err(|_| ApiError::Unavailable)?;
+    let text = site_page(env, &format!("/{}/sent/", lang.code())).await?;
     Ok(html(
         200,
         text.replace(pages::REFERENCE_PLACEHOLDER, reference.as_str()),
@@ -122,25 +171,50 @@ async fn sent_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
 }
 
 /// A browser's report that the Content-Security-Policy blocked something
-/// (`report-uri`). Logged as one line, with the directive and the blocked
-/// resource's scheme and host only, so an operator sees injection attempts
-/// without anything a page held. Always 204.
-async fn csp_report(req: &mut Request) -> Response {
-    let body = req.bytes().await.unwrap_or_default();
-    let report: serde_json::Value = if body.len() <= 16 * 1024 {
-        serde_json::from_slice(&body).unwrap_or_default()
-    } else {
-        serde_json::Value::Null
-    };
+/// (`report-uri`). Logged as one bounded line, with the directive and the
+/// blocked resource's scheme and host only, so an operator sees injection
+/// attempts without anything a page held. 204; 413 past 8 KiB; 429 past
+/// [`config::CSP_REPORTS_PER_MINUTE`] per client, so reports cannot flood
+/// the log or the isolate.
+async fn csp_report(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+    let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
+    let keys = intake::config(env)?.keys;
+    let client = keys.fingerprint("rate", &crate::limit::client(req));
+    let limited = crate::limit::hit(
+        &db,
+        "csp-report",
+        &client,
+        60,
+        config::CSP_REPORTS_PER_MINUTE,
+        crate::time::now_ms(),
+    )
+    .await
+    .map_err(|e| {
+        worker::console_error!("csp-report: rate limit count failed: {e}");
+        ApiError::Unavailable
+    })?;
+    if let Some(retry_after) = limited {
+        return Err(ApiError::RateLimited { retry_after });
+    }
+    let body = crate::body::read(req, config::MAX_CSP_REPORT_BYTES).await?;
+    worker::console_log!("{}", csp_log_line(&body));
+    Response::empty()
+        .map(|r| r.with_status(204))
+        .map_err(|_| ApiError::Unavailable)
+}
+
+/// The one line logged for a CSP report, at most about 200 characters.
+pub fn csp_log_line(body: &[u8]) -> String {
+    let report: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let report = &report["csp-report"];
     let field = |name: &str| report[name].as_str().unwrap_or("").to_owned();
-    let directive: String = field("effective-directive")
+    let directive = if field("effective-directive").is_empty() {
+        field("violated-directive")
+    } else {
+        field("effective-directive")
+    };
+    let directive: String = directive
         .chars()
-        .chain(
-            field("violated-directive")
-                .chars()
-                .take(if field("effective-directive").is_empty() { 64 } else { 0 }),
-        )
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .take(64)
         .collect();
@@ -153,8 +227,30 @@ async fn csp_report(req: &mut Request) -> Response {
     .filter(|c| c.is_ascii_graphic())
     .take(100)
     .collect();
-    worker::console_log!("csp-violation directive={directive} blocked={blocked}");
-    Response::empty()
-        .map(|r| r.with_status(204))
-        .unwrap_or_else(|_| html(204, String::new()))
+    format!("csp-violation directive={directive} blocked={blocked}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csp_log_line;
+
+    #[test]
+    fn a_csp_report_logs_one_short_line_without_paths_or_queries() {
+        let report = serde_json::json!({"csp-report": {
+            "effective-directive": "script-src-elem",
+            "blocked-uri": "https://evil.example/x.js?name=Sam+Doe",
+            "document-uri": "https://refer.example.org/en/?secret",
+        }});
+        let line = csp_log_line(report.to_string().as_bytes());
+        assert_eq!(
+            line,
+            "csp-violation directive=script-src-elem blocked=https://evil.example"
+        );
+        let huge = serde_json::json!({"csp-report": {
+            "violated-directive": "x".repeat(5000),
+            "blocked-uri": format!("data:{}", "y".repeat(5000)),
+        }});
+        assert!(csp_log_line(huge.to_string().as_bytes()).len() < 200);
+        assert_eq!(csp_log_line(b"not json"), "csp-violation directive= blocked=");
+    }
 }

@@ -20,6 +20,8 @@ pub enum KeyError {
     Malformed(usize),
     #[error("REFERRAL_KEYS entry {0} is not a 32-byte base64 key")]
     BadKey(usize),
+    #[error("REFERRAL_KEYS entry {0} repeats the id {1:?}: a sealed referral could not tell which key opens it")]
+    DuplicateId(usize, String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +67,9 @@ impl KeyRing {
             let bytes = STANDARD.decode(b64).map_err(|_| KeyError::BadKey(i + 1))?;
             let raw: [u8; 32] = bytes.try_into().map_err(|_| KeyError::BadKey(i + 1))?;
             let cipher = Aes256Gcm::new_from_slice(&raw).map_err(|_| KeyError::BadKey(i + 1))?;
+            if keys.iter().any(|k: &Key| k.id == id) {
+                return Err(KeyError::DuplicateId(i + 1, id.to_string()));
+            }
             keys.push(Key {
                 id: id.to_string(),
                 cipher,
@@ -124,12 +129,21 @@ impl KeyRing {
     }
 
     /// A keyed hash for lookups that must not reveal their input (duplicate
-    /// detection, rate-limit buckets). Hex, 32 characters.
+    /// detection, rate-limit buckets, idempotency keys). Hex, 32 characters.
+    ///
+    /// The encryption key itself never keys an HMAC: each purpose gets its
+    /// own key derived from it (HMAC-SHA256 of the purpose under the
+    /// encryption key, as HKDF-Expand does for one block), so a hash never
+    /// tells anything about the key that seals referrals, nor one purpose's
+    /// hashes about another's.
     pub fn fingerprint(&self, purpose: &str, input: &str) -> String {
-        let mut mac =
+        let mut derive =
             <Hmac<Sha256> as Mac>::new_from_slice(&self.current().raw).expect("HMAC takes keys of any length");
-        mac.update(purpose.as_bytes());
-        mac.update(&[0]);
+        derive.update(b"lead-portal fingerprint key\0");
+        derive.update(purpose.as_bytes());
+        derive.update(&[1]);
+        let purpose_key = derive.finalize().into_bytes();
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&purpose_key).expect("HMAC takes keys of any length");
         mac.update(input.as_bytes());
         mac.finalize().into_bytes()[..16]
             .iter()
@@ -206,5 +220,26 @@ mod tests {
         assert_ne!(ring.fingerprint("a", "x"), ring.fingerprint("b", "x"));
         assert_ne!(ring.fingerprint("a", "x"), other.fingerprint("a", "x"));
         assert_eq!(ring.fingerprint("a", "x").len(), 32);
+    }
+
+    #[test]
+    fn fingerprints_are_not_keyed_with_the_encryption_key_itself() {
+        let ring = KeyRing::parse(K1).expect("valid keys");
+        let raw = STANDARD.decode(K1.split_once(':').expect("id:key").1).expect("base64");
+        let mut direct = <Hmac<Sha256> as Mac>::new_from_slice(&raw).expect("any length");
+        direct.update(b"x");
+        let direct: String = direct.finalize().into_bytes()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_ne!(ring.fingerprint("a", "x"), direct);
+    }
+
+    #[test]
+    fn two_keys_with_one_id_are_refused() {
+        assert_eq!(
+            KeyRing::parse(&format!("{K1},{}", K2.replace("k2:", "k1:"))).unwrap_err(),
+            KeyError::DuplicateId(2, "k1".into())
+        );
     }
 }

@@ -8,13 +8,35 @@
 use std::collections::BTreeMap;
 
 use crate::content::intake;
-use lead_content::referral::{FieldError, RawReferral, HONEYPOT_FIELD, LANG_FIELD};
+use lead_content::referral::{FieldError, RawReferral, DRAFT_MAX_AGE_HOURS, HONEYPOT_FIELD, LANG_FIELD};
 use lead_content::schema::Step;
 use lead_content::{Lang, Question, QuestionKind};
 use leptos::prelude::*;
 
-/// localStorage key of the unsent answers.
+/// localStorage key of the unsent answers ([`Draft`]).
 pub const DRAFT_KEY: &str = "lead.draft";
+/// How long unsent answers are kept on the device, in ms.
+pub const DRAFT_MAX_AGE_MS: f64 = DRAFT_MAX_AGE_HOURS as f64 * 3600.0 * 1000.0;
+
+/// What stays on the device until the referral is sent: the answers (a
+/// third person's description, so never for long), when they were saved,
+/// and the idempotency key that makes sending them again safe.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    pub saved_at_ms: f64,
+    pub idempotency_key: String,
+    pub answers: BTreeMap<String, String>,
+}
+
+impl Draft {
+    /// Whether the draft may be restored at `now_ms`: saved less than
+    /// [`DRAFT_MAX_AGE_HOURS`] ago (and not in the future, as a clock set
+    /// back would make it).
+    pub fn is_fresh(&self, now_ms: f64) -> bool {
+        let age = now_ms - self.saved_at_ms;
+        (-60_000.0..=DRAFT_MAX_AGE_MS).contains(&age)
+    }
+}
 /// localStorage key of the language the person chose.
 pub const LANG_KEY: &str = "lead.lang";
 /// Where referrals are posted, as JSON (wizard) or urlencoded (plain form).
@@ -54,6 +76,11 @@ pub struct Wizard {
     /// Why the worker would not take the referral (intake closed, not a fit):
     /// said plainly instead of a retry that cannot succeed.
     pub refusal: RwSignal<Option<String>>,
+    /// Sent as `Idempotency-Key`: the same for every try of one referral,
+    /// so a retry after a lost answer cannot store it twice.
+    pub idempotency_key: RwSignal<String>,
+    /// The person just cleared their answers (announced once).
+    pub cleared: RwSignal<bool>,
 }
 
 pub fn steps() -> &'static [Step] {
@@ -122,6 +149,8 @@ impl Wizard {
             honeypot: RwSignal::new(String::new()),
             send: RwSignal::new(SendState::Idle),
             refusal: RwSignal::new(None),
+            idempotency_key: RwSignal::new(String::new()),
+            cleared: RwSignal::new(false),
         }
     }
 
@@ -142,7 +171,20 @@ impl Wizard {
         self.answers.update(|a| {
             a.insert(id.to_owned(), value);
         });
+        self.cleared.set(false);
         self.save_draft();
+    }
+
+    /// "Clear my answers": forgets every answer, here and on the device,
+    /// and starts again at the first step.
+    pub fn clear_answers(self) {
+        self.clear_draft();
+        self.errors.set(BTreeMap::new());
+        self.refusal.set(None);
+        self.send.set(SendState::Idle);
+        self.idempotency_key.set(new_idempotency_key());
+        self.go_to_step(0);
+        self.cleared.set(true);
     }
 
     pub fn raw(self) -> RawReferral {
@@ -186,6 +228,8 @@ impl Wizard {
                 .filter_map(|c| content.policy.eligibility.iter().position(|e| e == c))
                 .collect();
             if !failed.is_empty() {
+                // Nothing will be sent: the description does not stay behind.
+                self.forget_stored_draft();
                 self.stage.set(Stage::NotFit(failed));
                 focus_later(NOT_FIT_HEADING_ID.to_owned());
                 return;
@@ -233,13 +277,14 @@ impl Wizard {
         self.send.set(SendState::Sending);
         self.refusal.set(None);
         let body = self.body();
+        let key = self.idempotency_key.get_untracked();
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let outcome = crate::wizard::browser::post(&body).await;
+            let outcome = crate::wizard::browser::post(&body, &key).await;
             self.on_sent(outcome);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = body;
+        let _ = (body, key);
     }
 
     /// The JSON body: every question's answer, the language and the honeypot.
@@ -260,6 +305,7 @@ impl Wizard {
         match outcome {
             SendOutcome::Accepted(reference) => {
                 self.clear_draft();
+                self.idempotency_key.set(new_idempotency_key());
                 self.send.set(SendState::Idle);
                 self.errors.set(BTreeMap::new());
                 self.stage.set(Stage::Sent(reference));
@@ -278,6 +324,9 @@ impl Wizard {
                 }
             }
             SendOutcome::Refused(message) => {
+                // Not sent, and it cannot be as it stands: the answers stay
+                // on screen but not on the device.
+                self.forget_stored_draft();
                 self.send.set(SendState::Idle);
                 self.refusal.set(Some(message));
                 focus_later(SEND_REFUSED_ID.to_owned());
@@ -291,27 +340,49 @@ impl Wizard {
         focus_later(SEND_FAILED_ID.to_owned());
     }
 
-    /// Runs once after hydration: restore the draft, then become a wizard.
+    /// Runs once after hydration: restore a draft saved less than
+    /// [`DRAFT_MAX_AGE_HOURS`] ago (an older one is deleted), then become a
+    /// wizard.
     pub fn start(self) {
+        let mut key = String::new();
         #[cfg(feature = "hydrate")]
-        if let Some(draft) = browser::load_draft() {
-            let content = intake();
-            let known: BTreeMap<String, String> = draft
-                .into_iter()
-                .filter(|(k, _)| content.question(k).is_some())
-                .collect();
-            self.answers.set(known);
+        match browser::load_draft() {
+            Some(draft) if draft.is_fresh(browser::now_ms()) => {
+                let content = intake();
+                let known: BTreeMap<String, String> = draft
+                    .answers
+                    .into_iter()
+                    .filter(|(k, _)| content.question(k).is_some())
+                    .collect();
+                self.answers.set(known);
+                key = draft.idempotency_key;
+            }
+            Some(_) => browser::clear_draft(),
+            None => {}
         }
+        if lead_content::referral::idempotency_key(&key).ok().flatten().is_none() {
+            key = new_idempotency_key();
+        }
+        self.idempotency_key.set(key);
         self.stage.set(Stage::Step(0));
     }
 
     fn save_draft(self) {
         #[cfg(feature = "hydrate")]
-        self.answers.with_untracked(browser::save_draft);
+        browser::save_draft(&Draft {
+            saved_at_ms: browser::now_ms(),
+            idempotency_key: self.idempotency_key.get_untracked(),
+            answers: self.answers.get_untracked(),
+        });
     }
 
     fn clear_draft(self) {
         self.answers.set(BTreeMap::new());
+        self.forget_stored_draft();
+    }
+
+    /// Removes the draft from the device; the answers on screen stay.
+    fn forget_stored_draft(self) {
         #[cfg(feature = "hydrate")]
         browser::clear_draft();
     }
@@ -328,6 +399,15 @@ pub enum SendOutcome {
     Refused(String),
     /// Network error, rate limit, server error: keep everything and retry.
     Failed,
+}
+
+/// A fresh idempotency key: a random UUID from the browser's CSPRNG
+/// (empty outside the browser, where nothing is sent).
+pub fn new_idempotency_key() -> String {
+    #[cfg(feature = "hydrate")]
+    return browser::random_uuid();
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
 }
 
 /// Remembers the language the person chose (best effort: storage may be off).
@@ -357,15 +437,32 @@ mod browser {
     use serde::Deserialize;
     use wasm_bindgen::JsCast;
 
-    use super::{SendOutcome, DRAFT_KEY, LANG_KEY, REFERRALS_URL};
+    use super::{Draft, SendOutcome, DRAFT_KEY, LANG_KEY, REFERRALS_URL};
 
-    pub fn load_draft() -> Option<BTreeMap<String, String>> {
-        LocalStorage::get(DRAFT_KEY).ok()
+    /// The stored draft; one in an older format (no expiry) is deleted.
+    pub fn load_draft() -> Option<Draft> {
+        let raw = LocalStorage::raw().get_item(DRAFT_KEY).ok().flatten()?;
+        let draft = serde_json::from_str::<Draft>(&raw).ok();
+        if draft.is_none() {
+            clear_draft();
+        }
+        draft
     }
 
-    pub fn save_draft(answers: &BTreeMap<String, String>) {
+    pub fn save_draft(draft: &Draft) {
         // Storage can be full or switched off; the form still works without it.
-        let _ = LocalStorage::set(DRAFT_KEY, answers);
+        let _ = LocalStorage::set(DRAFT_KEY, draft);
+    }
+
+    pub fn now_ms() -> f64 {
+        web_sys::js_sys::Date::now()
+    }
+
+    pub fn random_uuid() -> String {
+        web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .map(|c| c.random_uuid())
+            .unwrap_or_default()
     }
 
     pub fn clear_draft() {
@@ -406,8 +503,12 @@ mod browser {
         message: String,
     }
 
-    pub async fn post(body: &BTreeMap<String, String>) -> SendOutcome {
-        let Ok(request) = gloo_net::http::Request::post(REFERRALS_URL).json(body) else {
+    pub async fn post(body: &BTreeMap<String, String>, idempotency_key: &str) -> SendOutcome {
+        let mut builder = gloo_net::http::Request::post(REFERRALS_URL);
+        if !idempotency_key.is_empty() {
+            builder = builder.header(lead_content::referral::IDEMPOTENCY_HEADER, idempotency_key);
+        }
+        let Ok(request) = builder.json(body) else {
             return SendOutcome::Failed;
         };
         let Ok(response) = request.send().await else {

@@ -57,10 +57,22 @@ fn answer_schemas() -> (Map<String, Value>, Vec<String>) {
         json!({ "type": "string", "enum": ["en", "es"], "description": "Language for messages and follow-up." }),
     );
     properties.insert(
+        "idempotency_key".into(),
+        json!({ "type": "string", "maxLength": 255, "description": "The form's hidden idempotency key (JSON clients send the Idempotency-Key header)." }),
+    );
+    properties.insert(
         "website".into(),
         json!({ "type": "string", "maxLength": 0, "description": "Honeypot: must be empty or absent." }),
     );
     (properties, required)
+}
+
+/// An error of the referral intake: JSON for JSON posts, and for form
+/// posts (browsers without JavaScript) an HTML page saying what to do.
+fn intake_error(description: &str, example_code: &str) -> Value {
+    let mut response = error_response(description, example_code);
+    response["content"]["text/html"] = json!({ "schema": { "type": "string" } });
+    response
 }
 
 fn error_response(description: &str, example_code: &str) -> Value {
@@ -121,6 +133,18 @@ fn clt_operation(
 ) -> Value {
     let mut responses = clt_errors(extra);
     responses.insert(ok.0.into(), ok.1);
+    if post {
+        responses.insert(
+            "413".into(),
+            json!({
+                "description": "The body is larger than 32768 bytes; it was not read.",
+                "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/CltError" },
+                    "example": { "error": "too_large", "message": "The request is larger than 32768 bytes, so it was not read." }
+                }}
+            }),
+        );
+    }
     let mut op = json!({
         "operationId": id,
         "tags": ["clt"],
@@ -164,6 +188,7 @@ fn clt_paths() -> Map<String, Value> {
             "400": { "description": "Not an invitation this program made.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
             "403": { "description": "Posted from another site.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
             "410": { "description": "The invitation expired (`invitation_expired`) or was already used (`invitation_used`).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
+            "413": { "description": "The body is larger than 32768 bytes; it was not read.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
             "429": { "description": "Too many sign-in attempts; see Retry-After.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } }
         }
     }}));
@@ -231,7 +256,17 @@ pub fn document() -> Value {
                     "summary": "Receive a browser's Content-Security-Policy violation report",
                     "description": "The pages' CSP names this as its report-uri. The worker logs the directive and the blocked resource's scheme and host, nothing else.",
                     "requestBody": { "content": { "application/csp-report": { "schema": { "type": "object" } } } },
-                    "responses": { "204": { "description": "Noted." } }
+                    "responses": {
+                        "204": { "description": "Noted." },
+                        "400": error_response("The body could not be read.", "unreadable"),
+                        "413": error_response("The report is larger than 8192 bytes; it was not read.", "too_large"),
+                        "429": {
+                            "description": "More than 30 reports from this client this minute; see Retry-After.",
+                            "headers": { "Retry-After": { "schema": { "type": "integer" }, "description": "Seconds to wait." } },
+                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+                        },
+                        "503": error_response("Storage failed or a setting is refused; the report was not noted.", "unavailable")
+                    }
                 }
             },
             "/api/health": {
@@ -239,13 +274,26 @@ pub fn document() -> Value {
                     "operationId": "health",
                     "tags": ["referrals"],
                     "summary": "Liveness check",
-                    "responses": { "200": {
-                        "description": "The worker is running.",
-                        "content": { "application/json": { "schema": {
-                            "type": "object", "required": ["status"],
-                            "properties": { "status": { "const": "ok" } }
-                        }}}
-                    }}
+                    "responses": {
+                        "200": {
+                            "description": "The worker is running and every setting is usable.",
+                            "content": { "application/json": { "schema": {
+                                "type": "object", "required": ["status"],
+                                "properties": { "status": { "const": "ok" } }
+                            }}}
+                        },
+                        "503": {
+                            "description": "A setting is refused (an http:// case system, a lease no longer than the delivery timeout, two keys with one id, ...): the portal takes and delivers nothing until it is fixed.",
+                            "content": { "application/json": { "schema": {
+                                "type": "object", "required": ["status", "setting", "message"],
+                                "properties": {
+                                    "status": { "const": "misconfigured" },
+                                    "setting": { "type": "string", "description": "The setting to fix, e.g. CASE_SYSTEM_URL." },
+                                    "message": { "type": "string" }
+                                }
+                            }}}
+                        }
+                    }
                 }
             },
             "/api/referrals": {
@@ -253,7 +301,12 @@ pub fn document() -> Value {
                     "operationId": "createReferral",
                     "tags": ["referrals"],
                     "summary": "Refer a person to LEAD case management",
-                    "description": "Validates the answers with the program's rules, stores the referral encrypted and answers once it is durably stored. Form posts (no JavaScript) get a 303 to the confirmation page, or an HTML page listing what to correct.",
+                    "description": "Validates the answers with the program's rules, stores the referral encrypted and answers once it is durably stored. Form posts (no JavaScript) get a 303 to the confirmation page, or an HTML page listing what to correct. Idempotent with a key: a retry with the same Idempotency-Key header (or form field `idempotency_key`) and the same answers gets the same reference and stores nothing new.",
+                    "parameters": [{
+                        "name": "Idempotency-Key", "in": "header", "required": false,
+                        "description": "A unique key per referral (a UUID), the same for every retry of it: the IETF draft's header. 1 to 255 visible ASCII characters, quotes optional.",
+                        "schema": { "type": "string", "maxLength": 257 }
+                    }],
                     "requestBody": {
                         "required": true,
                         "content": {
@@ -268,23 +321,32 @@ pub fn document() -> Value {
                     },
                     "responses": {
                         "202": {
-                            "description": "Stored; it will be delivered to the case system.",
+                            "description": "Stored; it will be delivered to the case system. Also the answer to a retry with the same idempotency key, with the first reference.",
                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Accepted" } } }
                         },
-                        "303": { "description": "Form post accepted: redirect to the confirmation page." },
-                        "400": error_response("The body is not valid JSON, UTF-8 or form data.", "malformed_json"),
-                        "413": error_response("The body is larger than 32768 bytes.", "too_large"),
-                        "415": error_response("Not application/json or application/x-www-form-urlencoded.", "unsupported_media_type"),
+                        "303": {
+                            "description": "Form post accepted: redirect to the confirmation page.",
+                            "headers": { "Location": { "schema": { "type": "string" }, "description": "/sent?ref=REFERENCE&lang=LANG" } }
+                        },
+                        "400": intake_error("The body could not be read, or is not valid JSON, UTF-8 or form data.", "malformed_json"),
+                        "413": intake_error("The body is larger than 32768 bytes; it was not read.", "too_large"),
+                        "415": intake_error("Not application/json or application/x-www-form-urlencoded.", "unsupported_media_type"),
                         "422": {
-                            "description": "Answers need correcting (`invalid`), the core criteria do not hold (`not_eligible`), or intake is closed (`intake_closed`).",
-                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+                            "description": "Answers need correcting (`invalid`, the idempotency key included), the core criteria do not hold (`not_eligible`), intake is closed (`intake_closed`), or the idempotency key was used for other answers (`idempotency_key_reused`).",
+                            "content": {
+                                "application/json": { "schema": { "$ref": "#/components/schemas/Error" } },
+                                "text/html": { "schema": { "type": "string" } }
+                            }
                         },
                         "429": {
                             "description": "Too many referrals from this client; see Retry-After.",
                             "headers": { "Retry-After": { "schema": { "type": "integer" }, "description": "Seconds to wait." } },
-                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+                            "content": {
+                                "application/json": { "schema": { "$ref": "#/components/schemas/Error" } },
+                                "text/html": { "schema": { "type": "string" } }
+                            }
                         },
-                        "503": error_response("The referral could not be stored; nothing was saved.", "unavailable")
+                        "503": intake_error("The referral could not be stored (`unavailable`), or a setting is refused (`misconfigured`); nothing was saved.", "unavailable")
                     }
                 }
             }
@@ -364,7 +426,7 @@ pub fn document() -> Value {
                     "properties": {
                         "error": { "enum": ["not_signed_in", "revoked", "moderators_only", "cross_site", "invalid", "invitation_invalid",
                             "invitation_expired", "invitation_used", "rate_limited", "not_found", "not_publishable",
-                            "unsupported_media_type", "clt_closed", "unavailable"] },
+                            "unsupported_media_type", "too_large", "clt_closed", "unavailable"] },
                         "message": { "type": "string" },
                         "errors": { "type": "array", "items": { "type": "object" } },
                         "retry_after": { "type": "integer" }
@@ -375,9 +437,9 @@ pub fn document() -> Value {
                     "required": ["error", "message"],
                     "properties": {
                         "error": { "type": "string", "enum": [
-                            "unsupported_media_type", "too_large", "not_utf8", "malformed_json", "malformed_form",
-                            "invalid", "not_eligible", "intake_closed", "rate_limited", "not_found",
-                            "method_not_allowed", "unavailable"
+                            "unsupported_media_type", "too_large", "unreadable", "not_utf8", "malformed_json", "malformed_form",
+                            "invalid", "not_eligible", "intake_closed", "idempotency_key_reused", "rate_limited", "not_found",
+                            "method_not_allowed", "misconfigured", "unavailable"
                         ]},
                         "message": { "type": "string" },
                         "errors": { "type": "array", "items": {

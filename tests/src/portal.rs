@@ -18,6 +18,9 @@ pub struct Options {
     pub case_system_secret: String,
     /// Extra `--var NAME:VALUE` settings (see `functions/src/config.rs`).
     pub vars: Vec<(String, String)>,
+    /// Start even if `/api/health` says a setting is refused (for the test
+    /// of that refusal); otherwise the portal must come up healthy.
+    pub allow_misconfigured: bool,
 }
 
 impl Options {
@@ -39,6 +42,7 @@ impl Options {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+            allow_misconfigured: false,
         }
     }
 
@@ -158,13 +162,19 @@ impl Portal {
     fn wait_healthy(&self, timeout: Duration) {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
-            if let Ok(r) = ureq::get(&self.url("/api/health"))
+            match ureq::get(&self.url("/api/health"))
                 .timeout(Duration::from_secs(2))
                 .call()
             {
-                if r.status() == 200 {
-                    return;
+                Ok(r) if r.status() == 200 => return,
+                Err(ureq::Error::Status(503, r)) => {
+                    let body = r.into_string().unwrap_or_default();
+                    if self.options.allow_misconfigured && body.contains("misconfigured") {
+                        return;
+                    }
+                    assert!(!body.contains("misconfigured"), "the portal refused a setting: {body}");
                 }
+                _ => {}
             }
             thread::sleep(Duration::from_millis(200));
         }
@@ -258,6 +268,15 @@ impl Portal {
 
     pub fn post_json(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
         respond(ureq::post(&self.url("/api/referrals")).send_json(body.clone()))
+    }
+
+    /// Posts a JSON referral with an `Idempotency-Key` header.
+    pub fn post_json_with_key(&self, body: &serde_json::Value, key: &str) -> (u16, serde_json::Value) {
+        respond(
+            ureq::post(&self.url("/api/referrals"))
+                .set("Idempotency-Key", key)
+                .send_json(body.clone()),
+        )
     }
 
     /// Posts raw bytes with a content type.

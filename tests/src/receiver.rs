@@ -6,7 +6,9 @@
 //! to the next N deliveries, go down altogether (the port is closed, so
 //! connections are refused) and come back on the same port, or (chaos mode)
 //! answer a share of deliveries with 5xx at random and leave another share
-//! hanging past the sender's timeout. Each connection is served on its own
+//! hanging past the sender's timeout, or answer every delivery with a
+//! redirect to `/moved` (where it answers 200 to anything, as a real moved
+//! endpoint or a sign-in page would). Each connection is served on its own
 //! thread, so a hanging one holds up no other.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -21,6 +23,10 @@ use std::time::{Duration, Instant};
 pub struct Arrival {
     /// `webhook-id`: the referral's reference.
     pub id: String,
+    /// The request's method and path (`POST /referrals`; `GET /moved` is a
+    /// followed redirect).
+    pub method: String,
+    pub path: String,
     /// Whether the signature verified with the published verifier.
     pub verified: bool,
     /// The status the receiver answered (0: it hung and never answered).
@@ -45,6 +51,8 @@ struct State {
     fail_next: AtomicU32,
     down: AtomicBool,
     stop: AtomicBool,
+    /// Answer deliveries with this 3xx status and `Location: /moved`.
+    redirect: Mutex<Option<u16>>,
     /// The chaos settings and the state of its generator (xorshift64*).
     chaos: Mutex<Option<(Chaos, u64)>>,
 }
@@ -126,6 +134,12 @@ impl Receiver {
         self.state.down.store(false, Ordering::SeqCst);
     }
 
+    /// Answer every delivery with this redirect status (301, 302, 303, 307,
+    /// 308) pointing at `/moved`, which answers 200 (`None`: stop).
+    pub fn redirect(&self, status: Option<u16>) {
+        *self.state.redirect.lock().expect("receiver lock") = status;
+    }
+
     /// Misbehave at random from now on (`None`: behave again).
     pub fn chaos(&self, chaos: Option<Chaos>) {
         *self.state.chaos.lock().expect("receiver lock") = chaos.map(|c| (c, c.seed | 1));
@@ -135,11 +149,12 @@ impl Receiver {
         self.state.arrivals.lock().expect("receiver lock").clone()
     }
 
-    /// Deliveries answered 2xx, by reference.
+    /// Deliveries answered 2xx, by reference: signed POSTs to the endpoint
+    /// itself, nothing else.
     pub fn accepted_ids(&self) -> Vec<String> {
         self.arrivals()
             .into_iter()
-            .filter(|a| (200..300).contains(&a.status))
+            .filter(|a| (200..300).contains(&a.status) && a.method == "POST" && a.path == "/referrals")
             .map(|a| a.id)
             .collect()
     }
@@ -227,14 +242,51 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, http::HeaderMap, Vec<
 }
 
 fn handle(mut stream: TcpStream, state: &State, verifier: &standardwebhooks::Webhook) {
-    let Some((_line, headers, body)) = read_request(&mut stream) else {
+    let Some((line, headers, body)) = read_request(&mut stream) else {
         return;
     };
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let path = parts.next().unwrap_or("").to_string();
     let id = headers
         .get("webhook-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    // Anything but the endpoint (a followed redirect): 200, and recorded.
+    if path != "/referrals" {
+        state.arrivals.lock().expect("receiver lock").push(Arrival {
+            id,
+            method,
+            path,
+            verified: false,
+            status: 200,
+            body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+            at: Instant::now(),
+        });
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        return;
+    }
+    let redirect = *state.redirect.lock().expect("receiver lock");
+    if let Some(status) = redirect {
+        state.arrivals.lock().expect("receiver lock").push(Arrival {
+            id,
+            method,
+            path,
+            verified: verifier.verify(&body, &headers).is_ok(),
+            status,
+            body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+            at: Instant::now(),
+        });
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status} Moved\r\nLocation: /moved\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        return;
+    }
     let verified = verifier.verify(&body, &headers).is_ok();
     let failing = state
         .fail_next
@@ -256,6 +308,8 @@ fn handle(mut stream: TcpStream, state: &State, verifier: &standardwebhooks::Web
     let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
     state.arrivals.lock().expect("receiver lock").push(Arrival {
         id,
+        method,
+        path,
         verified,
         status,
         body,

@@ -294,6 +294,11 @@ async fn a_referral_that_fails_the_core_criteria_is_not_sent_and_points_to_other
     check::sees(c, &content.policy.eligibility[1].reason.en).await;
     check::sees(c, content.copy.other_help.get(lang)).await;
     check::accessible(c, "the not-a-fit panel").await;
+    let draft = c
+        .execute("return localStorage.getItem('lead.draft')", vec![])
+        .await
+        .expect("storage");
+    assert!(draft.is_null(), "nothing will be sent, so nothing stays on the device: {draft}");
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(receiver.arrivals().is_empty());
     assert_eq!(
@@ -347,5 +352,60 @@ async fn a_referral_that_cannot_be_sent_keeps_every_answer_and_can_be_retried() 
     let reference = find::reference(c).await.expect("reference");
     assert!(delivered(&receiver, &reference), "the retried referral was delivered");
     assert_eq!(receiver.accepted_ids().len(), 1, "sent once");
+    browser.close().await;
+}
+
+/// Issue 11: the draft (a third person's description) stayed on the device
+/// with no expiry, for the next person on a shared computer to find.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_is_forgotten_after_four_hours_and_clear_my_answers_removes_it_at_once() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let (lang, copy) = (Lang::En, &intake().copy);
+    let first_step = &intake().questions.steps[0].id;
+    let stored = || async {
+        c.execute("return localStorage.getItem('lead.draft')", vec![])
+            .await
+            .expect("storage")
+    };
+    open_intake(c, &portal, lang, true).await;
+    check::sees(c, copy.draft_note.get(lang)).await;
+
+    fill_step(c, lang, first_step, 40).await;
+    assert!(!stored().await.is_null(), "kept on the device while unsent");
+    action::press(c, copy.clear_answers.get(lang)).await;
+    check::sees(c, copy.answers_cleared.get(lang)).await;
+    assert!(stored().await.is_null(), "cleared from the device");
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, copy.errors_heading.get(lang)).await;
+
+    // Saved five hours ago: not restored, and deleted.
+    fill_step(c, lang, first_step, 40).await;
+    c.execute(
+        "const d = JSON.parse(localStorage.getItem('lead.draft'));
+         d.saved_at_ms = Date.now() - 5 * 3600 * 1000;
+         localStorage.setItem('lead.draft', JSON.stringify(d));",
+        vec![],
+    )
+    .await
+    .expect("age the draft");
+    c.refresh().await.expect("reload");
+    check::sees(c, &copy.progress.get(lang).replace("{n}", "1").replace("{total}", "5")).await;
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, copy.errors_heading.get(lang)).await;
+    assert!(stored().await.is_null(), "an old draft is deleted, not restored");
+
+    // A draft in the format that had no expiry is deleted too.
+    c.execute(
+        "localStorage.setItem('lead.draft', JSON.stringify({person_description: 'Browser test person 41'}))",
+        vec![],
+    )
+    .await
+    .expect("old format");
+    c.refresh().await.expect("reload");
+    check::sees(c, &copy.progress.get(lang).replace("{n}", "1").replace("{total}", "5")).await;
+    assert!(stored().await.is_null(), "an old-format draft is deleted");
     browser.close().await;
 }

@@ -96,9 +96,11 @@ fn every_accepted_referral_arrives_once_signed_and_its_content_is_then_deleted()
     for row in rows {
         assert_eq!(row["status"], "delivered");
         assert!(
-            row["sealed"].is_null() && row["key_id"].is_null() && row["dedupe_key"].is_null(),
+            row["sealed"].is_null() && row["key_id"].is_null(),
             "content deleted: {row}"
         );
+        // Only the keyed hash stays, for the duplicate window.
+        assert_eq!(row["dedupe_key"].as_str().map(str::len), Some(32), "{row}");
     }
 }
 
@@ -235,4 +237,117 @@ fn killing_the_runtime_with_deliveries_pending_loses_nothing_and_duplicates_noth
     }
     wait_all_delivered(&receiver, &refs, Duration::from_secs(30));
     assert_exactly_once(&receiver, &refs);
+}
+
+/// Issue 11: a case system answering the signed POST with a redirect (an
+/// http-to-https hop, a trailing-slash rule, a sign-in gateway) got a
+/// body-less GET at the new address, answered 200, and the referral was
+/// marked delivered and its content deleted although the case system never
+/// saw it. Now no redirect is followed and every 3xx is a failed attempt.
+#[test]
+fn a_case_system_that_redirects_never_has_a_referral_marked_delivered() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let options = Options::for_tests(&receiver.url()).with_var("MAX_DELIVERY_ATTEMPTS", "3");
+    let portal = Portal::start(options);
+    for (n, status) in [301u16, 302, 303, 307, 308].into_iter().enumerate() {
+        receiver.redirect(Some(status));
+        let reference = post_referrals(&portal, n as u32..n as u32 + 1).remove(0);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while status_of(&portal, &reference)["status"] != "stuck" {
+            let row = status_of(&portal, &reference);
+            assert_ne!(row["status"], "delivered", "{status}: never delivered: {row}");
+            assert!(std::time::Instant::now() < deadline, "{status}: marked stuck: {row}");
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let row = status_of(&portal, &reference);
+        assert_eq!(row["attempts"], 3, "{status}: retried before giving up: {row}");
+        assert_eq!(row["has_content"], 1, "{status}: the content stays sealed: {row}");
+        let error = row["last_error"].as_str().unwrap_or("");
+        assert!(
+            error.contains(&format!("HTTP {status}")) && error.contains("/moved"),
+            "{status}: the error says where it pointed: {error}"
+        );
+        let posts = receiver
+            .arrivals()
+            .iter()
+            .filter(|a| a.id == reference && a.method == "POST" && a.status == status)
+            .count();
+        assert_eq!(posts, 3, "{status}: every attempt was the signed POST");
+    }
+    let followed: Vec<String> = receiver
+        .arrivals()
+        .iter()
+        .filter(|a| a.path != "/referrals")
+        .map(|a| format!("{} {}", a.method, a.path))
+        .collect();
+    assert!(followed.is_empty(), "no redirect was followed: {followed:?}");
+    assert!(receiver.accepted_ids().is_empty(), "nothing was delivered");
+    receiver.redirect(None);
+}
+
+/// Issue 11: delivery cleared the duplicate fingerprint, so the same person
+/// referred again by the same referrer after the first referral was
+/// delivered reached the case system unflagged.
+#[test]
+fn the_same_person_referred_again_after_delivery_is_flagged_as_a_duplicate() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let first = post_referrals(&portal, 3..4);
+    wait_all_delivered(&receiver, &first, Duration::from_secs(30));
+    assert_eq!(
+        status_of(&portal, &first[0])["has_content"],
+        0,
+        "the first is delivered and deleted"
+    );
+
+    let second = post_referrals(&portal, 3..4);
+    let other = post_referrals(&portal, 4..5);
+    wait_all_delivered(
+        &receiver,
+        &[second.clone(), other.clone()].concat(),
+        Duration::from_secs(30),
+    );
+    let arrivals = receiver.arrivals();
+    let flag = |r: &str| arrivals.iter().find(|a| a.id == r).expect("arrived").body["data"]["duplicate_of"].clone();
+    assert_eq!(flag(&first[0]), serde_json::Value::Null);
+    assert_eq!(flag(&second[0]), serde_json::json!(first[0]));
+    assert_eq!(
+        flag(&other[0]),
+        serde_json::Value::Null,
+        "another person is not flagged"
+    );
+}
+
+/// Issue 11: after an outage the backlog waited out its backoff although
+/// the case system was answering again. With a long backoff (the first
+/// retry 5 minutes away), every referral arrives within seconds once a
+/// delivery succeeds.
+#[test]
+fn once_the_case_system_answers_again_the_backlog_is_brought_forward() {
+    let receiver = Receiver::start(TEST_SECRET);
+    receiver.down();
+    let options = Options::for_tests(&receiver.url())
+        .with_var("RETRY_BASE_SECONDS", "300")
+        .with_var("RETRY_CAP_SECONDS", "3600");
+    let portal = Portal::start(options);
+    let waiting = post_referrals(&portal, 0..30);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let tried = portal.query("SELECT COUNT(*) AS n FROM referrals WHERE attempts = 1 AND outage = 1");
+        if tried[0]["n"] == 30 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "every referral was tried once: {tried:?}"
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    }
+
+    receiver.up();
+    // One new referral is delivered at once and shows the way is open.
+    let fresh = post_referrals(&portal, 100..101);
+    let all = [waiting, fresh].concat();
+    wait_all_delivered(&receiver, &all, Duration::from_secs(60));
+    assert_exactly_once(&receiver, &all);
 }

@@ -20,7 +20,6 @@ use crate::time::now_ms;
 
 /// The CLT's secret setting (invitations and CSRF tokens).
 pub const CLT_SECRET: &str = "CLT_SECRET";
-const MAX_BODY: usize = 32 * 1024;
 
 #[derive(Debug)]
 pub enum CltError {
@@ -38,6 +37,8 @@ pub enum CltError {
     NotFound,
     NotPublishable,
     UnsupportedMediaType,
+    /// The body is over the limit (bytes); nothing past it was read.
+    TooLarge(usize),
     /// `CLT_SECRET` is not set: the CLT is closed.
     NotConfigured,
     Unavailable,
@@ -55,6 +56,7 @@ impl CltError {
             CltError::NotFound => 404,
             CltError::NotPublishable => 409,
             CltError::UnsupportedMediaType => 415,
+            CltError::TooLarge(_) => 413,
             CltError::NotConfigured | CltError::Unavailable => 503,
         }
     }
@@ -73,6 +75,7 @@ impl CltError {
             CltError::NotFound => "not_found",
             CltError::NotPublishable => "not_publishable",
             CltError::UnsupportedMediaType => "unsupported_media_type",
+            CltError::TooLarge(_) => "too_large",
             CltError::NotConfigured => "clt_closed",
             CltError::Unavailable => "unavailable",
         }
@@ -92,6 +95,7 @@ impl CltError {
             CltError::NotFound => "There is no such comment.".into(),
             CltError::NotPublishable => "The member kept this comment for the program only, so it cannot be published.".into(),
             CltError::UnsupportedMediaType => "Send a form or JSON.".into(),
+            CltError::TooLarge(limit) => format!("The request is larger than {limit} bytes, so it was not read."),
             CltError::NotConfigured => "The Community Leadership Team pages are not set up on this site.".into(),
             CltError::Unavailable => "Something went wrong on our side; nothing was changed. Please try again.".into(),
         }
@@ -182,13 +186,15 @@ fn db(env: &Env) -> Result<D1Database, CltError> {
 /// A request body as form fields or JSON, into `T`; the CSRF token if sent.
 async fn read<T: DeserializeOwned>(req: &mut Request) -> Result<(T, Option<String>), CltError> {
     let content_type = req.headers().get("Content-Type").ok().flatten().unwrap_or_default();
-    let bytes = req.bytes().await.map_err(|_| CltError::Unavailable)?;
-    if bytes.len() > MAX_BODY {
-        return Err(CltError::Invalid(vec![Problem {
-            field: "body",
-            message: format!("The request is larger than {MAX_BODY} bytes."),
-        }]));
-    }
+    let bytes = crate::body::read(req, config::MAX_BODY_BYTES)
+        .await
+        .map_err(|e| match e {
+            crate::body::BodyError::TooLarge { limit } => CltError::TooLarge(limit),
+            crate::body::BodyError::Unreadable => CltError::Invalid(vec![Problem {
+                field: "body",
+                message: "The request could not be read.".into(),
+            }]),
+        })?;
     let value: serde_json::Value = if content_type.starts_with("application/json") {
         serde_json::from_slice(&bytes).map_err(|e| {
             CltError::Invalid(vec![Problem {

@@ -3,7 +3,7 @@
 //! step with `lead-content`'s rules and sends JSON.
 
 use crate::content::intake;
-use lead_content::referral::{HONEYPOT_FIELD, LANG_FIELD};
+use lead_content::referral::{HONEYPOT_FIELD, IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER, LANG_FIELD};
 use lead_content::Lang;
 use leptos::prelude::*;
 
@@ -41,7 +41,16 @@ pub fn IntakeForm(lang: Lang) -> impl IntoView {
 
     view! {
         <p class="note" hidden=move || wizard.is_active()>{copy.no_js_note.get(lang)}</p>
-        <p class="note" hidden=move || !wizard.is_active() || form_hidden()>{copy.draft_note.get(lang)}</p>
+        <p class="note draft" hidden=move || !wizard.is_active() || form_hidden()>
+            {copy.draft_note.get(lang)}
+            " "
+            <button type="button" class="secondary" on:click=move |_| wizard.clear_answers()>
+                {copy.clear_answers.get(lang)}
+            </button>
+        </p>
+        <p class="note" role="status">
+            {move || wizard.cleared.get().then(|| copy.answers_cleared.get(lang))}
+        </p>
         {not_fit}
         {sent}
         <form
@@ -57,6 +66,9 @@ pub fn IntakeForm(lang: Lang) -> impl IntoView {
         >
             <ProgressSteps/>
             <input type="hidden" name=LANG_FIELD value=lang.code()/>
+            // The worker that serves this page puts a fresh key here, so a
+            // form sent twice (Back and Send again) is stored once.
+            <input type="hidden" name=IDEMPOTENCY_FIELD value=IDEMPOTENCY_PLACEHOLDER/>
             {fieldsets}
             <Show when=in_review>
                 <Review/>
