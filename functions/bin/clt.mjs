@@ -87,8 +87,12 @@ switch (action) {
   }
   case "reinvite": {
     const m = member(positional[0]) ?? fail(`${positional[0]} is not a member: use \`clt invite\``);
+    // Every older link stops working: only the one printed now signs in.
+    const voided = sql(`UPDATE clt_invitations SET voided_at = ${Date.now()}
+        WHERE member_id = ${quote(m.id)} AND redeemed_at IS NULL AND voided_at IS NULL RETURNING id`);
     sql(`UPDATE clt_members SET revoked_at = NULL WHERE id = ${quote(m.id)}`);
     const invitation = link(m.id);
+    if (voided.length) console.log(`${voided.length} older unused invitation(s) no longer work.`);
     console.log(`New invitation for ${m.name} (${m.organisation}, ${m.role}), single use, expires ${invitation.expires}:`);
     console.log(invitation.url);
     break;
@@ -98,7 +102,9 @@ switch (action) {
     const now = Date.now();
     sql(`UPDATE clt_members SET revoked_at = ${now} WHERE id = ${quote(m.id)} AND revoked_at IS NULL`);
     const ended = sql(`UPDATE clt_sessions SET revoked_at = ${now} WHERE member_id = ${quote(m.id)} AND revoked_at IS NULL RETURNING token_hash`);
-    console.log(`${m.email} revoked; ${ended.length} session(s) ended`);
+    const voided = sql(`UPDATE clt_invitations SET voided_at = ${now}
+        WHERE member_id = ${quote(m.id)} AND redeemed_at IS NULL AND voided_at IS NULL RETURNING id`);
+    console.log(`${m.email} revoked; ${ended.length} session(s) ended, ${voided.length} unused invitation(s) voided`);
     break;
   }
   case "list": {
@@ -122,7 +128,11 @@ switch (action) {
     const columns = ["id", "created", "organisation", "member", "page", "chart", "period", "data_point", "kind", "body",
       "publish", "data_version", "published", "reply_status", "reply_body", "reply_reason", "replied"];
     const cell = (v) => {
-      const s = v === null || v === undefined ? "" : String(v);
+      // Control and bidirectional override characters are never written out,
+      // even from comments stored before the worker removed them on input:
+      // they could rewrite what a terminal or spreadsheet shows.
+      const s = (v === null || v === undefined ? "" : String(v))
+        .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "");
       // Quoted per RFC 4180; a leading = + - @ is prefixed so spreadsheets
       // do not run it as a formula.
       const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;

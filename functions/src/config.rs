@@ -54,6 +54,35 @@ pub const RECOVERY_WAVE_PER_SUCCESS: usize = 2;
 /// The most referrals brought forward by one batch.
 pub const RECOVERY_WAVE_MAX: usize = 100;
 
+/// Limits of the Community Leadership Team's use, per client or member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CltLimits {
+    /// Sign-in attempts per client per 15 minutes (`CLT_SIGN_IN_LIMIT`, 10).
+    pub sign_in: u32,
+    /// Comments per member per hour (`CLT_COMMENTS_PER_HOUR`, 20): enough
+    /// for a working session, not for a flood.
+    pub comments_per_hour: u32,
+}
+
+impl CltLimits {
+    pub fn parse(get: &impl Fn(&str) -> Option<String>) -> CltLimits {
+        let read = |name: &str, default: u32| {
+            get(name)
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .filter(|n| (1..=10_000).contains(n))
+                .unwrap_or(default)
+        };
+        CltLimits {
+            sign_in: read("CLT_SIGN_IN_LIMIT", crate::clt::SIGN_IN_LIMIT),
+            comments_per_hour: read("CLT_COMMENTS_PER_HOUR", 20),
+        }
+    }
+}
+
+pub fn clt_limits(env: &Env) -> CltLimits {
+    CltLimits::parse(&|name| text(env, name))
+}
+
 /// A plain-text setting: a secret or a var of that name.
 pub fn text(env: &Env, name: &str) -> Option<String> {
     env.secret(name)

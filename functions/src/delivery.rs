@@ -1,6 +1,8 @@
 //! Forwarding stored referrals to the case system.
 //!
-//! Queue messages carry only a reference. For a batch of them the consumer
+//! The intake delivers each referral it has just stored itself, in the
+//! background of its request ([`deliver_new`]). Queue messages, carrying
+//! only a reference, wake every retry. For a batch of them the consumer
 //! leases the due rows in one statement, then for each opens the sealed
 //! body, signs it per Standard Webhooks and posts it, at most
 //! [`DELIVERY_CONCURRENCY`] at a time so every request has a connection and
@@ -231,36 +233,8 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) -> worker::Result<
     )
     .await?;
 
-    let config_ref = &config;
-    let attempts: Vec<(Claimed, Result<(), Failure>)> = futures_util::stream::iter(claimed)
-        .map(|claimed| async move {
-            let result = attempt(config_ref, &claimed, now_ms()).await;
-            (claimed, result)
-        })
-        .buffer_unordered(DELIVERY_CONCURRENCY)
-        .collect()
-        .await;
-
-    let done = now_ms();
-    let mut outcomes = Vec::with_capacity(attempts.len());
-    let mut retries = Vec::new();
-    let mut stuck = Vec::new();
-    for (claimed, result) in &attempts {
-        let (outcome, retry_in) = outcome(&config, claimed, result.clone(), done);
-        if let Some(seconds) = retry_in {
-            retries.push((claimed.reference.clone(), seconds));
-        }
-        if matches!(outcome, Outcome::Stuck { .. }) {
-            stuck.push(claimed.reference.clone());
-        }
-        outcomes.push((claimed.reference.clone(), outcome));
-    }
-    let delivered = outcomes
-        .iter()
-        .filter(|(_, o)| matches!(o, Outcome::Delivered { .. }))
-        .count();
-    let wave = (delivered * RECOVERY_WAVE_PER_SUCCESS).min(RECOVERY_WAVE_MAX);
-    let woken = outbox::record(&db, &outcomes, done, wave).await?;
+    let attempts = attempt_all(&config, claimed).await;
+    let retries = settle(env, &db, &config, &attempts).await?;
 
     // One wake-up per referral: a retry for those that failed, nothing
     // more for the rest (a repeated message in the batch is acked).
@@ -274,6 +248,52 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) -> worker::Result<
             _ => message.ack(),
         }
     }
+    Ok(())
+}
+
+/// Attempts each claimed referral, at most [`DELIVERY_CONCURRENCY`] at once.
+async fn attempt_all(config: &Config, claimed: Vec<Claimed>) -> Vec<(Claimed, Result<(), Failure>)> {
+    futures_util::stream::iter(claimed)
+        .map(|claimed| async move {
+            let result = attempt(config, &claimed, now_ms()).await;
+            (claimed, result)
+        })
+        .buffer_unordered(DELIVERY_CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// Records what the attempts came to (one D1 round trip), sends the stuck
+/// to the dead-letter queue and wakes the referrals brought forward.
+/// Returns the referrals to retry, with their delay in seconds: the caller
+/// owns their wake-up (a queue message's retry, or a new delayed message).
+async fn settle(
+    env: &Env,
+    db: &worker::D1Database,
+    config: &Config,
+    attempts: &[(Claimed, Result<(), Failure>)],
+) -> worker::Result<Vec<(String, u32)>> {
+    let done = now_ms();
+    let mut outcomes = Vec::with_capacity(attempts.len());
+    let mut retries = Vec::new();
+    let mut stuck = Vec::new();
+    for (claimed, result) in attempts {
+        let (outcome, retry_in) = outcome(config, claimed, result.clone(), done);
+        if let Some(seconds) = retry_in {
+            retries.push((claimed.reference.clone(), seconds));
+        }
+        if matches!(outcome, Outcome::Stuck { .. }) {
+            stuck.push(claimed.reference.clone());
+        }
+        outcomes.push((claimed.reference.clone(), outcome));
+    }
+    let delivered = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Delivered { .. }))
+        .count();
+    let wave = (delivered * RECOVERY_WAVE_PER_SUCCESS).min(RECOVERY_WAVE_MAX);
+    let woken = outbox::record(db, &outcomes, done, wave).await?;
+
     if !stuck.is_empty() {
         if let Ok(dlq) = env.queue(config::DEAD_LETTER_QUEUE) {
             let _ = dlq.send_batch(stuck.clone()).await;
@@ -294,7 +314,39 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) -> worker::Result<
             worker::console_warn!("delivery: could not wake the referrals brought forward; the sweep will");
         }
     }
-    Ok(())
+    Ok(retries)
+}
+
+/// Delivers a referral the intake has just stored, leased to itself, in the
+/// background of the request that stored it: no queue wait, and the
+/// delivery work is spread over the requests rather than queued behind one
+/// consumer. A failure is recorded and woken again by a delayed queue
+/// message; if this never finishes (the isolate is stopped), the lease ends
+/// and the sweep finds the referral.
+pub async fn deliver_new(env: Env, config: Config, claimed: Claimed) {
+    let Ok(db) = env.d1(config::DB) else {
+        worker::console_error!("delivery: no database; the sweep will deliver {}", claimed.reference);
+        return;
+    };
+    let reference = claimed.reference.clone();
+    let attempts = attempt_all(&config, vec![claimed]).await;
+    match settle(&env, &db, &config, &attempts).await {
+        Ok(retries) => {
+            for (reference, seconds) in retries {
+                let wake = worker::MessageBuilder::new(reference.clone())
+                    .delay_seconds(seconds)
+                    .build();
+                let sent = match env.queue(config::DELIVERY_QUEUE) {
+                    Ok(queue) => queue.send(wake).await.is_ok(),
+                    Err(_) => false,
+                };
+                if !sent {
+                    worker::console_warn!("delivery: could not schedule the retry of {reference}; the sweep will");
+                }
+            }
+        }
+        Err(e) => worker::console_error!("delivery: could not record {reference}: {e}; the sweep will retry it"),
+    }
 }
 
 /// Messages that reached the dead-letter queue: whether we sent them there or
@@ -303,6 +355,57 @@ pub async fn dead_letter(message: &Message<String>, env: &Env) -> worker::Result
     let db = env.d1(config::DB)?;
     outbox::mark_stuck(&db, message.body(), "delivery retries exhausted").await?;
     message.ack();
+    Ok(())
+}
+
+/// Whether the case system answers at all: a plain GET of its address (no
+/// body, no content, redirects not followed). Any HTTP answer below 500
+/// but 429 (even 404 or 405) means it is reachable again.
+async fn answers(target: &Target, timeout: u32) -> Option<u16> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_redirect(RequestRedirect::Manual);
+    let request = Request::new_with_init(&target.url, &init).ok()?;
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(request);
+    let sending = Box::pin(fetch.send_with_signal(&signal));
+    let timer = Box::pin(Delay::from(Duration::from_secs(u64::from(timeout))));
+    let outcome = select(sending, timer).await;
+    let status = match outcome {
+        Either::Left((Ok(response), _)) => Some(response.status_code()),
+        Either::Left((Err(_), _)) => None,
+        Either::Right(_) => {
+            controller.abort();
+            None
+        }
+    };
+    status.filter(|s| *s < 500 && *s != 429)
+}
+
+/// While referrals wait out an outage's backoff and none is due within a
+/// minute, the sweep asks whether the case system answers again (one GET a
+/// minute, never a referral, so no attempt is spent); if it does, the first
+/// [`DELIVERY_CONCURRENCY`] waiting are brought forward and their successes
+/// bring the rest. Without it, a backlog whose retries all lie far ahead
+/// would wait for them although the case system is back.
+async fn probe_after_outage(env: &Env, db: &worker::D1Database, config: &Config, now: i64) -> worker::Result<()> {
+    let Some(next) = outbox::next_outage_retry(db, now).await? else {
+        return Ok(());
+    };
+    if next <= now + 60_000 {
+        return Ok(());
+    }
+    let Some(status) = answers(&config.target, config.settings.delivery_timeout_seconds).await else {
+        return Ok(());
+    };
+    let woken = outbox::record(db, &[], now_ms(), DELIVERY_CONCURRENCY).await?;
+    if !woken.is_empty() {
+        worker::console_log!(
+            "sweep: the case system answers again (HTTP {status} to a GET); {} waiting referral(s) brought forward",
+            woken.len()
+        );
+        env.queue(config::DELIVERY_QUEUE)?.send_batch(woken).await?;
+    }
     Ok(())
 }
 
@@ -320,6 +423,7 @@ pub async fn sweep(env: &Env) -> worker::Result<usize> {
     for chunk in overdue.chunks(100) {
         queue.send_batch(chunk.to_vec()).await?;
     }
+    probe_after_outage(env, &db, &config, now).await?;
     outbox::expire_fingerprints(&db, now, crate::intake::duplicate_window_ms()).await?;
     crate::limit::expire(&db, now).await?;
     Ok(overdue.len())

@@ -15,7 +15,7 @@ use worker::{D1Database, Env, Request};
 use crate::config::{self, Config, Settings, MAX_BODY_BYTES};
 use crate::error::ApiError;
 use crate::limit;
-use crate::outbox::{self, Inserted, NewReferral};
+use crate::outbox::{self, Claimed, Inserted, NewReferral};
 use crate::seal::{KeyRing, Sealed};
 use crate::time::now_ms;
 
@@ -40,6 +40,12 @@ pub fn body_kind(req: &Request) -> Option<BodyKind> {
         "application/x-www-form-urlencoded" => Some(BodyKind::Form),
         _ => None,
     }
+}
+
+/// A referral the intake has just stored and holds, to deliver it at once.
+pub struct ToDeliver {
+    pub config: Config,
+    pub claimed: Claimed,
 }
 
 /// What the intake stored and what the referrer is told.
@@ -165,7 +171,9 @@ fn replay(existing: outbox::Existing, digest: &str, lang: Lang) -> Result<Accept
     }
 }
 
-pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Accepted, ApiError> {
+/// Reads, checks and stores a referral. A newly stored one comes back
+/// with what delivering it needs; a retry of one already stored does not.
+pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Accepted, Option<ToDeliver>), ApiError> {
     let config = config(env)?;
     let keys = &config.keys;
     let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
@@ -187,7 +195,7 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Acce
     let idempotency = sent_key.map(|k| keys.fingerprint("idempotency", &k));
     if let Some(key) = &idempotency {
         if let Some(existing) = outbox::by_idempotency_key(&db, key).await.map_err(storage_error)? {
-            return replay(existing, &digest, lang);
+            return replay(existing, &digest, lang).map(|a| (a, None));
         }
     }
 
@@ -213,6 +221,7 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Acce
         let row = NewReferral {
             reference: reference.as_str(),
             received_at: now,
+            lease_until: now + config.settings.lease_ms(1),
             tier: referral.tier(),
             sealed: &sealed,
             dedupe_key: &dedupe_key,
@@ -222,18 +231,27 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<Acce
         };
         match store(&db, &row, &config).await? {
             Inserted::Stored => {
-                wake(env, &reference).await;
-                return Ok(Accepted {
+                let claimed = Claimed {
                     reference: reference.as_str().to_string(),
+                    received_at: now as f64,
+                    tier: referral.tier().to_string(),
+                    attempts: 0.0,
+                    key_id: Some(sealed.key_id.clone()),
+                    sealed: Some(sealed.body.clone()),
+                    duplicate_of: duplicate_of.clone(),
+                };
+                let accepted = Accepted {
+                    reference: claimed.reference.clone(),
                     status: "accepted",
                     lang,
-                });
+                };
+                return Ok((accepted, Some(ToDeliver { config, claimed })));
             }
             // The same key may have been stored by a parallel retry.
             Inserted::Conflict => {
                 if let Some(key) = &idempotency {
                     if let Some(existing) = outbox::by_idempotency_key(&db, key).await.map_err(storage_error)? {
-                        return replay(existing, &digest, lang);
+                        return replay(existing, &digest, lang).map(|a| (a, None));
                     }
                 }
             }
@@ -275,16 +293,6 @@ async fn store(db: &D1Database, row: &NewReferral<'_>, config: &Config) -> Resul
 
 async fn held(db: &D1Database, reference: &str, sealed: &Sealed) -> Result<bool, ApiError> {
     outbox::holds(db, reference, sealed).await.map_err(storage_error)
-}
-
-/// Stored: from here on the referral is accepted. The queue only wakes
-/// delivery early; if this send fails the sweep finds the row anyway.
-async fn wake(env: &Env, reference: &Reference) {
-    if let Ok(queue) = env.queue(config::DELIVERY_QUEUE) {
-        if queue.send(reference.as_str().to_string()).await.is_err() {
-            worker::console_warn!("intake: could not enqueue {reference}; the sweep will deliver it");
-        }
-    }
 }
 
 fn storage_error(e: worker::Error) -> ApiError {

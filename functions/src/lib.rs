@@ -21,8 +21,8 @@ pub mod time;
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Ok(headers::secure(routes::handle(req, env).await))
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    Ok(headers::secure(routes::handle(req, env, ctx).await))
 }
 
 #[event(queue)]

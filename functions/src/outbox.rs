@@ -13,6 +13,8 @@ use crate::seal::Sealed;
 pub struct NewReferral<'a> {
     pub reference: &'a str,
     pub received_at: i64,
+    /// Leased to the intake that stores it, which delivers it at once.
+    pub lease_until: i64,
     pub tier: &'a str,
     pub sealed: &'a Sealed,
     pub dedupe_key: &'a str,
@@ -94,8 +96,8 @@ pub async fn insert(db: &D1Database, r: &NewReferral<'_>) -> Result<Inserted> {
     let result = db
         .prepare(
             "INSERT INTO referrals (reference, received_at, tier, status, attempts, next_attempt_at, key_id, sealed,
-                                    dedupe_key, duplicate_of, idempotency_key, request_digest)
-             VALUES (?1, ?2, ?3, 'pending', 0, ?2, ?4, ?5, ?6, ?7, ?8, ?9)
+                                    dedupe_key, duplicate_of, idempotency_key, request_digest, lease_until)
+             VALUES (?1, ?2, ?3, 'pending', 0, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT DO NOTHING RETURNING reference",
         )
         .bind(&[
@@ -108,6 +110,7 @@ pub async fn insert(db: &D1Database, r: &NewReferral<'_>) -> Result<Inserted> {
             opt(r.duplicate_of),
             opt(r.idempotency_key),
             s(r.request_digest),
+            n(r.lease_until),
         ])?
         .all()
         .await?;
@@ -280,6 +283,20 @@ pub async fn sweep_overdue(db: &D1Database, now: i64, grace_ms: i64, limit: u32)
         .all()
         .await?;
     Ok(result.results::<Row>()?.into_iter().map(|r| r.reference).collect())
+}
+
+/// When the next referral waiting out an outage's backoff is due (ms), if
+/// any is waiting.
+pub async fn next_outage_retry(db: &D1Database, now: i64) -> Result<Option<i64>> {
+    let next = db
+        .prepare(
+            "SELECT MIN(next_attempt_at) AS next FROM referrals
+             WHERE status = 'pending' AND outage = 1 AND lease_until < ?1",
+        )
+        .bind(&[n(now)])?
+        .first::<Option<f64>>(Some("next"))
+        .await?;
+    Ok(next.flatten().map(|t| t as i64))
 }
 
 /// Drops the keyed hashes (duplicate fingerprint, idempotency key, answers

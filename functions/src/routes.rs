@@ -7,21 +7,21 @@
 use lead_content::reference::Reference;
 use lead_content::referral::IDEMPOTENCY_PLACEHOLDER;
 use lead_content::Lang;
-use worker::{Env, Headers, Method, Request, Response};
+use worker::{Context, Env, Headers, Method, Request, Response};
 
 use crate::config;
 use crate::error::ApiError;
 use crate::intake::{self, BodyKind};
 use crate::pages;
 
-pub async fn handle(mut req: Request, env: Env) -> Response {
+pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
     let path = req.path();
     if let Some(response) = crate::clt::handlers::handle(&mut req, &env, &path).await {
         return response;
     }
     let result = match (req.method(), path.as_str()) {
         (Method::Get, "/api/health") => health(&env),
-        (Method::Post, "/api/referrals") => return post_referral(&mut req, &env).await,
+        (Method::Post, "/api/referrals") => return post_referral(&mut req, &env, &ctx).await,
         (_, "/api/referrals") | (_, "/api/health") => Err(ApiError::MethodNotAllowed),
         (Method::Get, "/sent") => sent_page(&req, &env).await,
         (Method::Get, p) if intake_lang(p).is_some() => intake_page(&env, intake_lang(p).unwrap_or_default()).await,
@@ -48,12 +48,18 @@ fn html(status: u16, body: String) -> Response {
         .unwrap_or_else(|_| Response::empty().expect("empty response"))
 }
 
-async fn post_referral(req: &mut Request, env: &Env) -> Response {
+async fn post_referral(req: &mut Request, env: &Env, ctx: &Context) -> Response {
     let Some(kind) = intake::body_kind(req) else {
         let e = ApiError::UnsupportedMediaType;
         return json(e.status(), &e.body()).unwrap_or_else(|_| html(415, String::new()));
     };
-    let outcome = intake::accept(req, env, kind).await;
+    let outcome = intake::accept(req, env, kind).await.map(|(accepted, deliver)| {
+        // Stored: answer now, deliver in the background of this request.
+        if let Some(d) = deliver {
+            ctx.wait_until(crate::delivery::deliver_new(env.clone(), d.config, d.claimed));
+        }
+        accepted
+    });
     match (kind, outcome) {
         (BodyKind::Json, Ok(accepted)) => {
             json(202, &serde_json::to_value(&accepted).unwrap_or_default()).unwrap_or_else(|_| html(202, String::new()))

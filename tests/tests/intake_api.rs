@@ -667,3 +667,235 @@ fn a_setting_that_would_break_delivery_is_refused_naming_it() {
         assert!(portal.logs().contains("configuration refused"), "{name}: logged");
     }
 }
+
+/// Issue 11: an outside conformance fuzzer found answers whose content type
+/// the document did not list (form posts answer `text/html`). Every answer
+/// here, to JSON and to form posts, on every route that takes a body, is
+/// checked against the committed document: status and content type.
+#[test]
+fn every_answer_to_json_and_form_posts_is_in_the_openapi_document() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("functions/openapi.json")).expect("functions/openapi.json"),
+    )
+    .expect("JSON");
+    let form = |referral: &Value| -> Vec<u8> {
+        let pairs = form_pairs(referral);
+        form_urlencoded_body(&pairs)
+    };
+    let json_body = |v: &Value| v.to_string().into_bytes();
+    let mut invalid = sample_referral(2);
+    invalid["referrer_name"] = json!("");
+    let big = vec![b'a'; 40 * 1024];
+    const JSON: &str = "application/json";
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let own = portal.url("");
+    // (method, documented path, path, content type, body, with Origin, status expected)
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Vec<u8>,
+        bool,
+        u16,
+    );
+    let mut cases: Vec<Case> = vec![
+        ("GET", "/api/health", "/api/health", "", vec![], false, 200),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            JSON,
+            json_body(&sample_referral(1)),
+            false,
+            202,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            FORM,
+            form(&sample_referral(3)),
+            false,
+            303,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            JSON,
+            json_body(&invalid),
+            false,
+            422,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            FORM,
+            form(&invalid),
+            false,
+            422,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            JSON,
+            b"{".to_vec(),
+            false,
+            400,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            FORM,
+            b"person_name=%FF".to_vec(),
+            false,
+            400,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            JSON,
+            big.clone(),
+            false,
+            413,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            FORM,
+            big.clone(),
+            false,
+            413,
+        ),
+        (
+            "POST",
+            "/api/referrals",
+            "/api/referrals",
+            "text/plain",
+            b"hi".to_vec(),
+            false,
+            415,
+        ),
+        (
+            "POST",
+            "/api/csp-report",
+            "/api/csp-report",
+            "application/csp-report",
+            b"{}".to_vec(),
+            false,
+            204,
+        ),
+        (
+            "POST",
+            "/api/csp-report",
+            "/api/csp-report",
+            "application/csp-report",
+            big.clone(),
+            false,
+            413,
+        ),
+        (
+            "POST",
+            "/api/clt/join",
+            "/api/clt/join",
+            FORM,
+            b"invitation=x.1.AAAA".to_vec(),
+            true,
+            400,
+        ),
+        (
+            "POST",
+            "/api/clt/join",
+            "/api/clt/join",
+            JSON,
+            br#"{"invitation":"x.1.AAAA"}"#.to_vec(),
+            true,
+            400,
+        ),
+        (
+            "POST",
+            "/api/clt/join",
+            "/api/clt/join",
+            FORM,
+            b"invitation=x".to_vec(),
+            false,
+            403,
+        ),
+        ("POST", "/api/clt/join", "/api/clt/join", JSON, big.clone(), true, 413),
+        ("GET", "/api/clt/me", "/api/clt/me", "", vec![], false, 401),
+        ("GET", "/api/clt/queue", "/api/clt/queue", "", vec![], false, 401),
+    ];
+    for (documented, path) in [
+        ("/api/clt/comments", "/api/clt/comments"),
+        ("/api/clt/signout", "/api/clt/signout"),
+        ("/api/clt/comments/{id}/reply", "/api/clt/comments/x/reply"),
+        ("/api/clt/comments/{id}/approve", "/api/clt/comments/x/approve"),
+    ] {
+        cases.push(("POST", documented, path, JSON, b"{}".to_vec(), true, 401));
+        cases.push(("POST", documented, path, FORM, b"body=x".to_vec(), true, 401));
+    }
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let mut problems = Vec::new();
+    for (method, documented, path, content_type, body, with_origin, expected) in cases {
+        let mut request = agent.request(method, &portal.url(path));
+        if !content_type.is_empty() {
+            request = request.set("Content-Type", content_type);
+        }
+        if with_origin {
+            request = request.set("Origin", &own);
+        }
+        let result = if method == "GET" {
+            request.call()
+        } else {
+            request.send_bytes(&body)
+        };
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = response.status();
+        let answered = response.header("Content-Type").map(str::to_owned);
+        let has_body = !response.into_string().unwrap_or_default().is_empty();
+        let answered = if has_body { answered } else { None };
+        if status != expected {
+            problems.push(format!(
+                "{method} {path} ({content_type}): {status}, expected {expected}"
+            ));
+        }
+        if let Err(e) = openapi::allows(&doc, method, documented, status, answered.as_deref()) {
+            problems.push(format!("{e} (sent {content_type})"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "answers the document does not describe:\n{}",
+        problems.join("\n")
+    );
+}
+
+fn form_urlencoded_body(pairs: &[(String, String)]) -> Vec<u8> {
+    let encode = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}

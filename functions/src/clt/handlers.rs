@@ -12,7 +12,7 @@ use super::html::{self, Versions};
 use super::store::{self, Approval, Session};
 use super::{
     clear_cookie, random_token, same_origin, session_token, set_cookie, sha256_hex, CommentInput, InvitationError,
-    Problem, ReplyInput, Secret, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS,
+    Problem, ReplyInput, Secret, SIGN_IN_WINDOW_SECONDS,
 };
 use crate::config;
 use crate::limit;
@@ -34,6 +34,8 @@ pub enum CltError {
     Invalid(Vec<Problem>),
     Invitation(InvitationError),
     RateLimited(u32),
+    /// Over the member's comments per hour; seconds until the window ends.
+    TooManyComments(u32),
     NotFound,
     NotPublishable,
     UnsupportedMediaType,
@@ -52,7 +54,7 @@ impl CltError {
             CltError::Invalid(_) => 422,
             CltError::Invitation(InvitationError::Invalid) => 400,
             CltError::Invitation(_) => 410,
-            CltError::RateLimited(_) => 429,
+            CltError::RateLimited(_) | CltError::TooManyComments(_) => 429,
             CltError::NotFound => 404,
             CltError::NotPublishable => 409,
             CltError::UnsupportedMediaType => 415,
@@ -71,7 +73,7 @@ impl CltError {
             CltError::Invitation(InvitationError::Invalid) => "invitation_invalid",
             CltError::Invitation(InvitationError::Expired) => "invitation_expired",
             CltError::Invitation(InvitationError::Used) => "invitation_used",
-            CltError::RateLimited(_) => "rate_limited",
+            CltError::RateLimited(_) | CltError::TooManyComments(_) => "rate_limited",
             CltError::NotFound => "not_found",
             CltError::NotPublishable => "not_publishable",
             CltError::UnsupportedMediaType => "unsupported_media_type",
@@ -92,6 +94,10 @@ impl CltError {
             CltError::Invitation(InvitationError::Expired) => "This invitation has expired. Ask the program manager for a new one.".into(),
             CltError::Invitation(InvitationError::Used) => "This invitation has already been used. Ask the program manager for a new one if you need to sign in again.".into(),
             CltError::RateLimited(s) => format!("Too many sign-in attempts. Try again in {s} seconds."),
+            CltError::TooManyComments(s) => format!(
+                "You have sent as many comments as one member can in an hour; nothing was lost from your earlier ones. Try again in {} minutes.",
+                s.div_ceil(60)
+            ),
             CltError::NotFound => "There is no such comment.".into(),
             CltError::NotPublishable => "The member kept this comment for the program only, so it cannot be published.".into(),
             CltError::UnsupportedMediaType => "Send a form or JSON.".into(),
@@ -106,6 +112,7 @@ impl CltError {
             CltError::Unauthenticated => "Please sign in",
             CltError::Invitation(_) => "This invitation cannot be used",
             CltError::Invalid(_) => "Please correct your comment",
+            CltError::TooManyComments(_) => "Please wait before commenting again",
             _ => "Not allowed",
         }
     }
@@ -115,7 +122,7 @@ impl CltError {
         if let CltError::Invalid(problems) = self {
             body["errors"] = serde_json::to_value(problems).unwrap_or_default();
         }
-        if let CltError::RateLimited(s) = self {
+        if let CltError::RateLimited(s) | CltError::TooManyComments(s) = self {
             body["retry_after"] = (*s).into();
         }
         body
@@ -168,7 +175,9 @@ fn error_response(req: &Request, e: &CltError) -> Response {
         respond_html(e.status(), html::message_page(e.title(), &e.message()))
     };
     match e {
-        CltError::RateLimited(s) => crate::headers::with_set(response, &[("Retry-After", &s.to_string())]),
+        CltError::RateLimited(s) | CltError::TooManyComments(s) => {
+            crate::headers::with_set(response, &[("Retry-After", &s.to_string())])
+        }
         _ => response,
     }
 }
@@ -269,10 +278,7 @@ fn check_post(req: &Request, secret: &Secret, session: &Session, csrf: Option<&s
 
 async fn rate_limit_sign_in(req: &Request, env: &Env, db: &D1Database, secret: &Secret) -> Result<(), CltError> {
     let client = secret.fingerprint(&limit::client(req));
-    // A site may set its own limit (`CLT_SIGN_IN_LIMIT`); 10 otherwise.
-    let most = config::text(env, "CLT_SIGN_IN_LIMIT")
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(SIGN_IN_LIMIT);
+    let most = config::clt_limits(env).sign_in;
     match limit::hit(db, "clt-sign-in", &client, SIGN_IN_WINDOW_SECONDS, most, now_ms()).await {
         Ok(None) => Ok(()),
         Ok(Some(retry_after)) => Err(CltError::RateLimited(retry_after)),
@@ -393,15 +399,12 @@ async fn join(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     let id = secret
         .check_invitation(&body.invitation, now)
         .map_err(CltError::Invitation)?;
-    let member = store::redeem(&db, &id, now)
+    let token = random_token(32).ok_or(CltError::Unavailable)?;
+    let token_hash = sha256_hex(token.as_bytes());
+    store::redeem(&db, &id, &token_hash, now)
         .await
         .map_err(unavailable("redeem"))?
         .map_err(CltError::Invitation)?;
-    let token = random_token(32).ok_or(CltError::Unavailable)?;
-    let token_hash = sha256_hex(token.as_bytes());
-    store::create_session(&db, &token_hash, &member, now)
-        .await
-        .map_err(unavailable("create session"))?;
     let cookie = set_cookie(&token);
     if wants_json(req) {
         let session = store::session(&db, &token_hash)
@@ -415,6 +418,29 @@ async fn join(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     }
 }
 
+/// The page of a list asked for (`?page=N`, from 1).
+fn page_number(req: &Request) -> usize {
+    #[derive(serde::Deserialize)]
+    struct Query {
+        page: Option<String>,
+    }
+    req.query::<Query>()
+        .ok()
+        .and_then(|q| q.page)
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| (1..=10_000).contains(p))
+        .unwrap_or(1)
+}
+
+/// A list page as JSON: the comments, and the next page if there is one.
+fn page_json(page: &store::Page, number: usize, comments: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "comments": comments,
+        "page": number,
+        "next_page": page.more.then_some(number + 1),
+    })
+}
+
 async fn signed_in(req: &Request, env: &Env) -> Result<(Secret, D1Database, Session), CltError> {
     let secret = secret(env)?;
     let db = db(env)?;
@@ -424,14 +450,13 @@ async fn signed_in(req: &Request, env: &Env) -> Result<(Secret, D1Database, Sess
 
 async fn home(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     let (secret, db, session) = signed_in(req, env).await?;
-    let comments = store::comments_of(&db, &session.member_id)
+    let number = page_number(req);
+    let page = store::comments_of(&db, &session.member_id, number)
         .await
         .map_err(unavailable("comments"))?;
-    let versions = versions(env, &comments.iter().collect::<Vec<_>>()).await?;
-    Ok(respond_html(
-        200,
-        html::home_page(&session, &secret.csrf(&session.token_hash), &comments, &versions),
-    ))
+    let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
+    let body = html::home_page(&session, &secret.csrf(&session.token_hash), &page.comments, &versions);
+    Ok(respond_html(200, html::with_pages(&body, "/clt/", number, page.more)))
 }
 
 async fn moderate(req: &mut Request, env: &Env) -> Result<Response, CltError> {
@@ -439,11 +464,13 @@ async fn moderate(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     if !session.is_moderator() {
         return Err(CltError::WrongRole);
     }
-    let comments = store::all_comments(&db).await.map_err(unavailable("queue"))?;
-    let versions = versions(env, &comments.iter().collect::<Vec<_>>()).await?;
+    let number = page_number(req);
+    let page = store::all_comments(&db, number).await.map_err(unavailable("queue"))?;
+    let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
+    let body = html::moderate_page(&session, &secret.csrf(&session.token_hash), &page.comments, &versions);
     Ok(respond_html(
         200,
-        html::moderate_page(&session, &secret.csrf(&session.token_hash), &comments, &versions),
+        html::with_pages(&body, "/clt/moderate", number, page.more),
     ))
 }
 
@@ -473,12 +500,13 @@ async fn me(req: &mut Request, env: &Env) -> Result<Response, CltError> {
 
 async fn my_comments(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     let (_, db, session) = signed_in(req, env).await?;
-    let comments = store::comments_of(&db, &session.member_id)
+    let number = page_number(req);
+    let page = store::comments_of(&db, &session.member_id, number)
         .await
         .map_err(unavailable("comments"))?;
-    let versions = versions(env, &comments.iter().collect::<Vec<_>>()).await?;
-    let list: Vec<_> = comments.iter().map(|c| comment_json(c, &versions)).collect();
-    Ok(respond_json(200, &serde_json::json!({ "comments": list })))
+    let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
+    let list: Vec<_> = page.comments.iter().map(|c| comment_json(c, &versions)).collect();
+    Ok(respond_json(200, &page_json(&page, number, list)))
 }
 
 async fn queue(req: &mut Request, env: &Env) -> Result<Response, CltError> {
@@ -486,9 +514,11 @@ async fn queue(req: &mut Request, env: &Env) -> Result<Response, CltError> {
     if !session.is_moderator() {
         return Err(CltError::WrongRole);
     }
-    let comments = store::all_comments(&db).await.map_err(unavailable("queue"))?;
-    let versions = versions(env, &comments.iter().collect::<Vec<_>>()).await?;
-    let list: Vec<_> = comments
+    let number = page_number(req);
+    let page = store::all_comments(&db, number).await.map_err(unavailable("queue"))?;
+    let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
+    let list: Vec<_> = page
+        .comments
         .iter()
         .map(|c| {
             let mut json = comment_json(c, &versions);
@@ -496,7 +526,7 @@ async fn queue(req: &mut Request, env: &Env) -> Result<Response, CltError> {
             json
         })
         .collect();
-    Ok(respond_json(200, &serde_json::json!({ "comments": list })))
+    Ok(respond_json(200, &page_json(&page, number, list)))
 }
 
 fn dashboard_path(page: &str, period: &str) -> String {
@@ -511,6 +541,22 @@ async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, CltError
     let (secret, db, session) = signed_in(req, env).await?;
     let (input, csrf) = read::<CommentInput>(req).await?;
     check_post(req, &secret, &session, csrf.as_deref())?;
+    let input = input.cleaned();
+    let limits = config::clt_limits(env);
+    match limit::hit(
+        &db,
+        "clt-comment",
+        &session.member_id,
+        3600,
+        limits.comments_per_hour,
+        now_ms(),
+    )
+    .await
+    {
+        Ok(None) => {}
+        Ok(Some(retry_after)) => return Err(CltError::TooManyComments(retry_after)),
+        Err(e) => return Err(unavailable("comment limit count failed")(e)),
+    }
     let problems = input.problems();
     if !problems.is_empty() {
         return Err(CltError::Invalid(problems));
@@ -568,6 +614,7 @@ async fn moderator_post<T: DeserializeOwned>(
 
 async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Response, CltError> {
     let (db, session, input) = moderator_post::<ReplyInput>(req, env).await?;
+    let input = input.cleaned();
     let problems = input.problems();
     if !problems.is_empty() {
         return Err(CltError::Invalid(problems));

@@ -55,6 +55,27 @@ pub fn page(title: &str, session: Option<&Session>, csrf: Option<&str>, body: &s
     )
 }
 
+/// A CLT page with links to the pages of its list before `</main>`: lists
+/// show [`store::PAGE_SIZE`](super::store::PAGE_SIZE) comments at a time.
+pub fn with_pages(html: &str, path: &str, number: usize, more: bool) -> String {
+    if number <= 1 && !more {
+        return html.to_string();
+    }
+    let mut nav = String::from("<nav class=\"pages\" aria-label=\"Pages of comments\"><p>");
+    if number > 1 {
+        nav.push_str(&format!("<a href=\"{path}?page={}\">Newer comments</a> ", number - 1));
+    }
+    nav.push_str(&format!("Page {number}"));
+    if more {
+        nav.push_str(&format!(" <a href=\"{path}?page={}\">Older comments</a>", number + 1));
+    }
+    nav.push_str("</p></nav>");
+    match html.rfind("</main>") {
+        Some(at) => format!("{}{nav}{}", &html[..at], &html[at..]),
+        None => format!("{html}{nav}"),
+    }
+}
+
 /// The page an invitation link opens: one button that spends it.
 pub fn join_page(token: &str) -> String {
     page(
@@ -413,6 +434,23 @@ mod tests {
         assert_eq!(date(0.0), "1970-01-01");
         assert_eq!(date(1_750_000_000_000.0), "2025-06-15");
         assert_eq!(date(951_782_400_000.0), "2000-02-29");
+    }
+
+    #[test]
+    fn long_lists_link_their_pages() {
+        let html = "<main><h1>Queue</h1></main>";
+        assert_eq!(with_pages(html, "/clt/moderate", 1, false), html);
+        let first = with_pages(html, "/clt/moderate", 1, true);
+        assert!(
+            first.contains("<a href=\"/clt/moderate?page=2\">Older comments</a></p></nav></main>"),
+            "{first}"
+        );
+        assert!(!first.contains("Newer"));
+        let middle = with_pages(html, "/clt/", 3, true);
+        assert!(
+            middle.contains("/clt/?page=2\">Newer") && middle.contains("/clt/?page=4\">Older"),
+            "{middle}"
+        );
     }
 
     #[test]

@@ -223,6 +223,42 @@ pub struct ReplyInput {
     pub reason: String,
 }
 
+/// Free text as the referral rules keep it: control and bidirectional
+/// override characters removed (they could disguise a comment on a page or
+/// in a manager's terminal through `clt export`), spaces collapsed, single
+/// line breaks kept.
+fn clean_text(text: &str, multiline: bool) -> String {
+    use lead_content::QuestionKind;
+    let kind = if multiline {
+        QuestionKind::LongText
+    } else {
+        QuestionKind::Text
+    };
+    lead_content::referral::normalise(kind, text)
+}
+
+impl CommentInput {
+    /// The input with its free text cleaned ([`clean_text`]).
+    pub fn cleaned(self) -> CommentInput {
+        CommentInput {
+            data_point: clean_text(&self.data_point, false),
+            body: clean_text(&self.body, true),
+            ..self
+        }
+    }
+}
+
+impl ReplyInput {
+    /// The input with its free text cleaned ([`clean_text`]).
+    pub fn cleaned(self) -> ReplyInput {
+        ReplyInput {
+            body: clean_text(&self.body, true),
+            reason: clean_text(&self.reason, true),
+            ..self
+        }
+    }
+}
+
 /// One problem with submitted input, named by field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
@@ -399,6 +435,24 @@ mod tests {
             ..good
         };
         assert!(long.problems()[0].message.contains("4000 characters"));
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_removed_from_what_members_write() {
+        let input = CommentInput {
+            body: "Fine\u{202E}txt.exe\u{7}\u{1b}[31m red\r\n\r\nnext line\u{2066}".into(),
+            data_point: "2025-Q1\u{200F}\n Police".into(),
+            ..CommentInput::default()
+        }
+        .cleaned();
+        assert_eq!(input.body, "Finetxt.exe[31m red\nnext line");
+        assert_eq!(input.data_point, "2025-Q1 Police");
+        let reply = ReplyInput {
+            reason: "\u{202D}no\u{0}".into(),
+            ..ReplyInput::default()
+        }
+        .cleaned();
+        assert_eq!(reply.reason, "no");
     }
 
     #[test]

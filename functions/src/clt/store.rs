@@ -58,49 +58,63 @@ pub async fn session(db: &D1Database, token_hash: &str) -> Result<Option<Session
     .await
 }
 
-/// Spends an invitation; the member it was for. The member must not be revoked.
+/// Spends an invitation and starts a session for its member, in one
+/// transaction: either both happen or neither does, so a failure between
+/// them cannot spend the link without signing the member in. The
+/// invitation must be unspent, unexpired and not voided, and the member not
+/// revoked. Returns the member.
 pub async fn redeem(
     db: &D1Database,
     invitation_id: &str,
+    token_hash: &str,
     now: i64,
 ) -> Result<std::result::Result<String, InvitationError>> {
-    let spent = db
-        .prepare(
-            "UPDATE clt_invitations SET redeemed_at = ?2
-             WHERE id = ?1 AND redeemed_at IS NULL AND expires_at > ?2
-               AND member_id IN (SELECT id FROM clt_members WHERE revoked_at IS NULL)
-             RETURNING member_id",
-        )
-        .bind(&[s(invitation_id), n(now)])?
-        .first::<String>(Some("member_id"))
-        .await?;
-    if let Some(member) = spent {
-        return Ok(Ok(member));
+    const USABLE: &str = "i.id = ?1 AND i.redeemed_at IS NULL AND i.voided_at IS NULL AND i.expires_at > ?2
+        AND i.member_id IN (SELECT id FROM clt_members WHERE revoked_at IS NULL)";
+    // D1 runs a batch as one transaction, one batch at a time: of two
+    // redemptions of one link, the second finds it spent in both statements.
+    let start = db
+        .prepare(format!(
+            "INSERT INTO clt_sessions (token_hash, member_id, created_at, expires_at)
+             SELECT ?3, i.member_id, ?2, ?4 FROM clt_invitations i WHERE {USABLE}"
+        ))
+        .bind(&[s(invitation_id), n(now), s(token_hash), n(now + super::SESSION_MS)])?;
+    let spend = db
+        .prepare(format!(
+            "UPDATE clt_invitations AS i SET redeemed_at = ?2 WHERE {USABLE} RETURNING member_id"
+        ))
+        .bind(&[s(invitation_id), n(now)])?;
+    let results = db.batch(vec![start, spend]).await?;
+    #[derive(Deserialize)]
+    struct Spent {
+        member_id: String,
+    }
+    let spent = match results.last() {
+        Some(r) => r.results::<Spent>()?,
+        None => Vec::new(),
+    };
+    if let Some(s) = spent.into_iter().next() {
+        return Ok(Ok(s.member_id));
     }
     #[derive(Deserialize)]
     struct Row {
         redeemed_at: Option<f64>,
+        voided_at: Option<f64>,
         expires_at: f64,
     }
     let row = db
-        .prepare("SELECT redeemed_at, expires_at FROM clt_invitations WHERE id = ?1")
+        .prepare("SELECT redeemed_at, voided_at, expires_at FROM clt_invitations WHERE id = ?1")
         .bind(&[s(invitation_id)])?
         .first::<Row>(None)
         .await?;
     Ok(Err(match row {
         Some(r) if r.redeemed_at.is_some() => InvitationError::Used,
+        // Replaced by a newer link, or the member's access was revoked.
+        Some(r) if r.voided_at.is_some() => InvitationError::Invalid,
         Some(r) if r.expires_at as i64 <= now => InvitationError::Expired,
         // Unknown, or for a revoked member.
         _ => InvitationError::Invalid,
     }))
-}
-
-pub async fn create_session(db: &D1Database, token_hash: &str, member_id: &str, now: i64) -> Result<()> {
-    db.prepare("INSERT INTO clt_sessions (token_hash, member_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
-        .bind(&[s(token_hash), s(member_id), n(now), n(now + super::SESSION_MS)])?
-        .run()
-        .await?;
-    Ok(())
 }
 
 /// Signing out deletes the session: its token is then unknown (401), unlike
@@ -128,6 +142,7 @@ pub struct Comment {
     pub body: String,
     pub publish: String,
     pub data_version: String,
+    /// The chart's CSV at that version: what the member saw.
     pub figures: String,
     pub created_at: f64,
     pub reply_status: Option<String>,
@@ -138,7 +153,7 @@ pub struct Comment {
 }
 
 const COMMENT_COLUMNS: &str = "c.id, c.member_id, m.name AS member_name, m.organisation, c.page, c.chart, c.period,
-    c.data_point, c.kind, c.body, c.publish, c.data_version, c.figures, c.created_at, c.reply_status,
+    c.data_point, c.kind, c.body, c.publish, c.data_version, COALESCE(f.figures, '') AS figures, c.created_at, c.reply_status,
     c.reply_body, c.reply_reason, c.replied_at, c.approved_at";
 
 pub struct NewComment<'a> {
@@ -150,54 +165,97 @@ pub struct NewComment<'a> {
     pub now: i64,
 }
 
+/// Stores a comment, and the figures it was made on once per version.
 pub async fn insert_comment(db: &D1Database, c: &NewComment<'_>) -> Result<()> {
-    db.prepare(
-        "INSERT INTO clt_comments (id, member_id, page, chart, period, data_point, kind, body, publish,
-                                   data_version, figures, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )
-    .bind(&[
-        s(c.id),
-        s(c.member_id),
-        s(&c.input.page),
-        s(&c.input.chart),
-        s(&c.input.period),
-        opt(&c.input.data_point),
-        s(&c.input.kind),
-        s(c.input.body.trim()),
-        s(&c.input.publish),
-        s(c.data_version),
-        s(c.figures),
-        n(c.now),
-    ])?
-    .run()
-    .await?;
+    let figures = db
+        .prepare("INSERT OR IGNORE INTO clt_figures (data_version, figures) VALUES (?1, ?2)")
+        .bind(&[s(c.data_version), s(c.figures)])?;
+    let comment = db
+        .prepare(
+            "INSERT INTO clt_comments (id, member_id, page, chart, period, data_point, kind, body, publish,
+                                   data_version, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .bind(&[
+            s(c.id),
+            s(c.member_id),
+            s(&c.input.page),
+            s(&c.input.chart),
+            s(&c.input.period),
+            opt(&c.input.data_point),
+            s(&c.input.kind),
+            s(c.input.body.trim()),
+            s(&c.input.publish),
+            s(c.data_version),
+            n(c.now),
+        ])?;
+    db.batch(vec![figures, comment]).await?;
     Ok(())
 }
 
-async fn comments(db: &D1Database, filter: &str, binds: &[JsValue]) -> Result<Vec<Comment>> {
-    let sql = format!("SELECT {COMMENT_COLUMNS} FROM clt_comments c JOIN clt_members m ON m.id = c.member_id {filter}");
-    db.prepare(&sql).bind(binds)?.all().await?.results::<Comment>()
+/// Comments shown per page of a list (a member's own, the moderators'
+/// queue); commentary beside a chart shows the newest this many.
+pub const PAGE_SIZE: usize = 50;
+
+/// One page of a list and whether another follows.
+pub struct Page {
+    pub comments: Vec<Comment>,
+    pub more: bool,
 }
 
-/// A member's own comments, newest first.
-pub async fn comments_of(db: &D1Database, member_id: &str) -> Result<Vec<Comment>> {
-    comments(db, "WHERE c.member_id = ?1 ORDER BY c.created_at DESC", &[s(member_id)]).await
+async fn comments(db: &D1Database, filter: &str, binds: &[JsValue], limit: usize, offset: usize) -> Result<Page> {
+    let sql = format!(
+        "SELECT {COMMENT_COLUMNS} FROM clt_comments c JOIN clt_members m ON m.id = c.member_id
+         LEFT JOIN clt_figures f ON f.data_version = c.data_version {filter} LIMIT {} OFFSET {offset}",
+        limit + 1
+    );
+    let mut comments = db.prepare(&sql).bind(binds)?.all().await?.results::<Comment>()?;
+    let more = comments.len() > limit;
+    comments.truncate(limit);
+    Ok(Page { comments, more })
 }
 
-/// Every comment, unanswered first, then newest first (the moderators' queue).
-pub async fn all_comments(db: &D1Database) -> Result<Vec<Comment>> {
-    comments(db, "ORDER BY (c.reply_status IS NOT NULL), c.created_at DESC", &[]).await
-}
-
-/// Approved comments on a dashboard page, oldest first.
-pub async fn approved_on_page(db: &D1Database, page: &str) -> Result<Vec<Comment>> {
+/// A page (from 1) of a member's own comments, newest first.
+pub async fn comments_of(db: &D1Database, member_id: &str, page: usize) -> Result<Page> {
+    let offset = page.saturating_sub(1) * PAGE_SIZE;
     comments(
         db,
-        "WHERE c.page = ?1 AND c.approved_at IS NOT NULL AND c.publish != 'program_only' ORDER BY c.created_at",
-        &[s(page)],
+        "WHERE c.member_id = ?1 ORDER BY c.created_at DESC",
+        &[s(member_id)],
+        PAGE_SIZE,
+        offset,
     )
     .await
+}
+
+/// A page (from 1) of every comment, unanswered first, then newest first
+/// (the moderators' queue).
+pub async fn all_comments(db: &D1Database, page: usize) -> Result<Page> {
+    let offset = page.saturating_sub(1) * PAGE_SIZE;
+    comments(
+        db,
+        "ORDER BY (c.reply_status IS NOT NULL), c.created_at DESC",
+        &[],
+        PAGE_SIZE,
+        offset,
+    )
+    .await
+}
+
+/// The newest [`PAGE_SIZE`] approved comments on a dashboard page, oldest
+/// first.
+pub async fn approved_on_page(db: &D1Database, page: &str) -> Result<Vec<Comment>> {
+    let mut newest = comments(
+        db,
+        "WHERE c.page = ?1 AND c.approved_at IS NOT NULL AND c.publish != 'program_only' ORDER BY c.created_at DESC",
+        &[s(page)],
+        PAGE_SIZE,
+        0,
+    )
+    .await?
+    .comments;
+    newest.reverse();
+    Ok(newest)
 }
 
 /// Records the program's reply; `false` if there is no such comment.

@@ -196,15 +196,25 @@ pub fn soak(rate: f64, minutes: f64, seed: u64) -> ExitCode {
         ),
     );
 
-    // Memory, every 10 s.
+    // Memory: the runtime's processes every 10 s; the worker isolate's own
+    // heap (after a full collection, through the inspector) every minute.
     let memory: Arc<Mutex<Vec<(Duration, u64, u64)>>> = Arc::default();
+    let heap: Arc<Mutex<Vec<(Duration, u64)>>> = Arc::default();
     let sampling = Arc::new(AtomicBool::new(true));
+    let portal = Arc::new(portal);
     let sampler = {
-        let (memory, sampling) = (memory.clone(), sampling.clone());
+        let (memory, heap, sampling, portal) = (memory.clone(), heap.clone(), sampling.clone(), portal.clone());
         thread::spawn(move || {
+            let mut tick = 0u32;
             while sampling.load(Ordering::SeqCst) {
                 let (w, t) = group_memory(pgid);
                 memory.lock().expect("lock").push((start.elapsed(), w, t));
+                if tick.is_multiple_of(6) {
+                    if let Some((used, _)) = portal.isolate_heap() {
+                        heap.lock().expect("lock").push((start.elapsed(), used));
+                    }
+                }
+                tick += 1;
                 thread::sleep(Duration::from_secs(10));
             }
         })
@@ -338,6 +348,15 @@ pub fn soak(rate: f64, minutes: f64, seed: u64) -> ExitCode {
     let first = memory.first().copied().unwrap_or_default();
     let last = memory.last().copied().unwrap_or_default();
     let peak = memory.iter().map(|m| m.2).max().unwrap_or(0);
+    // The last sample after the load ends, with the worker idle.
+    if let Some((used, _)) = portal.isolate_heap() {
+        heap.lock().expect("lock").push((start.elapsed(), used));
+    }
+    let heap = heap.lock().expect("lock").clone();
+    let heap_mib = |b: u64| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0));
+    let heap_first = heap.first().map_or(0, |h| h.1);
+    let heap_last = heap.last().map_or(0, |h| h.1);
+    let heap_peak = heap.iter().map(|h| h.1).max().unwrap_or(0);
     println!();
     println!("| figure | value |");
     println!("| --- | --- |");
@@ -366,11 +385,20 @@ pub fn soak(rate: f64, minutes: f64, seed: u64) -> ExitCode {
         mib(peak)
     );
     println!(
-        "headline: {} requests, {errors} errors, p99 {}; burst {burst_accepted} accepted of {burst_n} (limit {LIMIT}); memory {} → {}",
+        "| worker isolate's own heap after GC: start / end / peak ({} samples) | {} / {} / {} |",
+        heap.len(),
+        heap_mib(heap_first),
+        heap_mib(heap_last),
+        heap_mib(heap_peak)
+    );
+    println!(
+        "headline: {} requests, {errors} errors, p99 {}; burst {burst_accepted} accepted of {burst_n} (limit {LIMIT}); runtime memory {} → {}; worker heap {} → {}",
         samples.len(),
         ms(percentile(&all_latencies, 0.99)),
         mib(first.2),
-        mib(last.2)
+        mib(last.2),
+        heap_mib(heap_first),
+        heap_mib(heap_last)
     );
     let burst_ok = burst_accepted as u32 <= LIMIT
         && burst_limited > 0
