@@ -218,7 +218,8 @@ impl Settings {
         let settings = Settings {
             backoff: Backoff {
                 base_seconds: number(get, "RETRY_BASE_SECONDS", 30, 1, day)?,
-                cap_seconds: number(get, "RETRY_CAP_SECONDS", 3600, 1, 7 * day)?,
+                // A queue message can be delayed 12 hours at most.
+                cap_seconds: number(get, "RETRY_CAP_SECONDS", 3600, 1, 12 * 3600)?,
                 max_attempts: number(get, "MAX_DELIVERY_ATTEMPTS", 12, 1, 100)?,
             },
             delivery_timeout_seconds: number(get, "DELIVERY_TIMEOUT_SECONDS", 15, 1, 300)?,
@@ -327,7 +328,7 @@ mod tests {
 
     #[test]
     fn each_unusable_setting_is_refused_naming_it() {
-        let table: [(&str, &[(&str, &str)], &str); 12] = [
+        let table: [(&str, &[(&str, &str)], &str); 13] = [
             (
                 "plain http",
                 &[(CASE_SYSTEM_URL, "http://cases.example.org/r")],
@@ -356,6 +357,11 @@ mod tests {
                 "not a number",
                 &[("RETRY_BASE_SECONDS", "thirty")],
                 "RETRY_BASE_SECONDS",
+            ),
+            (
+                "a cap past a queue's 12-hour delay",
+                &[("RETRY_CAP_SECONDS", "86400")],
+                "RETRY_CAP_SECONDS",
             ),
             (
                 "cap below base",

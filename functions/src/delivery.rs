@@ -37,7 +37,7 @@ use worker::{
 use crate::backoff::AfterFailure;
 use crate::config::{self, Config, Target, DELIVERY_CONCURRENCY, RECOVERY_WAVE_MAX, RECOVERY_WAVE_PER_SUCCESS};
 use crate::intake::StoredReferral;
-use crate::outbox::{self, Claimed, Outcome};
+use crate::outbox::{self, BringForward, Claimed, Outcome};
 use crate::seal::Sealed;
 use crate::time::{iso, now_ms};
 
@@ -46,13 +46,13 @@ use crate::time::{iso, now_ms};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub error: String,
-    /// The case system looked down or overloaded (no connection, no answer
-    /// in time, 429, 5xx), rather than refusing this referral.
+    /// The case system looked down (no connection, no answer in time, 5xx),
+    /// rather than refusing this referral or asking us to wait (429).
     pub outage: bool,
 }
 
 impl Failure {
-    fn refused(error: impl Into<String>) -> Failure {
+    fn other(error: impl Into<String>) -> Failure {
         Failure {
             error: error.into(),
             outage: false,
@@ -67,6 +67,8 @@ impl Failure {
     }
 }
 
+/// The longest the intake's own delivery waits for the case system.
+const INTAKE_DELIVERY_TIMEOUT_SECONDS: u32 = 20;
 /// How long a queue wake-up may arrive before its referral's due time.
 const DUE_SLACK_MS: i64 = 1000;
 /// Longest `Location` kept in an error.
@@ -87,7 +89,7 @@ fn payload(claimed: &Claimed, stored: StoredReferral, now: i64) -> Result<String
             "answers": stored.answers,
         }
     });
-    serde_json::to_string(&body).map_err(|_| Failure::refused("could not encode the payload"))
+    serde_json::to_string(&body).map_err(|_| Failure::other("could not encode the payload"))
 }
 
 /// What an answer of the case system means for the referral.
@@ -106,19 +108,19 @@ pub fn judge(status: u16, location: Option<&str>) -> Result<(), Failure> {
             } else {
                 to
             };
-            Err(Failure::refused(format!(
+            Err(Failure::other(format!(
                 "case system answered HTTP {status} redirecting to {to}; redirects are not followed, set CASE_SYSTEM_URL to the final address"
             )))
         }
-        429 | 500..=599 => Err(Failure::outage(format!("case system answered HTTP {status}"))),
-        _ => Err(Failure::refused(format!("case system answered HTTP {status}"))),
+        500..=599 => Err(Failure::outage(format!("case system answered HTTP {status}"))),
+        _ => Err(Failure::other(format!("case system answered HTTP {status}"))),
     }
 }
 
 async fn post(target: &Target, reference: &str, body: String, timeout: u32, now: i64) -> Result<(), Failure> {
     let timestamp = now / 1000;
     let headers = Headers::new();
-    let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| Failure::refused("could not set headers"));
+    let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| Failure::other("could not set headers"));
     set("Content-Type", "application/json")?;
     set("webhook-id", reference)?;
     set("webhook-timestamp", &timestamp.to_string())?;
@@ -128,8 +130,8 @@ async fn post(target: &Target, reference: &str, body: String, timeout: u32, now:
         .with_headers(headers)
         .with_redirect(RequestRedirect::Manual)
         .with_body(Some(body.into()));
-    let request = Request::new_with_init(&target.url, &init)
-        .map_err(|_| Failure::refused("CASE_SYSTEM_URL is not a valid URL"))?;
+    let request =
+        Request::new_with_init(&target.url, &init).map_err(|_| Failure::other("CASE_SYSTEM_URL is not a valid URL"))?;
 
     let controller = AbortController::default();
     let signal = controller.signal();
@@ -160,18 +162,18 @@ async fn attempt(config: &Config, claimed: &Claimed, now: i64) -> Result<(), Fai
         key_id: claimed
             .key_id
             .clone()
-            .ok_or_else(|| Failure::refused("the stored referral has no key id"))?,
+            .ok_or_else(|| Failure::other("the stored referral has no key id"))?,
         body: claimed
             .sealed
             .clone()
-            .ok_or_else(|| Failure::refused("the stored referral has no content"))?,
+            .ok_or_else(|| Failure::other("the stored referral has no content"))?,
     };
     let plaintext = config
         .keys
         .open(&claimed.reference, &sealed)
-        .map_err(|e| Failure::refused(e.to_string()))?;
+        .map_err(|e| Failure::other(e.to_string()))?;
     let stored: StoredReferral =
-        serde_json::from_slice(&plaintext).map_err(|_| Failure::refused("the stored referral could not be read"))?;
+        serde_json::from_slice(&plaintext).map_err(|_| Failure::other("the stored referral could not be read"))?;
     let body = payload(claimed, stored, now)?;
     post(
         &config.target,
@@ -210,11 +212,12 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) -> worker::Result<
         Ok(config) => config,
         Err(e) => {
             // Nothing is attempted, so no attempt is counted: the referrals
-            // wait, sealed, until the setting is fixed.
+            // wait, sealed and pending, and the sweep wakes them once the
+            // setting is fixed. (Retrying the messages would only run out
+            // the queue's own retries.)
             worker::console_error!("delivery: not started: {e}");
-            let later = QueueRetryOptionsBuilder::new().with_delay_seconds(60).build();
             for m in &messages {
-                m.retry_with_options(&later);
+                m.ack();
             }
             return Ok(());
         }
@@ -251,12 +254,16 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) -> worker::Result<
     Ok(())
 }
 
+/// One attempt: the referral, how it ended, and when it began (ms).
+type Attempted = (Claimed, Result<(), Failure>, i64);
+
 /// Attempts each claimed referral, at most [`DELIVERY_CONCURRENCY`] at once.
-async fn attempt_all(config: &Config, claimed: Vec<Claimed>) -> Vec<(Claimed, Result<(), Failure>)> {
+async fn attempt_all(config: &Config, claimed: Vec<Claimed>) -> Vec<Attempted> {
     futures_util::stream::iter(claimed)
         .map(|claimed| async move {
-            let result = attempt(config, &claimed, now_ms()).await;
-            (claimed, result)
+            let began = now_ms();
+            let result = attempt(config, &claimed, began).await;
+            (claimed, result, began)
         })
         .buffer_unordered(DELIVERY_CONCURRENCY)
         .collect()
@@ -271,13 +278,13 @@ async fn settle(
     env: &Env,
     db: &worker::D1Database,
     config: &Config,
-    attempts: &[(Claimed, Result<(), Failure>)],
+    attempts: &[Attempted],
 ) -> worker::Result<Vec<(String, u32)>> {
     let done = now_ms();
     let mut outcomes = Vec::with_capacity(attempts.len());
     let mut retries = Vec::new();
     let mut stuck = Vec::new();
-    for (claimed, result) in attempts {
+    for (claimed, result, _) in attempts {
         let (outcome, retry_in) = outcome(config, claimed, result.clone(), done);
         if let Some(seconds) = retry_in {
             retries.push((claimed.reference.clone(), seconds));
@@ -287,11 +294,12 @@ async fn settle(
         }
         outcomes.push((claimed.reference.clone(), outcome));
     }
-    let delivered = outcomes
-        .iter()
-        .filter(|(_, o)| matches!(o, Outcome::Delivered { .. }))
-        .count();
-    let wave = (delivered * RECOVERY_WAVE_PER_SUCCESS).min(RECOVERY_WAVE_MAX);
+    // Bring forward only failures older than the first success here.
+    let successes: Vec<i64> = attempts.iter().filter(|a| a.1.is_ok()).map(|a| a.2).collect();
+    let wave = successes.iter().min().map(|first| BringForward {
+        limit: (successes.len() * RECOVERY_WAVE_PER_SUCCESS).min(RECOVERY_WAVE_MAX),
+        failed_before: *first,
+    });
     let woken = outbox::record(db, &outcomes, done, wave).await?;
 
     if !stuck.is_empty() {
@@ -323,7 +331,13 @@ async fn settle(
 /// consumer. A failure is recorded and woken again by a delayed queue
 /// message; if this never finishes (the isolate is stopped), the lease ends
 /// and the sweep finds the referral.
-pub async fn deliver_new(env: Env, config: Config, claimed: Claimed) {
+pub async fn deliver_new(env: Env, mut config: Config, claimed: Claimed) {
+    // A request's background work ends about 30 s after its answer: a
+    // longer wait would be cut off unrecorded (and sent again by the sweep).
+    config.settings.delivery_timeout_seconds = config
+        .settings
+        .delivery_timeout_seconds
+        .min(INTAKE_DELIVERY_TIMEOUT_SECONDS);
     let Ok(db) = env.d1(config::DB) else {
         worker::console_error!("delivery: no database; the sweep will deliver {}", claimed.reference);
         return;
@@ -349,11 +363,16 @@ pub async fn deliver_new(env: Env, config: Config, claimed: Claimed) {
     }
 }
 
-/// Messages that reached the dead-letter queue: whether we sent them there or
-/// the runtime did after its own retries, the referral is marked stuck.
+/// Messages that reached the dead-letter queue: ours, for referrals already
+/// marked stuck, or the runtime's after its own retries, for which the
+/// referral is marked stuck only if its attempts are used up.
 pub async fn dead_letter(message: &Message<String>, env: &Env) -> worker::Result<()> {
     let db = env.d1(config::DB)?;
-    outbox::mark_stuck(&db, message.body(), "delivery retries exhausted").await?;
+    let most = Config::from_env(env).map_or(u32::MAX, |c| c.settings.backoff.max_attempts);
+    let reference = message.body();
+    if !outbox::mark_stuck_if_exhausted(&db, reference, "delivery retries exhausted", most).await? {
+        worker::console_warn!("delivery: the queue gave up on {reference} with attempts left; the sweep will wake it");
+    }
     message.ack();
     Ok(())
 }
@@ -398,7 +417,11 @@ async fn probe_after_outage(env: &Env, db: &worker::D1Database, config: &Config,
     let Some(status) = answers(&config.target, config.settings.delivery_timeout_seconds).await else {
         return Ok(());
     };
-    let woken = outbox::record(db, &[], now_ms(), DELIVERY_CONCURRENCY).await?;
+    let wave = BringForward {
+        limit: DELIVERY_CONCURRENCY,
+        failed_before: now,
+    };
+    let woken = outbox::record(db, &[], now_ms(), Some(wave)).await?;
     if !woken.is_empty() {
         worker::console_log!(
             "sweep: the case system answers again (HTTP {status} to a GET); {} waiting referral(s) brought forward",
@@ -453,10 +476,11 @@ mod tests {
 
     #[test]
     fn outages_are_told_from_refusals() {
-        for status in [429, 500, 502, 503, 504] {
+        for status in [500, 502, 503, 504] {
             assert!(judge(status, None).expect_err("failed").outage, "{status}");
         }
-        for status in [400, 401, 404, 410, 422] {
+        // 429: the case system asks us to wait; its backoff is kept.
+        for status in [400, 401, 404, 410, 422, 429] {
             assert!(!judge(status, None).expect_err("failed").outage, "{status}");
         }
     }

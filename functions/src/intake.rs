@@ -192,10 +192,18 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
     };
     let plaintext = serde_json::to_vec(&stored).map_err(|_| ApiError::Unavailable)?;
     let digest = keys.fingerprint("request", &String::from_utf8_lossy(&plaintext));
-    let idempotency = sent_key.map(|k| keys.fingerprint("idempotency", &k));
-    if let Some(key) = &idempotency {
-        if let Some(existing) = outbox::by_idempotency_key(&db, key).await.map_err(storage_error)? {
-            return replay(existing, &digest, lang).map(|a| (a, None));
+    // Looked for under every configured key; stored under the newest.
+    let hashes = sent_key.map(|k| keys.fingerprints("idempotency", &k));
+    let mut idempotency = hashes.as_ref().and_then(|h| h.first().cloned());
+    if let Some(hashes) = &hashes {
+        if let Some(existing) = outbox::by_idempotency_key(&db, hashes).await.map_err(storage_error)? {
+            match replay(existing, &digest, lang) {
+                Ok(accepted) => return Ok((accepted, None)),
+                // The form sent again with changed answers (Back, edit,
+                // Send): a new referral; the key stays with the first.
+                Err(ApiError::IdempotencyKeyReused) if kind == BodyKind::Form => idempotency = None,
+                Err(e) => return Err(e),
+            }
         }
     }
 
@@ -207,8 +215,9 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
             .or(referral.answer("contact_phone"))
             .unwrap_or("")
     );
+    let dedupe_keys = keys.fingerprints("duplicate", &fingerprint_input);
     let dedupe_key = keys.fingerprint("duplicate", &fingerprint_input);
-    let duplicate_of = outbox::recent_duplicate(&db, &dedupe_key, now, duplicate_window_ms())
+    let duplicate_of = outbox::recent_duplicate(&db, &dedupe_keys, now, duplicate_window_ms())
         .await
         .map_err(storage_error)?;
 
@@ -221,7 +230,9 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
         let row = NewReferral {
             reference: reference.as_str(),
             received_at: now,
-            lease_until: now + config.settings.lease_ms(1),
+            // From now, not from when the request arrived: the lease must
+            // cover the delivery that follows the insert.
+            lease_until: now_ms() + config.settings.lease_ms(1),
             tier: referral.tier(),
             sealed: &sealed,
             dedupe_key: &dedupe_key,
@@ -249,8 +260,8 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
             }
             // The same key may have been stored by a parallel retry.
             Inserted::Conflict => {
-                if let Some(key) = &idempotency {
-                    if let Some(existing) = outbox::by_idempotency_key(&db, key).await.map_err(storage_error)? {
+                if let Some(hashes) = hashes.as_ref().filter(|_| idempotency.is_some()) {
+                    if let Some(existing) = outbox::by_idempotency_key(&db, hashes).await.map_err(storage_error)? {
                         return replay(existing, &digest, lang).map(|a| (a, None));
                     }
                 }

@@ -35,7 +35,9 @@ async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<(
     }
     if let Err(e) = delivery::consume(&batch, &env).await {
         worker::console_error!("delivery: outbox unavailable, the batch will be retried: {e}");
-        batch.retry_all();
+        // Not at once: a D1 incident would run out the queue's retries in
+        // minutes.
+        batch.retry_all_with_options(&worker::QueueRetryOptionsBuilder::new().with_delay_seconds(30).build());
     }
     Ok(())
 }

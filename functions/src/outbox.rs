@@ -52,6 +52,17 @@ pub struct Claimed {
     pub duplicate_of: Option<String>,
 }
 
+/// Which waiting referrals to bring forward with a batch's outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BringForward {
+    /// At most this many.
+    pub limit: usize,
+    /// Only those whose last failure came before this (ms): when the
+    /// first successful attempt, or the check that the case system
+    /// answers, began.
+    pub failed_before: i64,
+}
+
 /// How one delivery attempt ended, to be recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -132,21 +143,33 @@ pub async fn holds(db: &D1Database, reference: &str, sealed: &Sealed) -> Result<
     Ok(found.is_some())
 }
 
-/// The referral stored under an idempotency key, if any.
-pub async fn by_idempotency_key(db: &D1Database, key: &str) -> Result<Option<Existing>> {
-    db.prepare("SELECT reference, request_digest FROM referrals WHERE idempotency_key = ?1")
-        .bind(&[s(key)])?
-        .first::<Existing>(None)
-        .await
+/// The referral stored under an idempotency key (its hash under any of
+/// the configured keys), if any.
+pub async fn by_idempotency_key(db: &D1Database, hashes: &[String]) -> Result<Option<Existing>> {
+    let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
+    db.prepare(
+        "SELECT reference, request_digest FROM referrals WHERE idempotency_key IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(&[list(&hashes)])?
+    .first::<Existing>(None)
+    .await
 }
 
-/// The earliest referral with the same fingerprint within the window,
-/// delivered or not: the fingerprint is kept for the whole window.
-pub async fn recent_duplicate(db: &D1Database, dedupe_key: &str, now: i64, window_ms: i64) -> Result<Option<String>> {
+/// The earliest referral with the same fingerprint (under any of the
+/// configured keys) within the window, delivered or not: the fingerprint is
+/// kept for the whole window.
+pub async fn recent_duplicate(
+    db: &D1Database,
+    fingerprints: &[String],
+    now: i64,
+    window_ms: i64,
+) -> Result<Option<String>> {
+    let fingerprints: Vec<&str> = fingerprints.iter().map(String::as_str).collect();
     db.prepare(
-        "SELECT reference FROM referrals WHERE dedupe_key = ?1 AND received_at > ?2 ORDER BY received_at LIMIT 1",
+        "SELECT reference FROM referrals WHERE dedupe_key IN (SELECT value FROM json_each(?1)) AND received_at > ?2
+         ORDER BY received_at LIMIT 1",
     )
-    .bind(&[s(dedupe_key), n(now - window_ms)])?
+    .bind(&[list(&fingerprints), n(now - window_ms)])?
     .first::<String>(Some("reference"))
     .await
 }
@@ -179,7 +202,7 @@ pub async fn claim(
     result.results::<Claimed>()
 }
 
-fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome) -> Result<D1PreparedStatement> {
+fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome, now: i64) -> Result<D1PreparedStatement> {
     match outcome {
         // The case system has it: forget the content, keep the receipt. The
         // duplicate fingerprint stays until its window ends (see `expire`).
@@ -197,9 +220,15 @@ fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome) -> Res
         } => db
             .prepare(
                 "UPDATE referrals SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, lease_until = 0,
-                 outage = ?4 WHERE reference = ?1 AND status = 'pending'",
+                 outage = ?4, failed_at = ?5 WHERE reference = ?1 AND status = 'pending'",
             )
-            .bind(&[s(reference), s(error), n(*next_attempt_at), n(i64::from(*outage))]),
+            .bind(&[
+                s(reference),
+                s(error),
+                n(*next_attempt_at),
+                n(i64::from(*outage)),
+                n(now),
+            ]),
         // Automatic delivery is given up; the content stays sealed so a
         // person can resend it.
         Outcome::Stuck { error } => db
@@ -212,57 +241,62 @@ fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome) -> Res
 }
 
 /// Records the outcomes of a batch of attempts and, in the same round
-/// trip, makes up to `bring_forward` referrals that wait out an outage's
-/// backoff due now (the ones waiting longest first); returns those, to be
-/// woken. Once the case system answers again an outage's backlog drains
-/// instead of sitting out its backoff, in waves the caller keeps bounded.
+/// trip, makes some referrals that wait out an outage's backoff due now;
+/// returns those, to be woken. Once the case system answers again an
+/// outage's backlog drains instead of sitting out its backoff, in waves the
+/// caller keeps bounded. The least-tried go first (then the oldest), so a
+/// case system that answers a GET but still fails deliveries spreads its
+/// failures over the backlog instead of using up a few referrals' attempts.
 pub async fn record(
     db: &D1Database,
     outcomes: &[(String, Outcome)],
     now: i64,
-    bring_forward: usize,
+    bring_forward: Option<BringForward>,
 ) -> Result<Vec<String>> {
     let mut statements = outcomes
         .iter()
-        .map(|(reference, outcome)| outcome_statement(db, reference, outcome))
+        .map(|(reference, outcome)| outcome_statement(db, reference, outcome, now))
         .collect::<Result<Vec<_>>>()?;
-    if bring_forward > 0 {
+    let wave = bring_forward.filter(|b| b.limit > 0);
+    if let Some(b) = wave {
         statements.push(
             db.prepare(
                 "UPDATE referrals SET next_attempt_at = ?1
                  WHERE reference IN (
                    SELECT reference FROM referrals
                    WHERE status = 'pending' AND outage = 1 AND next_attempt_at > ?1 AND lease_until < ?1
-                   ORDER BY received_at LIMIT ?2)
+                     AND failed_at < ?3
+                   ORDER BY attempts, received_at LIMIT ?2)
                  RETURNING reference",
             )
-            .bind(&[n(now), n(bring_forward as i64)])?,
+            .bind(&[n(now), n(b.limit as i64), n(b.failed_before)])?,
         );
     }
     if statements.is_empty() {
         return Ok(Vec::new());
     }
     let results = db.batch(statements).await?;
-    if bring_forward == 0 {
-        return Ok(Vec::new());
-    }
-    match results.last() {
-        Some(last) => Ok(last.results::<Row>()?.into_iter().map(|r| r.reference).collect()),
-        None => Ok(Vec::new()),
+    match (wave, results.last()) {
+        (Some(_), Some(last)) => Ok(last.results::<Row>()?.into_iter().map(|r| r.reference).collect()),
+        _ => Ok(Vec::new()),
     }
 }
 
 /// Marks a referral stuck without counting an attempt (the dead-letter
-/// queue's consumer).
-pub async fn mark_stuck(db: &D1Database, reference: &str, error: &str) -> Result<()> {
-    db.prepare(
-        "UPDATE referrals SET status = 'stuck', lease_until = 0, last_error = COALESCE(last_error, ?2)
-         WHERE reference = ?1 AND status = 'pending'",
-    )
-    .bind(&[s(reference), s(error)])?
-    .run()
-    .await?;
-    Ok(())
+/// queue's consumer), but only once its attempts are used up: a message
+/// the runtime gave up on (its own retries, say during a D1 incident) for
+/// a referral with attempts left stays pending, for the sweep to wake.
+/// `true` if it was marked.
+pub async fn mark_stuck_if_exhausted(db: &D1Database, reference: &str, error: &str, max_attempts: u32) -> Result<bool> {
+    let marked = db
+        .prepare(
+            "UPDATE referrals SET status = 'stuck', lease_until = 0, last_error = COALESCE(last_error, ?2)
+             WHERE reference = ?1 AND status = 'pending' AND attempts >= ?3 RETURNING reference",
+        )
+        .bind(&[s(reference), s(error), n(i64::from(max_attempts))])?
+        .all()
+        .await?;
+    Ok(!marked.results::<Row>()?.is_empty())
 }
 
 /// Pending referrals overdue by more than `grace_ms` that nobody holds and

@@ -137,19 +137,32 @@ impl KeyRing {
     /// tells anything about the key that seals referrals, nor one purpose's
     /// hashes about another's.
     pub fn fingerprint(&self, purpose: &str, input: &str) -> String {
-        let mut derive =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.current().raw).expect("HMAC takes keys of any length");
-        derive.update(b"lead-portal fingerprint key\0");
-        derive.update(purpose.as_bytes());
-        derive.update(&[1]);
-        let purpose_key = derive.finalize().into_bytes();
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&purpose_key).expect("HMAC takes keys of any length");
-        mac.update(input.as_bytes());
-        mac.finalize().into_bytes()[..16]
+        fingerprint_with(&self.current().raw, purpose, input)
+    }
+
+    /// The fingerprint under every configured key, newest first: what to
+    /// look for, so a key rotation does not hide a duplicate or an
+    /// idempotency key stored under the key before.
+    pub fn fingerprints(&self, purpose: &str, input: &str) -> Vec<String> {
+        self.0
             .iter()
-            .map(|b| format!("{b:02x}"))
+            .map(|k| fingerprint_with(&k.raw, purpose, input))
             .collect()
     }
+}
+
+fn fingerprint_with(raw: &[u8; 32], purpose: &str, input: &str) -> String {
+    let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(raw).expect("HMAC takes keys of any length");
+    derive.update(b"lead-portal fingerprint key\0");
+    derive.update(purpose.as_bytes());
+    derive.update(&[1]);
+    let purpose_key = derive.finalize().into_bytes();
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&purpose_key).expect("HMAC takes keys of any length");
+    mac.update(input.as_bytes());
+    mac.finalize().into_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -233,6 +246,17 @@ mod tests {
             .map(|b| format!("{b:02x}"))
             .collect();
         assert_ne!(ring.fingerprint("a", "x"), direct);
+    }
+
+    #[test]
+    fn after_a_rotation_the_old_fingerprint_is_still_looked_for() {
+        let old = KeyRing::parse(K1).expect("valid keys");
+        let rotated = KeyRing::parse(&format!("{K2},{K1}")).expect("valid keys");
+        let stored = old.fingerprint("duplicate", "x");
+        let looked_for = rotated.fingerprints("duplicate", "x");
+        assert_eq!(looked_for.len(), 2);
+        assert_eq!(looked_for[0], rotated.fingerprint("duplicate", "x"));
+        assert!(looked_for.contains(&stored));
     }
 
     #[test]

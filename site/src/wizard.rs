@@ -25,6 +25,9 @@ pub const DRAFT_MAX_AGE_MS: f64 = DRAFT_MAX_AGE_HOURS as f64 * 3600.0 * 1000.0;
 pub struct Draft {
     pub saved_at_ms: f64,
     pub idempotency_key: String,
+    /// The key already went out with a send.
+    #[serde(default)]
+    pub key_sent: bool,
     pub answers: BTreeMap<String, String>,
 }
 
@@ -79,6 +82,9 @@ pub struct Wizard {
     /// Sent as `Idempotency-Key`: the same for every try of one referral,
     /// so a retry after a lost answer cannot store it twice.
     pub idempotency_key: RwSignal<String>,
+    /// The key went out with a send: changed answers need a new one (the
+    /// worker refuses a key reused for other answers).
+    pub key_sent: RwSignal<bool>,
     /// The person just cleared their answers (announced once).
     pub cleared: RwSignal<bool>,
 }
@@ -150,6 +156,7 @@ impl Wizard {
             send: RwSignal::new(SendState::Idle),
             refusal: RwSignal::new(None),
             idempotency_key: RwSignal::new(String::new()),
+            key_sent: RwSignal::new(false),
             cleared: RwSignal::new(false),
         }
     }
@@ -172,6 +179,9 @@ impl Wizard {
             a.insert(id.to_owned(), value);
         });
         self.cleared.set(false);
+        if self.key_sent.get_untracked() {
+            self.new_key();
+        }
         self.save_draft();
     }
 
@@ -182,7 +192,7 @@ impl Wizard {
         self.errors.set(BTreeMap::new());
         self.refusal.set(None);
         self.send.set(SendState::Idle);
-        self.idempotency_key.set(new_idempotency_key());
+        self.new_key();
         self.go_to_step(0);
         self.cleared.set(true);
     }
@@ -278,6 +288,8 @@ impl Wizard {
         self.refusal.set(None);
         let body = self.body();
         let key = self.idempotency_key.get_untracked();
+        self.key_sent.set(true);
+        self.save_draft();
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             let outcome = crate::wizard::browser::post(&body, &key).await;
@@ -305,7 +317,7 @@ impl Wizard {
         match outcome {
             SendOutcome::Accepted(reference) => {
                 self.clear_draft();
-                self.idempotency_key.set(new_idempotency_key());
+                self.new_key();
                 self.send.set(SendState::Idle);
                 self.errors.set(BTreeMap::new());
                 self.stage.set(Stage::Sent(reference));
@@ -356,6 +368,7 @@ impl Wizard {
                     .collect();
                 self.answers.set(known);
                 key = draft.idempotency_key;
+                self.key_sent.set(draft.key_sent);
             }
             Some(_) => browser::clear_draft(),
             None => {}
@@ -372,6 +385,7 @@ impl Wizard {
         browser::save_draft(&Draft {
             saved_at_ms: browser::now_ms(),
             idempotency_key: self.idempotency_key.get_untracked(),
+            key_sent: self.key_sent.get_untracked(),
             answers: self.answers.get_untracked(),
         });
     }
@@ -379,6 +393,11 @@ impl Wizard {
     fn clear_draft(self) {
         self.answers.set(BTreeMap::new());
         self.forget_stored_draft();
+    }
+
+    fn new_key(self) {
+        self.idempotency_key.set(new_idempotency_key());
+        self.key_sent.set(false);
     }
 
     /// Removes the draft from the device; the answers on screen stay.

@@ -213,11 +213,17 @@ impl Portal {
     pub fn isolate_heap(&self) -> Option<(u64, u64)> {
         const SCRIPT: &str = r#"
 const port = process.argv[1];
+// An inspector busy elsewhere may never answer: give up after 15 s.
+setTimeout(() => process.exit(2), 15000);
 const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
 const target = targets.find((t) => t.webSocketDebuggerUrl) ?? {};
-const ws = new WebSocket(target.webSocketDebuggerUrl.replace("localhost", "127.0.0.1"));
+// The runtime's inspector takes only connections that name an origin.
+const ws = new WebSocket(target.webSocketDebuggerUrl.replace("localhost", "127.0.0.1"), {
+  headers: { Origin: `http://127.0.0.1:${port}` },
+});
 let id = 0;
 const pending = new Map();
+ws.onerror = () => process.exit(1);
 ws.onmessage = (e) => {
   const m = JSON.parse(e.data);
   if (pending.has(m.id)) { pending.get(m.id)(m.result); pending.delete(m.id); }

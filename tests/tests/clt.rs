@@ -446,7 +446,14 @@ fn the_clt_stays_within_bounds() {
     portal.query("DROP TRIGGER no_sessions");
     let ana = Member::sign_in(&portal, &token);
 
-    // A member's comments per hour are limited; what was sent stays.
+    // A member's comments per hour are limited; what was sent stays, and
+    // a comment refused for its content does not count.
+    let (status, _) = ana.post(
+        "/api/clt/comments",
+        json!({ "page": "capacity", "chart": "average-caseload", "period": "all", "kind": "concern",
+                "body": "   ", "publish": "anonymous", "data_point": "" }),
+    );
+    assert_eq!(status, 422);
     let tricky = "Why\u{202E}gnp.exe\u{7} this\u{2066} drop?";
     let first = ana.comment("average-caseload", tricky, "anonymous");
     for n in 1..55 {

@@ -503,6 +503,22 @@ fn a_retried_post_with_the_same_idempotency_key_gets_the_same_reference_and_stor
     let (first_send, second_send) = (send(), send());
     assert_eq!(first_send, second_send, "the same confirmation");
     assert_eq!(stored(&portal), 2, "one referral for the form sent twice");
+    // Back, change an answer, Send again: the same page's key, other
+    // answers: a second referral, not a refusal.
+    let mut changed = form.clone();
+    for (k, v) in changed.iter_mut() {
+        if k == "usual_places_times" {
+            *v = "Pine St bus stop, evenings".into();
+        }
+    }
+    let changed_pairs: Vec<(&str, &str)> = changed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let edited = agent
+        .post(&portal.url("/api/referrals"))
+        .send_form(&changed_pairs)
+        .expect("303 is not an error");
+    assert_eq!(edited.status(), 303);
+    assert_ne!(edited.header("Location"), Some(first_send.as_str()), "a new reference");
+    assert_eq!(stored(&portal), 3);
 
     let references = [first["reference"].as_str().expect("ref").to_string(), {
         first_send
@@ -514,9 +530,10 @@ fn a_retried_post_with_the_same_idempotency_key_gets_the_same_reference_and_stor
     }];
     assert!(receiver.wait_for(Duration::from_secs(30), |a| references
         .iter()
-        .all(|r| a.iter().any(|a| &a.id == r))));
+        .all(|r| a.iter().any(|a| &a.id == r))
+        && a.len() >= 3));
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(receiver.accepted_ids().len(), 2, "each delivered once");
+    assert_eq!(receiver.accepted_ids().len(), 3, "each delivered once");
 }
 
 /// Issue 11: an insert that committed but answered an error was repeated

@@ -542,21 +542,6 @@ async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, CltError
     let (input, csrf) = read::<CommentInput>(req).await?;
     check_post(req, &secret, &session, csrf.as_deref())?;
     let input = input.cleaned();
-    let limits = config::clt_limits(env);
-    match limit::hit(
-        &db,
-        "clt-comment",
-        &session.member_id,
-        3600,
-        limits.comments_per_hour,
-        now_ms(),
-    )
-    .await
-    {
-        Ok(None) => {}
-        Ok(Some(retry_after)) => return Err(CltError::TooManyComments(retry_after)),
-        Err(e) => return Err(unavailable("comment limit count failed")(e)),
-    }
     let problems = input.problems();
     if !problems.is_empty() {
         return Err(CltError::Invalid(problems));
@@ -569,6 +554,23 @@ async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, CltError
                 message: "There is no such chart for that period on the dashboards.".into(),
             }])
         })?;
+    // Counted only for comments that would be stored: a correction does
+    // not use up the hour's allowance.
+    let limits = config::clt_limits(env);
+    let counted = limit::hit(
+        &db,
+        "clt-comment",
+        &session.member_id,
+        3600,
+        limits.comments_per_hour,
+        now_ms(),
+    )
+    .await;
+    match counted {
+        Ok(None) => {}
+        Ok(Some(retry_after)) => return Err(CltError::TooManyComments(retry_after)),
+        Err(e) => return Err(unavailable("comment limit count failed")(e)),
+    }
     let id = random_token(12).ok_or(CltError::Unavailable)?;
     let now = now_ms();
     store::insert_comment(

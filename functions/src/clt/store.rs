@@ -153,7 +153,7 @@ pub struct Comment {
 }
 
 const COMMENT_COLUMNS: &str = "c.id, c.member_id, m.name AS member_name, m.organisation, c.page, c.chart, c.period,
-    c.data_point, c.kind, c.body, c.publish, c.data_version, COALESCE(f.figures, '') AS figures, c.created_at, c.reply_status,
+    c.data_point, c.kind, c.body, c.publish, c.data_version, COALESCE(f.figures, c.figures, '') AS figures, c.created_at, c.reply_status,
     c.reply_body, c.reply_reason, c.replied_at, c.approved_at";
 
 pub struct NewComment<'a> {
@@ -173,8 +173,8 @@ pub async fn insert_comment(db: &D1Database, c: &NewComment<'_>) -> Result<()> {
     let comment = db
         .prepare(
             "INSERT INTO clt_comments (id, member_id, page, chart, period, data_point, kind, body, publish,
-                                   data_version, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   data_version, created_at, figures)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '')",
         )
         .bind(&[
             s(c.id),
@@ -220,7 +220,7 @@ pub async fn comments_of(db: &D1Database, member_id: &str, page: usize) -> Resul
     let offset = page.saturating_sub(1) * PAGE_SIZE;
     comments(
         db,
-        "WHERE c.member_id = ?1 ORDER BY c.created_at DESC",
+        "WHERE c.member_id = ?1 ORDER BY c.created_at DESC, c.id",
         &[s(member_id)],
         PAGE_SIZE,
         offset,
@@ -234,7 +234,7 @@ pub async fn all_comments(db: &D1Database, page: usize) -> Result<Page> {
     let offset = page.saturating_sub(1) * PAGE_SIZE;
     comments(
         db,
-        "ORDER BY (c.reply_status IS NOT NULL), c.created_at DESC",
+        "ORDER BY (c.reply_status IS NOT NULL), c.created_at DESC, c.id",
         &[],
         PAGE_SIZE,
         offset,
@@ -247,7 +247,7 @@ pub async fn all_comments(db: &D1Database, page: usize) -> Result<Page> {
 pub async fn approved_on_page(db: &D1Database, page: &str) -> Result<Vec<Comment>> {
     let mut newest = comments(
         db,
-        "WHERE c.page = ?1 AND c.approved_at IS NOT NULL AND c.publish != 'program_only' ORDER BY c.created_at DESC",
+        "WHERE c.page = ?1 AND c.approved_at IS NOT NULL AND c.publish != 'program_only' ORDER BY c.created_at DESC, c.id",
         &[s(page)],
         PAGE_SIZE,
         0,

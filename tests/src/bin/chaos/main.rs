@@ -623,7 +623,7 @@ fn faults(args: &Args) -> ExitCode {
     );
     println!("| deliveries of references never stored | {unexpected} |");
     println!("| bad signatures | {bad_signatures} |");
-    println!("| receiver: 5xx answers / hung past the timeout | {failed} / {hung} |");
+    println!("| receiver: 5xx answers / hung 7 s, then closed unanswered | {failed} / {hung} |");
     println!("| outage / runtime kills | {} s / {kills} |", args.outage.as_secs());
     println!("| stuck, then resent | {} / {resent} |", stuck_refs.len());
     println!(
