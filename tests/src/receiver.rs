@@ -133,8 +133,17 @@ impl Receiver {
         thread::sleep(Duration::from_millis(100));
     }
 
+    /// Open the port again; returns once it takes connections, so whatever
+    /// a test does next meets a receiver that is really back.
     pub fn up(&self) {
         self.state.down.store(false, Ordering::SeqCst);
+        let end = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < end {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Answer every delivery with this redirect status (301, 302, 303, 307,
@@ -226,7 +235,10 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, http::HeaderMap, Vec<
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut request_line = String::new();
-    reader.read_line(&mut request_line).ok()?;
+    // A connection closed without a request (a check that the port is open).
+    if reader.read_line(&mut request_line).ok()? == 0 {
+        return None;
+    }
     let mut headers = http::HeaderMap::new();
     loop {
         let mut line = String::new();
