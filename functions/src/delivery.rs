@@ -133,28 +133,43 @@ async fn post(target: &Target, reference: &str, body: String, timeout: u32, now:
     let request =
         Request::new_with_init(&target.url, &init).map_err(|_| Failure::other("CASE_SYSTEM_URL is not a valid URL"))?;
 
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    // The timer starts with the request: at most DELIVERY_CONCURRENCY run
-    // at once, so the request has its connection now.
-    let sending = Box::pin(fetch.send_with_signal(&signal));
-    let timer = Box::pin(Delay::from(Duration::from_secs(u64::from(timeout))));
-    let outcome = select(sending, timer).await;
-    let judged = match outcome {
-        Either::Left((Ok(response), _)) => {
+    match send(request, timeout).await {
+        Sent::Answered(response) => {
             let location = response.headers().get("Location").ok().flatten();
             judge(response.status_code(), location.as_deref())
         }
-        Either::Left((Err(_), _)) => Err(Failure::outage("could not connect to the case system")),
+        Sent::NoConnection => Err(Failure::outage("could not connect to the case system")),
+        Sent::TimedOut => Err(Failure::outage(format!(
+            "no answer from the case system within {timeout} s"
+        ))),
+    }
+}
+
+/// How a request to the case system ended.
+enum Sent {
+    Answered(worker::Response),
+    NoConnection,
+    TimedOut,
+}
+
+/// Sends a request to the case system, aborted after `timeout` seconds.
+/// The timer starts with the request: at most DELIVERY_CONCURRENCY run at
+/// once, so the request has its connection now.
+async fn send(request: Request, timeout: u32) -> Sent {
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(request);
+    let sending = Box::pin(fetch.send_with_signal(&signal));
+    let timer = Box::pin(Delay::from(Duration::from_secs(u64::from(timeout))));
+    let outcome = select(sending, timer).await;
+    match outcome {
+        Either::Left((Ok(response), _)) => Sent::Answered(response),
+        Either::Left((Err(_), _)) => Sent::NoConnection,
         Either::Right(_) => {
             controller.abort();
-            Err(Failure::outage(format!(
-                "no answer from the case system within {timeout} s"
-            )))
+            Sent::TimedOut
         }
-    };
-    judged
+    }
 }
 
 async fn attempt(config: &Config, claimed: &Claimed, now: i64) -> Result<(), Failure> {
@@ -384,19 +399,9 @@ async fn answers(target: &Target, timeout: u32) -> Option<u16> {
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_redirect(RequestRedirect::Manual);
     let request = Request::new_with_init(&target.url, &init).ok()?;
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    let sending = Box::pin(fetch.send_with_signal(&signal));
-    let timer = Box::pin(Delay::from(Duration::from_secs(u64::from(timeout))));
-    let outcome = select(sending, timer).await;
-    let status = match outcome {
-        Either::Left((Ok(response), _)) => Some(response.status_code()),
-        Either::Left((Err(_), _)) => None,
-        Either::Right(_) => {
-            controller.abort();
-            None
-        }
+    let status = match send(request, timeout).await {
+        Sent::Answered(response) => Some(response.status_code()),
+        Sent::NoConnection | Sent::TimedOut => None,
     };
     status.filter(|s| *s < 500 && *s != 429)
 }
