@@ -9,6 +9,7 @@
 //! all call these, so a rule and its message exist once.
 
 pub mod check;
+pub mod page;
 pub mod reference;
 pub mod referral;
 pub mod schema;

@@ -73,7 +73,7 @@ impl CltLimits {
                 .unwrap_or(default)
         };
         CltLimits {
-            sign_in: read("CLT_SIGN_IN_LIMIT", crate::clt::SIGN_IN_LIMIT),
+            sign_in: read("CLT_SIGN_IN_LIMIT", 10),
             comments_per_hour: read("CLT_COMMENTS_PER_HOUR", 20),
         }
     }
@@ -81,6 +81,15 @@ impl CltLimits {
 
 pub fn clt_limits(env: &Env) -> CltLimits {
     CltLimits::parse(&|name| text(env, name))
+}
+
+/// The CLT's HMAC key for invitations and CSRF tokens: at least 32
+/// characters. Without it the CLT is closed (503 `clt_closed`); intake and
+/// delivery do not need it.
+pub const CLT_SECRET: &str = "CLT_SECRET";
+
+pub fn clt_secret(env: &Env) -> Option<crate::clt::Secret> {
+    text(env, CLT_SECRET).and_then(|s| crate::clt::Secret::new(&s))
 }
 
 /// A plain-text setting: a secret or a var of that name.

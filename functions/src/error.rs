@@ -1,17 +1,34 @@
-//! Everything that can go wrong with a request, and the one place that maps
-//! it to an HTTP status and a body. Client mistakes are always 4xx with a
-//! message a person can act on; only storage failures are 5xx.
+//! Everything that can go wrong with a request, on any route (intake, the
+//! Community Leadership Team, the dashboards, CSP reports), and the one
+//! place that maps it to an HTTP status, a code and a message. Client
+//! mistakes are always 4xx with a message a person can act on; only storage
+//! and settings are 5xx. How an error is shown (JSON or a page) is
+//! [`http`](crate::http)'s.
 
 use lead_content::referral::FieldError;
 use lead_content::schema::IntakeStatus;
 use lead_content::Lang;
 use serde::Serialize;
 
+use crate::clt::input::Problem;
+use crate::clt::InvitationError;
+
+/// What a rate limit counts; each says so in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    Referrals,
+    CspReports,
+    SignIns,
+    /// A CLT member's comments per hour.
+    Comments,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("send the referral as application/json or application/x-www-form-urlencoded")]
+    // Reading the request.
+    #[error("send a form (application/x-www-form-urlencoded) or JSON (application/json)")]
     UnsupportedMediaType,
-    #[error("the request body is larger than {limit} bytes")]
+    #[error("the request body is larger than {limit} bytes, so it was not read")]
     TooLarge { limit: usize },
     #[error("the request body could not be read")]
     Unreadable,
@@ -21,6 +38,8 @@ pub enum ApiError {
     MalformedJson(String),
     #[error("the request body is not a valid form submission")]
     MalformedForm,
+
+    // Referrals.
     #[error("some answers need correcting")]
     Invalid { errors: Vec<FieldError>, lang: Lang },
     #[error("this referral does not meet the program's criteria")]
@@ -31,20 +50,75 @@ pub enum ApiError {
         message: String,
         lang: Lang,
     },
-    #[error("too many referrals from this connection; try again in {retry_after} seconds")]
-    RateLimited { retry_after: u32 },
     #[error("this Idempotency-Key was already used for a different referral; send a new key with new answers")]
     IdempotencyKeyReused,
-    #[error("not found")]
+
+    // The Community Leadership Team.
+    /// No session, an unknown token or an expired session.
+    #[error("Sign in with the invitation link the program manager sent you.")]
+    NotSignedIn,
+    /// A revoked member or session.
+    #[error("Your access to the Community Leadership Team has ended. Ask the program manager if this is a mistake.")]
+    Revoked,
+    /// A member where a moderator is needed.
+    #[error("Only moderators can do this.")]
+    ModeratorsOnly,
+    /// A post from another site, or without the session's CSRF token.
+    #[error("This request did not come from the portal's own pages, so it was refused. Go back, reload the page and try again.")]
+    CrossSite,
+    /// A comment or reply that cannot be stored as sent.
+    #[error("{}", problems_text(.0))]
+    Problems(Vec<Problem>),
+    #[error("{}", invitation_text(*.0))]
+    Invitation(InvitationError),
+    /// The member kept the comment for the program only.
+    #[error("The member kept this comment for the program only, so it cannot be published.")]
+    NotPublishable,
+    /// `CLT_SECRET` is not set: the CLT is closed.
+    #[error("The Community Leadership Team pages are not set up on this site.")]
+    CltClosed,
+
+    // Any route.
+    #[error("{}", limited_text(*.limit, *.retry_after))]
+    RateLimited { retry_after: u32, limit: Limited },
+    #[error("There is nothing here.")]
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
     /// A setting is unusable: nothing is accepted until it is fixed.
     #[error("the portal is not configured correctly; nothing was saved, please try again later")]
     Misconfigured(crate::config::ConfigError),
-    /// The referral could not be stored; nothing was accepted.
-    #[error("the referral could not be stored; nothing was saved, please try again")]
+    /// Storage or the runtime failed; nothing was accepted or changed.
+    #[error("Something went wrong on our side; nothing was saved or changed. Please try again.")]
     Unavailable,
+}
+
+fn problems_text(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn invitation_text(e: InvitationError) -> &'static str {
+    match e {
+        InvitationError::Invalid => "This invitation link is not valid. Check that the whole link was copied, or ask the program manager for a new one.",
+        InvitationError::Expired => "This invitation has expired. Ask the program manager for a new one.",
+        InvitationError::Used => "This invitation has already been used. Ask the program manager for a new one if you need to sign in again.",
+    }
+}
+
+fn limited_text(limit: Limited, seconds: u32) -> String {
+    match limit {
+        Limited::Referrals => format!("too many referrals from this connection; try again in {seconds} seconds"),
+        Limited::CspReports => format!("too many reports from this connection; try again in {seconds} seconds"),
+        Limited::SignIns => format!("Too many sign-in attempts. Try again in {seconds} seconds."),
+        Limited::Comments => format!(
+            "You have sent as many comments as one member can in an hour; nothing was lost from your earlier ones. Try again in {} minutes.",
+            seconds.div_ceil(60)
+        ),
+    }
 }
 
 /// One field error as the API reports it.
@@ -70,15 +144,24 @@ impl ApiError {
         match self {
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooLarge { .. } => 413,
-            ApiError::Unreadable | ApiError::NotUtf8 | ApiError::MalformedJson(_) | ApiError::MalformedForm => 400,
+            ApiError::Unreadable
+            | ApiError::NotUtf8
+            | ApiError::MalformedJson(_)
+            | ApiError::MalformedForm
+            | ApiError::Invitation(InvitationError::Invalid) => 400,
+            ApiError::NotSignedIn => 401,
+            ApiError::Revoked | ApiError::ModeratorsOnly | ApiError::CrossSite => 403,
+            ApiError::NotFound => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::NotPublishable => 409,
+            ApiError::Invitation(_) => 410,
             ApiError::Invalid { .. }
             | ApiError::NotEligible { .. }
             | ApiError::Closed { .. }
-            | ApiError::IdempotencyKeyReused => 422,
+            | ApiError::IdempotencyKeyReused
+            | ApiError::Problems(_) => 422,
             ApiError::RateLimited { .. } => 429,
-            ApiError::NotFound => 404,
-            ApiError::MethodNotAllowed => 405,
-            ApiError::Misconfigured(_) | ApiError::Unavailable => 503,
+            ApiError::Misconfigured(_) | ApiError::CltClosed | ApiError::Unavailable => 503,
         }
     }
 
@@ -91,11 +174,20 @@ impl ApiError {
             ApiError::NotUtf8 => "not_utf8",
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::MalformedForm => "malformed_form",
-            ApiError::Invalid { .. } => "invalid",
+            ApiError::Invalid { .. } | ApiError::Problems(_) => "invalid",
             ApiError::NotEligible { .. } => "not_eligible",
             ApiError::Closed { .. } => "intake_closed",
-            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::NotSignedIn => "not_signed_in",
+            ApiError::Revoked => "revoked",
+            ApiError::ModeratorsOnly => "moderators_only",
+            ApiError::CrossSite => "cross_site",
+            ApiError::Invitation(InvitationError::Invalid) => "invitation_invalid",
+            ApiError::Invitation(InvitationError::Expired) => "invitation_expired",
+            ApiError::Invitation(InvitationError::Used) => "invitation_used",
+            ApiError::NotPublishable => "not_publishable",
+            ApiError::CltClosed => "clt_closed",
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Misconfigured(_) => "misconfigured",
@@ -103,6 +195,31 @@ impl ApiError {
         }
     }
 
+    /// Seconds to wait before trying again, for `Retry-After`.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::RateLimited { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
+    /// The heading of the page that shows this error to a person.
+    pub fn title(&self) -> &'static str {
+        match self {
+            ApiError::NotSignedIn => "Please sign in",
+            ApiError::Invitation(_) => "This invitation cannot be used",
+            ApiError::Problems(_) => "Please correct your comment",
+            ApiError::RateLimited {
+                limit: Limited::Comments,
+                ..
+            } => "Please wait before commenting again",
+            ApiError::NotFound => "Page not found",
+            ApiError::Misconfigured(_) | ApiError::Unavailable | ApiError::CltClosed => "Please try again later",
+            _ => "Not allowed",
+        }
+    }
+
+    /// The JSON body: `error` (the code), `message`, and what goes with it.
     pub fn body(&self) -> serde_json::Value {
         let mut body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
         match self {
@@ -117,14 +234,24 @@ impl ApiError {
                     .collect();
                 body["errors"] = serde_json::to_value(list).unwrap_or_default();
             }
+            ApiError::Problems(problems) => body["errors"] = serde_json::to_value(problems).unwrap_or_default(),
             ApiError::NotEligible { reasons, .. } => body["reasons"] = serde_json::json!(reasons),
             ApiError::Closed { status, message, .. } => {
                 body["intake_status"] = serde_json::to_value(status).unwrap_or_default();
                 body["message"] = serde_json::json!(message);
             }
-            ApiError::RateLimited { retry_after } => body["retry_after"] = serde_json::json!(retry_after),
+            ApiError::RateLimited { retry_after, .. } => body["retry_after"] = serde_json::json!(retry_after),
             _ => {}
         }
         body
+    }
+
+    /// A failure of storage or the runtime: logged (what failed, never what
+    /// a person sent), answered as [`ApiError::Unavailable`].
+    pub fn unavailable<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ApiError {
+        move |e| {
+            worker::console_error!("{what}: {e}");
+            ApiError::Unavailable
+        }
     }
 }

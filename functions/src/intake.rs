@@ -12,11 +12,11 @@ use lead_content::{intake as content, Lang};
 use serde::Serialize;
 use worker::{D1Database, Env, Request};
 
-use crate::config::{self, Config, Settings, MAX_BODY_BYTES};
-use crate::error::ApiError;
+use crate::config::{self, Config, MAX_BODY_BYTES};
+use crate::error::{ApiError, Limited};
 use crate::limit;
 use crate::outbox::{self, Claimed, Inserted, NewReferral};
-use crate::seal::{KeyRing, Sealed};
+use crate::seal::Sealed;
 use crate::time::now_ms;
 
 /// How the body was sent, which decides how we answer.
@@ -27,17 +27,9 @@ pub enum BodyKind {
 }
 
 pub fn body_kind(req: &Request) -> Option<BodyKind> {
-    let content_type = req
-        .headers()
-        .get("Content-Type")
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_string();
-    match essence.as_str() {
-        "application/json" => Some(BodyKind::Json),
-        "application/x-www-form-urlencoded" => Some(BodyKind::Form),
+    match crate::http::content_type(req).as_str() {
+        crate::http::JSON => Some(BodyKind::Json),
+        crate::http::FORM => Some(BodyKind::Form),
         _ => None,
     }
 }
@@ -109,31 +101,9 @@ pub fn validate(raw: &RawReferral) -> Result<Referral, ApiError> {
     })
 }
 
-/// Bytes from the runtime's CSPRNG.
+/// Bytes from the runtime's CSPRNG, or 503.
 pub fn random<const N: usize>() -> Result<[u8; N], ApiError> {
-    let mut bytes = [0u8; N];
-    getrandom::getrandom(&mut bytes).map_err(|_| ApiError::Unavailable)?;
-    Ok(bytes)
-}
-
-/// Counts this request against the client's window; `Err` once it is full.
-async fn rate_limit(
-    req: &Request,
-    db: &D1Database,
-    keys: &KeyRing,
-    settings: &Settings,
-    now: i64,
-) -> Result<(), ApiError> {
-    let client = keys.fingerprint("rate", &limit::client(req));
-    let window = i64::from(settings.rate_window_seconds);
-    match limit::hit(db, "referral", &client, window, settings.rate_limit, now).await {
-        Ok(None) => Ok(()),
-        Ok(Some(retry_after)) => Err(ApiError::RateLimited { retry_after }),
-        Err(e) => {
-            worker::console_error!("intake: rate limit count failed: {e}");
-            Err(ApiError::Unavailable)
-        }
-    }
+    crate::crypto::random::<N>().ok_or(ApiError::Unavailable)
 }
 
 /// The configuration, or 503 naming the setting to fix (logged too).
@@ -178,7 +148,10 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
     let keys = &config.keys;
     let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
     let now = now_ms();
-    rate_limit(req, &db, keys, &config.settings, now).await?;
+    let client = keys.fingerprint("rate", &limit::client(req));
+    let settings = &config.settings;
+    let window = i64::from(settings.rate_window_seconds);
+    limit::enforce(&db, Limited::Referrals, &client, window, settings.rate_limit).await?;
     let body = crate::body::read(req, MAX_BODY_BYTES).await?;
     let raw = parse(kind, &body)?;
     let sent_key = sent_idempotency_key(req, &raw)?;

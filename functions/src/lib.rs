@@ -2,13 +2,18 @@
 //! [`routes`], the intake in [`intake`], delivery and the sweep in
 //! [`delivery`]; the rules themselves are in the `lead-content` crate.
 
+pub mod assets;
 pub mod backoff;
 pub mod body;
 pub mod clt;
 pub mod config;
+pub mod crypto;
+pub mod csp;
+pub mod d1;
 pub mod delivery;
 pub mod error;
 pub mod headers;
+pub mod http;
 pub mod intake;
 pub mod limit;
 pub mod outbox;

@@ -5,8 +5,10 @@
 //! limit holds against a burst of parallel requests. (A read-then-write on
 //! KV let all 40 of a parallel burst through a limit of 20.)
 
-use wasm_bindgen::JsValue;
 use worker::{D1Database, Request};
+
+use crate::d1;
+use crate::error::{ApiError, Limited};
 
 /// The client as Cloudflare's edge reports it (`CF-Connecting-IP`); only a
 /// keyed fingerprint of it is ever stored.
@@ -21,7 +23,7 @@ pub fn client(req: &Request) -> String {
 /// Counts one request for `client_fingerprint` under `purpose` in the
 /// window containing `now_ms`. `Ok(None)` if it is within `limit`;
 /// `Ok(Some(seconds))` until the window ends if it is over.
-pub async fn hit(
+async fn hit(
     db: &D1Database,
     purpose: &str,
     client_fingerprint: &str,
@@ -39,17 +41,52 @@ pub async fn hit(
             "INSERT INTO rate_limits (key, hits, expires_at) VALUES (?1, 1, ?2) \
              ON CONFLICT (key) DO UPDATE SET hits = hits + 1 RETURNING hits",
         )
-        .bind(&[JsValue::from_str(&key), JsValue::from_f64((ends_s * 1000) as f64)])?
+        .bind(&[d1::text(&key), d1::number(ends_s * 1000)])?
         .first::<f64>(Some("hits"))
         .await?
         .unwrap_or(0.0);
     Ok((hits > f64::from(limit)).then(|| (ends_s - now_s).max(1) as u32))
 }
 
+/// Counts one request against a limit: `Err(RateLimited)` with the wait
+/// once it is over, `Err(Unavailable)` if it could not be counted (a limit
+/// that cannot be counted is not waived).
+pub async fn enforce(
+    db: &D1Database,
+    what: Limited,
+    client_fingerprint: &str,
+    window_seconds: i64,
+    limit: u32,
+) -> Result<(), ApiError> {
+    let purpose = match what {
+        Limited::Referrals => "referral",
+        Limited::CspReports => "csp-report",
+        Limited::SignIns => "clt-sign-in",
+        Limited::Comments => "clt-comment",
+    };
+    match hit(
+        db,
+        purpose,
+        client_fingerprint,
+        window_seconds,
+        limit,
+        crate::time::now_ms(),
+    )
+    .await
+    {
+        Ok(None) => Ok(()),
+        Ok(Some(retry_after)) => Err(ApiError::RateLimited {
+            retry_after,
+            limit: what,
+        }),
+        Err(e) => Err(ApiError::unavailable("rate limit count failed")(e)),
+    }
+}
+
 /// Deletes the counts of windows that have ended (run by the sweep).
 pub async fn expire(db: &D1Database, now_ms: i64) -> worker::Result<()> {
     db.prepare("DELETE FROM rate_limits WHERE expires_at < ?1")
-        .bind(&[JsValue::from_f64(now_ms as f64)])?
+        .bind(&[d1::number(now_ms)])?
         .run()
         .await?;
     Ok(())

@@ -5,9 +5,9 @@
 //! round trip each rather than one per referral.
 
 use serde::Deserialize;
-use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Result};
 
+use crate::d1;
 use crate::seal::Sealed;
 
 pub struct NewReferral<'a> {
@@ -80,23 +80,6 @@ pub enum Outcome {
     },
 }
 
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
-}
-
-fn n(v: i64) -> JsValue {
-    JsValue::from_f64(v as f64)
-}
-
-fn opt(v: Option<&str>) -> JsValue {
-    v.map(s).unwrap_or(JsValue::NULL)
-}
-
-/// A list bound as one JSON parameter, for `IN (SELECT value FROM json_each(?))`.
-fn list(items: &[&str]) -> JsValue {
-    s(&serde_json::to_string(items).unwrap_or_else(|_| "[]".into()))
-}
-
 #[derive(Deserialize)]
 struct Row {
     reference: String,
@@ -112,16 +95,16 @@ pub async fn insert(db: &D1Database, r: &NewReferral<'_>) -> Result<Inserted> {
              ON CONFLICT DO NOTHING RETURNING reference",
         )
         .bind(&[
-            s(r.reference),
-            n(r.received_at),
-            s(r.tier),
-            s(&r.sealed.key_id),
-            s(&r.sealed.body),
-            s(r.dedupe_key),
-            opt(r.duplicate_of),
-            opt(r.idempotency_key),
-            s(r.request_digest),
-            n(r.lease_until),
+            d1::text(r.reference),
+            d1::number(r.received_at),
+            d1::text(r.tier),
+            d1::text(&r.sealed.key_id),
+            d1::text(&r.sealed.body),
+            d1::text(r.dedupe_key),
+            d1::optional(r.duplicate_of),
+            d1::optional(r.idempotency_key),
+            d1::text(r.request_digest),
+            d1::number(r.lease_until),
         ])?
         .all()
         .await?;
@@ -137,7 +120,7 @@ pub async fn insert(db: &D1Database, r: &NewReferral<'_>) -> Result<Inserted> {
 pub async fn holds(db: &D1Database, reference: &str, sealed: &Sealed) -> Result<bool> {
     let found = db
         .prepare("SELECT reference FROM referrals WHERE reference = ?1 AND sealed = ?2")
-        .bind(&[s(reference), s(&sealed.body)])?
+        .bind(&[d1::text(reference), d1::text(&sealed.body)])?
         .first::<String>(Some("reference"))
         .await?;
     Ok(found.is_some())
@@ -150,7 +133,7 @@ pub async fn by_idempotency_key(db: &D1Database, hashes: &[String]) -> Result<Op
     db.prepare(
         "SELECT reference, request_digest FROM referrals WHERE idempotency_key IN (SELECT value FROM json_each(?1))",
     )
-    .bind(&[list(&hashes)])?
+    .bind(&[d1::list(&hashes)])?
     .first::<Existing>(None)
     .await
 }
@@ -169,7 +152,7 @@ pub async fn recent_duplicate(
         "SELECT reference FROM referrals WHERE dedupe_key IN (SELECT value FROM json_each(?1)) AND received_at > ?2
          ORDER BY received_at LIMIT 1",
     )
-    .bind(&[list(&fingerprints), n(now - window_ms)])?
+    .bind(&[d1::list(&fingerprints), d1::number(now - window_ms)])?
     .first::<String>(Some("reference"))
     .await
 }
@@ -196,7 +179,12 @@ pub async fn claim(
                AND status = 'pending' AND lease_until < ?1 AND next_attempt_at <= ?1 + ?4
              RETURNING reference, received_at, tier, attempts, key_id, sealed, duplicate_of",
         )
-        .bind(&[n(now), n(lease_ms), list(references), n(due_slack_ms)])?
+        .bind(&[
+            d1::number(now),
+            d1::number(lease_ms),
+            d1::list(references),
+            d1::number(due_slack_ms),
+        ])?
         .all()
         .await?;
     result.results::<Claimed>()
@@ -212,7 +200,7 @@ fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome, now: i
                  last_error = NULL, lease_until = 0, sealed = NULL, key_id = NULL
                  WHERE reference = ?1 AND status = 'pending'",
             )
-            .bind(&[s(reference), n(*at)]),
+            .bind(&[d1::text(reference), d1::number(*at)]),
         Outcome::Retry {
             error,
             next_attempt_at,
@@ -223,11 +211,11 @@ fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome, now: i
                  outage = ?4, failed_at = ?5 WHERE reference = ?1 AND status = 'pending'",
             )
             .bind(&[
-                s(reference),
-                s(error),
-                n(*next_attempt_at),
-                n(i64::from(*outage)),
-                n(now),
+                d1::text(reference),
+                d1::text(error),
+                d1::number(*next_attempt_at),
+                d1::number(i64::from(*outage)),
+                d1::number(now),
             ]),
         // Automatic delivery is given up; the content stays sealed so a
         // person can resend it.
@@ -236,7 +224,7 @@ fn outcome_statement(db: &D1Database, reference: &str, outcome: &Outcome, now: i
                 "UPDATE referrals SET status = 'stuck', lease_until = 0, attempts = attempts + 1, last_error = ?2
                  WHERE reference = ?1 AND status = 'pending'",
             )
-            .bind(&[s(reference), s(error)]),
+            .bind(&[d1::text(reference), d1::text(error)]),
     }
 }
 
@@ -269,7 +257,7 @@ pub async fn record(
                    ORDER BY attempts, received_at LIMIT ?2)
                  RETURNING reference",
             )
-            .bind(&[n(now), n(b.limit as i64), n(b.failed_before)])?,
+            .bind(&[d1::number(now), d1::number(b.limit as i64), d1::number(b.failed_before)])?,
         );
     }
     if statements.is_empty() {
@@ -293,7 +281,11 @@ pub async fn mark_stuck_if_exhausted(db: &D1Database, reference: &str, error: &s
             "UPDATE referrals SET status = 'stuck', lease_until = 0, last_error = COALESCE(last_error, ?2)
              WHERE reference = ?1 AND status = 'pending' AND attempts >= ?3 RETURNING reference",
         )
-        .bind(&[s(reference), s(error), n(i64::from(max_attempts))])?
+        .bind(&[
+            d1::text(reference),
+            d1::text(error),
+            d1::number(i64::from(max_attempts)),
+        ])?
         .all()
         .await?;
     Ok(!marked.results::<Row>()?.is_empty())
@@ -313,7 +305,7 @@ pub async fn sweep_overdue(db: &D1Database, now: i64, grace_ms: i64, limit: u32)
                ORDER BY next_attempt_at LIMIT ?3)
              RETURNING reference",
         )
-        .bind(&[n(now), n(grace_ms), n(i64::from(limit))])?
+        .bind(&[d1::number(now), d1::number(grace_ms), d1::number(i64::from(limit))])?
         .all()
         .await?;
     Ok(result.results::<Row>()?.into_iter().map(|r| r.reference).collect())
@@ -327,7 +319,7 @@ pub async fn next_outage_retry(db: &D1Database, now: i64) -> Result<Option<i64>>
             "SELECT MIN(next_attempt_at) AS next FROM referrals
              WHERE status = 'pending' AND outage = 1 AND lease_until < ?1",
         )
-        .bind(&[n(now)])?
+        .bind(&[d1::number(now)])?
         .first::<Option<f64>>(Some("next"))
         .await?;
     Ok(next.flatten().map(|t| t as i64))
@@ -340,7 +332,7 @@ pub async fn expire_fingerprints(db: &D1Database, now: i64, window_ms: i64) -> R
         "UPDATE referrals SET dedupe_key = NULL, idempotency_key = NULL, request_digest = NULL
          WHERE dedupe_key IS NOT NULL AND received_at < ?1",
     )
-    .bind(&[n(now - window_ms)])?
+    .bind(&[d1::number(now - window_ms)])?
     .run()
     .await?;
     Ok(())

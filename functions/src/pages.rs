@@ -1,8 +1,12 @@
-//! The few HTML responses the worker makes itself, for people whose browser
-//! posted the form without JavaScript: the confirmation (from the site's
-//! prerendered template) and the "please correct" page. Text comes from the
-//! content crate; nothing a referrer typed is ever echoed.
+//! The pages the worker makes itself, in the portal's one page shell
+//! (`lead_content::page::Document`): the answer to a form posted without
+//! JavaScript that is not accepted, the Community Leadership Team's pages,
+//! and the page for any other error a person's browser meets. Text comes
+//! from the content crate; nothing a referrer typed is ever echoed, and
+//! everything a member wrote goes through [`escape`].
 
+pub use lead_content::page::escape;
+use lead_content::page::Document;
 use lead_content::referral::FieldError;
 use lead_content::{intake, Lang};
 
@@ -11,36 +15,61 @@ use crate::error::ApiError;
 /// Placeholder the site build leaves in `/{lang}/sent/index.html`.
 pub const REFERENCE_PLACEHOLDER: &str = "{{REFERENCE}}";
 
-/// Text made safe for HTML element content and quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+/// Which part of the portal a page belongs to: its header, language and
+/// stylesheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// Referring someone, in the referrer's language.
+    Intake(Lang),
+    /// The Community Leadership Team's members-only pages (English).
+    Clt,
 }
 
-fn page(lang: Lang, title: &str, body: &str) -> String {
+/// A page of `area` titled `title` around `body` (trusted markup).
+pub fn page(area: Area, title: &str, body: &str) -> String {
     let copy = &intake().copy;
-    format!(
-        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} | {site}</title><link rel=\"stylesheet\" href=\"/site.css\"></head><body><main id=\"main\" class=\"page\">\
-         <h1>{title}</h1>{body}\
-         <aside class=\"emergency\" aria-labelledby=\"emergency-heading\"><h2 id=\"emergency-heading\">{eh}</h2><p>{em}</p></aside>\
-         </main></body></html>",
-        code = lang.code(),
-        title = escape(title),
-        site = escape(copy.site_name.get(lang)),
-        eh = escape(copy.emergency_heading.get(lang)),
-        em = escape(copy.emergency.get(lang)),
-    )
+    let (lang, site, top, main_class, tail, css): (Lang, &str, String, &str, String, &[&str]) = match area {
+        Area::Intake(lang) => (
+            lang,
+            copy.site_name.get(lang),
+            format!(
+                "<header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"site-name\" href=\"/{}/\">{}</a></div></header>",
+                lang.code(),
+                escape(copy.site_name.get(lang))
+            ),
+            "page",
+            format!(
+                "<aside class=\"emergency\" aria-labelledby=\"emergency-heading\"><h2 id=\"emergency-heading\">{}</h2><p>{}</p></aside>",
+                escape(copy.emergency_heading.get(lang)),
+                escape(copy.emergency.get(lang))
+            ),
+            &[],
+        ),
+        Area::Clt => (
+            Lang::En,
+            "Community Leadership Team",
+            "<a class=\"skip-link\" href=\"#main\">Skip to the content</a>\
+             <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
+             <a class=\"site-name\" href=\"/clt/\">Community Leadership Team</a>\
+             <nav aria-label=\"Site\"><a href=\"/en/data/\">LEAD in figures</a></nav></div></header>"
+                .to_owned(),
+            "wrap wrap-wide",
+            String::new(),
+            &["/dashboards.css"],
+        ),
+    };
+    let body = format!(
+        "{top}<main id=\"main\" class=\"{main_class}\"><h1>{}</h1>{body}{tail}</main>",
+        escape(title)
+    );
+    Document {
+        lang,
+        title: &format!("{title} | {site}"),
+        stylesheets: css,
+        head: "",
+        body: &body,
+    }
+    .render()
 }
 
 fn field_label(field: &str, lang: Lang) -> String {
@@ -65,20 +94,23 @@ fn error_list(errors: &[FieldError], lang: Lang) -> String {
         .collect()
 }
 
-/// The page shown when a form post is not accepted.
-pub fn rejection(error: &ApiError, lang: Lang) -> String {
+/// The page that tells a person why what they sent or asked for was not
+/// taken, and what to do next.
+pub fn error_page(error: &ApiError, area: Area) -> String {
     let copy = &intake().copy;
-    let back = format!("<p class=\"back\">{}</p>", escape(copy.go_back.get(lang)));
-    match error {
-        ApiError::Invalid { errors, lang } => page(
-            *lang,
-            copy.errors_heading.get(*lang),
-            &format!("<ul class=\"error-summary\">{}</ul>{back}", error_list(errors, *lang)),
-        ),
-        ApiError::NotEligible { reasons, lang } => {
+    match (error, area) {
+        (ApiError::Invalid { errors, lang }, _) => {
+            let back = format!("<p class=\"back\">{}</p>", escape(copy.go_back.get(*lang)));
+            page(
+                Area::Intake(*lang),
+                copy.errors_heading.get(*lang),
+                &format!("<ul class=\"error-summary\">{}</ul>{back}", error_list(errors, *lang)),
+            )
+        }
+        (ApiError::NotEligible { reasons, lang }, _) => {
             let items: String = reasons.iter().map(|r| format!("<li>{}</li>", escape(r))).collect();
             page(
-                *lang,
+                Area::Intake(*lang),
                 copy.not_fit_heading.get(*lang),
                 &format!(
                     "<p>{}</p><ul>{items}</ul><p>{}</p>",
@@ -87,8 +119,8 @@ pub fn rejection(error: &ApiError, lang: Lang) -> String {
                 ),
             )
         }
-        ApiError::Closed { message, lang, .. } => page(
-            *lang,
+        (ApiError::Closed { message, lang, .. }, _) => page(
+            Area::Intake(*lang),
             copy.closed_heading.get(*lang),
             &format!(
                 "<p>{}</p><p>{}</p>",
@@ -96,10 +128,15 @@ pub fn rejection(error: &ApiError, lang: Lang) -> String {
                 escape(copy.other_help.get(*lang))
             ),
         ),
-        other => page(
-            lang,
+        (other, Area::Intake(lang)) => page(
+            area,
             copy.errors_heading.get(lang),
-            &format!("<p>{}</p>{back}", escape(&other.to_string())),
+            &format!(
+                "<p>{}</p><p class=\"back\">{}</p>",
+                escape(&other.to_string()),
+                escape(copy.go_back.get(lang))
+            ),
         ),
+        (other, Area::Clt) => page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string()))),
     }
 }

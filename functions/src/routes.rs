@@ -1,145 +1,77 @@
-//! Maps requests to handlers and every handler result to a response. The
-//! static site is served by the assets binding; only `/api/*`, `/sent`, the
-//! intake pages (`/en/`, `/es/`, for a fresh idempotency key), the CLT's
-//! pages (`/clt/*`) and the dashboards (`/en/data/*`, for the community
-//! commentary) reach this worker.
+//! The worker's one routing table: every request that reaches the worker
+//! (the static site answers the rest) is matched here, handled by a named
+//! handler, and any error is answered by [`http::error`] with its status
+//! from [`ApiError::status`].
+//!
+//! What reaches the worker (`run_worker_first` in `wrangler.toml`):
+//! `/api/*`, the intake pages `/en/` and `/es/` (for a fresh idempotency
+//! key), `/sent`, the CLT's pages `/clt/*`, and the dashboards `/en/data/*`
+//! (for the community commentary).
 
 use lead_content::reference::Reference;
 use lead_content::referral::IDEMPOTENCY_PLACEHOLDER;
 use lead_content::Lang;
-use worker::{Context, Env, Headers, Method, Request, Response};
+use worker::{Context, Env, Method, Request, Response};
 
-use crate::config;
+use crate::clt::handlers as clt;
 use crate::error::ApiError;
+use crate::http::{self, Format};
 use crate::intake::{self, BodyKind};
-use crate::pages;
+use crate::pages::{self, Area};
+use crate::{assets, csp};
 
 pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
+    use Method::{Get, Post};
     let path = req.path();
-    if let Some(response) = crate::clt::handlers::handle(&mut req, &env, &path).await {
-        return response;
-    }
+    let (format, area) = (Format::of(&req), area(&path));
     let result = match (req.method(), path.as_str()) {
-        (Method::Get, "/api/health") => health(&env),
-        (Method::Post, "/api/referrals") => return post_referral(&mut req, &env, &ctx).await,
-        (_, "/api/referrals") | (_, "/api/health") => Err(ApiError::MethodNotAllowed),
-        (Method::Get, "/sent") => sent_page(&req, &env).await,
-        (Method::Get, p) if intake_lang(p).is_some() => intake_page(&env, intake_lang(p).unwrap_or_default()).await,
+        // Health: what a deploy check waits on.
+        (Get, "/api/health") => health(&env),
+
+        // Referring someone.
+        (Post, "/api/referrals") => post_referral(&mut req, &env, &ctx).await,
+        (_, "/api/referrals" | "/api/health") => Err(ApiError::MethodNotAllowed),
+        (Get, "/sent") => sent_page(&req, &env).await,
+        (Get, p) if intake_lang(p).is_some() => intake_page(&env, intake_lang(p).unwrap_or_default()).await,
         // HEAD and the like on an intake page: the static page as is.
-        (_, p) if intake_lang(p).is_some() => static_asset(&req, &env).await,
-        (Method::Post, "/api/csp-report") => csp_report(&mut req, &env).await,
+        (_, p) if intake_lang(p).is_some() => assets::pass_through(&req, &env).await,
+        (Post, "/api/csp-report") => csp::report(&mut req, &env).await,
+
+        // The Community Leadership Team.
+        (Get, "/clt/join") => clt::join_page(&req),
+        (Post, "/api/clt/join") => clt::join(&mut req, &env).await,
+        (Get, "/clt" | "/clt/") => clt::home(&req, &env).await,
+        (Get, "/clt/moderate" | "/clt/moderate/") => clt::moderate(&req, &env).await,
+        (Post, "/api/clt/signout") => clt::sign_out(&mut req, &env).await,
+        (Get, "/api/clt/me") => clt::me(&req, &env).await,
+        (Get, "/api/clt/comments") => clt::my_comments(&req, &env).await,
+        (Post, "/api/clt/comments") => clt::post_comment(&mut req, &env).await,
+        (Get, "/api/clt/queue") => clt::queue(&req, &env).await,
+        (Post, p) if comment_action(p).is_some() => match comment_action(p) {
+            Some((id, "reply")) => clt::post_reply(&mut req, &env, id).await,
+            Some((id, _approve)) => clt::post_approve(&mut req, &env, id).await,
+            None => Err(ApiError::NotFound),
+        },
+
+        // The dashboards, with the community commentary.
+        (Get, p) if p.starts_with("/en/data/") => clt::dashboard(&req, &env, p).await,
+        // HEAD and anything else on the dashboards: the static page as is.
+        (_, p) if p.starts_with("/en/data/") => assets::pass_through(&req, &env).await,
+
         _ => Err(ApiError::NotFound),
     };
-    result.unwrap_or_else(|e| {
-        let response = json(e.status(), &e.body()).unwrap_or_else(|_| html(e.status(), String::new()));
-        with_retry_after(&e, response)
-    })
+    result.unwrap_or_else(|e| http::error(&e, format, area))
 }
 
-fn json(status: u16, body: &serde_json::Value) -> Result<Response, ApiError> {
-    Response::from_json(body)
-        .map(|r| r.with_status(status))
-        .map_err(|_| ApiError::Unavailable)
-}
-
-fn html(status: u16, body: String) -> Response {
-    Response::from_html(body)
-        .map(|r| r.with_status(status))
-        .unwrap_or_else(|_| Response::empty().expect("empty response"))
-}
-
-async fn post_referral(req: &mut Request, env: &Env, ctx: &Context) -> Response {
-    let Some(kind) = intake::body_kind(req) else {
-        let e = ApiError::UnsupportedMediaType;
-        return json(e.status(), &e.body()).unwrap_or_else(|_| html(415, String::new()));
-    };
-    let outcome = intake::accept(req, env, kind).await.map(|(accepted, deliver)| {
-        // Stored: answer now, deliver in the background of this request.
-        if let Some(d) = deliver {
-            ctx.wait_until(crate::delivery::deliver_new(env.clone(), d.config, d.claimed));
-        }
-        accepted
-    });
-    match (kind, outcome) {
-        (BodyKind::Json, Ok(accepted)) => {
-            json(202, &serde_json::to_value(&accepted).unwrap_or_default()).unwrap_or_else(|_| html(202, String::new()))
-        }
-        (BodyKind::Form, Ok(accepted)) => {
-            let headers = Headers::new();
-            let _ = headers.set(
-                "Location",
-                &format!("/sent?ref={}&lang={}", accepted.reference, accepted.lang.code()),
-            );
-            Response::empty()
-                .map(|r| r.with_status(303).with_headers(headers))
-                .unwrap_or_else(|_| html(303, String::new()))
-        }
-        (BodyKind::Json, Err(e)) => with_retry_after(
-            &e,
-            json(e.status(), &e.body()).unwrap_or_else(|_| html(500, String::new())),
-        ),
-        (BodyKind::Form, Err(e)) => {
-            let lang = match &e {
-                ApiError::Invalid { lang, .. } | ApiError::NotEligible { lang, .. } | ApiError::Closed { lang, .. } => {
-                    *lang
-                }
-                _ => Lang::En,
-            };
-            with_retry_after(&e, html(e.status(), pages::rejection(&e, lang)))
-        }
+/// The part of the portal a path is in, for the page an error is shown on.
+fn area(path: &str) -> Area {
+    if path.starts_with("/clt") || path.starts_with("/api/clt/") {
+        Area::Clt
+    } else if path.starts_with("/es/") {
+        Area::Intake(Lang::Es)
+    } else {
+        Area::Intake(Lang::En)
     }
-}
-
-/// `ok`, or 503 naming the setting that keeps the portal from taking and
-/// delivering referrals (a deploy check and `.ci/portal` wait on this).
-fn health(env: &Env) -> Result<Response, ApiError> {
-    match intake::config(env) {
-        Ok(_) => json(200, &serde_json::json!({ "status": "ok" })),
-        Err(ApiError::Misconfigured(e)) => json(
-            503,
-            &serde_json::json!({ "status": "misconfigured", "setting": e.setting(), "message": e.to_string() }),
-        ),
-        Err(e) => Err(e),
-    }
-}
-
-fn with_retry_after(error: &ApiError, response: Response) -> Response {
-    match error {
-        ApiError::RateLimited { retry_after } => {
-            crate::headers::with_set(response, &[("Retry-After", &retry_after.to_string())])
-        }
-        _ => response,
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct SentQuery {
-    #[serde(rename = "ref")]
-    reference: Option<String>,
-    lang: Option<String>,
-}
-
-/// The site's prerendered page at `path`, as text.
-async fn site_page(env: &Env, path: &str) -> Result<String, ApiError> {
-    let assets = env.assets(config::ASSETS).map_err(|_| ApiError::Unavailable)?;
-    let mut template = assets
-        .fetch(format!("https://assets.local{path}"), None)
-        .await
-        .map_err(|e| {
-            worker::console_error!("page {path}: could not read the site's template: {e}");
-            ApiError::Unavailable
-        })?;
-    if template.status_code() != 200 {
-        worker::console_error!("page {path}: the site's template answered {}", template.status_code());
-        return Err(ApiError::Unavailable);
-    }
-    template.text().await.map_err(|_| ApiError::Unavailable)
-}
-
-async fn static_asset(req: &Request, env: &Env) -> Result<Response, ApiError> {
-    let assets = env.assets(config::ASSETS).map_err(|_| ApiError::Unavailable)?;
-    let request = req.clone().map_err(|_| ApiError::Unavailable)?;
-    assets.fetch_request(request).await.map_err(|_| ApiError::Unavailable)
 }
 
 /// The language of an intake page path (`/en/`, `/es/`).
@@ -148,20 +80,63 @@ fn intake_lang(path: &str) -> Option<Lang> {
     Lang::parse(code)
 }
 
+/// `/api/clt/comments/{id}/reply` or `…/approve`: the id and the action.
+fn comment_action(path: &str) -> Option<(&str, &str)> {
+    let (id, action) = path.strip_prefix("/api/clt/comments/")?.split_once('/')?;
+    matches!(action, "reply" | "approve").then_some((id, action))
+}
+
+/// `ok`, or 503 naming the setting that keeps the portal from taking and
+/// delivering referrals (a deploy check and `.ci/portal` wait on this).
+fn health(env: &Env) -> Result<Response, ApiError> {
+    match intake::config(env) {
+        Ok(_) => Ok(http::json(200, &serde_json::json!({ "status": "ok" }))),
+        Err(ApiError::Misconfigured(e)) => Ok(http::json(
+            503,
+            &serde_json::json!({ "status": "misconfigured", "setting": e.setting(), "message": e.to_string() }),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /api/referrals`: stored, then answered (202 to JSON, 303 to the
+/// confirmation page for a form), then delivered in the background of
+/// this request.
+async fn post_referral(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, ApiError> {
+    let kind = intake::body_kind(req).ok_or(ApiError::UnsupportedMediaType)?;
+    let (accepted, deliver) = intake::accept(req, env, kind).await?;
+    if let Some(d) = deliver {
+        ctx.wait_until(crate::delivery::deliver_new(env.clone(), d.config, d.claimed));
+    }
+    Ok(match kind {
+        BodyKind::Json => http::json(202, &serde_json::to_value(&accepted).unwrap_or_default()),
+        BodyKind::Form => http::see_other(&format!(
+            "/sent?ref={}&lang={}",
+            accepted.reference,
+            accepted.lang.code()
+        )),
+    })
+}
+
 /// The intake page with a fresh idempotency key in the form's hidden
 /// field, so the form sent twice without JavaScript (Back, then Send
 /// again) is stored once. Never cached: each view gets its own key.
 async fn intake_page(env: &Env, lang: Lang) -> Result<Response, ApiError> {
-    let text = site_page(env, &format!("/{}/", lang.code())).await?;
-    let bytes = intake::random::<16>()?;
-    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(html(200, text.replace(IDEMPOTENCY_PLACEHOLDER, &key)))
+    let text = assets::page(env, &format!("/{}/", lang.code())).await?;
+    let key = crate::crypto::hex(&intake::random::<16>()?);
+    Ok(http::html(200, text.replace(IDEMPOTENCY_PLACEHOLDER, &key)))
 }
 
 /// The no-JavaScript confirmation: the site's prerendered page with the
 /// reference filled in. The reference is re-parsed, so only its own
 /// characters ever reach the page.
 async fn sent_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct SentQuery {
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        lang: Option<String>,
+    }
     let query: SentQuery = req.query().map_err(|_| ApiError::NotFound)?;
     let reference = query
         .reference
@@ -169,94 +144,9 @@ async fn sent_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
         .and_then(Reference::parse)
         .ok_or(ApiError::NotFound)?;
     let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-    let text = site_page(env, &format!("/{}/sent/", lang.code())).await?;
-    Ok(html(
+    let text = assets::page(env, &format!("/{}/sent/", lang.code())).await?;
+    Ok(http::html(
         200,
         text.replace(pages::REFERENCE_PLACEHOLDER, reference.as_str()),
     ))
-}
-
-/// A browser's report that the Content-Security-Policy blocked something
-/// (`report-uri`). Logged as one bounded line, with the directive and the
-/// blocked resource's scheme and host only, so an operator sees injection
-/// attempts without anything a page held. 204; 413 past 8 KiB; 429 past
-/// [`config::CSP_REPORTS_PER_MINUTE`] per client, so reports cannot flood
-/// the log or the isolate.
-async fn csp_report(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
-    let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
-    let keys = intake::config(env)?.keys;
-    let client = keys.fingerprint("rate", &crate::limit::client(req));
-    let limited = crate::limit::hit(
-        &db,
-        "csp-report",
-        &client,
-        60,
-        config::CSP_REPORTS_PER_MINUTE,
-        crate::time::now_ms(),
-    )
-    .await
-    .map_err(|e| {
-        worker::console_error!("csp-report: rate limit count failed: {e}");
-        ApiError::Unavailable
-    })?;
-    if let Some(retry_after) = limited {
-        return Err(ApiError::RateLimited { retry_after });
-    }
-    let body = crate::body::read(req, config::MAX_CSP_REPORT_BYTES).await?;
-    worker::console_log!("{}", csp_log_line(&body));
-    Response::empty()
-        .map(|r| r.with_status(204))
-        .map_err(|_| ApiError::Unavailable)
-}
-
-/// The one line logged for a CSP report, at most about 200 characters.
-pub fn csp_log_line(body: &[u8]) -> String {
-    let report: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    let report = &report["csp-report"];
-    let field = |name: &str| report[name].as_str().unwrap_or("").to_owned();
-    let directive = if field("effective-directive").is_empty() {
-        field("violated-directive")
-    } else {
-        field("effective-directive")
-    };
-    let directive: String = directive
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(64)
-        .collect();
-    let blocked = field("blocked-uri");
-    let blocked: String = match blocked.split_once("://") {
-        Some((scheme, rest)) => format!("{scheme}://{}", rest.split(['/', '?', '#']).next().unwrap_or("")),
-        None => blocked.split([':', '/', '?', '#']).next().unwrap_or("").to_owned(),
-    }
-    .chars()
-    .filter(|c| c.is_ascii_graphic())
-    .take(100)
-    .collect();
-    format!("csp-violation directive={directive} blocked={blocked}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csp_log_line;
-
-    #[test]
-    fn a_csp_report_logs_one_short_line_without_paths_or_queries() {
-        let report = serde_json::json!({"csp-report": {
-            "effective-directive": "script-src-elem",
-            "blocked-uri": "https://evil.example/x.js?name=Sam+Doe",
-            "document-uri": "https://refer.example.org/en/?secret",
-        }});
-        let line = csp_log_line(report.to_string().as_bytes());
-        assert_eq!(
-            line,
-            "csp-violation directive=script-src-elem blocked=https://evil.example"
-        );
-        let huge = serde_json::json!({"csp-report": {
-            "violated-directive": "x".repeat(5000),
-            "blocked-uri": format!("data:{}", "y".repeat(5000)),
-        }});
-        assert!(csp_log_line(huge.to_string().as_bytes()).len() < 200);
-        assert_eq!(csp_log_line(b"not json"), "csp-violation directive= blocked=");
-    }
 }

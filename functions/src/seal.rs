@@ -6,11 +6,10 @@
 //! first is used for new referrals, the others still open older ones, so a key
 //! can be rotated without losing what is waiting for delivery.
 
+use crate::crypto::{hex, hmac_sha256};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::{engine::general_purpose::STANDARD, Engine};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
@@ -152,17 +151,8 @@ impl KeyRing {
 }
 
 fn fingerprint_with(raw: &[u8; 32], purpose: &str, input: &str) -> String {
-    let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(raw).expect("HMAC takes keys of any length");
-    derive.update(b"lead-portal fingerprint key\0");
-    derive.update(purpose.as_bytes());
-    derive.update(&[1]);
-    let purpose_key = derive.finalize().into_bytes();
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&purpose_key).expect("HMAC takes keys of any length");
-    mac.update(input.as_bytes());
-    mac.finalize().into_bytes()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let purpose_key = hmac_sha256(raw, &[b"lead-portal fingerprint key\0", purpose.as_bytes(), &[1]]);
+    hex(&hmac_sha256(&purpose_key, &[input.as_bytes()])[..16])
 }
 
 #[cfg(test)]
@@ -239,12 +229,7 @@ mod tests {
     fn fingerprints_are_not_keyed_with_the_encryption_key_itself() {
         let ring = KeyRing::parse(K1).expect("valid keys");
         let raw = STANDARD.decode(K1.split_once(':').expect("id:key").1).expect("base64");
-        let mut direct = <Hmac<Sha256> as Mac>::new_from_slice(&raw).expect("any length");
-        direct.update(b"x");
-        let direct: String = direct.finalize().into_bytes()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let direct = hex(&hmac_sha256(&raw, &[b"x"])[..16]);
         assert_ne!(ring.fingerprint("a", "x"), direct);
     }
 

@@ -5,8 +5,6 @@
 //! `tests/` check these signatures with a published verifier as well.
 
 use base64::{engine::general_purpose::STANDARD, Engine};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
@@ -40,10 +38,9 @@ impl SigningKey {
 
     /// The `webhook-signature` header value.
     pub fn sign(&self, id: &str, timestamp: i64, body: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
-        mac.update(format!("{id}.{timestamp}.").as_bytes());
-        mac.update(body.as_bytes());
-        format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+        let signed = format!("{id}.{timestamp}.");
+        let tag = crate::crypto::hmac_sha256(&self.0, &[signed.as_bytes(), body.as_bytes()]);
+        format!("v1,{}", STANDARD.encode(tag))
     }
 }
 

@@ -3,6 +3,7 @@
 //! read them.
 
 use crate::content::intake;
+use lead_content::page::{escape, headers_file, Document};
 use lead_content::Lang;
 use leptos::prelude::*;
 
@@ -22,8 +23,6 @@ pub const BOOT_JS: &str = include_str!("../static/boot.js");
 pub const HYDRATE_JS: &str = include_str!("../static/hydrate.js");
 /// The language picker's forward to the remembered language.
 pub const LANG_JS: &str = include_str!("../static/lang.js");
-/// Cloudflare static-assets headers for every path.
-pub const HEADERS: &str = include_str!("../static/_headers");
 
 /// Where the intake page is published when `SITE_URL` is not set.
 pub const DEFAULT_SITE_URL: &str = "http://127.0.0.1:8787";
@@ -38,51 +37,34 @@ enum Scripts {
     Charts,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The document around a rendered body. `<body>` holds exactly the rendered
-/// HTML, with no whitespace around it, as hydration requires.
+/// The document around a rendered body: the portal's one page shell
+/// ([`Document`]) with the scripts the page loads.
 fn document(lang: Lang, title: &str, scripts: Scripts, extra_css: Option<&str>, body: &str) -> String {
-    let mut head = String::new();
-    head.push_str("<meta charset=\"utf-8\">");
-    head.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    head.push_str(&format!("<title>{}</title>", escape(title)));
-    // No favicon request (and no 404 in the console); `data:` is allowed by img-src.
-    head.push_str("<link rel=\"icon\" href=\"data:,\">");
-    head.push_str("<link rel=\"stylesheet\" href=\"/site.css\">");
-    if let Some(css) = extra_css {
-        head.push_str(&format!("<link rel=\"stylesheet\" href=\"{css}\">"));
+    let head = match scripts {
+        Scripts::None => "",
+        Scripts::Hydrate => concat!(
+            "<link rel=\"modulepreload\" href=\"/pkg/lead_site.js\">",
+            "<link rel=\"preload\" href=\"/pkg/lead_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+            "<script src=\"/boot.js\"></script>",
+            "<script type=\"module\" src=\"/hydrate.js\"></script>",
+        ),
+        Scripts::LanguageRedirect => "<script src=\"/lang.js\"></script>",
+        // Classic deferred scripts and module scripts run in document
+        // order, so ECharts is defined before the charts module starts.
+        Scripts::Charts => concat!(
+            "<link rel=\"preload\" href=\"/pkg/lead_charts_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+            "<script src=\"/echarts.js\" defer></script>",
+            "<script type=\"module\" src=\"/charts.js\"></script>",
+        ),
+    };
+    Document {
+        lang,
+        title,
+        stylesheets: extra_css.as_slice(),
+        head,
+        body,
     }
-    match scripts {
-        Scripts::None => {}
-        Scripts::Hydrate => {
-            head.push_str("<link rel=\"modulepreload\" href=\"/pkg/lead_site.js\">");
-            head.push_str(
-                "<link rel=\"preload\" href=\"/pkg/lead_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
-            );
-            head.push_str("<script src=\"/boot.js\"></script>");
-            head.push_str("<script type=\"module\" src=\"/hydrate.js\"></script>");
-        }
-        Scripts::LanguageRedirect => head.push_str("<script src=\"/lang.js\"></script>"),
-        Scripts::Charts => {
-            head.push_str(
-                "<link rel=\"preload\" href=\"/pkg/lead_charts_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
-            );
-            // Classic deferred scripts and module scripts run in document
-            // order, so ECharts is defined before the charts module starts.
-            head.push_str("<script src=\"/echarts.js\" defer></script>");
-            head.push_str("<script type=\"module\" src=\"/charts.js\"></script>");
-        }
-    }
-    format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head>{head}</head><body>{body}</body></html>\n",
-        lang.code()
-    )
+    .render()
 }
 
 fn render<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
@@ -196,7 +178,7 @@ pub fn site(site_url: &str) -> Vec<(String, String)> {
         ("boot.js".to_owned(), BOOT_JS.to_owned()),
         ("hydrate.js".to_owned(), HYDRATE_JS.to_owned()),
         ("lang.js".to_owned(), LANG_JS.to_owned()),
-        ("_headers".to_owned(), HEADERS.to_owned()),
+        ("_headers".to_owned(), headers_file()),
     ];
     for lang in Lang::ALL {
         let code = lang.code();

@@ -12,7 +12,7 @@ use lead_aggregate::cell::SuppressionPolicy;
 use lead_aggregate::synth::{write_export, SynthConfig};
 use lead_charts::Unit;
 use lead_site::dashboards::data::{Figure, Published};
-use lead_site::dashboards::period::{periods, Period};
+use lead_site::dashboards::period::{periods, Period, PeriodView};
 use lead_site::dashboards::spec::pages;
 use lead_site::dashboards::{covered, csv_path, files, page_path};
 

@@ -10,7 +10,9 @@
 
 pub mod aggregate;
 pub mod cell;
-pub mod date;
 pub mod export;
 pub mod suppress;
 pub mod synth;
+
+/// The calendar and periods are part of the published-data contract.
+pub use lead_data::calendar as date;

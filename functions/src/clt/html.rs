@@ -4,30 +4,22 @@
 
 use std::collections::HashMap;
 
+use lead_data::Date;
+
+use super::input::{Choice, Kind, Publish, ReplyStatus, MAX_POINT_CHARS, MAX_TEXT_CHARS};
 use super::store::{Comment, Session};
-use super::{label, KINDS, PUBLISH, REPLY_STATUSES};
-use crate::pages::escape;
+use crate::pages::{escape, Area};
 
 /// The current data version of each (page, chart, period) a comment is on;
 /// `None` when the chart is no longer published.
 pub type Versions = HashMap<(String, String, String), Option<String>>;
 
-/// `YYYY-MM-DD` (UTC) of a time in ms, computed here so it needs no runtime
-/// (days to civil date, after Howard Hinnant).
+/// `YYYY-MM-DD` (UTC) of a time in ms.
 fn date(ms: f64) -> String {
-    let z = (ms as i64).div_euclid(86_400_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    Date::from_unix_ms(ms as i64).map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// A CLT page: the site's look, a header that says who is signed in.
+/// A CLT page: the portal's page shell, and who is signed in.
 pub fn page(title: &str, session: Option<&Session>, csrf: Option<&str>, body: &str) -> String {
     let who = match (session, csrf) {
         (Some(s), Some(csrf)) => format!(
@@ -41,18 +33,7 @@ pub fn page(title: &str, session: Option<&Session>, csrf: Option<&str>, body: &s
         ),
         _ => String::new(),
     };
-    format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} | Community Leadership Team</title><link rel=\"icon\" href=\"data:,\">\
-         <link rel=\"stylesheet\" href=\"/site.css\"><link rel=\"stylesheet\" href=\"/dashboards.css\"></head><body>\
-         <a class=\"skip-link\" href=\"#main\">Skip to the content</a>\
-         <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
-         <a class=\"site-name\" href=\"/clt/\">Community Leadership Team</a>\
-         <nav aria-label=\"Site\"><a href=\"/en/data/\">LEAD in figures</a></nav></div></header>\
-         <main id=\"main\" class=\"wrap wrap-wide\"><h1>{title}</h1>{who}{body}</main></body></html>",
-        title = escape(title),
-    )
+    crate::pages::page(Area::Clt, title, &format!("{who}{body}"))
 }
 
 /// A CLT page with links to the pages of its list before `</main>`: lists
@@ -89,11 +70,6 @@ pub fn join_page(token: &str) -> String {
             escape(token)
         ),
     )
-}
-
-/// A refusal, said plainly, with what to do next.
-pub fn message_page(title: &str, message: &str) -> String {
-    page(title, None, None, &format!("<p>{}</p>", escape(message)))
 }
 
 /// The figures a comment was made on, as a small table.
@@ -149,12 +125,12 @@ fn changed_note(c: &Comment, versions: &Versions) -> &'static str {
 }
 
 fn reply_block(c: &Comment) -> String {
-    let Some(status) = c.reply_status.as_deref() else {
+    let Some(status) = c.reply_status else {
         return "<p class=\"reply-status\">No reply from the program yet.</p>".into();
     };
     let mut out = format!(
         "<div class=\"reply\"><p><strong>The program's reply: {}</strong>{}</p>",
-        escape(label(&REPLY_STATUSES, status).unwrap_or(status)),
+        escape(status.label()),
         c.replied_at.map(|t| format!(" ({})", date(t))).unwrap_or_default()
     );
     if let Some(body) = c.reply_body.as_deref() {
@@ -189,10 +165,10 @@ fn comment_card(c: &Comment, versions: &Versions, extra: &str) -> String {
         "<article class=\"comment\" id=\"comment-{id}\"><h3>{kind} on {chart}</h3>\
          <p class=\"meta\">{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{extra}</article>",
         id = escape(&c.id),
-        kind = escape(label(&KINDS, &c.kind).unwrap_or(&c.kind)),
+        kind = escape(c.kind.label()),
         chart = chart_link(c),
         date = date(c.created_at),
-        publish = escape(label(&PUBLISH, &c.publish).unwrap_or(&c.publish)),
+        publish = escape(c.publish.label()),
         point = c
             .data_point
             .as_deref()
@@ -229,11 +205,12 @@ pub fn home_page(session: &Session, csrf: &str, comments: &[Comment], versions: 
     page("Your comments", Some(session), Some(csrf), &body)
 }
 
-fn options(options: &[(&str, &str)], name: &str) -> String {
-    options
+fn options<C: Choice>(name: &str) -> String {
+    C::ALL
         .iter()
         .enumerate()
-        .map(|(i, (value, text))| {
+        .map(|(i, choice)| {
+            let (value, text) = (choice.code(), escape(choice.label()));
             format!(
                 "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{id}\" value=\"{value}\"{checked}>\
                  <label for=\"{id}\">{text}</label></div>",
@@ -268,10 +245,10 @@ pub fn moderate_page(session: &Session, csrf: &str, comments: &[Comment], versio
              <textarea id=\"reply-reason-{id}\" name=\"reason\" rows=\"2\"></textarea>\
              <button type=\"submit\">Send reply</button></form>",
             csrf = escape(csrf),
-            statuses = options(&REPLY_STATUSES, "status").replace("{ID}", &id),
+            statuses = options::<ReplyStatus>("status").replace("{ID}", &id),
         );
-        let approve = match (c.publish.as_str(), c.approved_at) {
-            ("program_only", _) => "<p>Kept for the program only: it cannot be published.</p>".to_owned(),
+        let approve = match (c.publish, c.approved_at) {
+            (Publish::ProgramOnly, _) => "<p>Kept for the program only: it cannot be published.</p>".to_owned(),
             (_, Some(_)) => "<p class=\"approved\">Approved: published beside the chart.</p>".to_owned(),
             _ => format!(
                 "<form method=\"post\" action=\"/api/clt/comments/{id}/approve\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
@@ -299,15 +276,15 @@ pub fn comment_form(page: &str, chart: &str, period: &str, csrf: &str) -> String
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"page\" value=\"{page}\">\
          <input type=\"hidden\" name=\"chart\" value=\"{id}\"><input type=\"hidden\" name=\"period\" value=\"{period}\">\
          <fieldset><legend>What kind of comment is it?</legend>{kinds}</fieldset>\
-         <label for=\"{point}\">Which figure or row (optional)</label><input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"200\">\
-         <label for=\"{text}\">Your comment</label><textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"4000\"></textarea>\
+         <label for=\"{point}\">Which figure or row (optional)</label><input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"{MAX_POINT_CHARS}\">\
+         <label for=\"{text}\">Your comment</label><textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"{MAX_TEXT_CHARS}\"></textarea>\
          <fieldset><legend>May it be published?</legend>{publish}</fieldset>\
          <button type=\"submit\">Send comment</button></form></details>",
         csrf = escape(csrf),
         page = escape(page),
         period = escape(period),
-        kinds = options(&KINDS, "kind").replace("{ID}", &id),
-        publish = options(&PUBLISH, "publish").replace("{ID}", &id),
+        kinds = options::<Kind>("kind").replace("{ID}", &id),
+        publish = options::<Publish>("publish").replace("{ID}", &id),
         point = field("point"),
         text = field("comment"),
     )
@@ -321,7 +298,7 @@ pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
     let items: String = comments
         .iter()
         .map(|c| {
-            let who = if c.publish == "with_organisation" {
+            let who = if c.publish == Publish::WithOrganisation {
                 escape(&c.organisation)
             } else {
                 "A Community Leadership Team member".to_owned()
@@ -329,7 +306,7 @@ pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
             format!(
                 "<li class=\"comment\"><p class=\"meta\">{kind} from {who}, {date}, on the {period} figures</p>\
                  <p class=\"text\">{body}</p>{changed}{reply}</li>",
-                kind = escape(label(&KINDS, &c.kind).unwrap_or(&c.kind)),
+                kind = escape(c.kind.label()),
                 date = date(c.created_at),
                 period = escape(if c.period == "all" { "all-time" } else { &c.period }),
                 body = escape(&c.body),
@@ -364,6 +341,7 @@ pub fn inject(html: &str, mut fill: impl FnMut(&str) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clt::input::Role;
 
     fn comment(body: &str, org: &str) -> Comment {
         Comment {
@@ -375,15 +353,15 @@ mod tests {
             chart: "average-caseload".into(),
             period: "2025".into(),
             data_point: Some("\"><svg onload=alert(1)>".into()),
-            kind: "concern".into(),
+            kind: Kind::Concern,
             body: body.into(),
-            publish: "with_organisation".into(),
+            publish: Publish::WithOrganisation,
             data_version: "v1".into(),
             figures:
                 "table,period,measure,value,suppressed\naverage_caseload,2025-01,average_active_caseload,17.1,false\n"
                     .into(),
             created_at: 1_750_000_000_000.0,
-            reply_status: Some("wont_act".into()),
+            reply_status: Some(ReplyStatus::WontAct),
             reply_body: Some("<script>x</script>".into()),
             reply_reason: Some("'; DROP".into()),
             replied_at: None,
@@ -417,7 +395,7 @@ mod tests {
                 member_id: "m".into(),
                 name: "<b>Mod</b>".into(),
                 organisation: "O".into(),
-                role: "moderator".into(),
+                role: Role::Moderator,
                 expires_at: 0.0,
                 session_revoked_at: None,
                 member_revoked_at: None,
@@ -456,7 +434,7 @@ mod tests {
     #[test]
     fn anonymous_comments_name_no_organisation() {
         let mut c = comment("fine", "Secret Org");
-        c.publish = "anonymous".into();
+        c.publish = Publish::Anonymous;
         let html = commentary(&[&c], &Versions::new());
         assert!(!html.contains("Secret Org"));
         assert!(html.contains("A Community Leadership Team member"));

@@ -6,23 +6,9 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Result};
 
-use super::{CommentInput, InvitationError, ReplyInput};
-
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
-}
-
-fn n(v: i64) -> JsValue {
-    JsValue::from_f64(v as f64)
-}
-
-fn opt(v: &str) -> JsValue {
-    if v.trim().is_empty() {
-        JsValue::NULL
-    } else {
-        s(v.trim())
-    }
-}
+use super::input::{Choice, Kind, NewComment, Publish, Reply, ReplyStatus, Role};
+use super::InvitationError;
+use crate::d1::{number, optional, text};
 
 /// A live session and who holds it.
 #[derive(Debug, Clone, Deserialize)]
@@ -31,7 +17,7 @@ pub struct Session {
     pub member_id: String,
     pub name: String,
     pub organisation: String,
-    pub role: String,
+    pub role: Role,
     pub expires_at: f64,
     pub session_revoked_at: Option<f64>,
     pub member_revoked_at: Option<f64>,
@@ -39,7 +25,7 @@ pub struct Session {
 
 impl Session {
     pub fn is_moderator(&self) -> bool {
-        self.role == "moderator"
+        self.role == Role::Moderator
     }
 
     pub fn revoked(&self) -> bool {
@@ -53,7 +39,7 @@ pub async fn session(db: &D1Database, token_hash: &str) -> Result<Option<Session
                 s.revoked_at AS session_revoked_at, m.revoked_at AS member_revoked_at
          FROM clt_sessions s JOIN clt_members m ON m.id = s.member_id WHERE s.token_hash = ?1",
     )
-    .bind(&[s(token_hash)])?
+    .bind(&[text(token_hash)])?
     .first::<Session>(None)
     .await
 }
@@ -78,12 +64,17 @@ pub async fn redeem(
             "INSERT INTO clt_sessions (token_hash, member_id, created_at, expires_at)
              SELECT ?3, i.member_id, ?2, ?4 FROM clt_invitations i WHERE {USABLE}"
         ))
-        .bind(&[s(invitation_id), n(now), s(token_hash), n(now + super::SESSION_MS)])?;
+        .bind(&[
+            text(invitation_id),
+            number(now),
+            text(token_hash),
+            number(now + super::SESSION_MS),
+        ])?;
     let spend = db
         .prepare(format!(
             "UPDATE clt_invitations AS i SET redeemed_at = ?2 WHERE {USABLE} RETURNING member_id"
         ))
-        .bind(&[s(invitation_id), n(now)])?;
+        .bind(&[text(invitation_id), number(now)])?;
     let results = db.batch(vec![start, spend]).await?;
     #[derive(Deserialize)]
     struct Spent {
@@ -104,7 +95,7 @@ pub async fn redeem(
     }
     let row = db
         .prepare("SELECT redeemed_at, voided_at, expires_at FROM clt_invitations WHERE id = ?1")
-        .bind(&[s(invitation_id)])?
+        .bind(&[text(invitation_id)])?
         .first::<Row>(None)
         .await?;
     Ok(Err(match row {
@@ -121,7 +112,7 @@ pub async fn redeem(
 /// a revoked one (403).
 pub async fn end_session(db: &D1Database, token_hash: &str) -> Result<()> {
     db.prepare("DELETE FROM clt_sessions WHERE token_hash = ?1")
-        .bind(&[s(token_hash)])?
+        .bind(&[text(token_hash)])?
         .run()
         .await?;
     Ok(())
@@ -138,14 +129,14 @@ pub struct Comment {
     pub chart: String,
     pub period: String,
     pub data_point: Option<String>,
-    pub kind: String,
+    pub kind: Kind,
     pub body: String,
-    pub publish: String,
+    pub publish: Publish,
     pub data_version: String,
     /// The chart's CSV at that version: what the member saw.
     pub figures: String,
     pub created_at: f64,
-    pub reply_status: Option<String>,
+    pub reply_status: Option<ReplyStatus>,
     pub reply_body: Option<String>,
     pub reply_reason: Option<String>,
     pub replied_at: Option<f64>,
@@ -156,20 +147,21 @@ const COMMENT_COLUMNS: &str = "c.id, c.member_id, m.name AS member_name, m.organ
     c.data_point, c.kind, c.body, c.publish, c.data_version, COALESCE(f.figures, c.figures, '') AS figures, c.created_at, c.reply_status,
     c.reply_body, c.reply_reason, c.replied_at, c.approved_at";
 
-pub struct NewComment<'a> {
+/// A comment as it is stored: who made it, on which figures, when.
+pub struct Stored<'a> {
     pub id: &'a str,
     pub member_id: &'a str,
-    pub input: &'a CommentInput,
+    pub comment: &'a NewComment,
     pub data_version: &'a str,
     pub figures: &'a str,
     pub now: i64,
 }
 
 /// Stores a comment, and the figures it was made on once per version.
-pub async fn insert_comment(db: &D1Database, c: &NewComment<'_>) -> Result<()> {
+pub async fn insert_comment(db: &D1Database, c: &Stored<'_>) -> Result<()> {
     let figures = db
         .prepare("INSERT OR IGNORE INTO clt_figures (data_version, figures) VALUES (?1, ?2)")
-        .bind(&[s(c.data_version), s(c.figures)])?;
+        .bind(&[text(c.data_version), text(c.figures)])?;
     let comment = db
         .prepare(
             "INSERT INTO clt_comments (id, member_id, page, chart, period, data_point, kind, body, publish,
@@ -177,17 +169,17 @@ pub async fn insert_comment(db: &D1Database, c: &NewComment<'_>) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '')",
         )
         .bind(&[
-            s(c.id),
-            s(c.member_id),
-            s(&c.input.page),
-            s(&c.input.chart),
-            s(&c.input.period),
-            opt(&c.input.data_point),
-            s(&c.input.kind),
-            s(c.input.body.trim()),
-            s(&c.input.publish),
-            s(c.data_version),
-            n(c.now),
+            text(c.id),
+            text(c.member_id),
+            text(&c.comment.page),
+            text(&c.comment.chart),
+            text(&c.comment.period.to_string()),
+            optional(c.comment.data_point.as_deref()),
+            text(c.comment.kind.code()),
+            text(&c.comment.body),
+            text(c.comment.publish.code()),
+            text(c.data_version),
+            number(c.now),
         ])?;
     db.batch(vec![figures, comment]).await?;
     Ok(())
@@ -221,7 +213,7 @@ pub async fn comments_of(db: &D1Database, member_id: &str, page: usize) -> Resul
     comments(
         db,
         "WHERE c.member_id = ?1 ORDER BY c.created_at DESC, c.id",
-        &[s(member_id)],
+        &[text(member_id)],
         PAGE_SIZE,
         offset,
     )
@@ -248,7 +240,7 @@ pub async fn approved_on_page(db: &D1Database, page: &str) -> Result<Vec<Comment
     let mut newest = comments(
         db,
         "WHERE c.page = ?1 AND c.approved_at IS NOT NULL AND c.publish != 'program_only' ORDER BY c.created_at DESC, c.id",
-        &[s(page)],
+        &[text(page)],
         PAGE_SIZE,
         0,
     )
@@ -259,13 +251,20 @@ pub async fn approved_on_page(db: &D1Database, page: &str) -> Result<Vec<Comment
 }
 
 /// Records the program's reply; `false` if there is no such comment.
-pub async fn reply(db: &D1Database, id: &str, input: &ReplyInput, by: &str, now: i64) -> Result<bool> {
+pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &str, now: i64) -> Result<bool> {
     let updated = db
         .prepare(
             "UPDATE clt_comments SET reply_status = ?2, reply_body = ?3, reply_reason = ?4, replied_at = ?5, replied_by = ?6
              WHERE id = ?1 RETURNING id",
         )
-        .bind(&[s(id), s(&input.status), opt(&input.body), opt(&input.reason), n(now), s(by)])?
+        .bind(&[
+            text(id),
+            text(reply.status.code()),
+            optional(reply.body.as_deref()),
+            optional(reply.reason.as_deref()),
+            number(now),
+            text(by),
+        ])?
         .first::<String>(Some("id"))
         .await?;
     Ok(updated.is_some())
@@ -284,7 +283,7 @@ pub async fn approve(db: &D1Database, id: &str, by: &str, now: i64) -> Result<Ap
             "UPDATE clt_comments SET approved_at = ?2, approved_by = ?3
              WHERE id = ?1 AND publish != 'program_only' RETURNING id",
         )
-        .bind(&[s(id), n(now), s(by)])?
+        .bind(&[text(id), number(now), text(by)])?
         .first::<String>(Some("id"))
         .await?;
     if updated.is_some() {
@@ -292,7 +291,7 @@ pub async fn approve(db: &D1Database, id: &str, by: &str, now: i64) -> Result<Ap
     }
     let exists = db
         .prepare("SELECT id FROM clt_comments WHERE id = ?1")
-        .bind(&[s(id)])?
+        .bind(&[text(id)])?
         .first::<String>(Some("id"))
         .await?;
     Ok(if exists.is_some() {

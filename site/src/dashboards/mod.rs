@@ -15,7 +15,7 @@ use leptos::prelude::*;
 
 use data::{DataError, Published};
 use pages::{DashboardIndex, DashboardPage};
-use period::{periods, Month, Period};
+use period::{periods, Month, Period, PeriodView};
 use spec::Page;
 
 /// Where the site reads the published aggregates: `$DASHBOARD_DATA`, or
@@ -29,20 +29,20 @@ pub fn default_dir() -> PathBuf {
 
 /// The page of dashboard `slug` for `period`.
 pub fn page_path(slug: &str, period: Period) -> String {
-    match period.slug() {
-        None => format!("/en/data/{slug}/"),
-        Some(p) => format!("/en/data/{slug}/{p}/"),
-    }
+    lead_data::paths::dashboard_page(slug, period)
 }
 
 /// The CSV download of one chart's figures for `period`.
 pub fn csv_path(slug: &str, period: Period, chart: &str) -> String {
-    format!("/data/{slug}/{}/{chart}.csv", period.key())
+    lead_data::paths::chart_csv(slug, period, chart)
 }
 
 /// The months the published figures cover.
 pub fn covered(data: &Published) -> Result<(Month, Month), DataError> {
-    let parse = |m: &str| Month::parse(m).ok_or_else(|| DataError(format!("period_covered: {m:?} is not YYYY-MM")));
+    let parse = |m: &str| {
+        m.parse::<Month>()
+            .map_err(|_| DataError(format!("period_covered: {m:?} is not YYYY-MM")))
+    };
     Ok((parse(&data.covered.from)?, parse(&data.covered.to)?))
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use lead_charts::Unit;
 
 use super::data::{Figure, Published};
-use super::period::{Month, Period};
+use super::period::{Month, Period, PeriodView};
 use super::spec::{ChartSpec, Grid, Page};
 use super::{csv_path, page_path};
 

@@ -5,7 +5,7 @@
 use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
 use super::data::{CellKey, Figure, Published};
-use super::period::{Month, Period};
+use super::period::{month_label, Month, Period, PeriodView};
 
 /// A category (row of the table) or a series (column): what it adds to the
 /// key of each cell it crosses. A measure given by both is joined, category
@@ -119,9 +119,9 @@ impl ChartSpec {
             Categories::Months => period
                 .months(covered)
                 .into_iter()
-                .map(|m| (Part::new(m.label()), m.key()))
+                .map(|m| (Part::new(month_label(m)), m.to_string()))
                 .collect(),
-            Categories::Parts(parts) => parts.iter().map(|p| (p.clone(), period.key())).collect(),
+            Categories::Parts(parts) => parts.iter().map(|p| (p.clone(), period.to_string())).collect(),
         };
         let mut categories = Vec::new();
         let mut cells = Vec::new();

@@ -1,10 +1,13 @@
 //! Calendar dates and months as the export writes them (`YYYY-MM-DD`,
 //! `YYYY-MM`), and the publication periods built from them.
 //!
-//! Kept here rather than pulled from a date crate: the pipeline needs only
-//! strict ISO parsing, day differences and month/quarter/year buckets, and a
+//! The one calendar of the workspace: the aggregation step, the site and the
+//! worker (the dates on CLT comments) all use it. Kept here rather than
+//! pulled from a date crate: what is needed is strict ISO parsing, day
+//! differences, UTC dates of timestamps and month/quarter/year buckets; a
 //! strict parser of our own lets a malformed date be reported as a contract
-//! error naming the column, not as a library message.
+//! error naming the column, and a date crate would add its weight to both
+//! WASM bundles for these few functions.
 
 use std::fmt;
 use std::str::FromStr;
@@ -89,6 +92,11 @@ impl Date {
             u8::try_from(month).ok()?,
             u8::try_from(day).ok()?,
         )
+    }
+
+    /// The UTC date of a time in milliseconds since the Unix epoch.
+    pub fn from_unix_ms(ms: i64) -> Option<Date> {
+        Date::from_days(ms.div_euclid(86_400_000))
     }
 
     /// Whole days from `self` to `later` (negative if `later` is earlier).
@@ -241,6 +249,39 @@ impl Period {
     }
 }
 
+/// Why a period did not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("is not a period (all, YYYY, YYYY-Qn or YYYY-MM)")]
+pub struct PeriodError;
+
+impl FromStr for Period {
+    type Err = PeriodError;
+
+    /// The text [`Display`](fmt::Display) writes, and nothing else.
+    fn from_str(s: &str) -> Result<Period, PeriodError> {
+        let year = |y: &str| {
+            digits(y)
+                .filter(|_| y.len() == 4)
+                .and_then(|y| i32::try_from(y).ok())
+                .filter(|y| (1..=9999).contains(y))
+                .ok_or(PeriodError)
+        };
+        if !s.is_ascii() {
+            return Err(PeriodError);
+        }
+        match s.len() {
+            3 if s == "all" => Ok(Period::All),
+            4 => Ok(Period::Year(year(s)?)),
+            7 if &s[4..6] == "-Q" => match &s[6..] {
+                q @ ("1" | "2" | "3" | "4") => Ok(Period::Quarter(year(&s[..4])?, q.as_bytes()[0] - b'0')),
+                _ => Err(PeriodError),
+            },
+            7 => s.parse::<Month>().map(Period::Month).map_err(|_| PeriodError),
+            _ => Err(PeriodError),
+        }
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -283,6 +324,40 @@ mod tests {
         for days in [-1000, 0, 19_000, 20_500] {
             assert_eq!(Date::from_days(days).map(Date::days), Some(days));
         }
+    }
+
+    #[test]
+    fn periods_parse_from_what_they_print_and_nothing_else() {
+        let m = Month::new(2025, 3).expect("valid");
+        for p in [
+            Period::All,
+            Period::Year(2025),
+            Period::Quarter(2025, 4),
+            Period::Month(m),
+        ] {
+            assert_eq!(p.to_string().parse::<Period>(), Ok(p));
+        }
+        for bad in [
+            "", "All", "25", "02025", "2025-Q5", "2025-Q0", "2025-q1", "2025-13", "0000", "2025-Q1x", "é025",
+        ] {
+            assert!(bad.parse::<Period>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_unix_time_falls_on_its_utc_date() {
+        assert_eq!(
+            Date::from_unix_ms(0).map(|d| d.to_string()).as_deref(),
+            Some("1970-01-01")
+        );
+        assert_eq!(
+            Date::from_unix_ms(1_750_000_000_000).map(|d| d.to_string()).as_deref(),
+            Some("2025-06-15")
+        );
+        assert_eq!(
+            Date::from_unix_ms(-1).map(|d| d.to_string()).as_deref(),
+            Some("1969-12-31")
+        );
     }
 
     #[test]

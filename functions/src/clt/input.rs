@@ -1,0 +1,394 @@
+//! What Community Leadership Team members and moderators send, parsed into
+//! validated types the way a referral is: the wire form ([`CommentInput`],
+//! [`ReplyInput`]) holds strings as sent; only a [`NewComment`] or a
+//! [`Reply`] reaches storage. The limits here are the ones the forms use.
+
+use lead_data::Period;
+use serde::{Deserialize, Serialize};
+
+/// Longest comment or reply, in characters.
+pub const MAX_TEXT_CHARS: usize = 4000;
+/// Longest "data point" note, in characters.
+pub const MAX_POINT_CHARS: usize = 200;
+/// Longest page or chart id.
+const MAX_SLUG_CHARS: usize = 64;
+
+/// A closed set of answers, stored and sent by code, shown by label.
+pub trait Choice: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+
+    fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.code() == code)
+    }
+}
+
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl Choice for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+    };
+}
+
+choice!(
+    /// What a member can say about a chart.
+    Kind {
+        Question = "question", "Question";
+        BlindSpot = "blind_spot", "Blind spot";
+        Concern = "concern", "Concern";
+        Suggestion = "suggestion", "Suggestion";
+        Appreciation = "appreciation", "Appreciation";
+    }
+);
+
+choice!(
+    /// Whether and how a comment may be published.
+    Publish {
+        WithOrganisation = "with_organisation", "Publish it with my organisation's name";
+        Anonymous = "anonymous", "Publish it without my organisation's name";
+        ProgramOnly = "program_only", "Keep it for the program only";
+    }
+);
+
+choice!(
+    /// The program's answer to a comment.
+    ReplyStatus {
+        Noted = "noted", "Noted";
+        WillAct = "will_act", "Will act";
+        Done = "done", "Done";
+        WontAct = "wont_act", "Won't act";
+    }
+);
+
+choice!(
+    /// What a signed-in person may do.
+    Role {
+        Member = "member", "Member";
+        Moderator = "moderator", "Moderator";
+    }
+);
+
+/// One problem with submitted input, named by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// A comment as a member submits it, before parsing.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct CommentInput {
+    #[serde(default)]
+    pub page: String,
+    #[serde(default)]
+    pub chart: String,
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub data_point: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub publish: String,
+}
+
+/// A reply as a moderator submits it, before parsing.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ReplyInput {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A comment that may be stored: on a chart of a published dashboard page
+/// and period (whether that chart exists is the published site's to say),
+/// with its text cleaned and within the limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComment {
+    pub page: String,
+    pub chart: String,
+    pub period: Period,
+    pub data_point: Option<String>,
+    pub kind: Kind,
+    pub body: String,
+    pub publish: Publish,
+}
+
+/// A reply that may be stored; "won't act" always has a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: ReplyStatus,
+    pub body: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Free text as the referral rules keep it: control and bidirectional
+/// override characters removed (they could disguise a comment on a page or
+/// in a manager's terminal through `clt export`), spaces collapsed, single
+/// line breaks kept.
+fn clean(text: &str, multiline: bool) -> String {
+    use lead_content::QuestionKind;
+    let kind = if multiline {
+        QuestionKind::LongText
+    } else {
+        QuestionKind::Text
+    };
+    lead_content::referral::normalise(kind, text).trim().to_owned()
+}
+
+/// Cleaned text within `max` characters: `None` when empty.
+fn text(problems: &mut Vec<Problem>, field: &'static str, raw: &str, multiline: bool, max: usize) -> Option<String> {
+    let text = clean(raw, multiline);
+    let n = text.chars().count();
+    if n > max {
+        problems.push(Problem {
+            field,
+            message: format!("Keep this to {max} characters or fewer (it has {n})."),
+        });
+    }
+    (!text.is_empty()).then_some(text)
+}
+
+fn required(problems: &mut Vec<Problem>, field: &'static str, value: Option<String>, message: &str) -> String {
+    if value.is_none() && !problems.iter().any(|p| p.field == field) {
+        problems.push(Problem {
+            field,
+            message: message.into(),
+        });
+    }
+    value.unwrap_or_default()
+}
+
+fn choice<C: Choice>(problems: &mut Vec<Problem>, field: &'static str, raw: &str, message: &str) -> Option<C> {
+    let parsed = C::parse(raw);
+    if parsed.is_none() {
+        problems.push(Problem {
+            field,
+            message: message.into(),
+        });
+    }
+    parsed
+}
+
+fn slug(s: &str) -> Option<String> {
+    let ok = !s.is_empty()
+        && s.len() <= MAX_SLUG_CHARS
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    ok.then(|| s.to_owned())
+}
+
+impl TryFrom<CommentInput> for NewComment {
+    type Error = Vec<Problem>;
+
+    /// Every problem at once, in the order of the form.
+    fn try_from(input: CommentInput) -> Result<NewComment, Vec<Problem>> {
+        let mut problems = Vec::new();
+        // Only dashboard pages have comment forms: all time, a year, a quarter.
+        let period = input
+            .period
+            .parse::<Period>()
+            .ok()
+            .filter(|p| !matches!(p, Period::Month(_)));
+        let place = (slug(&input.page), slug(&input.chart), period);
+        if !matches!(place, (Some(_), Some(_), Some(_))) {
+            problems.push(Problem {
+                field: "chart",
+                message: "Comment from a chart on a dashboard page.".into(),
+            });
+        }
+        let kind = choice::<Kind>(
+            &mut problems,
+            "kind",
+            &input.kind,
+            "Choose what kind of comment this is.",
+        );
+        let publish = choice::<Publish>(
+            &mut problems,
+            "publish",
+            &input.publish,
+            "Choose whether the comment may be published.",
+        );
+        let body = text(&mut problems, "body", &input.body, true, MAX_TEXT_CHARS);
+        let body = required(&mut problems, "body", body, "Write something here.");
+        let data_point = text(&mut problems, "data_point", &input.data_point, false, MAX_POINT_CHARS);
+        match (place, kind, publish) {
+            ((Some(page), Some(chart), Some(period)), Some(kind), Some(publish)) if problems.is_empty() => {
+                Ok(NewComment {
+                    page,
+                    chart,
+                    period,
+                    data_point,
+                    kind,
+                    body,
+                    publish,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+impl TryFrom<ReplyInput> for Reply {
+    type Error = Vec<Problem>;
+
+    fn try_from(input: ReplyInput) -> Result<Reply, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let status = choice::<ReplyStatus>(
+            &mut problems,
+            "status",
+            &input.status,
+            "Choose what the program will do.",
+        );
+        let body = text(&mut problems, "body", &input.body, true, MAX_TEXT_CHARS);
+        let reason = text(&mut problems, "reason", &input.reason, true, MAX_TEXT_CHARS);
+        if status == Some(ReplyStatus::WontAct) && reason.is_none() {
+            problems.push(Problem {
+                field: "reason",
+                message: "Say why the program won't act.".into(),
+            });
+        }
+        match status {
+            Some(status) if problems.is_empty() => Ok(Reply { status, body, reason }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> CommentInput {
+        CommentInput {
+            page: "capacity".into(),
+            chart: "average-caseload".into(),
+            period: "2025-Q1".into(),
+            data_point: "".into(),
+            kind: "blind_spot".into(),
+            body: "What about people on the waitlist?".into(),
+            publish: "with_organisation".into(),
+        }
+    }
+
+    fn fields(problems: Vec<Problem>) -> Vec<&'static str> {
+        problems.iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn a_comment_is_parsed_field_by_field() {
+        let comment = NewComment::try_from(good()).expect("a good comment");
+        assert_eq!(comment.period, Period::Quarter(2025, 1));
+        assert_eq!(
+            (comment.kind, comment.publish),
+            (Kind::BlindSpot, Publish::WithOrganisation)
+        );
+        assert_eq!(comment.data_point, None);
+        let bad = CommentInput {
+            period: "2025-Q5".into(),
+            kind: "rant".into(),
+            body: " ".into(),
+            publish: "".into(),
+            data_point: "x".repeat(MAX_POINT_CHARS + 1),
+            ..good()
+        };
+        let problems = NewComment::try_from(bad).expect_err("problems");
+        assert_eq!(fields(problems), ["chart", "kind", "publish", "body", "data_point"]);
+        let long = CommentInput {
+            body: "é".repeat(MAX_TEXT_CHARS + 1),
+            ..good()
+        };
+        let problems = NewComment::try_from(long).expect_err("too long");
+        assert!(problems[0].message.contains("4000 characters"), "{problems:?}");
+        for period in ["all", "2025", "2025-Q4"] {
+            assert!(
+                NewComment::try_from(CommentInput {
+                    period: period.into(),
+                    ..good()
+                })
+                .is_ok(),
+                "{period}"
+            );
+        }
+        for period in ["2025-03", "ALL", "2025-Q1 ", ""] {
+            assert!(
+                NewComment::try_from(CommentInput {
+                    period: period.into(),
+                    ..good()
+                })
+                .is_err(),
+                "{period}"
+            );
+        }
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_removed_from_what_members_write() {
+        let comment = NewComment::try_from(CommentInput {
+            body: "Fine\u{202E}txt.exe\u{7}\u{1b}[31m red\r\n\r\nnext line\u{2066}".into(),
+            data_point: "2025-Q1\u{200F}\n Police".into(),
+            ..good()
+        })
+        .expect("a good comment");
+        assert_eq!(comment.body, "Finetxt.exe[31m red\nnext line");
+        assert_eq!(comment.data_point.as_deref(), Some("2025-Q1 Police"));
+        let reply = Reply::try_from(ReplyInput {
+            status: "wont_act".into(),
+            reason: "\u{202D}no\u{0}".into(),
+            ..ReplyInput::default()
+        })
+        .expect("a reason");
+        assert_eq!(reply.reason.as_deref(), Some("no"));
+    }
+
+    #[test]
+    fn wont_act_needs_a_reason() {
+        let reply = ReplyInput {
+            status: "wont_act".into(),
+            body: "".into(),
+            reason: " \u{202E} ".into(),
+        };
+        let problems = Reply::try_from(reply.clone()).expect_err("no reason");
+        assert_eq!(problems[0].field, "reason");
+        assert_eq!(problems[0].message, "Say why the program won't act.");
+        let noted = Reply::try_from(ReplyInput {
+            status: "noted".into(),
+            ..reply
+        })
+        .expect("noted needs no reason");
+        assert_eq!(
+            (noted.status, noted.body, noted.reason),
+            (ReplyStatus::Noted, None, None)
+        );
+    }
+
+    #[test]
+    fn choices_parse_only_their_own_codes() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::parse(kind.code()), Some(*kind));
+        }
+        assert_eq!(Publish::parse("program_only"), Some(Publish::ProgramOnly));
+        assert_eq!(ReplyStatus::parse("Won't act"), None);
+        assert_eq!(Role::parse("admin"), None);
+    }
+}
