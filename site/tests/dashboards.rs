@@ -11,15 +11,17 @@ use lead_aggregate::aggregate::{aggregate_dir, write, Provenance};
 use lead_aggregate::cell::SuppressionPolicy;
 use lead_aggregate::synth::{write_export, SynthConfig};
 use lead_charts::Unit;
-use lead_site::dashboards::data::{Figure, Published};
+use lead_data::published::table_file;
+use lead_data::tables::TableId;
+use lead_site::dashboards::data::{Figure, PublishedData};
 use lead_site::dashboards::period::{periods, Period, PeriodView};
 use lead_site::dashboards::spec::pages;
 use lead_site::dashboards::{covered, csv_path, files, page_path};
 
 /// A small program's export (2,500 referrals over three years), aggregated
 /// once for all tests: small enough that many cells are suppressed.
-fn published() -> &'static Published {
-    static DATA: OnceLock<Published> = OnceLock::new();
+fn published() -> &'static PublishedData {
+    static DATA: OnceLock<PublishedData> = OnceLock::new();
     DATA.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("lead-dashboards-test-{}", std::process::id()));
         let (export, out) = (dir.join("export"), dir.join("published"));
@@ -30,7 +32,7 @@ fn published() -> &'static Published {
             source: "test export".into(),
         };
         write(&aggregates, &out, &provenance).expect("aggregates written");
-        let data = Published::load(&out).expect("published files load");
+        let data = PublishedData::load(&out).expect("published files load");
         let _ = std::fs::remove_dir_all(export);
         data
     })
@@ -43,8 +45,8 @@ fn site() -> &'static HashMap<String, String> {
 
 /// The published JSON rows of a table as (period, dims in table order,
 /// measure) -> (value, suppressed), read independently of the site's loader.
-fn json_rows(table: &str) -> HashMap<String, (Option<f64>, bool)> {
-    let path: PathBuf = published().dir.join(format!("{table}.json"));
+fn json_rows(table: TableId) -> HashMap<String, (Option<f64>, bool)> {
+    let path: PathBuf = published().dir.join(table_file(table));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("table JSON")).expect("JSON");
     let dims: Vec<String> = json["dimensions"]
@@ -135,7 +137,7 @@ fn every_dashboard_and_period_has_a_page_with_a_table_per_chart() {
 fn every_figure_shown_is_the_published_one() {
     let data = published();
     let covered = covered(data).expect("covered months");
-    let mut json: HashMap<&str, HashMap<String, (Option<f64>, bool)>> = HashMap::new();
+    let mut json: HashMap<TableId, HashMap<String, (Option<f64>, bool)>> = HashMap::new();
     let (mut checked, mut suppressed) = (0, 0);
     for page in pages() {
         for period in periods(covered) {
@@ -153,7 +155,7 @@ fn every_figure_shown_is_the_published_one() {
                             .find(|(n, _)| n == d)
                             .map_or("all".to_owned(), |(_, v)| v.clone())
                     }));
-                    parts.push(key.measure.clone());
+                    parts.push(key.measure.name().to_owned());
                     let published = rows.get(&parts.join("|")).copied();
                     match (figure, published) {
                         (None, None | Some((None, false))) => continue,

@@ -28,6 +28,11 @@ use crate::export::{
     RaceEthnicity, Referral, ReferrerType, Slug, Status, Window,
 };
 use crate::suppress::{suppress, CellValue, Constraint, SuppressError};
+use lead_data::published::{table_file, Covered, Suppression, TableFile, CELLS_CSV};
+pub use lead_data::tables::{
+    DerivedMeasure, Dim, Measure, TableId, TableSpec, ARREST_DIVERSION, COMMUNITY, DIMS, ENROLLED, N_DIMS, TABLES,
+};
+pub use lead_data::vocab::UNASSIGNED_TIER;
 
 /// A failure to aggregate or write.
 #[derive(Debug, thiserror::Error)]
@@ -42,189 +47,6 @@ pub enum AggregateError {
     Csv { path: PathBuf, source: csv::Error },
 }
 
-/// The dimensions, in the order of their `cells.csv` columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dim {
-    Door = 0,
-    ReferrerType = 1,
-    PriorityTier = 2,
-    Outcome = 3,
-    Race = 4,
-}
-
-/// How many dimensions a cell has.
-pub const N_DIMS: usize = 5;
-
-pub const DIMS: [Dim; N_DIMS] = [Dim::Door, Dim::ReferrerType, Dim::PriorityTier, Dim::Outcome, Dim::Race];
-
-impl Dim {
-    pub fn column(self) -> &'static str {
-        match self {
-            Dim::Door => "door",
-            Dim::ReferrerType => "referrer_type",
-            Dim::PriorityTier => "priority_tier",
-            Dim::Outcome => "outcome",
-            Dim::Race => "race_ethnicity",
-        }
-    }
-}
-
-/// Counted measures. Those a table lists as `implied` are never published
-/// but follow from published ones (a total minus a part), so they are
-/// protected if small.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Measure {
-    Referrals,
-    WithIntake,
-    IntakeWithin30Days,
-    IntakeAfter30Days,
-    WithoutIntake,
-    /// Referrals whose outcome is not `enrolled` (implied: referrals minus
-    /// the `enrolled` row); keyed with the outcome dimension at `all`.
-    ReferralsNotEnrolled,
-    // Engagement: enrolments by month of `enrolled_date`, current status.
-    Enrolled,
-    Active,
-    Inactive,
-    /// Discharged, or enrolled with no status.
-    Discharged,
-    /// Enrolments at least 6 months (183 days) before the export date.
-    Followed6,
-    /// Enrolments too recent for the 6-month look.
-    NotFollowed6,
-    Retained6,
-    NotRetained6,
-    /// Followed for 6 but not 12 months (365 days).
-    Followed6Not12,
-    Followed12,
-    Retained12,
-    NotRetained12,
-    // Capacity: caseloads.csv by month.
-    CaseManagerMonths,
-    CaseloadSum,
-    // arrests.csv by month.
-    EligibleArrests,
-    Booked,
-    EligibleNotBooked,
-    // Participant outcomes (outcomes.csv) by month of first enrolment.
-    OutcomePeople12,
-    JailBookingsPre12,
-    JailBookingsPost12,
-    EdVisitsPre12,
-    EdVisitsPost12,
-    HousingPeople6,
-    Housed6,
-    NotHoused6,
-    HousingPeople12,
-    Housed12,
-    NotHoused12,
-}
-
-impl Measure {
-    pub fn name(self) -> &'static str {
-        match self {
-            Measure::Referrals => "referrals",
-            Measure::WithIntake => "referrals_with_intake",
-            Measure::IntakeWithin30Days => "intake_within_30_days",
-            Measure::IntakeAfter30Days => "intake_after_30_days",
-            Measure::WithoutIntake => "referrals_without_intake",
-            Measure::ReferralsNotEnrolled => "referrals_not_enrolled",
-            Measure::Enrolled => "participants_enrolled",
-            Measure::Active => "participants_active",
-            Measure::Inactive => "participants_inactive",
-            Measure::Discharged => "participants_discharged",
-            Measure::Followed6 => "enrolments_followed_6m",
-            Measure::NotFollowed6 => "enrolments_not_followed_6m",
-            Measure::Retained6 => "retained_6m",
-            Measure::NotRetained6 => "not_retained_6m",
-            Measure::Followed6Not12 => "enrolments_followed_6m_not_12m",
-            Measure::Followed12 => "enrolments_followed_12m",
-            Measure::Retained12 => "retained_12m",
-            Measure::NotRetained12 => "not_retained_12m",
-            Measure::CaseManagerMonths => "case_manager_months",
-            Measure::CaseloadSum => "active_caseload_sum",
-            Measure::EligibleArrests => "diversion_eligible_arrests",
-            Measure::Booked => "booked",
-            Measure::EligibleNotBooked => "eligible_arrests_not_booked",
-            Measure::OutcomePeople12 => "people_followed_12m",
-            Measure::JailBookingsPre12 => "jail_bookings_pre_12m",
-            Measure::JailBookingsPost12 => "jail_bookings_post_12m",
-            Measure::EdVisitsPre12 => "ed_visits_pre_12m",
-            Measure::EdVisitsPost12 => "ed_visits_post_12m",
-            Measure::HousingPeople6 => "people_followed_housing_6m",
-            Measure::Housed6 => "housed_post_6m",
-            Measure::NotHoused6 => "not_housed_post_6m",
-            Measure::HousingPeople12 => "people_followed_housing_12m",
-            Measure::Housed12 => "housed_post_12m",
-            Measure::NotHoused12 => "not_housed_post_12m",
-        }
-    }
-
-    /// Each split `self = sum(parts)`, for every key.
-    fn splits(self) -> &'static [&'static [Measure]] {
-        use Measure as M;
-        match self {
-            M::Referrals => &[&[M::WithIntake, M::WithoutIntake]],
-            M::WithIntake => &[&[M::IntakeWithin30Days, M::IntakeAfter30Days]],
-            M::Enrolled => &[
-                &[M::Active, M::Inactive, M::Discharged],
-                &[M::Followed6, M::NotFollowed6],
-            ],
-            M::Followed6 => &[&[M::Retained6, M::NotRetained6], &[M::Followed12, M::Followed6Not12]],
-            M::Followed12 => &[&[M::Retained12, M::NotRetained12]],
-            M::EligibleArrests => &[&[M::Booked, M::EligibleNotBooked]],
-            M::HousingPeople6 => &[&[M::Housed6, M::NotHoused6]],
-            M::HousingPeople12 => &[&[M::Housed12, M::NotHoused12]],
-            _ => &[],
-        }
-    }
-}
-
-/// Figures computed from published counts (or, for the population
-/// baseline, from the census file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DerivedMeasure {
-    /// Median days from referral to intake among referrals with an intake.
-    MedianDaysToIntake,
-    /// Share of referrals with an intake that had it within 30 days.
-    ShareWithin30Days,
-    /// Share of enrolments followed 6 (12) months that were not discharged by then.
-    Retention6,
-    Retention12,
-    /// Caseload sum / case-manager months.
-    AverageCaseload,
-    /// A stage's count for one race / the stage's count for all races.
-    ShareByRace,
-    /// The race's share of the census population (not a count of people
-    /// LEAD served, so not suppressed).
-    PopulationShare,
-    /// ShareByRace / PopulationShare.
-    RelativeRate,
-    /// Arrest diversions (referrals through the arrest diversion door) /
-    /// diversion-eligible arrests.
-    DiversionRate,
-    ShareHoused6,
-    ShareHoused12,
-}
-
-impl DerivedMeasure {
-    pub fn name(self) -> &'static str {
-        match self {
-            DerivedMeasure::MedianDaysToIntake => "median_days_to_intake",
-            DerivedMeasure::ShareWithin30Days => "share_intake_within_30_days",
-            DerivedMeasure::Retention6 => "retention_6m",
-            DerivedMeasure::Retention12 => "retention_12m",
-            DerivedMeasure::AverageCaseload => "average_active_caseload",
-            DerivedMeasure::ShareByRace => "share_by_race",
-            DerivedMeasure::PopulationShare => "population_share",
-            DerivedMeasure::RelativeRate => "relative_rate",
-            DerivedMeasure::DiversionRate => "diversion_rate",
-            DerivedMeasure::ShareHoused6 => "share_housed_post_6m",
-            DerivedMeasure::ShareHoused12 => "share_housed_post_12m",
-        }
-    }
-}
-
 /// A cell's coordinates; `None` in `dims` is the `all` margin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -233,239 +55,24 @@ pub struct Key {
     pub dims: [Option<u16>; N_DIMS],
 }
 
-/// A published table: a slice of the cube.
-#[derive(Debug)]
-pub struct TableSpec {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub measures: &'static [Measure],
-    /// Dimensions the table breaks down by (each with an `all` margin).
-    pub dims: &'static [Dim],
-    /// Dimensions held at one value (a filter), e.g. door = community.
-    pub fixed: &'static [(Dim, u16)],
-    /// Derived figures, each with the counted measure of the key it sits on.
-    pub derived: &'static [(DerivedMeasure, Measure)],
-    /// Unpublished measures the table implies.
-    pub implied: &'static [Measure],
+/// Each split `measure = sum(parts)`, for every key.
+fn splits(measure: Measure) -> &'static [&'static [Measure]] {
+    use Measure as M;
+    match measure {
+        M::Referrals => &[&[M::WithIntake, M::WithoutIntake]],
+        M::WithIntake => &[&[M::IntakeWithin30Days, M::IntakeAfter30Days]],
+        M::Enrolled => &[
+            &[M::Active, M::Inactive, M::Discharged],
+            &[M::Followed6, M::NotFollowed6],
+        ],
+        M::Followed6 => &[&[M::Retained6, M::NotRetained6], &[M::Followed12, M::Followed6Not12]],
+        M::Followed12 => &[&[M::Retained12, M::NotRetained12]],
+        M::EligibleArrests => &[&[M::Booked, M::EligibleNotBooked]],
+        M::HousingPeople6 => &[&[M::Housed6, M::NotHoused6]],
+        M::HousingPeople12 => &[&[M::Housed12, M::NotHoused12]],
+        _ => &[],
+    }
 }
-
-const COMMUNITY: u16 = Door::Community as u16;
-const ARREST_DIVERSION: u16 = Door::ArrestDiversion as u16;
-const ENROLLED: u16 = Outcome::Enrolled as u16;
-const WAITLISTED: u16 = Outcome::Waitlisted as u16;
-const DECLINED: u16 = Outcome::Declined as u16;
-
-/// The racial-equity figures of one stage of the continuum.
-const EQUITY: &[(DerivedMeasure, Measure)] = &[
-    (DerivedMeasure::ShareByRace, Measure::Referrals),
-    (DerivedMeasure::PopulationShare, Measure::Referrals),
-    (DerivedMeasure::RelativeRate, Measure::Referrals),
-];
-const EQUITY_ARRESTS: &[(DerivedMeasure, Measure)] = &[
-    (DerivedMeasure::ShareByRace, Measure::EligibleArrests),
-    (DerivedMeasure::PopulationShare, Measure::EligibleArrests),
-    (DerivedMeasure::RelativeRate, Measure::EligibleArrests),
-];
-const EQUITY_RETENTION: &[(DerivedMeasure, Measure)] = &[
-    (DerivedMeasure::ShareByRace, Measure::Retained6),
-    (DerivedMeasure::PopulationShare, Measure::Retained6),
-    (DerivedMeasure::RelativeRate, Measure::Retained6),
-];
-
-/// Every dashboard table.
-pub const TABLES: &[TableSpec] = &[
-    TableSpec {
-        id: "referrals_by_door",
-        title: "Referrals by door",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::Door],
-        fixed: &[],
-        derived: &[],
-        implied: &[],
-    },
-    TableSpec {
-        id: "community_referrals_by_referrer_type",
-        title: "Community referrals by who referred",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::ReferrerType],
-        fixed: &[(Dim::Door, COMMUNITY)],
-        derived: &[],
-        implied: &[],
-    },
-    TableSpec {
-        id: "community_referrals_by_priority_tier",
-        title: "Community referrals by priority tier",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::PriorityTier],
-        fixed: &[(Dim::Door, COMMUNITY)],
-        derived: &[],
-        implied: &[],
-    },
-    TableSpec {
-        id: "referral_outcomes",
-        title: "What became of referrals",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::Door, Dim::Outcome],
-        fixed: &[],
-        derived: &[],
-        implied: &[],
-    },
-    TableSpec {
-        id: "days_to_intake",
-        title: "Days from referral to intake",
-        measures: &[Measure::Referrals, Measure::WithIntake, Measure::IntakeWithin30Days],
-        dims: &[Dim::Door],
-        fixed: &[],
-        derived: &[
-            (DerivedMeasure::MedianDaysToIntake, Measure::WithIntake),
-            (DerivedMeasure::ShareWithin30Days, Measure::WithIntake),
-        ],
-        implied: &[Measure::IntakeAfter30Days, Measure::WithoutIntake],
-    },
-    // Engagement.
-    TableSpec {
-        id: "participants_by_status",
-        title: "Enrolments by month enrolled and current status (active, inactive)",
-        measures: &[Measure::Enrolled, Measure::Active, Measure::Inactive],
-        dims: &[Dim::Door],
-        fixed: &[],
-        derived: &[],
-        implied: &[Measure::Discharged],
-    },
-    TableSpec {
-        id: "retention",
-        title: "Retention 6 and 12 months after enrolment (active or inactive, not discharged)",
-        measures: &[
-            Measure::Followed6,
-            Measure::Retained6,
-            Measure::Followed12,
-            Measure::Retained12,
-        ],
-        dims: &[Dim::Door],
-        fixed: &[],
-        derived: &[
-            (DerivedMeasure::Retention6, Measure::Followed6),
-            (DerivedMeasure::Retention12, Measure::Followed12),
-        ],
-        implied: &[
-            Measure::NotRetained6,
-            Measure::NotRetained12,
-            Measure::NotFollowed6,
-            Measure::Followed6Not12,
-        ],
-    },
-    // Capacity.
-    TableSpec {
-        id: "average_caseload",
-        title: "Average active caseload per case manager",
-        measures: &[Measure::CaseManagerMonths, Measure::CaseloadSum],
-        dims: &[],
-        fixed: &[],
-        derived: &[(DerivedMeasure::AverageCaseload, Measure::CaseManagerMonths)],
-        implied: &[],
-    },
-    TableSpec {
-        id: "referrals_waitlisted",
-        title: "Referrals waitlisted",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::Door],
-        fixed: &[(Dim::Outcome, WAITLISTED)],
-        derived: &[],
-        implied: &[],
-    },
-    TableSpec {
-        id: "referrals_declined",
-        title: "Referrals declined",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::Door],
-        fixed: &[(Dim::Outcome, DECLINED)],
-        derived: &[],
-        implied: &[],
-    },
-    // Racial equity, one table per stage of the continuum (the referral
-    // doors share one table).
-    TableSpec {
-        id: "equity_diversion_eligible_arrests",
-        title: "Diversion-eligible arrests by race and ethnicity",
-        measures: &[Measure::EligibleArrests],
-        dims: &[Dim::Race],
-        fixed: &[],
-        derived: EQUITY_ARRESTS,
-        implied: &[],
-    },
-    TableSpec {
-        id: "equity_referrals_by_door",
-        title: "Referrals by door (arrest diversion, social contact, community) and race and ethnicity",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::Door, Dim::Race],
-        fixed: &[],
-        derived: EQUITY,
-        implied: &[],
-    },
-    TableSpec {
-        id: "equity_enrolment",
-        title: "Referrals that led to enrolment by race and ethnicity",
-        measures: &[Measure::Referrals],
-        dims: &[Dim::Race],
-        fixed: &[(Dim::Outcome, ENROLLED)],
-        derived: EQUITY,
-        implied: &[],
-    },
-    TableSpec {
-        id: "equity_retention",
-        title: "Enrolments retained 6 months by race and ethnicity",
-        measures: &[Measure::Retained6],
-        dims: &[Dim::Race],
-        fixed: &[],
-        derived: EQUITY_RETENTION,
-        implied: &[],
-    },
-    // Outcomes.
-    TableSpec {
-        id: "participant_outcomes",
-        title: "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrolment, housing",
-        measures: &[
-            Measure::OutcomePeople12,
-            Measure::JailBookingsPre12,
-            Measure::JailBookingsPost12,
-            Measure::EdVisitsPre12,
-            Measure::EdVisitsPost12,
-            Measure::HousingPeople6,
-            Measure::Housed6,
-            Measure::HousingPeople12,
-            Measure::Housed12,
-        ],
-        dims: &[],
-        fixed: &[],
-        derived: &[
-            (DerivedMeasure::ShareHoused6, Measure::HousingPeople6),
-            (DerivedMeasure::ShareHoused12, Measure::HousingPeople12),
-        ],
-        implied: &[Measure::NotHoused6, Measure::NotHoused12],
-    },
-    TableSpec {
-        id: "diversion_rate",
-        title: "Diversion rate: arrest diversions among diversion-eligible arrests",
-        measures: &[Measure::EligibleArrests],
-        dims: &[],
-        fixed: &[],
-        derived: &[(DerivedMeasure::DiversionRate, Measure::EligibleArrests)],
-        implied: &[],
-    },
-    TableSpec {
-        id: "system_bookings",
-        title: "Diversion-eligible arrests and bookings",
-        measures: &[Measure::EligibleArrests, Measure::Booked],
-        dims: &[],
-        fixed: &[],
-        derived: &[],
-        implied: &[Measure::EligibleNotBooked],
-    },
-];
-
-/// Tier value for a community referral exported without a tier, so the
-/// tier rows still add up to the community total.
-pub const UNASSIGNED_TIER: &str = "unassigned";
 
 /// Days after enrolment at which retention is looked at.
 pub const RETENTION_6M_DAYS: i64 = 183;
@@ -942,7 +549,7 @@ impl Figure {
 /// One row of `cells.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub table: &'static str,
+    pub table: TableId,
     pub period: Period,
     pub dims: [DimValue; N_DIMS],
     pub measure: &'static str,
@@ -1491,7 +1098,7 @@ fn constraints(cube: &Cube, domain: &[u16; N_DIMS], periods: &[Period]) -> Vec<C
             .map(|&period| cube.index.get(&Key { period, ..*key }).copied())
             .collect();
         push(total, parts);
-        for split in key.measure.splits() {
+        for split in splits(key.measure) {
             let parts = split
                 .iter()
                 .map(|&measure| cube.index.get(&Key { measure, ..*key }).copied())
@@ -1519,38 +1126,7 @@ fn constraints(cube: &Cube, domain: &[u16; N_DIMS], periods: &[Period]) -> Vec<C
     out
 }
 
-/// The `cells.csv` header.
-pub fn cells_header() -> Vec<&'static str> {
-    let mut header = vec!["table", "period"];
-    header.extend(DIMS.map(Dim::column));
-    header.extend(["measure", "value", "suppressed"]);
-    header
-}
-
-#[derive(Serialize)]
-struct TableJson<'a> {
-    table: &'a str,
-    title: &'a str,
-    dimensions: Vec<&'a str>,
-    filter: BTreeMap<&'a str, String>,
-    period_covered: Option<PeriodCovered>,
-    generated_at: &'a str,
-    source: &'a str,
-    suppression: SuppressionJson,
-    rows: Vec<serde_json::Value>,
-}
-
-#[derive(Serialize)]
-struct PeriodCovered {
-    from: String,
-    to: String,
-}
-
-#[derive(Serialize)]
-struct SuppressionJson {
-    k: u64,
-    rule: String,
-}
+pub use lead_data::published::cells_header;
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> AggregateError + '_ {
     move |source| AggregateError::Write {
@@ -1562,7 +1138,7 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> AggregateError + '_ {
 /// Writes `cells.csv` and `<table>.json` for every table into `dir`.
 pub fn write(aggregates: &Aggregates, dir: &Path, provenance: &Provenance) -> Result<(), AggregateError> {
     fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let path = dir.join("cells.csv");
+    let path = dir.join(CELLS_CSV);
     let csv_error = |source| AggregateError::Csv {
         path: path.clone(),
         source,
@@ -1572,7 +1148,7 @@ pub fn write(aggregates: &Aggregates, dir: &Path, provenance: &Provenance) -> Re
     for row in &aggregates.rows {
         let period = row.period.to_string();
         let value = row.figure.text();
-        let mut record = vec![row.table, period.as_str()];
+        let mut record = vec![row.table.as_str(), period.as_str()];
         record.extend(row.dims.iter().map(DimValue::as_str));
         record.extend([
             row.measure,
@@ -1607,26 +1183,23 @@ pub fn write(aggregates: &Aggregates, dir: &Path, provenance: &Provenance) -> Re
         let filter = spec
             .fixed
             .iter()
-            .map(|&(d, v)| (d.column(), value_name(d, v, &[])))
+            .map(|&(d, v)| (d.column().to_owned(), value_name(d, v, &[])))
             .collect();
-        let json = TableJson {
+        let json: TableFile<serde_json::Value> = TableFile {
             table: spec.id,
-            title: spec.title,
-            dimensions: spec.dims.iter().map(|d| d.column()).collect(),
+            title: spec.title().to_owned(),
+            dimensions: spec.dims.to_vec(),
             filter,
-            period_covered: aggregates.covered.map(|(from, to)| PeriodCovered {
-                from: from.to_string(),
-                to: to.to_string(),
-            }),
-            generated_at: &provenance.generated_at,
-            source: &provenance.source,
-            suppression: SuppressionJson {
+            period_covered: aggregates.covered.map(|(from, to)| Covered { from, to }),
+            generated_at: provenance.generated_at.clone(),
+            source: provenance.source.clone(),
+            suppression: Suppression {
                 k: aggregates.policy.k(),
                 rule: aggregates.policy.describe(),
             },
             rows,
         };
-        let path = dir.join(format!("{}.json", spec.id));
+        let path = dir.join(table_file(spec.id));
         let text = serde_json::to_string_pretty(&json).map_err(|e| AggregateError::Write {
             path: path.clone(),
             source: e.into(),

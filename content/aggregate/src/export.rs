@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io;
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::date::{Date, Month};
 
@@ -164,155 +164,52 @@ impl<'r> Fields<'r> {
     }
 }
 
-macro_rules! contract_enum {
-    ($(#[$meta:meta])* $name:ident, $expected:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($variant),+ }
+pub use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType};
 
-        impl $name {
-            /// Every value, in contract order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// What the column accepts, for error messages.
-            pub const EXPECTED: &'static str = $expected;
-
-            /// The value as the export writes it.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Position in [`Self::ALL`], for dense tables.
-            pub fn index(self) -> usize {
-                self as usize
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-
-            fn accepts(s: &str) -> bool {
-                $name::parse(s).is_some()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                $name::parse(&s).ok_or_else(|| serde::de::Error::custom($expected))
-            }
-        }
-    };
-}
-
-contract_enum!(
-    /// Which of the three doors a referral came through.
-    Door, "one of arrest_diversion, social_contact, community" {
-        ArrestDiversion = "arrest_diversion",
-        SocialContact = "social_contact",
-        Community = "community",
-    }
-);
-
-impl Door {
-    /// Police doors carry no priority tier.
-    pub fn is_police(self) -> bool {
-        matches!(self, Door::ArrestDiversion | Door::SocialContact)
-    }
-}
-
-contract_enum!(
-    ReferrerType, "one of police, business, resident, partner_org, court, other" {
-        Police = "police",
-        Business = "business",
-        Resident = "resident",
-        PartnerOrg = "partner_org",
-        Court = "court",
-        Other = "other",
-    }
-);
-
-contract_enum!(
-    RaceEthnicity,
-    "one of american_indian_alaska_native, asian, black, hispanic_latino, native_hawaiian_pacific_islander, white, multiracial, other, unknown" {
-        AmericanIndianAlaskaNative = "american_indian_alaska_native",
-        Asian = "asian",
-        Black = "black",
-        HispanicLatino = "hispanic_latino",
-        NativeHawaiianPacificIslander = "native_hawaiian_pacific_islander",
-        White = "white",
-        Multiracial = "multiracial",
-        Other = "other",
-        Unknown = "unknown",
-    }
-);
-
-contract_enum!(
+lead_data::vocabulary!(
     Gender, "one of woman, man, nonbinary, unknown" {
-        Woman = "woman",
-        Man = "man",
-        Nonbinary = "nonbinary",
-        Unknown = "unknown",
+        Woman = "woman", "Woman", "Mujer";
+        Man = "man", "Man", "Hombre";
+        Nonbinary = "nonbinary", "Nonbinary", "No binario";
+        Unknown = "unknown", "Not recorded", "Sin registrar";
     }
 );
 
-contract_enum!(
+lead_data::vocabulary!(
     AgeBand, "one of 18-24, 25-34, 35-44, 45-54, 55-64, 65+, unknown" {
-        From18To24 = "18-24",
-        From25To34 = "25-34",
-        From35To44 = "35-44",
-        From45To54 = "45-54",
-        From55To64 = "55-64",
-        From65 = "65+",
-        Unknown = "unknown",
+        From18To24 = "18-24", "18 to 24", "18 a 24";
+        From25To34 = "25-34", "25 to 34", "25 a 34";
+        From35To44 = "35-44", "35 to 44", "35 a 44";
+        From45To54 = "45-54", "45 to 54", "45 a 54";
+        From55To64 = "55-64", "55 to 64", "55 a 64";
+        From65 = "65+", "65 and over", "65 o más";
+        Unknown = "unknown", "Not recorded", "Sin registrar";
     }
 );
 
-contract_enum!(
-    /// What became of a referral.
-    Outcome, "one of enrolled, declined, not_located, ineligible, waitlisted, pending" {
-        Enrolled = "enrolled",
-        Declined = "declined",
-        NotLocated = "not_located",
-        Ineligible = "ineligible",
-        Waitlisted = "waitlisted",
-        Pending = "pending",
-    }
-);
-
-contract_enum!(
+lead_data::vocabulary!(
     /// A participant's engagement status (empty in the export when not enrolled).
     Status, "one of active, inactive, discharged (or empty)" {
-        Active = "active",
-        Inactive = "inactive",
-        Discharged = "discharged",
+        Active = "active", "Active", "Activo";
+        Inactive = "inactive", "Inactive", "Inactivo";
+        Discharged = "discharged", "Discharged", "Dado de baja";
     }
 );
 
-contract_enum!(
+lead_data::vocabulary!(
     OutcomeMeasure, "one of jail_bookings, ed_visits, housed" {
-        JailBookings = "jail_bookings",
-        EdVisits = "ed_visits",
-        Housed = "housed",
+        JailBookings = "jail_bookings", "Jail bookings", "Ingresos en la cárcel";
+        EdVisits = "ed_visits", "Emergency department visits", "Visitas a urgencias";
+        Housed = "housed", "Housed", "Con vivienda";
     }
 );
 
-contract_enum!(
+lead_data::vocabulary!(
+    /// When an outcome was measured, relative to enrolment.
     Window, "one of pre_12m, post_6m, post_12m" {
-        Pre12m = "pre_12m",
-        Post6m = "post_6m",
-        Post12m = "post_12m",
+        Pre12m = "pre_12m", "12 months before enrolment", "12 meses antes de la inscripción";
+        Post6m = "post_6m", "6 months after enrolment", "6 meses después de la inscripción";
+        Post12m = "post_12m", "12 months after enrolment", "12 meses después de la inscripción";
     }
 );
 

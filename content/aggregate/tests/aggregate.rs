@@ -102,7 +102,7 @@ fn days_to_intake_gives_median_and_share_within_30_days() {
             .rows
             .iter()
             .find(|r| {
-                r.table == "days_to_intake"
+                r.table == TableId::DaysToIntake
                     && r.measure == measure
                     && r.period.to_string() == period
                     && r.dims[0].as_str() == door
@@ -146,7 +146,7 @@ fn a_rate_on_a_suppressed_count_is_suppressed() {
     }
     let aggregates = aggregate(rows.into_iter().map(Ok), SuppressionPolicy::default()).expect("aggregates");
     for row in aggregates.rows.iter().filter(|r| {
-        r.table == "days_to_intake" && r.period.to_string() == "2025-03" && r.dims[0].as_str() == "community"
+        r.table == TableId::DaysToIntake && r.period.to_string() == "2025-03" && r.dims[0].as_str() == "community"
     }) {
         assert!(row.figure.is_suppressed(), "{} should be suppressed", row.measure);
     }
@@ -175,7 +175,7 @@ fn every_published_count_is_zero_or_at_least_k_and_no_cell_is_recoverable_in_a_g
     for row in aggregates
         .rows
         .iter()
-        .filter(|r| r.table == "referrals_by_door" && r.period.kind() == "month")
+        .filter(|r| r.table == TableId::ReferralsByDoor && r.period.kind() == "month")
     {
         let Figure::Count(p) = row.figure else { continue };
         let Some(value) = p.value() else { continue };
@@ -224,6 +224,7 @@ fn reading_an_export_directory_gives_the_same_figures_as_its_rows() {
 // Engagement, capacity, racial equity and outcomes on one hand-made export.
 // k = 5 throughout, so every count below is publishable unless noted.
 
+use lead_aggregate::aggregate::TableId;
 use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Sources};
 use lead_aggregate::date::Month;
 use lead_aggregate::export::{
@@ -388,7 +389,7 @@ fn figure(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str;
     a.rows
         .iter()
         .find(|r| {
-            r.table == table
+            r.table.as_str() == table
                 && r.measure == measure
                 && r.period.to_string() == period
                 && r.dims.iter().map(|d| d.as_str()).eq(dims.iter().copied())

@@ -5,9 +5,21 @@
 //!
 //! - [`calendar`]: dates, months and the publication [`Period`]s, with their
 //!   one text form (`all`, `2025`, `2025-Q1`, `2025-03`).
+//! - [`vocab`]: the values of each published dimension, with their labels
+//!   in English and Spanish.
+//! - [`tables`]: the dimensions, the measures and every published table.
+//! - [`published`]: the published files (`cells.csv`, a JSON file per
+//!   table) and the [`published::Figure`] a reader gets: a value or suppressed.
 //! - [`paths`]: where a dashboard page and a chart's CSV are on the site.
 
 pub mod calendar;
 pub mod paths;
+pub mod published;
+pub mod tables;
+pub mod vocab;
+
+/// For [`vocabulary!`]: the enums it declares implement serde's traits.
+#[doc(hidden)]
+pub use serde;
 
 pub use calendar::{Date, Month, Period};

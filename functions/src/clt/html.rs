@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use lead_data::tables::DIMS;
 use lead_data::Date;
 
 use super::input::{Choice, Kind, Publish, ReplyStatus, MAX_POINT_CHARS, MAX_TEXT_CHARS};
@@ -72,27 +73,25 @@ pub fn join_page(token: &str) -> String {
     )
 }
 
-/// The figures a comment was made on, as a small table.
-fn figures_table(csv: &str) -> String {
-    let mut lines = csv.lines();
-    let Some(header) = lines.next() else {
+/// The figures a comment was made on (the chart's published CSV), as a
+/// small table.
+fn figures_table(csv_text: &str) -> String {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let Ok(header) = reader.headers().cloned() else {
         return String::new();
     };
-    let header: Vec<&str> = header.split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name);
+    let col = |name: &str| header.iter().position(|h| h == name);
     let (Some(measure), Some(value), Some(suppressed), Some(period)) =
         (col("measure"), col("value"), col("suppressed"), col("period"))
     else {
         return String::new();
     };
-    let dims: Vec<usize> = ["door", "referrer_type", "priority_tier", "outcome", "race_ethnicity"]
-        .iter()
-        .filter_map(|d| col(d))
-        .collect();
-    let rows: String = lines
-        .map(|line| {
-            let f: Vec<&str> = line.split(',').collect();
-            let get = |i: usize| f.get(i).copied().unwrap_or("");
+    let dims: Vec<usize> = DIMS.iter().filter_map(|d| col(d.column())).collect();
+    let rows: String = reader
+        .records()
+        .map_while(Result::ok)
+        .map(|record| {
+            let get = |i: usize| record.get(i).unwrap_or("");
             let what: Vec<&str> = dims.iter().map(|&i| get(i)).filter(|v| !v.is_empty()).collect();
             let shown = if get(suppressed) == "true" {
                 "suppressed"
@@ -144,15 +143,10 @@ fn reply_block(c: &Comment) -> String {
 }
 
 fn chart_link(c: &Comment) -> String {
-    let period = if c.period == "all" {
-        String::new()
-    } else {
-        format!("{}/", c.period)
-    };
+    let period = c.period.parse().unwrap_or(lead_data::Period::All);
     format!(
-        "<a href=\"/en/data/{}/{}#{}\">{} ({})</a>",
-        escape(&c.page),
-        escape(&period),
+        "<a href=\"{}#{}\">{} ({})</a>",
+        escape(&lead_data::paths::dashboard_page(&c.page, period)),
         escape(&c.chart),
         escape(&c.chart.replace('-', " ")),
         escape(if c.period == "all" { "all time" } else { &c.period })

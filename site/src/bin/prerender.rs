@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::{env, fs};
 
-use lead_site::dashboards::{self, data::Published};
+use lead_site::dashboards::{self, data::PublishedData};
 use lead_site::render::{site, DEFAULT_SITE_URL};
 
 fn main() -> ExitCode {
@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
     let site_url = env::var("SITE_URL").unwrap_or_else(|_| DEFAULT_SITE_URL.to_owned());
     let data_dir = dashboards::default_dir();
-    let dashboards = Published::load(&data_dir)
+    let dashboards = PublishedData::load(&data_dir)
         .map(|data| &*Box::leak(Box::new(data)))
         .and_then(dashboards::files);
     let dashboards = match dashboards {

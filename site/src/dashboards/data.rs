@@ -1,64 +1,34 @@
 //! The published aggregates as the pages read them: the per-table JSON
 //! files and `cells.csv` that `aggregate --output` writes (by default into
-//! `content/dashboards/published/`).
+//! `content/dashboards/published/`), read through the data contract
+//! (`lead-data`): the tables, their dimensions and measures are named there.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-/// A published figure: its value, or suppressed. A key the export has no
-/// row for (say, 12-month retention of last month's enrolments) is `None`
-/// at lookup.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Figure {
-    Value(f64),
-    Suppressed,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct PeriodCovered {
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Suppression {
-    pub k: u64,
-    pub rule: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct TableFile {
-    table: String,
-    title: String,
-    dimensions: Vec<String>,
-    period_covered: Option<PeriodCovered>,
-    generated_at: String,
-    source: String,
-    suppression: Suppression,
-    rows: Vec<serde_json::Map<String, serde_json::Value>>,
-}
+pub use lead_data::published::Figure;
+use lead_data::published::{table_file, Covered, Suppression, TableFile, CELLS_CSV};
+use lead_data::tables::{Dim, Stat, TableId};
 
 /// One published table, indexed by (period, dimension values in the
 /// table's order, measure).
 #[derive(Debug)]
 pub struct Table {
-    pub id: String,
+    pub id: TableId,
     pub title: String,
-    pub dimensions: Vec<String>,
+    pub dimensions: Vec<Dim>,
     figures: HashMap<String, Figure>,
 }
 
 /// A cell's key: what a chart asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CellKey {
-    pub table: &'static str,
+    pub table: TableId,
     pub period: String,
     /// Dimension values; a dimension of the table not named here is `all`.
-    pub dims: Vec<(&'static str, String)>,
-    pub measure: String,
+    pub dims: Vec<(Dim, String)>,
+    pub measure: Stat,
 }
 
 fn index_key(period: &str, dims: &[&str], measure: &str) -> String {
@@ -72,23 +42,27 @@ impl Table {
             .map(|d| {
                 key.dims
                     .iter()
-                    .find(|(name, _)| name == d)
+                    .find(|(dim, _)| dim == d)
                     .map_or("all", |(_, v)| v.as_str())
             })
             .collect()
+    }
+
+    fn index_of(&self, key: &CellKey) -> String {
+        index_key(&key.period, &self.dims_of(key), key.measure.name())
     }
 }
 
 /// Everything one aggregation run published.
 #[derive(Debug)]
-pub struct Published {
+pub struct PublishedData {
     pub dir: PathBuf,
-    tables: HashMap<String, Table>,
-    /// `cells.csv` lines (without the newline) by table and index key.
-    lines: HashMap<(String, String), String>,
-    pub cells_header: String,
+    tables: HashMap<TableId, Table>,
+    /// `cells.csv` records by table and index key.
+    records: HashMap<(TableId, String), csv::StringRecord>,
+    cells_header: csv::StringRecord,
     pub cells_csv: String,
-    pub covered: PeriodCovered,
+    pub covered: Covered,
     pub generated_at: String,
     pub source: String,
     pub suppression: Suppression,
@@ -104,27 +78,6 @@ impl std::fmt::Display for DataError {
     }
 }
 
-/// The tables every dashboard page reads.
-pub const TABLES: &[&str] = &[
-    "referrals_by_door",
-    "community_referrals_by_referrer_type",
-    "community_referrals_by_priority_tier",
-    "referral_outcomes",
-    "days_to_intake",
-    "participants_by_status",
-    "retention",
-    "average_caseload",
-    "referrals_waitlisted",
-    "referrals_declined",
-    "equity_diversion_eligible_arrests",
-    "equity_referrals_by_door",
-    "equity_enrolment",
-    "equity_retention",
-    "participant_outcomes",
-    "diversion_rate",
-    "system_bookings",
-];
-
 fn value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
@@ -132,23 +85,25 @@ fn value_text(value: &serde_json::Value) -> String {
     }
 }
 
-impl Published {
-    /// Reads `dir`: every table in [`TABLES`] and `cells.csv`.
-    pub fn load(dir: &Path) -> Result<Published, DataError> {
+type Row = serde_json::Map<String, serde_json::Value>;
+
+impl PublishedData {
+    /// Reads `dir`: every table of the contract and `cells.csv`.
+    pub fn load(dir: &Path) -> Result<PublishedData, DataError> {
         let read = |name: &str| {
             let path = dir.join(name);
             fs::read_to_string(&path).map_err(|e| DataError(format!("cannot read {}: {e}", path.display())))
         };
         let mut tables = HashMap::new();
         let mut meta = None;
-        for &id in TABLES {
-            let name = format!("{id}.json");
-            let file: TableFile = serde_json::from_str(&read(&name)?)
+        for &id in TableId::ALL {
+            let name = table_file(id);
+            let file: TableFile<Row> = serde_json::from_str(&read(&name)?)
                 .map_err(|e| DataError(format!("{}: {e}", dir.join(&name).display())))?;
             let mut figures = HashMap::new();
             for row in &file.rows {
                 let text = |field: &str| row.get(field).map(value_text).unwrap_or_default();
-                let dims: Vec<String> = file.dimensions.iter().map(|d| text(d)).collect();
+                let dims: Vec<String> = file.dimensions.iter().map(|d| text(d.column())).collect();
                 let dims: Vec<&str> = dims.iter().map(String::as_str).collect();
                 let suppressed = row.get("suppressed").and_then(serde_json::Value::as_bool) == Some(true);
                 // No value and not suppressed: a rate with nothing to rest
@@ -162,14 +117,14 @@ impl Published {
             }
             if meta.is_none() {
                 meta = Some((
-                    file.period_covered.clone(),
+                    file.period_covered,
                     file.generated_at.clone(),
                     file.source.clone(),
                     file.suppression.clone(),
                 ));
             }
             tables.insert(
-                file.table.clone(),
+                file.table,
                 Table {
                     id: file.table,
                     title: file.title,
@@ -181,36 +136,38 @@ impl Published {
         let (covered, generated_at, source, suppression) = meta.ok_or_else(|| DataError("no tables".into()))?;
         let covered = covered.ok_or_else(|| DataError(format!("{}: the export had no rows", dir.display())))?;
 
-        let cells_csv = read("cells.csv")?;
+        let cells_csv = read(CELLS_CSV)?;
         let mut reader = csv::Reader::from_reader(cells_csv.as_bytes());
-        let header = reader
+        let cells_header = reader
             .headers()
-            .map_err(|e| DataError(format!("cells.csv: {e}")))?
+            .map_err(|e| DataError(format!("{CELLS_CSV}: {e}")))?
             .clone();
-        let column = |name: &str| header.iter().position(|h| h == name);
+        let column = |name: &str| cells_header.iter().position(|h| h == name);
         let (Some(table_col), Some(period_col), Some(measure_col)) =
             (column("table"), column("period"), column("measure"))
         else {
-            return Err(DataError("cells.csv: missing table, period or measure column".into()));
+            return Err(DataError(format!(
+                "{CELLS_CSV}: missing table, period or measure column"
+            )));
         };
-        let cells_header = header.iter().collect::<Vec<_>>().join(",");
-        let mut lines = HashMap::new();
+        let mut records = HashMap::new();
         for record in reader.records() {
-            let record = record.map_err(|e| DataError(format!("cells.csv: {e}")))?;
-            let table_id = &record[table_col];
-            let Some(table) = tables.get(table_id) else { continue };
+            let record = record.map_err(|e| DataError(format!("{CELLS_CSV}: {e}")))?;
+            let Some(table) = TableId::parse(&record[table_col]).and_then(|id| tables.get(&id)) else {
+                continue;
+            };
             let dims: Vec<&str> = table
                 .dimensions
                 .iter()
-                .map(|d| column(d).map_or("", |c| &record[c]))
+                .map(|d| column(d.column()).map_or("", |c| &record[c]))
                 .collect();
             let key = index_key(&record[period_col], &dims, &record[measure_col]);
-            lines.insert((table_id.to_owned(), key), record.iter().collect::<Vec<_>>().join(","));
+            records.insert((table.id, key), record);
         }
-        Ok(Published {
+        Ok(PublishedData {
             dir: dir.to_owned(),
             tables,
-            lines,
+            records,
             cells_header,
             cells_csv,
             covered,
@@ -220,27 +177,31 @@ impl Published {
         })
     }
 
-    pub fn table(&self, id: &str) -> Option<&Table> {
-        self.tables.get(id)
+    pub fn table(&self, id: TableId) -> Option<&Table> {
+        self.tables.get(&id)
     }
 
     /// The figure at `key`; `None` if nothing was published there.
     pub fn figure(&self, key: &CellKey) -> Option<Figure> {
-        let table = self.tables.get(key.table)?;
-        table
-            .figures
-            .get(&index_key(&key.period, &table.dims_of(key), &key.measure))
-            .copied()
+        let table = self.tables.get(&key.table)?;
+        table.figures.get(&table.index_of(key)).copied()
     }
 
-    /// The `cells.csv` line of `key`, exactly as published.
-    pub fn cells_line(&self, key: &CellKey) -> Option<&str> {
-        let table = self.tables.get(key.table)?;
-        self.lines
-            .get(&(
-                key.table.to_owned(),
-                index_key(&key.period, &table.dims_of(key), &key.measure),
-            ))
-            .map(String::as_str)
+    /// `cells.csv`'s header and the rows of these keys, exactly as
+    /// published, in the order given (keys with no row are left out).
+    pub fn cells_csv_of<'a>(&self, keys: impl Iterator<Item = &'a CellKey>) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut write = |record: &csv::StringRecord| writer.write_record(record).is_ok();
+        write(&self.cells_header);
+        for key in keys {
+            let Some(table) = self.tables.get(&key.table) else {
+                continue;
+            };
+            if let Some(record) = self.records.get(&(key.table, table.index_of(key))) {
+                write(record);
+            }
+        }
+        let bytes = writer.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
     }
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use leptos::prelude::*;
 
-use data::{DataError, Published};
+use data::{DataError, PublishedData};
 use pages::{DashboardIndex, DashboardPage};
 use period::{periods, Month, Period, PeriodView};
 use spec::Page;
@@ -38,12 +38,8 @@ pub fn csv_path(slug: &str, period: Period, chart: &str) -> String {
 }
 
 /// The months the published figures cover.
-pub fn covered(data: &Published) -> Result<(Month, Month), DataError> {
-    let parse = |m: &str| {
-        m.parse::<Month>()
-            .map_err(|_| DataError(format!("period_covered: {m:?} is not YYYY-MM")))
-    };
-    Ok((parse(&data.covered.from)?, parse(&data.covered.to)?))
+pub fn covered(data: &PublishedData) -> Result<(Month, Month), DataError> {
+    Ok((data.covered.from, data.covered.to))
 }
 
 /// The stylesheet of the dashboard pages, written to `/dashboards.css`.
@@ -52,7 +48,7 @@ pub const DASHBOARDS_CSS: &str = include_str!("../../style/dashboards.css");
 pub const CHARTS_JS: &str = include_str!("../../static/charts.js");
 
 /// Every file of the dashboards: path under `dist/` and contents.
-pub fn files(data: &'static Published) -> Result<Vec<(String, String)>, DataError> {
+pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, DataError> {
     let covered = covered(data)?;
     let pages: &'static [Page] = Vec::leak(spec::pages());
     let nav: Vec<(&'static str, &'static str)> = pages.iter().map(|p| (p.slug, p.title)).collect();
@@ -69,10 +65,11 @@ pub fn files(data: &'static Published) -> Result<Vec<(String, String)>, DataErro
             ),
         ),
     ];
-    for &table in data::TABLES {
-        let path = data.dir.join(format!("{table}.json"));
+    for &table in lead_data::tables::TableId::ALL {
+        let name = lead_data::published::table_file(table);
+        let path = data.dir.join(&name);
         let json = std::fs::read_to_string(&path).map_err(|e| DataError(format!("{}: {e}", path.display())))?;
-        files.push((format!("data/tables/{table}.json"), json));
+        files.push((format!("data/tables/{name}"), json));
     }
     for page in pages {
         for &period in &all_periods {

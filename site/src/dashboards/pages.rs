@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use lead_charts::Unit;
 
-use super::data::{Figure, Published};
+use super::data::{Figure, PublishedData};
 use super::period::{Month, Period, PeriodView};
 use super::spec::{ChartSpec, Grid, Page};
 use super::{csv_path, page_path};
@@ -177,7 +177,7 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
 
 /// Where the figures come from and the suppression rule.
 #[component]
-pub fn AboutData(data: &'static Published) -> impl IntoView {
+pub fn AboutData(data: &'static PublishedData) -> impl IntoView {
     view! {
         <section class="about-data" aria-labelledby="about-data-title">
             <h2 id="about-data-title">"About these figures"</h2>
@@ -194,7 +194,7 @@ pub fn AboutData(data: &'static Published) -> impl IntoView {
 pub fn DashboardPage(
     page: &'static Page,
     period: Period,
-    data: &'static Published,
+    data: &'static PublishedData,
     periods: Vec<Period>,
     nav: Vec<(&'static str, &'static str)>,
     covered: (Month, Month),
@@ -232,7 +232,7 @@ pub fn DashboardPage(
 
 /// `/en/data/`: what each dashboard shows.
 #[component]
-pub fn DashboardIndex(pages: &'static [Page], data: &'static Published) -> impl IntoView {
+pub fn DashboardIndex(pages: &'static [Page], data: &'static PublishedData) -> impl IntoView {
     let items = pages
         .iter()
         .map(|page| {

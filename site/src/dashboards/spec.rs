@@ -4,18 +4,24 @@
 
 use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
-use super::data::{CellKey, Figure, Published};
+use lead_data::tables::{DerivedMeasure, Dim, Measure, Stat, TableId};
+use lead_data::vocab::{Door, Label, Outcome, RaceEthnicity, ReferrerType, PRIORITY_TIERS};
+
+use super::data::{CellKey, Figure, PublishedData};
 use super::period::{month_label, Month, Period, PeriodView};
 
 /// A category (row of the table) or a series (column): what it adds to the
-/// key of each cell it crosses. A measure given by both is joined, category
-/// first (`jail_bookings` + `_pre_12m`).
+/// key of each cell it crosses. The series' table and measure win over the
+/// category's; a category's per-series measure wins over both.
 #[derive(Debug, Clone)]
 pub struct Part {
     pub label: String,
-    pub table: Option<&'static str>,
-    pub measure: Option<&'static str>,
-    pub dims: Vec<(&'static str, String)>,
+    pub table: Option<TableId>,
+    pub measure: Option<Stat>,
+    /// A category's measure for each series in turn, where each crossing
+    /// has its own (jail bookings before, after).
+    pub per_series: Vec<Stat>,
+    pub dims: Vec<(Dim, String)>,
 }
 
 impl Part {
@@ -24,21 +30,27 @@ impl Part {
             label: label.into(),
             table: None,
             measure: None,
+            per_series: Vec::new(),
             dims: Vec::new(),
         }
     }
 
-    pub fn table(mut self, table: &'static str) -> Part {
+    pub fn table(mut self, table: TableId) -> Part {
         self.table = Some(table);
         self
     }
 
-    pub fn measure(mut self, measure: &'static str) -> Part {
-        self.measure = Some(measure);
+    pub fn measure(mut self, measure: impl Into<Stat>) -> Part {
+        self.measure = Some(measure.into());
         self
     }
 
-    pub fn dim(mut self, dim: &'static str, value: &str) -> Part {
+    pub fn per_series(mut self, measures: &[Stat]) -> Part {
+        self.per_series = measures.to_vec();
+        self
+    }
+
+    pub fn dim(mut self, dim: Dim, value: &str) -> Part {
         self.dims.push((dim, value.to_owned()));
         self
     }
@@ -96,12 +108,18 @@ impl Grid {
 }
 
 impl ChartSpec {
-    fn key(&self, category: &Part, series: &Part, period: String) -> CellKey {
-        let table = series.table.or(category.table).unwrap_or_default();
-        let measure = match (category.measure, series.measure) {
-            (Some(c), Some(s)) => format!("{c}{s}"),
-            (c, s) => c.or(s).unwrap_or_default().to_owned(),
-        };
+    fn key(&self, category: &Part, index: usize, series: &Part, period: String) -> CellKey {
+        let table = series
+            .table
+            .or(category.table)
+            .expect("every chart names the table of each cell");
+        let measure = category
+            .per_series
+            .get(index)
+            .copied()
+            .or(series.measure)
+            .or(category.measure)
+            .expect("every chart names the measure of each cell");
         let mut dims = category.dims.clone();
         dims.extend(series.dims.iter().cloned());
         CellKey {
@@ -114,7 +132,7 @@ impl ChartSpec {
 
     /// The chart's figures for `period`. Fixed categories with nothing
     /// published at all (say, a tier the program does not use) are left out.
-    pub fn grid(&self, data: &Published, period: Period, covered: (Month, Month)) -> Grid {
+    pub fn grid(&self, data: &PublishedData, period: Period, covered: (Month, Month)) -> Grid {
         let rows: Vec<(Part, String)> = match &self.categories {
             Categories::Months => period
                 .months(covered)
@@ -129,8 +147,9 @@ impl ChartSpec {
             let row: Vec<(CellKey, Option<Figure>)> = self
                 .series
                 .iter()
-                .map(|series| {
-                    let key = self.key(&category, series, cell_period.clone());
+                .enumerate()
+                .map(|(index, series)| {
+                    let key = self.key(&category, index, series, cell_period.clone());
                     let figure = data.figure(&key);
                     (key, figure)
                 })
@@ -178,106 +197,101 @@ impl ChartSpec {
 
     /// The chart's figures as `cells.csv` rows, exactly as published, in
     /// the table's order (cells with no figure have no row).
-    pub fn csv(&self, data: &Published, grid: &Grid) -> String {
-        let mut out = data.cells_header.clone();
-        out.push('\n');
-        for (key, _) in grid.cells.iter().flatten().filter(|(_, figure)| figure.is_some()) {
-            if let Some(line) = data.cells_line(key) {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-        out
+    pub fn csv(&self, data: &PublishedData, grid: &Grid) -> String {
+        data.cells_csv_of(
+            grid.cells
+                .iter()
+                .flatten()
+                .filter(|(_, figure)| figure.is_some())
+                .map(|(key, _)| key),
+        )
     }
 }
 
-// Labels of the export's values.
+// The dimensions' values and their labels come from the data contract.
 
-pub const DOORS: [(&str, &str); 3] = [
-    ("arrest_diversion", "Arrest diversion"),
-    ("social_contact", "Social contact referral"),
-    ("community", "Community referral"),
-];
-const REFERRER_TYPES: [(&str, &str); 6] = [
-    ("business", "Business owner or staff"),
-    ("resident", "Resident"),
-    ("partner_org", "Partner organisation"),
-    ("court", "Court"),
-    ("police", "Police"),
-    ("other", "Other"),
-];
-const TIERS: [(&str, &str); 4] = [
-    ("priority", "Priority"),
-    ("standard", "Standard"),
-    ("waitlist", "Waitlist"),
-    ("unassigned", "No tier recorded"),
-];
-const OUTCOMES: [(&str, &str); 6] = [
-    ("enrolled", "Enrolled"),
-    ("pending", "Pending"),
-    ("waitlisted", "Waitlisted"),
-    ("declined", "Declined"),
-    ("not_located", "Not located"),
-    ("ineligible", "Not eligible"),
-];
-pub const RACES: [(&str, &str); 9] = [
-    ("american_indian_alaska_native", "American Indian or Alaska Native"),
-    ("asian", "Asian"),
-    ("black", "Black"),
-    ("hispanic_latino", "Hispanic or Latino"),
-    (
-        "native_hawaiian_pacific_islander",
-        "Native Hawaiian or Pacific Islander",
-    ),
-    ("white", "White"),
-    ("multiracial", "Multiracial"),
-    ("other", "Another race"),
-    ("unknown", "Not recorded"),
-];
+fn values<V: Copy>(all: &[V], code: fn(V) -> &'static str, label: fn(V) -> Label) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|v| (code(*v), label(*v).en)).collect()
+}
 
-fn over(dim: &'static str, values: &[(&str, &str)], table: &'static str) -> Vec<Part> {
+fn doors() -> Vec<(&'static str, &'static str)> {
+    values(Door::ALL, Door::as_str, Door::label)
+}
+
+fn races() -> Vec<(&'static str, &'static str)> {
+    values(RaceEthnicity::ALL, RaceEthnicity::as_str, RaceEthnicity::label)
+}
+
+/// Referrer types in the order the charts show them: the community's first.
+fn referrer_types() -> Vec<(&'static str, &'static str)> {
+    use ReferrerType as R;
+    let order = [R::Business, R::Resident, R::PartnerOrg, R::Court, R::Police, R::Other];
+    values(&order, R::as_str, R::label)
+}
+
+/// Outcomes in the order the charts stack them.
+fn outcomes() -> Vec<(&'static str, &'static str)> {
+    use Outcome as O;
+    let order = [
+        O::Enrolled,
+        O::Pending,
+        O::Waitlisted,
+        O::Declined,
+        O::NotLocated,
+        O::Ineligible,
+    ];
+    values(&order, O::as_str, O::label)
+}
+
+fn tiers() -> Vec<(&'static str, &'static str)> {
+    PRIORITY_TIERS.iter().map(|(code, label)| (*code, label.en)).collect()
+}
+
+fn over(dim: Dim, values: &[(&str, &str)], table: TableId) -> Vec<Part> {
     values
         .iter()
         .map(|(value, label)| Part::new(*label).table(table).dim(dim, value))
         .collect()
 }
 
-fn doors_with_all(table: &'static str) -> Vec<Part> {
-    let mut parts = vec![Part::new("All doors").table(table).dim("door", "all")];
-    parts.extend(over("door", &DOORS, table));
+fn doors_with_all(table: TableId) -> Vec<Part> {
+    let mut parts = vec![Part::new("All doors").table(table).dim(Dim::Door, "all")];
+    parts.extend(over(Dim::Door, &doors(), table));
     parts
 }
 
 /// The stages of the continuum, each with the table and filter that count it.
 fn stages() -> Vec<Part> {
     vec![
-        Part::new("Diversion-eligible arrests").table("equity_diversion_eligible_arrests"),
+        Part::new("Diversion-eligible arrests").table(TableId::EquityDiversionEligibleArrests),
         Part::new("Arrest diversions")
-            .table("equity_referrals_by_door")
-            .dim("door", "arrest_diversion"),
+            .table(TableId::EquityReferralsByDoor)
+            .dim(Dim::Door, Door::ArrestDiversion.as_str()),
         Part::new("Social contact referrals")
-            .table("equity_referrals_by_door")
-            .dim("door", "social_contact"),
+            .table(TableId::EquityReferralsByDoor)
+            .dim(Dim::Door, Door::SocialContact.as_str()),
         Part::new("Community referrals")
-            .table("equity_referrals_by_door")
-            .dim("door", "community"),
-        Part::new("Enrolled").table("equity_enrolment"),
-        Part::new("Retained 6 months").table("equity_retention"),
+            .table(TableId::EquityReferralsByDoor)
+            .dim(Dim::Door, Door::Community.as_str()),
+        Part::new("Enrolled").table(TableId::EquityEnrolment),
+        Part::new("Retained 6 months").table(TableId::EquityRetention),
     ]
 }
 
-fn races(measure: &'static str) -> Vec<Part> {
-    RACES
+fn races_of(measure: DerivedMeasure) -> Vec<Part> {
+    races()
         .iter()
-        .map(|(value, label)| Part::new(*label).measure(measure).dim("race_ethnicity", value))
+        .map(|(value, label)| Part::new(*label).measure(measure).dim(Dim::Race, value))
         .collect()
 }
 
 /// Every dashboard page, in the order of the site's navigation.
 pub fn pages() -> Vec<Page> {
+    use DerivedMeasure as D;
     use Kind::*;
+    use Measure as M;
     use Unit::*;
-    let one = |label: &str, table: &'static str, measure: &'static str| Part::new(label).table(table).measure(measure);
+    let one = |label: &str, table: TableId, measure: Stat| Part::new(label).table(table).measure(measure);
     vec![
         Page {
             slug: "referrals",
@@ -292,9 +306,9 @@ pub fn pages() -> Vec<Page> {
                     unit: Count,
                     axis: "Month",
                     categories: Categories::Months,
-                    series: DOORS
+                    series: doors()
                         .iter()
-                        .map(|(door, label)| one(label, "referrals_by_door", "referrals").dim("door", door))
+                        .map(|(door, label)| one(label, TableId::ReferralsByDoor, M::Referrals.into()).dim(Dim::Door, door))
                         .collect(),
                     lines: vec![],
                 },
@@ -306,11 +320,11 @@ pub fn pages() -> Vec<Page> {
                     unit: Count,
                     axis: "Referred by",
                     categories: Categories::Parts(over(
-                        "referrer_type",
-                        &REFERRER_TYPES,
-                        "community_referrals_by_referrer_type",
+                        Dim::ReferrerType,
+                        &referrer_types(),
+                        TableId::CommunityReferralsByReferrerType,
                     )),
-                    series: vec![Part::new("Community referrals").measure("referrals")],
+                    series: vec![Part::new("Community referrals").measure(M::Referrals)],
                     lines: vec![],
                 },
                 ChartSpec {
@@ -320,8 +334,8 @@ pub fn pages() -> Vec<Page> {
                     kind: Bar,
                     unit: Count,
                     axis: "Priority tier",
-                    categories: Categories::Parts(over("priority_tier", &TIERS, "community_referrals_by_priority_tier")),
-                    series: vec![Part::new("Community referrals").measure("referrals")],
+                    categories: Categories::Parts(over(Dim::PriorityTier, &tiers(), TableId::CommunityReferralsByPriorityTier)),
+                    series: vec![Part::new("Community referrals").measure(M::Referrals)],
                     lines: vec![],
                 },
                 ChartSpec {
@@ -331,10 +345,10 @@ pub fn pages() -> Vec<Page> {
                     kind: StackedBar,
                     unit: Count,
                     axis: "Door",
-                    categories: Categories::Parts(doors_with_all("referral_outcomes")),
-                    series: OUTCOMES
+                    categories: Categories::Parts(doors_with_all(TableId::ReferralOutcomes)),
+                    series: outcomes()
                         .iter()
-                        .map(|(outcome, label)| Part::new(*label).measure("referrals").dim("outcome", outcome))
+                        .map(|(outcome, label)| Part::new(*label).measure(M::Referrals).dim(Dim::Outcome, outcome))
                         .collect(),
                     lines: vec![],
                 },
@@ -353,9 +367,9 @@ pub fn pages() -> Vec<Page> {
                     unit: Days,
                     axis: "Month",
                     categories: Categories::Months,
-                    series: doors_with_all("days_to_intake")
+                    series: doors_with_all(TableId::DaysToIntake)
                         .into_iter()
-                        .map(|p| p.measure("median_days_to_intake"))
+                        .map(|p| p.measure(D::MedianDaysToIntake))
                         .collect(),
                     lines: vec![],
                 },
@@ -367,9 +381,9 @@ pub fn pages() -> Vec<Page> {
                     unit: Share,
                     axis: "Month",
                     categories: Categories::Months,
-                    series: doors_with_all("days_to_intake")
+                    series: doors_with_all(TableId::DaysToIntake)
                         .into_iter()
-                        .map(|p| p.measure("share_intake_within_30_days"))
+                        .map(|p| p.measure(D::ShareWithin30Days))
                         .collect(),
                     lines: vec![],
                 },
@@ -380,8 +394,8 @@ pub fn pages() -> Vec<Page> {
                     kind: Bar,
                     unit: Days,
                     axis: "Door",
-                    categories: Categories::Parts(doors_with_all("days_to_intake")),
-                    series: vec![Part::new("Median days").measure("median_days_to_intake")],
+                    categories: Categories::Parts(doors_with_all(TableId::DaysToIntake)),
+                    series: vec![Part::new("Median days").measure(D::MedianDaysToIntake)],
                     lines: vec![],
                 },
             ],
@@ -400,8 +414,8 @@ pub fn pages() -> Vec<Page> {
                     axis: "Month enrolled",
                     categories: Categories::Months,
                     series: vec![
-                        one("Active", "participants_by_status", "participants_active").dim("door", "all"),
-                        one("Inactive", "participants_by_status", "participants_inactive").dim("door", "all"),
+                        one("Active", TableId::ParticipantsByStatus, M::Active.into()).dim(Dim::Door, "all"),
+                        one("Inactive", TableId::ParticipantsByStatus, M::Inactive.into()).dim(Dim::Door, "all"),
                     ],
                     lines: vec![],
                 },
@@ -412,10 +426,10 @@ pub fn pages() -> Vec<Page> {
                     kind: Bar,
                     unit: Share,
                     axis: "Door",
-                    categories: Categories::Parts(doors_with_all("retention")),
+                    categories: Categories::Parts(doors_with_all(TableId::Retention)),
                     series: vec![
-                        Part::new("Retained at 6 months").measure("retention_6m"),
-                        Part::new("Retained at 12 months").measure("retention_12m"),
+                        Part::new("Retained at 6 months").measure(D::Retention6),
+                        Part::new("Retained at 12 months").measure(D::Retention12),
                     ],
                     lines: vec![],
                 },
@@ -434,7 +448,7 @@ pub fn pages() -> Vec<Page> {
                     unit: Average,
                     axis: "Month",
                     categories: Categories::Months,
-                    series: vec![one("Average caseload", "average_caseload", "average_active_caseload")],
+                    series: vec![one("Average caseload", TableId::AverageCaseload, D::AverageCaseload.into())],
                     lines: vec![
                         ReferenceLine {
                             name: "Average standard".to_owned(),
@@ -455,8 +469,8 @@ pub fn pages() -> Vec<Page> {
                     axis: "Month",
                     categories: Categories::Months,
                     series: vec![
-                        one("Waitlisted", "referrals_waitlisted", "referrals").dim("door", "all"),
-                        one("Declined", "referrals_declined", "referrals").dim("door", "all"),
+                        one("Waitlisted", TableId::ReferralsWaitlisted, M::Referrals.into()).dim(Dim::Door, "all"),
+                        one("Declined", TableId::ReferralsDeclined, M::Referrals.into()).dim(Dim::Door, "all"),
                     ],
                     lines: vec![],
                 },
@@ -476,14 +490,14 @@ pub fn pages() -> Vec<Page> {
                     axis: "Stage",
                     categories: Categories::Parts({
                         let mut parts = vec![Part::new("Population")
-                            .table("equity_diversion_eligible_arrests")
-                            .measure("population_share")];
-                        parts.extend(stages().into_iter().map(|p| p.measure("share_by_race")));
+                            .table(TableId::EquityDiversionEligibleArrests)
+                            .measure(D::PopulationShare)];
+                        parts.extend(stages().into_iter().map(|p| p.measure(D::ShareByRace)));
                         parts
                     }),
-                    series: RACES
+                    series: races()
                         .iter()
-                        .map(|(value, label)| Part::new(*label).dim("race_ethnicity", value))
+                        .map(|(value, label)| Part::new(*label).dim(Dim::Race, value))
                         .collect(),
                     lines: vec![],
                 },
@@ -495,7 +509,7 @@ pub fn pages() -> Vec<Page> {
                     unit: Ratio,
                     axis: "Stage",
                     categories: Categories::Parts(stages()),
-                    series: races("relative_rate"),
+                    series: races_of(DerivedMeasure::RelativeRate),
                     lines: vec![ReferenceLine {
                         name: "Population share".to_owned(),
                         value: 1.0,
@@ -517,16 +531,13 @@ pub fn pages() -> Vec<Page> {
                     axis: "Measure",
                     categories: Categories::Parts(vec![
                         Part::new("Jail bookings")
-                            .table("participant_outcomes")
-                            .measure("jail_bookings"),
+                            .table(TableId::ParticipantOutcomes)
+                            .per_series(&[M::JailBookingsPre12.into(), M::JailBookingsPost12.into()]),
                         Part::new("Emergency department visits")
-                            .table("participant_outcomes")
-                            .measure("ed_visits"),
+                            .table(TableId::ParticipantOutcomes)
+                            .per_series(&[M::EdVisitsPre12.into(), M::EdVisitsPost12.into()]),
                     ]),
-                    series: vec![
-                        Part::new("12 months before").measure("_pre_12m"),
-                        Part::new("12 months after").measure("_post_12m"),
-                    ],
+                    series: vec![Part::new("12 months before"), Part::new("12 months after")],
                     lines: vec![],
                 },
                 ChartSpec {
@@ -537,10 +548,10 @@ pub fn pages() -> Vec<Page> {
                     unit: Share,
                     axis: "Time after enrolment",
                     categories: Categories::Parts(vec![
-                        Part::new("6 months").measure("share_housed_post_6m"),
-                        Part::new("12 months").measure("share_housed_post_12m"),
+                        Part::new("6 months").measure(D::ShareHoused6),
+                        Part::new("12 months").measure(D::ShareHoused12),
                     ]),
-                    series: vec![Part::new("Housed").table("participant_outcomes")],
+                    series: vec![Part::new("Housed").table(TableId::ParticipantOutcomes)],
                     lines: vec![],
                 },
                 ChartSpec {
@@ -551,7 +562,7 @@ pub fn pages() -> Vec<Page> {
                     unit: Share,
                     axis: "Month",
                     categories: Categories::Months,
-                    series: vec![one("Diversion rate", "diversion_rate", "diversion_rate")],
+                    series: vec![one("Diversion rate", TableId::DiversionRate, D::DiversionRate.into())],
                     lines: vec![],
                 },
                 ChartSpec {
@@ -563,8 +574,8 @@ pub fn pages() -> Vec<Page> {
                     axis: "Month",
                     categories: Categories::Months,
                     series: vec![
-                        one("Diversion-eligible arrests", "system_bookings", "diversion_eligible_arrests"),
-                        one("Booked", "system_bookings", "booked"),
+                        one("Diversion-eligible arrests", TableId::SystemBookings, M::EligibleArrests.into()),
+                        one("Booked", TableId::SystemBookings, M::Booked.into()),
                     ],
                     lines: vec![],
                 },

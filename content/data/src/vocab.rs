@@ -1,0 +1,197 @@
+//! Closed vocabularies: a value as data files write it, and its label in
+//! English and Spanish, declared once with [`vocabulary!`](crate::vocabulary).
+//! The published dimensions' values are here; the export's other columns
+//! and the Community Leadership Team's choices use the same macro.
+
+/// A value's label in each of the portal's languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub en: &'static str,
+    pub es: &'static str,
+}
+
+/// Declares a closed vocabulary: an enum whose values are written as
+/// `code`, parsed only from it (serde too, with `expected` as the message),
+/// listed in declaration order by `ALL`, and labelled in English and
+/// Spanish.
+///
+/// ```
+/// lead_data::vocabulary!(
+///     /// A colour.
+///     Colour, "one of red, blue" {
+///         Red = "red", "Red", "Rojo";
+///         Blue = "blue", "Blue", "Azul";
+///     }
+/// );
+/// assert_eq!(Colour::parse("blue"), Some(Colour::Blue));
+/// assert_eq!(Colour::Red.label().es, "Rojo");
+/// ```
+#[macro_export]
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $expected:literal {
+        $($variant:ident = $code:literal, $en:literal, $es:literal;)+
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// What a field of this vocabulary accepts, for error messages.
+            pub const EXPECTED: &'static str = $expected;
+
+            /// The value as data files write it.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// Position in [`Self::ALL`], for dense tables.
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($code => Some($name::$variant),)+ _ => None }
+            }
+
+            /// Whether `s` is a value of this vocabulary.
+            pub fn accepts(s: &str) -> bool {
+                $name::parse(s).is_some()
+            }
+
+            /// How a person reads the value.
+            pub fn label(self) -> $crate::vocab::Label {
+                match self { $($name::$variant => $crate::vocab::Label { en: $en, es: $es }),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| <D::Error as $crate::serde::de::Error>::custom($expected))
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Which of the three doors a referral came through.
+    Door, "one of arrest_diversion, social_contact, community" {
+        ArrestDiversion = "arrest_diversion", "Arrest diversion", "Desvío de arresto";
+        SocialContact = "social_contact", "Social contact referral", "Referencia por contacto social";
+        Community = "community", "Community referral", "Referencia comunitaria";
+    }
+);
+
+impl Door {
+    /// Police doors carry no priority tier.
+    pub fn is_police(self) -> bool {
+        matches!(self, Door::ArrestDiversion | Door::SocialContact)
+    }
+}
+
+vocabulary!(
+    /// Who made a referral.
+    ReferrerType, "one of police, business, resident, partner_org, court, other" {
+        Police = "police", "Police", "Policía";
+        Business = "business", "Business owner or staff", "Dueño o personal de un negocio";
+        Resident = "resident", "Resident", "Residente";
+        PartnerOrg = "partner_org", "Partner organisation", "Organización aliada";
+        Court = "court", "Court", "Tribunal";
+        Other = "other", "Other", "Otro";
+    }
+);
+
+vocabulary!(
+    /// Race and ethnicity as the case system records them.
+    RaceEthnicity,
+    "one of american_indian_alaska_native, asian, black, hispanic_latino, native_hawaiian_pacific_islander, white, multiracial, other, unknown" {
+        AmericanIndianAlaskaNative = "american_indian_alaska_native", "American Indian or Alaska Native", "Indígena americano o nativo de Alaska";
+        Asian = "asian", "Asian", "Asiático";
+        Black = "black", "Black", "Negro o afroamericano";
+        HispanicLatino = "hispanic_latino", "Hispanic or Latino", "Hispano o latino";
+        NativeHawaiianPacificIslander = "native_hawaiian_pacific_islander", "Native Hawaiian or Pacific Islander", "Nativo de Hawái o de las islas del Pacífico";
+        White = "white", "White", "Blanco";
+        Multiracial = "multiracial", "Multiracial", "Multirracial";
+        Other = "other", "Another race", "Otra raza";
+        Unknown = "unknown", "Not recorded", "Sin registrar";
+    }
+);
+
+vocabulary!(
+    /// What became of a referral.
+    Outcome, "one of enrolled, declined, not_located, ineligible, waitlisted, pending" {
+        Enrolled = "enrolled", "Enrolled", "Inscrito";
+        Declined = "declined", "Declined", "Rechazó participar";
+        NotLocated = "not_located", "Not located", "No localizado";
+        Ineligible = "ineligible", "Not eligible", "No elegible";
+        Waitlisted = "waitlisted", "Waitlisted", "En lista de espera";
+        Pending = "pending", "Pending", "Pendiente";
+    }
+);
+
+/// Labels of the priority tiers the dashboards know. Tiers are the policy
+/// group's, so the dimension is open: a tier not listed here is shown as
+/// its code.
+pub const PRIORITY_TIERS: [(&str, Label); 4] = [
+    (
+        "priority",
+        Label {
+            en: "Priority",
+            es: "Prioritario",
+        },
+    ),
+    (
+        "standard",
+        Label {
+            en: "Standard",
+            es: "Estándar",
+        },
+    ),
+    (
+        "waitlist",
+        Label {
+            en: "Waitlist",
+            es: "Lista de espera",
+        },
+    ),
+    (
+        "unassigned",
+        Label {
+            en: "No tier recorded",
+            es: "Sin nivel registrado",
+        },
+    ),
+];
+
+/// Tier value for a community referral exported without a tier, so the
+/// tier rows still add up to the community total.
+pub const UNASSIGNED_TIER: &str = "unassigned";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_and_nothing_else_parses() {
+        for door in Door::ALL {
+            assert_eq!(Door::parse(door.as_str()), Some(*door));
+            assert_eq!(door.to_string(), door.as_str());
+        }
+        assert_eq!(Outcome::parse("Enrolled"), None);
+        assert!(RaceEthnicity::ALL.iter().all(|r| !r.label().es.is_empty()));
+    }
+}
