@@ -1,4 +1,6 @@
-//! Checks that the content files still make sense after an edit.
+//! Loads the content files and checks that they still make sense after an
+//! edit. The types are in [`crate::schema`]; this module depends on them,
+//! never the other way round.
 //!
 //! Serde already rejects missing and unknown keys; this module checks what
 //! types cannot: references between files, unique ids, thresholds in order,
@@ -8,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::schema::{Content, IntakeStatus, QuestionKind};
+use crate::schema::{Content, Copy as CopyFile, CopyText, IntakeStatus, Policy, QuestionKind, Questions};
 
 pub const QUESTIONS_FILE: &str = "content/intake/questions.toml";
 pub const POLICY_FILE: &str = "content/intake/policy.toml";
@@ -51,6 +53,41 @@ impl ContentError {
 
     pub(crate) fn parse(file: &'static str, error: impl fmt::Display) -> Self {
         ContentError::new(file, "", error.to_string().trim().to_string())
+    }
+}
+
+/// Content is only ever made through these: parsed, then checked, so a
+/// `Content` that exists has passed [`check`].
+impl Content {
+    /// Parses the JSON the build embeds (see `build.rs`) and checks it.
+    pub fn from_json(questions: &str, policy: &str, copy: &str) -> Result<Content, Vec<ContentError>> {
+        let questions = serde_json::from_str(questions).map_err(|e| vec![ContentError::parse(QUESTIONS_FILE, e)])?;
+        let policy = serde_json::from_str(policy).map_err(|e| vec![ContentError::parse(POLICY_FILE, e)])?;
+        let copy: CopyFile = serde_json::from_str(copy).map_err(|e| vec![ContentError::parse(COPY_FILE, e)])?;
+        Content::checked(questions, policy, copy.text)
+    }
+
+    /// Parses the TOML sources as a program manager wrote them and checks them.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(questions: &str, policy: &str, copy: &str) -> Result<Content, Vec<ContentError>> {
+        let questions = toml::from_str(questions).map_err(|e| vec![ContentError::parse(QUESTIONS_FILE, e)])?;
+        let policy = toml::from_str(policy).map_err(|e| vec![ContentError::parse(POLICY_FILE, e)])?;
+        let copy: CopyFile = toml::from_str(copy).map_err(|e| vec![ContentError::parse(COPY_FILE, e)])?;
+        Content::checked(questions, policy, copy.text)
+    }
+
+    fn checked(questions: Questions, policy: Policy, copy: CopyText) -> Result<Content, Vec<ContentError>> {
+        let content = Content {
+            questions,
+            policy,
+            copy,
+        };
+        let errors = check(&content);
+        if errors.is_empty() {
+            Ok(content)
+        } else {
+            Err(errors)
+        }
     }
 }
 

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{self, ContentError};
 use crate::text::{Lang, Text};
 
 /// `questions.toml`: the steps of the intake form and their questions.
@@ -234,38 +233,6 @@ pub struct Content {
 }
 
 impl Content {
-    /// Parses the JSON the build embeds (see `build.rs`) and checks it.
-    pub fn from_json(questions: &str, policy: &str, copy: &str) -> Result<Content, Vec<ContentError>> {
-        let questions =
-            serde_json::from_str(questions).map_err(|e| vec![ContentError::parse(check::QUESTIONS_FILE, e)])?;
-        let policy = serde_json::from_str(policy).map_err(|e| vec![ContentError::parse(check::POLICY_FILE, e)])?;
-        let copy: Copy = serde_json::from_str(copy).map_err(|e| vec![ContentError::parse(check::COPY_FILE, e)])?;
-        Content::checked(questions, policy, copy.text)
-    }
-
-    /// Parses the TOML sources as a program manager wrote them and checks them.
-    #[cfg(feature = "toml")]
-    pub fn from_toml(questions: &str, policy: &str, copy: &str) -> Result<Content, Vec<ContentError>> {
-        let questions = toml::from_str(questions).map_err(|e| vec![ContentError::parse(check::QUESTIONS_FILE, e)])?;
-        let policy = toml::from_str(policy).map_err(|e| vec![ContentError::parse(check::POLICY_FILE, e)])?;
-        let copy: Copy = toml::from_str(copy).map_err(|e| vec![ContentError::parse(check::COPY_FILE, e)])?;
-        Content::checked(questions, policy, copy.text)
-    }
-
-    fn checked(questions: Questions, policy: Policy, copy: CopyText) -> Result<Content, Vec<ContentError>> {
-        let content = Content {
-            questions,
-            policy,
-            copy,
-        };
-        let errors = check::check(&content);
-        if errors.is_empty() {
-            Ok(content)
-        } else {
-            Err(errors)
-        }
-    }
-
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.questions.iter().find(|q| q.id == id)
     }

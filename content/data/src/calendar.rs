@@ -105,6 +105,15 @@ impl Date {
     }
 }
 
+/// An RFC 3339 UTC timestamp to the second (`2025-06-15T15:06:40Z`) of a
+/// time in milliseconds since the Unix epoch.
+pub fn utc_timestamp(unix_ms: i64) -> String {
+    let seconds = unix_ms.div_euclid(1000);
+    let date = Date::from_unix_ms(unix_ms).map_or_else(String::new, |d| d.to_string());
+    let s = seconds.rem_euclid(86_400);
+    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+}
+
 impl FromStr for Date {
     type Err = DateError;
 
@@ -358,6 +367,13 @@ mod tests {
             Date::from_unix_ms(-1).map(|d| d.to_string()).as_deref(),
             Some("1969-12-31")
         );
+    }
+
+    #[test]
+    fn timestamps_are_utc_to_the_second() {
+        assert_eq!(utc_timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_timestamp(1_750_000_000_999), "2025-06-15T15:06:40Z");
+        assert_eq!(utc_timestamp(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

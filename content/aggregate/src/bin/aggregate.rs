@@ -12,7 +12,6 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use lead_aggregate::aggregate::{aggregate_dir, write, Provenance};
 use lead_aggregate::cell::SuppressionPolicy;
-use lead_aggregate::date::Date;
 
 const USAGE: &str =
     "usage: aggregate --input DIR --output DIR [--policy FILE] [--k 11] [--generated-at TEXT] [--source TEXT]";
@@ -43,12 +42,12 @@ struct Args {
     provenance: Provenance,
 }
 
-/// Now, as an ISO 8601 UTC timestamp.
+/// Now, as an RFC 3339 UTC timestamp.
 fn now() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-    let date = Date::from_days(secs.div_euclid(86_400)).map_or_else(String::new, |d| d.to_string());
-    let s = secs.rem_euclid(86_400);
-    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis()) as i64;
+    lead_aggregate::date::utc_timestamp(ms)
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {

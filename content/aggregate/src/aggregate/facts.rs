@@ -1,0 +1,430 @@
+//! Reading an export into facts: counts by month, measure and the finest
+//! breakdown the tables use; enrolments until the export date is known;
+//! participant outcomes by person.
+
+use super::*;
+
+/// Days after enrolment at which retention is looked at.
+pub const RETENTION_6M_DAYS: i64 = 183;
+pub const RETENTION_12M_DAYS: i64 = 365;
+
+/// One enrolment, kept until the export date is known.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Enrolment {
+    /// Month index of the enrolment.
+    pub(super) month: i64,
+    pub(super) enrolled: i64,
+    pub(super) status: Option<Status>,
+    pub(super) status_date: Option<i64>,
+    pub(super) door: u8,
+    pub(super) race: u8,
+}
+
+/// Everything the engagement measures of one enrolment depend on, once the
+/// export date is known. Enrolments are counted by class first: many share
+/// one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct EnrolmentClass {
+    pub(super) month: i64,
+    pub(super) door: u8,
+    pub(super) race: u8,
+    pub(super) status: Option<Status>,
+    /// Whether retained 6 months on; `None` if enrolled too recently to tell.
+    pub(super) retained6: Option<bool>,
+    /// Whether retained 12 months on; `None` if enrolled too recently to tell.
+    pub(super) retained12: Option<bool>,
+}
+
+impl Enrolment {
+    pub(super) fn class(&self, as_of: i64) -> EnrolmentClass {
+        // Retained at `days` after enrolment: still active or inactive, or
+        // discharged only after that day.
+        let retained = |days: i64| match self.status {
+            Some(Status::Active | Status::Inactive) => true,
+            Some(Status::Discharged) => self.status_date.is_some_and(|d| d >= self.enrolled + days),
+            None => false,
+        };
+        let followed = |days: i64| self.enrolled + days <= as_of;
+        EnrolmentClass {
+            month: self.month,
+            door: self.door,
+            race: self.race,
+            status: self.status,
+            retained6: followed(RETENTION_6M_DAYS).then(|| retained(RETENTION_6M_DAYS)),
+            retained12: followed(RETENTION_12M_DAYS).then(|| retained(RETENTION_12M_DAYS)),
+        }
+    }
+}
+
+/// One person's rows of outcomes.csv: a value per measure x window.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Outcomes {
+    /// Bit i set when `values[i]` came from a row of the export.
+    pub(super) present: u16,
+    pub(super) values: [u32; 9],
+}
+
+impl Outcomes {
+    pub(super) fn slot(measure: OutcomeMeasure, window: Window) -> usize {
+        measure.index() * Window::ALL.len() + window.index()
+    }
+
+    pub(super) fn get(&self, measure: OutcomeMeasure, window: Window) -> Option<u32> {
+        let slot = Outcomes::slot(measure, window);
+        (self.present & (1 << slot) != 0).then_some(self.values[slot])
+    }
+
+    pub(super) fn set(&mut self, measure: OutcomeMeasure, window: Window, value: u32) {
+        let slot = Outcomes::slot(measure, window);
+        self.values[slot] = value;
+        self.present |= 1 << slot;
+    }
+
+    /// Takes every value `later` has (of two rows for one slot, the later
+    /// one wins).
+    pub(super) fn update(&mut self, later: &Outcomes) {
+        for (slot, (value, &new)) in self.values.iter_mut().zip(&later.values).enumerate() {
+            if later.present & (1 << slot) != 0 {
+                *value = new;
+            }
+        }
+        self.present |= later.present;
+    }
+}
+
+/// A person key as the tables of people hold it: inline when short (keys
+/// are usually a dozen characters), so a million people need no allocation
+/// each. Keys are only ever compared, so they are kept as bytes.
+#[derive(Debug, Clone)]
+pub(super) enum PersonKey {
+    Inline { len: u8, bytes: [u8; PersonKey::INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl PersonKey {
+    /// The longest key held inline (the enum is then as large as a `String`).
+    const INLINE: usize = 22;
+
+    pub(super) fn new(key: &str) -> PersonKey {
+        let key = key.as_bytes();
+        if key.len() <= PersonKey::INLINE {
+            let mut bytes = [0; PersonKey::INLINE];
+            bytes[..key.len()].copy_from_slice(key);
+            PersonKey::Inline {
+                len: key.len() as u8,
+                bytes,
+            }
+        } else {
+            PersonKey::Heap(key.into())
+        }
+    }
+
+    pub(super) fn as_bytes(&self) -> &[u8] {
+        match self {
+            PersonKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            PersonKey::Heap(bytes) => bytes,
+        }
+    }
+}
+
+// Equality and hashing are those of the bytes, so tables of people can be
+// searched by `&[u8]`.
+impl PartialEq for PersonKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for PersonKey {}
+
+impl Hash for PersonKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl Borrow<[u8]> for PersonKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+/// A person with rows in outcomes.csv: the rows, and the month they first
+/// enrolled if they did.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Person {
+    pub(super) outcomes: Outcomes,
+    pub(super) first_enrolled: Option<i32>,
+}
+
+/// People with rows in outcomes.csv, by person key.
+pub(super) type People = FxHashMap<PersonKey, Person>;
+
+/// Enrolments as (person key, month index), passed from the referrals to
+/// the outcomes in batches.
+pub(super) type Enrolled = Vec<(PersonKey, i32)>;
+
+/// Enrolments gathered before a batch is passed on.
+pub(super) const ENROLLED_BATCH: usize = 1 << 16;
+
+/// (month of first enrolment, measure) -> sum over the people first
+/// enrolled that month of the participant outcome measures.
+pub(super) type OutcomeTotals = FxHashMap<(i64, Measure), u64>;
+
+/// Reads outcomes.csv, then takes each person's first enrolment month from
+/// the batches of `enrolled` (until its sender is dropped), and sums the
+/// participant outcome measures of the people who enrolled.
+pub(super) fn read_outcomes(
+    rows: &mut impl LendRows<OutcomeRow>,
+    enrolled: mpsc::Receiver<Enrolled>,
+) -> Result<OutcomeTotals, ExportError> {
+    let mut people = outcomes_by_person(rows)?;
+    for (key, month) in enrolled.into_iter().flatten() {
+        // People who have no outcome rows add nothing to the outcome measures.
+        if let Some(person) = people.get_mut(key.as_bytes()) {
+            person.first_enrolled = Some(person.first_enrolled.map_or(month, |m| m.min(month)));
+        }
+    }
+    Ok(outcome_totals(&people))
+}
+
+/// Reads outcomes.csv into rows by person. Rows come grouped by person, so
+/// a person's rows are gathered apart and stored when the next person's
+/// begin: one hash lookup per person rather than per row.
+pub(super) fn outcomes_by_person(rows: &mut impl LendRows<OutcomeRow>) -> Result<People, ExportError> {
+    pub(super) fn store(people: &mut People, key: &str, outcomes: &Outcomes) {
+        if outcomes.present != 0 {
+            people.entry(PersonKey::new(key)).or_default().outcomes.update(outcomes);
+        }
+    }
+    let mut people = People::default();
+    let mut key = String::new();
+    let mut gathered = Outcomes::default();
+    while let Some(row) = rows.next_row() {
+        let row = row?;
+        if row.person_key.as_str() != key {
+            store(&mut people, &key, &gathered);
+            key.clear();
+            key.push_str(row.person_key.as_str());
+            gathered = Outcomes::default();
+        }
+        gathered.set(row.measure, row.window, row.value);
+    }
+    store(&mut people, &key, &gathered);
+    Ok(people)
+}
+
+/// The participant outcome measures of enrolled people, summed by month of
+/// first enrolment.
+pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
+    use Measure as M;
+    let mut totals = OutcomeTotals::default();
+    let mut add = |month: i64, measure: Measure, n: u64| *totals.entry((month, measure)).or_default() += n;
+    let (jail, ed, housed) = (
+        OutcomeMeasure::JailBookings,
+        OutcomeMeasure::EdVisits,
+        OutcomeMeasure::Housed,
+    );
+    for person in people.values() {
+        let Some(month) = person.first_enrolled.map(i64::from) else {
+            continue;
+        };
+        let outcomes = &person.outcomes;
+        let followed = [
+            outcomes.get(jail, Window::Pre12m),
+            outcomes.get(jail, Window::Post12m),
+            outcomes.get(ed, Window::Pre12m),
+            outcomes.get(ed, Window::Post12m),
+        ];
+        if let [Some(jail_pre), Some(jail_post), Some(ed_pre), Some(ed_post)] = followed {
+            add(month, M::OutcomePeople12, 1);
+            add(month, M::JailBookingsPre12, u64::from(jail_pre));
+            add(month, M::JailBookingsPost12, u64::from(jail_post));
+            add(month, M::EdVisitsPre12, u64::from(ed_pre));
+            add(month, M::EdVisitsPost12, u64::from(ed_post));
+        }
+        for (window, people, yes, no) in [
+            (Window::Post6m, M::HousingPeople6, M::Housed6, M::NotHoused6),
+            (Window::Post12m, M::HousingPeople12, M::Housed12, M::NotHoused12),
+        ] {
+            if let Some(v) = outcomes.get(housed, window) {
+                add(month, people, 1);
+                add(month, if v > 0 { yes } else { no }, 1);
+            }
+        }
+    }
+    totals
+}
+
+/// A count of one measure at one month and the finest breakdown it has.
+pub(super) type FineCounts = FxHashMap<(i64, Measure, [Option<u16>; N_DIMS]), u64>;
+
+/// Counts by month and the finest breakdown the tables use.
+#[derive(Debug, Default)]
+pub(super) struct Facts {
+    /// (month index, door, referrer, tier (0 = none), outcome, race) -> referrals.
+    pub(super) referrals: FxHashMap<(i64, u8, u8, u16, u8, u8), u64>,
+    /// (month index, door) -> intake delays in days -> referrals.
+    pub(super) delays: FxHashMap<(i64, u8), BTreeMap<u32, u64>>,
+    /// Tier names; index 0 is "no tier" (police doors).
+    pub(super) tiers: Vec<String>,
+    pub(super) enrolments: Vec<Enrolment>,
+    /// Enrolments not yet passed to the outcomes reader.
+    pub(super) enrolled: Enrolled,
+    /// The participant outcome measures, from the outcomes reader.
+    pub(super) outcome_totals: OutcomeTotals,
+    /// The latest date in referrals.csv: retention is looked at as of it.
+    pub(super) as_of: Option<Date>,
+    /// month -> (case managers, caseload sum).
+    pub(super) caseloads: FxHashMap<i64, (u64, u64)>,
+    /// (month, race) -> (diversion-eligible arrests, booked).
+    pub(super) arrests: FxHashMap<(i64, u8), (u64, u64)>,
+    /// Census population by race.
+    pub(super) population: [u64; 9],
+}
+
+impl Facts {
+    pub(super) fn tier_index(&mut self, tier: Option<&Slug>, door: Door) -> u16 {
+        let name = match (tier, door) {
+            (Some(t), _) => t.as_str(),
+            (None, Door::Community) => UNASSIGNED_TIER,
+            (None, _) => return 0,
+        };
+        if let Some(i) = self.tiers.iter().position(|t| t == name) {
+            return i as u16;
+        }
+        self.tiers.push(name.to_owned());
+        (self.tiers.len() - 1) as u16
+    }
+
+    pub(super) fn add(&mut self, r: &Referral) {
+        let month = r.referral_date.month().index();
+        let door = r.door.index() as u8;
+        let race = r.race_ethnicity.index() as u8;
+        let tier = self.tier_index(r.priority_tier.as_ref(), r.door);
+        *self
+            .referrals
+            .entry((
+                month,
+                door,
+                r.referrer_type.index() as u8,
+                tier,
+                r.outcome.index() as u8,
+                race,
+            ))
+            .or_default() += 1;
+        if let Some(intake) = r.intake_date {
+            let days = u32::try_from(r.referral_date.days_until(intake)).unwrap_or(0);
+            *self.delays.entry((month, door)).or_default().entry(days).or_default() += 1;
+        }
+        let latest = [r.intake_date, r.roi_date, r.enrolled_date, r.status_date]
+            .into_iter()
+            .flatten()
+            .fold(r.referral_date, Date::max);
+        self.as_of = Some(self.as_of.map_or(latest, |d| d.max(latest)));
+        if let (Outcome::Enrolled, Some(enrolled)) = (r.outcome, r.enrolled_date) {
+            self.enrolments.push(Enrolment {
+                month: enrolled.month().index(),
+                enrolled: enrolled.days(),
+                status: r.status,
+                status_date: r.status_date.map(Date::days),
+                door,
+                race,
+            });
+            let month = i32::try_from(enrolled.month().index()).unwrap_or(i32::MAX);
+            self.enrolled.push((PersonKey::new(r.person_key.as_str()), month));
+        }
+    }
+
+    /// Month-level counts of every measure at its finest breakdown.
+    pub(super) fn fine(&self, tier_rank: &[u16]) -> FineCounts {
+        use Measure as M;
+        let mut out = FineCounts::default();
+        let mut put = |month: i64, measure: Measure, dims: [Option<u16>; N_DIMS], n: u64| {
+            if n > 0 {
+                *out.entry((month, measure, dims)).or_default() += n;
+            }
+        };
+        for (&(month, door, referrer, tier, outcome, race), &n) in &self.referrals {
+            let tier = (tier != 0).then(|| tier_rank[tier as usize]);
+            let dims = [
+                Some(u16::from(door)),
+                Some(u16::from(referrer)),
+                tier,
+                Some(u16::from(outcome)),
+                Some(u16::from(race)),
+            ];
+            put(month, M::Referrals, dims, n);
+            if u16::from(outcome) != ENROLLED {
+                put(
+                    month,
+                    M::ReferralsNotEnrolled,
+                    [dims[0], dims[1], dims[2], None, dims[4]],
+                    n,
+                );
+            }
+        }
+        for (&(month, door), delays) in &self.delays {
+            let with: u64 = delays.values().sum();
+            let within: u64 = delays.range(..=30).map(|(_, n)| n).sum();
+            let dims = [Some(u16::from(door)), None, None, None, None];
+            put(month, M::WithIntake, dims, with);
+            put(month, M::IntakeWithin30Days, dims, within);
+            put(month, M::IntakeAfter30Days, dims, with - within);
+        }
+        let as_of = self.as_of.map_or(i64::MIN, Date::days);
+        let mut classes: FxHashMap<EnrolmentClass, u64> = FxHashMap::default();
+        for e in &self.enrolments {
+            *classes.entry(e.class(as_of)).or_default() += 1;
+        }
+        for (class, n) in classes {
+            let month = class.month;
+            let dims = [
+                Some(u16::from(class.door)),
+                None,
+                None,
+                None,
+                Some(u16::from(class.race)),
+            ];
+            put(month, M::Enrolled, dims, n);
+            let status = match class.status {
+                Some(Status::Active) => M::Active,
+                Some(Status::Inactive) => M::Inactive,
+                _ => M::Discharged,
+            };
+            put(month, status, dims, n);
+            let Some(retained6) = class.retained6 else {
+                put(month, M::NotFollowed6, dims, n);
+                continue;
+            };
+            put(month, M::Followed6, dims, n);
+            put(month, if retained6 { M::Retained6 } else { M::NotRetained6 }, dims, n);
+            let Some(retained12) = class.retained12 else {
+                put(month, M::Followed6Not12, dims, n);
+                continue;
+            };
+            put(month, M::Followed12, dims, n);
+            put(
+                month,
+                if retained12 { M::Retained12 } else { M::NotRetained12 },
+                dims,
+                n,
+            );
+        }
+        let none = [None; N_DIMS];
+        for (&month, &(managers, sum)) in &self.caseloads {
+            put(month, M::CaseManagerMonths, none, managers);
+            put(month, M::CaseloadSum, none, sum);
+        }
+        for (&(month, race), &(eligible, booked)) in &self.arrests {
+            let dims = [None, None, None, None, Some(u16::from(race))];
+            put(month, M::EligibleArrests, dims, eligible);
+            put(month, M::Booked, dims, booked);
+            put(month, M::EligibleNotBooked, dims, eligible - booked);
+        }
+        for (&(month, measure), &n) in &self.outcome_totals {
+            put(month, measure, none, n);
+        }
+        out
+    }
+}
