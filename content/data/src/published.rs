@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::tables::{Dim, TableId, DIMS};
-use crate::Month;
+use crate::{Month, Period};
 
 /// The open-data file of every published figure.
 pub const CELLS_CSV: &str = "cells.csv";
@@ -33,6 +33,116 @@ pub enum Figure {
     Suppressed,
 }
 
+/// A published value: a count, or a figure derived from counts (a median,
+/// a share, a rate). Counts are written as whole numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    Count(u64),
+    Ratio(f64),
+}
+
+impl Value {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Value::Count(n) => n as f64,
+            Value::Ratio(x) => x,
+        }
+    }
+}
+
+/// One row of a table file: a figure at a period and a value of each of
+/// the table's dimensions. Written as an object with its keys in order
+/// (`measure`, `period`, the dimension columns, `suppressed`, `value`,
+/// sorted by name); a suppressed figure, or one with nothing to rest on
+/// (no one followed long enough yet), has no value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub period: Period,
+    /// The table's dimensions, each with a value or `all`.
+    pub dims: Vec<(Dim, String)>,
+    /// The name of a [`Stat`](crate::tables::Stat).
+    pub measure: String,
+    pub value: Option<Value>,
+    pub suppressed: bool,
+}
+
+impl Row {
+    /// What a reader is shown; `None` when there is nothing to show.
+    pub fn figure(&self) -> Option<Figure> {
+        match (self.value, self.suppressed) {
+            (_, true) => Some(Figure::Suppressed),
+            (Some(v), false) => Some(Figure::Value(v.as_f64())),
+            (None, false) => None,
+        }
+    }
+}
+
+/// A field of a row as JSON holds it.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Field {
+    Bool(bool),
+    Count(u64),
+    Ratio(f64),
+    Text(String),
+    Null(()),
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let value = match self.value {
+            Some(Value::Count(n)) => Field::Count(n),
+            Some(Value::Ratio(x)) => Field::Ratio(x),
+            None => Field::Null(()),
+        };
+        let mut fields: BTreeMap<&str, Field> = BTreeMap::new();
+        fields.insert("period", Field::Text(self.period.to_string()));
+        for (dim, v) in &self.dims {
+            fields.insert(dim.column(), Field::Text(v.clone()));
+        }
+        fields.insert("measure", Field::Text(self.measure.clone()));
+        fields.insert("value", value);
+        fields.insert("suppressed", Field::Bool(self.suppressed));
+        fields.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Row {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Row, D::Error> {
+        use serde::de::Error;
+        let mut fields = BTreeMap::<String, Field>::deserialize(d)?;
+        let mut text = |name: &str| match fields.remove(name) {
+            Some(Field::Text(t)) => Ok(t),
+            _ => Err(D::Error::custom(format!("a row's {name} must be text"))),
+        };
+        let period = text("period")?
+            .parse()
+            .map_err(|_| D::Error::custom("a row's period is not a period"))?;
+        let measure = text("measure")?;
+        let value = match fields.remove("value") {
+            Some(Field::Count(n)) => Some(Value::Count(n)),
+            Some(Field::Ratio(x)) => Some(Value::Ratio(x)),
+            Some(Field::Null(())) | None => None,
+            Some(_) => return Err(D::Error::custom("a row's value must be a number or null")),
+        };
+        let suppressed = matches!(fields.remove("suppressed"), Some(Field::Bool(true)));
+        let dims = fields
+            .into_iter()
+            .map(|(column, v)| match (Dim::from_column(&column), v) {
+                (Some(dim), Field::Text(v)) => Ok((dim, v)),
+                _ => Err(D::Error::custom(format!("a row's {column} is not a dimension value"))),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Row {
+            period,
+            dims,
+            measure,
+            value,
+            suppressed,
+        })
+    }
+}
+
 /// The months an export covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Covered {
@@ -47,11 +157,9 @@ pub struct Suppression {
     pub rule: String,
 }
 
-/// `<table>.json`: one table's rows and where they came from. Rows are
-/// objects keyed by `period`, the table's dimension columns, `measure`,
-/// `value` and `suppressed`.
+/// `<table>.json`: one table's rows and where they came from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TableFile<Row> {
+pub struct TableFile {
     pub table: TableId,
     pub title: String,
     pub dimensions: Vec<Dim>,
@@ -80,5 +188,37 @@ impl<'de> Deserialize<'de> for Dim {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dim, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Dim::from_column(&s).ok_or_else(|| serde::de::Error::custom("not a dimension column"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_is_written_with_sorted_keys_and_read_back() {
+        let row = Row {
+            period: Period::Quarter(2025, 1),
+            dims: vec![(Dim::Race, "black".into()), (Dim::Door, "all".into())],
+            measure: "referrals".into(),
+            value: Some(Value::Count(12)),
+            suppressed: false,
+        };
+        let json = serde_json::to_string(&row).expect("JSON");
+        assert_eq!(
+            json,
+            r#"{"door":"all","measure":"referrals","period":"2025-Q1","race_ethnicity":"black","suppressed":false,"value":12}"#
+        );
+        let back: Row = serde_json::from_str(&json).expect("a row");
+        assert_eq!(back.figure(), Some(Figure::Value(12.0)));
+        assert_eq!(back.period, row.period);
+        let rate = r#"{"measure":"retention_6m","period":"all","suppressed":false,"value":2.0}"#;
+        let rate: Row = serde_json::from_str(rate).expect("a row");
+        assert_eq!(rate.value, Some(Value::Ratio(2.0)));
+        let hidden: Row =
+            serde_json::from_str(r#"{"measure":"referrals","period":"all","suppressed":true,"value":null}"#)
+                .expect("row");
+        assert_eq!(hidden.figure(), Some(Figure::Suppressed));
+        assert!(serde_json::from_str::<Row>(r#"{"measure":"x","period":"all","colour":"red"}"#).is_err());
     }
 }

@@ -78,15 +78,6 @@ impl std::fmt::Display for DataError {
     }
 }
 
-fn value_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-type Row = serde_json::Map<String, serde_json::Value>;
-
 impl PublishedData {
     /// Reads `dir`: every table of the contract and `cells.csv`.
     pub fn load(dir: &Path) -> Result<PublishedData, DataError> {
@@ -98,22 +89,25 @@ impl PublishedData {
         let mut meta = None;
         for &id in TableId::ALL {
             let name = table_file(id);
-            let file: TableFile<Row> = serde_json::from_str(&read(&name)?)
+            let file: TableFile = serde_json::from_str(&read(&name)?)
                 .map_err(|e| DataError(format!("{}: {e}", dir.join(&name).display())))?;
             let mut figures = HashMap::new();
             for row in &file.rows {
-                let text = |field: &str| row.get(field).map(value_text).unwrap_or_default();
-                let dims: Vec<String> = file.dimensions.iter().map(|d| text(d.column())).collect();
-                let dims: Vec<&str> = dims.iter().map(String::as_str).collect();
-                let suppressed = row.get("suppressed").and_then(serde_json::Value::as_bool) == Some(true);
-                // No value and not suppressed: a rate with nothing to rest
-                // on (no one followed long enough yet), shown as no data.
-                let figure = match (row.get("value").and_then(serde_json::Value::as_f64), suppressed) {
-                    (_, true) => Figure::Suppressed,
-                    (Some(v), false) => Figure::Value(v),
-                    (None, false) => continue,
-                };
-                figures.insert(index_key(&text("period"), &dims, &text("measure")), figure);
+                let dims: Vec<&str> = file
+                    .dimensions
+                    .iter()
+                    .map(|d| {
+                        row.dims
+                            .iter()
+                            .find(|(dim, _)| dim == d)
+                            .map_or("", |(_, v)| v.as_str())
+                    })
+                    .collect();
+                // No figure: a rate with nothing to rest on (no one followed
+                // long enough yet), shown as no data.
+                if let Some(figure) = row.figure() {
+                    figures.insert(index_key(&row.period.to_string(), &dims, &row.measure), figure);
+                }
             }
             if meta.is_none() {
                 meta = Some((

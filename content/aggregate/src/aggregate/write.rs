@@ -1,6 +1,8 @@
 //! Writing what an aggregation publishes: `cells.csv` and one JSON file
 //! per table, in the shapes of the data contract (`lead_data::published`).
 
+use lead_data::published::{Row, Value};
+
 use super::*;
 
 pub(super) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> AggregateError + '_ {
@@ -39,20 +41,19 @@ pub fn write(aggregates: &Aggregates, dir: &Path, provenance: &Provenance) -> Re
             .rows
             .iter()
             .filter(|r| r.table == spec.id)
-            .map(|r| {
-                let mut object = serde_json::Map::new();
-                object.insert("period".into(), r.period.to_string().into());
-                for d in spec.dims {
-                    object.insert(d.column().into(), r.dims[*d as usize].as_str().into());
-                }
-                object.insert("measure".into(), r.measure.into());
-                let value = match r.figure {
-                    Figure::Count(p) => p.value().map(serde_json::Value::from),
-                    Figure::Derived(d) => d.value().map(serde_json::Value::from),
-                };
-                object.insert("value".into(), value.unwrap_or(serde_json::Value::Null));
-                object.insert("suppressed".into(), r.figure.is_suppressed().into());
-                serde_json::Value::Object(object)
+            .map(|r| Row {
+                period: r.period,
+                dims: spec
+                    .dims
+                    .iter()
+                    .map(|d| (*d, r.dims[*d as usize].as_str().to_owned()))
+                    .collect(),
+                measure: r.measure.to_owned(),
+                value: match r.figure {
+                    Figure::Count(p) => p.value().map(Value::Count),
+                    Figure::Derived(d) => d.value().map(Value::Ratio),
+                },
+                suppressed: r.figure.is_suppressed(),
             })
             .collect();
         let filter = spec
@@ -60,7 +61,7 @@ pub fn write(aggregates: &Aggregates, dir: &Path, provenance: &Provenance) -> Re
             .iter()
             .map(|&(d, v)| (d.column().to_owned(), value_name(d, v, &[])))
             .collect();
-        let json: TableFile<serde_json::Value> = TableFile {
+        let json = TableFile {
             table: spec.id,
             title: spec.title().to_owned(),
             dimensions: spec.dims.to_vec(),
