@@ -1,6 +1,9 @@
-//! The portal's workers: entry points only. Routing and answers are in
-//! [`routes`], the intake in [`intake`], delivery and the sweep in
-//! [`delivery`]; the rules themselves are in the `lead-content` crate.
+//! The portal's worker: entry points only. Every request goes through the
+//! one routing table in [`routes`]; errors of every route are
+//! [`error::ApiError`], answered by [`http`]. The intake is in [`intake`],
+//! the Community Leadership Team in [`clt`], delivery and the sweep in
+//! [`delivery`]; the referral rules are in the `lead-content` crate and the
+//! shapes of the published data in `lead-data`.
 
 pub mod assets;
 pub mod backoff;

@@ -6,7 +6,10 @@
 //! export into the figures the site publishes, and [`cell`] and
 //! [`suppress`] make sure none of them singles a person out: small counts
 //! are suppressed, and enough other cells with them that no suppressed count
-//! can be recovered by adding and subtracting published figures.
+//! can be recovered by adding and subtracting published figures. What it
+//! publishes, and the shapes it writes, are the data contract's
+//! (`lead-data`): the tables, dimensions, measures and vocabularies are
+//! named there, not here.
 
 pub mod aggregate;
 pub mod cell;
