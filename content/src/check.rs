@@ -20,9 +20,7 @@ pub const COPY_FILE: &str = "content/intake/copy.toml";
 /// contact rule and the duplicate flag are code).
 pub const REQUIRED_QUESTIONS: [&str; 4] = ["person_description", "referrer_type", "contact_phone", "contact_email"];
 
-/// Longest `max_len` a free-text question may set; the request body limit is
-/// sized from it.
-pub const MAX_TEXT_LEN: usize = 2000;
+pub use crate::referral::MAX_TEXT_LEN;
 
 /// A problem in a content file, with where to find it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

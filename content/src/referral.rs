@@ -14,6 +14,10 @@ use serde::Serialize;
 use crate::schema::{Content, Criterion, IntakeStatus, Question, QuestionKind, Tier};
 use crate::text::Lang;
 
+/// Longest `max_len` a free-text question may set; the request body limit is
+/// sized from it (checked by `check-content`).
+pub const MAX_TEXT_LEN: usize = 2000;
+
 /// The form's hidden honeypot field: people never see it, bots fill it in.
 pub const HONEYPOT_FIELD: &str = "website";
 /// The language the referrer used, so follow-up happens in it.
@@ -316,7 +320,7 @@ impl Content {
                 }
             }
             _ => {
-                let max = question.max_len.unwrap_or(crate::check::MAX_TEXT_LEN);
+                let max = question.max_len.unwrap_or(MAX_TEXT_LEN);
                 if value.chars().count() > max {
                     return Err(ErrorKind::TooLong { max });
                 }

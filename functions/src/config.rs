@@ -83,13 +83,13 @@ pub fn clt_limits(env: &Env) -> CltLimits {
     CltLimits::parse(&|name| text(env, name))
 }
 
-/// The CLT's HMAC key for invitations and CSRF tokens: at least 32
-/// characters. Without it the CLT is closed (503 `clt_closed`); intake and
-/// delivery do not need it.
+/// The CLT's HMAC key for invitations and CSRF tokens (at least 32
+/// characters: `clt::Secret`). Without it the CLT is closed (503
+/// `clt_closed`); intake and delivery do not need it.
 pub const CLT_SECRET: &str = "CLT_SECRET";
 
-pub fn clt_secret(env: &Env) -> Option<crate::clt::Secret> {
-    text(env, CLT_SECRET).and_then(|s| crate::clt::Secret::new(&s))
+pub fn clt_secret(env: &Env) -> Option<String> {
+    text(env, CLT_SECRET)
 }
 
 /// A plain-text setting: a secret or a var of that name.

@@ -10,8 +10,22 @@ use lead_content::schema::IntakeStatus;
 use lead_content::Lang;
 use serde::Serialize;
 
-use crate::clt::input::Problem;
-use crate::clt::InvitationError;
+/// One problem with what a CLT member or moderator sent, named by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Why an invitation link cannot sign a member in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationError {
+    /// Not a link the program made (or mistyped).
+    Invalid,
+    Expired,
+    /// Already redeemed once.
+    Used,
+}
 
 /// What a rate limit counts; each says so in its own words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -121,7 +121,26 @@ impl Portal {
         portal
     }
 
+    /// Starts the runtime and waits until it is healthy. A port taken
+    /// between choosing it and the runtime binding it (another test's
+    /// runtime can open a socket on it in that moment) is retried with
+    /// fresh ports, at most three times.
     fn launch(&mut self) {
+        for attempt in 1..=3 {
+            self.spawn();
+            match self.wait_healthy(Duration::from_secs(90)) {
+                Ok(()) => return,
+                Err(log) if attempt < 3 && log.contains("Address already in use") => {
+                    self.kill();
+                    self.port = free_port();
+                    self.inspector_port = free_port();
+                }
+                Err(log) => panic!("the portal did not become healthy in 90s; log:\n{log}"),
+            }
+        }
+    }
+
+    fn spawn(&mut self) {
         let log = fs::File::create(self.log_path()).expect("log file");
         let mut cmd = wrangler(
             &[
@@ -159,32 +178,34 @@ impl Portal {
             .spawn()
             .expect("wrangler dev starts");
         self.child = Some(child);
-        self.wait_healthy(Duration::from_secs(90));
     }
 
-    fn wait_healthy(&self, timeout: Duration) {
+    /// `Err(the runtime's log)` if it is not healthy within `timeout`, or
+    /// as soon as it says its port is taken.
+    fn wait_healthy(&self, timeout: Duration) -> Result<(), String> {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
             match ureq::get(&self.url("/api/health"))
                 .timeout(Duration::from_secs(2))
                 .call()
             {
-                Ok(r) if r.status() == 200 => return,
+                Ok(r) if r.status() == 200 => return Ok(()),
                 Err(ureq::Error::Status(503, r)) => {
                     let body = r.into_string().unwrap_or_default();
                     if self.options.allow_misconfigured && body.contains("misconfigured") {
-                        return;
+                        return Ok(());
                     }
                     assert!(!body.contains("misconfigured"), "the portal refused a setting: {body}");
                 }
                 _ => {}
             }
+            let log = self.logs();
+            if log.contains("Address already in use") {
+                return Err(log);
+            }
             thread::sleep(Duration::from_millis(200));
         }
-        panic!(
-            "the portal did not become healthy in {timeout:?}; log:\n{}",
-            self.logs()
-        );
+        Err(self.logs())
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -10,6 +10,17 @@ pub struct Label {
     pub es: &'static str,
 }
 
+/// What every vocabulary declared with [`vocabulary!`](crate::vocabulary)
+/// offers, for code that works over any of them (a form's radio buttons).
+pub trait Vocabulary: Copy + PartialEq + 'static {
+    /// Every value, in declaration order.
+    const VALUES: &'static [Self];
+    /// The value as data files write it.
+    fn code(self) -> &'static str;
+    /// How a person reads the value.
+    fn labels(self) -> Label;
+}
+
 /// Declares a closed vocabulary: an enum whose values are written as
 /// `code`, parsed only from it (serde too, with `expected` as the message),
 /// listed in declaration order by `ALL`, and labelled in English and
@@ -63,6 +74,18 @@ macro_rules! vocabulary {
             /// How a person reads the value.
             pub fn label(self) -> $crate::vocab::Label {
                 match self { $($name::$variant => $crate::vocab::Label { en: $en, es: $es }),+ }
+            }
+        }
+
+        impl $crate::vocab::Vocabulary for $name {
+            const VALUES: &'static [$name] = $name::ALL;
+
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+
+            fn labels(self) -> $crate::vocab::Label {
+                self.label()
             }
         }
 

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use worker::{D1Database, Env, Request, Response};
 
 use super::html::{self, Versions};
-use super::input::{Choice, CommentInput, NewComment, Problem, Reply, ReplyInput};
+use super::input::{CommentInput, NewComment, Problem, Reply, ReplyInput};
 use super::store::{self, Approval, Session};
 use super::{clear_cookie, random_token, same_origin, session_token, set_cookie, Secret, SIGN_IN_WINDOW_SECONDS};
 use crate::crypto::sha256_hex;
@@ -22,7 +22,9 @@ use crate::time::now_ms;
 use crate::{assets, config, limit};
 
 fn secret(env: &Env) -> Result<Secret, ApiError> {
-    config::clt_secret(env).ok_or(ApiError::CltClosed)
+    config::clt_secret(env)
+        .and_then(|text| Secret::new(&text))
+        .ok_or(ApiError::CltClosed)
 }
 
 fn db(env: &Env) -> Result<D1Database, ApiError> {
@@ -125,7 +127,7 @@ fn member_json(session: &Session, csrf: &str) -> serde_json::Value {
     serde_json::json!({
         "name": session.name,
         "organisation": session.organisation,
-        "role": session.role.code(),
+        "role": session.role.as_str(),
         "csrf": csrf,
     })
 }
@@ -138,16 +140,16 @@ fn comment_json(c: &store::Comment, versions: &Versions) -> serde_json::Value {
         "chart": c.chart,
         "period": c.period,
         "data_point": c.data_point,
-        "kind": c.kind.code(),
+        "kind": c.kind.as_str(),
         "body": c.body,
-        "publish": c.publish.code(),
+        "publish": c.publish.as_str(),
         "organisation": c.organisation,
         "data_version": c.data_version,
         "figures_changed": !matches!(current, Some(Some(v)) if *v == c.data_version),
         "figures": c.figures,
         "created_at": crate::time::iso(c.created_at as i64),
         "reply": c.reply_status.map(|status| serde_json::json!({
-            "status": status.code(),
+            "status": status.as_str(),
             "body": c.reply_body,
             "reason": c.reply_reason,
             "replied_at": c.replied_at.map(|t| crate::time::iso(t as i64)),
@@ -400,7 +402,7 @@ pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Respon
         return Err(ApiError::NotFound);
     }
     Ok(match Format::of(req) {
-        Format::Json => http::json(200, &serde_json::json!({ "id": id, "status": reply.status.code() })),
+        Format::Json => http::json(200, &serde_json::json!({ "id": id, "status": reply.status.as_str() })),
         Format::Page => http::see_other(&format!("/clt/moderate#comment-{id}")),
     })
 }

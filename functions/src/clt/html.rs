@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use lead_data::tables::DIMS;
+use lead_data::vocab::Vocabulary;
 use lead_data::Date;
 
-use super::input::{Choice, Kind, Publish, ReplyStatus, MAX_POINT_CHARS, MAX_TEXT_CHARS};
+use super::input::{Kind, Publish, ReplyStatus, MAX_POINT_CHARS, MAX_TEXT_CHARS};
 use super::store::{Comment, Session};
 use crate::pages::{escape, Area};
 
@@ -129,7 +130,7 @@ fn reply_block(c: &Comment) -> String {
     };
     let mut out = format!(
         "<div class=\"reply\"><p><strong>The program's reply: {}</strong>{}</p>",
-        escape(status.label()),
+        escape(status.label().en),
         c.replied_at.map(|t| format!(" ({})", date(t))).unwrap_or_default()
     );
     if let Some(body) = c.reply_body.as_deref() {
@@ -159,10 +160,10 @@ fn comment_card(c: &Comment, versions: &Versions, extra: &str) -> String {
         "<article class=\"comment\" id=\"comment-{id}\"><h3>{kind} on {chart}</h3>\
          <p class=\"meta\">{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{extra}</article>",
         id = escape(&c.id),
-        kind = escape(c.kind.label()),
+        kind = escape(c.kind.label().en),
         chart = chart_link(c),
         date = date(c.created_at),
-        publish = escape(c.publish.label()),
+        publish = escape(c.publish.label().en),
         point = c
             .data_point
             .as_deref()
@@ -199,12 +200,12 @@ pub fn home_page(session: &Session, csrf: &str, comments: &[Comment], versions: 
     page("Your comments", Some(session), Some(csrf), &body)
 }
 
-fn options<C: Choice>(name: &str) -> String {
-    C::ALL
+fn options<C: Vocabulary>(name: &str) -> String {
+    C::VALUES
         .iter()
         .enumerate()
         .map(|(i, choice)| {
-            let (value, text) = (choice.code(), escape(choice.label()));
+            let (value, text) = (choice.code(), escape(choice.labels().en));
             format!(
                 "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{id}\" value=\"{value}\"{checked}>\
                  <label for=\"{id}\">{text}</label></div>",
@@ -300,7 +301,7 @@ pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
             format!(
                 "<li class=\"comment\"><p class=\"meta\">{kind} from {who}, {date}, on the {period} figures</p>\
                  <p class=\"text\">{body}</p>{changed}{reply}</li>",
-                kind = escape(c.kind.label()),
+                kind = escape(c.kind.label().en),
                 date = date(c.created_at),
                 period = escape(if c.period == "all" { "all-time" } else { &c.period }),
                 body = escape(&c.body),

@@ -3,8 +3,11 @@
 //! [`ReplyInput`]) holds strings as sent; only a [`NewComment`] or a
 //! [`Reply`] reaches storage. The limits here are the ones the forms use.
 
+use lead_data::vocab::Vocabulary;
 use lead_data::Period;
-use serde::{Deserialize, Serialize};
+
+pub use crate::error::Problem;
+use serde::Deserialize;
 
 /// Longest comment or reply, in characters.
 pub const MAX_TEXT_CHARS: usize = 4000;
@@ -13,82 +16,43 @@ pub const MAX_POINT_CHARS: usize = 200;
 /// Longest page or chart id.
 const MAX_SLUG_CHARS: usize = 64;
 
-/// A closed set of answers, stored and sent by code, shown by label.
-pub trait Choice: Copy + PartialEq + 'static {
-    const ALL: &'static [Self];
-    fn code(self) -> &'static str;
-    fn label(self) -> &'static str;
-
-    fn parse(code: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|c| c.code() == code)
-    }
-}
-
-macro_rules! choice {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl Choice for $name {
-            const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-        }
-    };
-}
-
-choice!(
+lead_data::vocabulary!(
     /// What a member can say about a chart.
-    Kind {
-        Question = "question", "Question";
-        BlindSpot = "blind_spot", "Blind spot";
-        Concern = "concern", "Concern";
-        Suggestion = "suggestion", "Suggestion";
-        Appreciation = "appreciation", "Appreciation";
+    Kind, "one of question, blind_spot, concern, suggestion, appreciation" {
+        Question = "question", "Question", "Pregunta";
+        BlindSpot = "blind_spot", "Blind spot", "Punto ciego";
+        Concern = "concern", "Concern", "Preocupación";
+        Suggestion = "suggestion", "Suggestion", "Sugerencia";
+        Appreciation = "appreciation", "Appreciation", "Reconocimiento";
     }
 );
 
-choice!(
+lead_data::vocabulary!(
     /// Whether and how a comment may be published.
-    Publish {
-        WithOrganisation = "with_organisation", "Publish it with my organisation's name";
-        Anonymous = "anonymous", "Publish it without my organisation's name";
-        ProgramOnly = "program_only", "Keep it for the program only";
+    Publish, "one of with_organisation, anonymous, program_only" {
+        WithOrganisation = "with_organisation", "Publish it with my organisation's name", "Publicarlo con el nombre de mi organización";
+        Anonymous = "anonymous", "Publish it without my organisation's name", "Publicarlo sin el nombre de mi organización";
+        ProgramOnly = "program_only", "Keep it for the program only", "Guardarlo solo para el programa";
     }
 );
 
-choice!(
+lead_data::vocabulary!(
     /// The program's answer to a comment.
-    ReplyStatus {
-        Noted = "noted", "Noted";
-        WillAct = "will_act", "Will act";
-        Done = "done", "Done";
-        WontAct = "wont_act", "Won't act";
+    ReplyStatus, "one of noted, will_act, done, wont_act" {
+        Noted = "noted", "Noted", "Recibido";
+        WillAct = "will_act", "Will act", "Actuará";
+        Done = "done", "Done", "Hecho";
+        WontAct = "wont_act", "Won't act", "No actuará";
     }
 );
 
-choice!(
+lead_data::vocabulary!(
     /// What a signed-in person may do.
-    Role {
-        Member = "member", "Member";
-        Moderator = "moderator", "Moderator";
+    Role, "one of member, moderator" {
+        Member = "member", "Member", "Miembro";
+        Moderator = "moderator", "Moderator", "Moderador";
     }
 );
-
-/// One problem with submitted input, named by field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub field: &'static str,
-    pub message: String,
-}
 
 /// A comment as a member submits it, before parsing.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -179,8 +143,8 @@ fn required(problems: &mut Vec<Problem>, field: &'static str, value: Option<Stri
     value.unwrap_or_default()
 }
 
-fn choice<C: Choice>(problems: &mut Vec<Problem>, field: &'static str, raw: &str, message: &str) -> Option<C> {
-    let parsed = C::parse(raw);
+fn choice<C: Vocabulary>(problems: &mut Vec<Problem>, field: &'static str, raw: &str, message: &str) -> Option<C> {
+    let parsed = C::VALUES.iter().copied().find(|c| c.code() == raw);
     if parsed.is_none() {
         problems.push(Problem {
             field,
@@ -385,7 +349,7 @@ mod tests {
     #[test]
     fn choices_parse_only_their_own_codes() {
         for kind in Kind::ALL {
-            assert_eq!(Kind::parse(kind.code()), Some(*kind));
+            assert_eq!(Kind::parse(kind.as_str()), Some(*kind));
         }
         assert_eq!(Publish::parse("program_only"), Some(Publish::ProgramOnly));
         assert_eq!(ReplyStatus::parse("Won't act"), None);

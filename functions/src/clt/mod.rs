@@ -22,6 +22,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::crypto::{hex, hmac_sha256, hmac_verify};
+pub use crate::error::InvitationError;
 
 /// The session cookie. `__Host-`: Secure, Path=/, no Domain.
 pub const COOKIE: &str = "__Host-lead_clt";
@@ -95,15 +96,6 @@ impl Secret {
         }
         Ok(id.to_owned())
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InvitationError {
-    /// Not a link the program made (or mistyped).
-    Invalid,
-    Expired,
-    /// Already redeemed once.
-    Used,
 }
 
 /// A new random token (base64url of `N` bytes) for a session or an id.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Result};
 
-use super::input::{Choice, Kind, NewComment, Publish, Reply, ReplyStatus, Role};
+use super::input::{Kind, NewComment, Publish, Reply, ReplyStatus, Role};
 use super::InvitationError;
 use crate::d1::{number, optional, text};
 
@@ -175,9 +175,9 @@ pub async fn insert_comment(db: &D1Database, c: &Stored<'_>) -> Result<()> {
             text(&c.comment.chart),
             text(&c.comment.period.to_string()),
             optional(c.comment.data_point.as_deref()),
-            text(c.comment.kind.code()),
+            text(c.comment.kind.as_str()),
             text(&c.comment.body),
-            text(c.comment.publish.code()),
+            text(c.comment.publish.as_str()),
             text(c.data_version),
             number(c.now),
         ])?;
@@ -259,7 +259,7 @@ pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &str, now: i64)
         )
         .bind(&[
             text(id),
-            text(reply.status.code()),
+            text(reply.status.as_str()),
             optional(reply.body.as_deref()),
             optional(reply.reason.as_deref()),
             number(now),
