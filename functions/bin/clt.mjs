@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { stringify } from "csv-stringify/sync";
 
 const usage = () => {
   console.error("usage: clt invite --name NAME --organisation ORG --email EMAIL [--role member|moderator] [--days 7]\n" +
@@ -127,18 +128,21 @@ switch (action) {
         FROM clt_comments c JOIN clt_members m ON m.id = c.member_id ORDER BY c.created_at`);
     const columns = ["id", "created", "organisation", "member", "page", "chart", "period", "data_point", "kind", "body",
       "publish", "data_version", "published", "reply_status", "reply_body", "reply_reason", "replied"];
+    // Control and bidirectional override characters are never written out,
+    // even from comments stored before the worker removed them on input:
+    // they could rewrite what a terminal or spreadsheet shows. A leading
+    // = + - @ is prefixed so spreadsheets do not run it as a formula. The
+    // CSV itself (RFC 4180 quoting) is csv-stringify's.
     const cell = (v) => {
-      // Control and bidirectional override characters are never written out,
-      // even from comments stored before the worker removed them on input:
-      // they could rewrite what a terminal or spreadsheet shows.
       const s = (v === null || v === undefined ? "" : String(v))
         .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "");
-      // Quoted per RFC 4180; a leading = + - @ is prefixed so spreadsheets
-      // do not run it as a formula.
-      const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-      return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replaceAll('"', '""')}"` : safe;
+      return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
     };
-    const csv = [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\r\n") + "\r\n";
+    const csv = stringify(rows.map((r) => columns.map((c) => cell(r[c]))), {
+      header: true,
+      columns,
+      record_delimiter: "windows",
+    });
     if (options.output) { writeFileSync(options.output, csv); console.error(`wrote ${rows.length} comment(s) to ${options.output}`); }
     else process.stdout.write(csv);
     break;

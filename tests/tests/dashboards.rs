@@ -132,8 +132,9 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
         .filter(|t| t != "no data")
         .collect();
     let csv = get(&portal.url(chart["csv"].as_str().expect("csv link")));
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header_record = reader.headers().expect("a header").clone();
+    let header: Vec<&str> = header_record.iter().collect();
     assert_eq!(
         header,
         [
@@ -150,14 +151,15 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
         ],
         "{path} {id}: the CSV has the cells.csv columns"
     );
-    let lines: Vec<&str> = lines.collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV record")).collect();
     assert_eq!(
-        lines.len(),
+        records.len(),
         cells.len(),
         "{path} {id}: a CSV row per figure in the table"
     );
-    for (line, shown) in lines.iter().zip(&cells) {
-        let f: Vec<&str> = line.split(',').collect();
+    for (record, shown) in records.iter().zip(&cells) {
+        let f: Vec<&str> = record.iter().collect();
+        let line = f.join(" | ");
         let table = tables.entry(f[0].to_owned()).or_insert_with(|| published(f[0]));
         let mut key = vec![f[1].to_owned()];
         key.extend(table.dims.iter().map(|d| {
