@@ -163,13 +163,14 @@ pub mod find {
         panic!("no visible button {text:?}");
     }
 
+    /// The page's text; empty while the browser is between two documents
+    /// (a form post followed by a redirect has a moment with no `<body>`),
+    /// so a check that polls for text looks again.
     pub async fn body_text(c: &Client) -> String {
-        c.find(Locator::Css("body"))
-            .await
-            .expect("body")
-            .text()
-            .await
-            .unwrap_or_default()
+        match c.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
 
     /// The first `LEAD-XXXXX-XXXXX` on the page.
