@@ -33,12 +33,10 @@ pub async fn pass_through(req: &Request, env: &Env) -> Result<Response, ApiError
 /// A prerendered page the worker fills in; 503 if it is missing (the site
 /// was not built into this deploy).
 pub async fn page(env: &Env, path: &str) -> Result<String, ApiError> {
-    let mut page = fetch(env, path).await?;
-    if page.status_code() != 200 {
-        worker::console_error!("page {path}: the site's template answered {}", page.status_code());
-        return Err(ApiError::Unavailable);
-    }
-    page.text().await.map_err(ApiError::unavailable("page text"))
+    published(env, path).await?.ok_or_else(|| {
+        worker::console_error!("page {path}: the site has no such template");
+        ApiError::Unavailable
+    })
 }
 
 /// A published file's text, `None` if the site does not publish it.

@@ -188,8 +188,9 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
             .or(referral.answer("contact_phone"))
             .unwrap_or("")
     );
+    // Looked for under every configured key; stored under the newest.
     let dedupe_keys = keys.fingerprints("duplicate", &fingerprint_input);
-    let dedupe_key = keys.fingerprint("duplicate", &fingerprint_input);
+    let dedupe_key = dedupe_keys.first().cloned().unwrap_or_default();
     let duplicate_of = outbox::recent_duplicate(&db, &dedupe_keys, now, duplicate_window_ms())
         .await
         .map_err(storage_error)?;

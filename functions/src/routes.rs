@@ -47,10 +47,10 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
         (Get, "/api/clt/comments") => clt::my_comments(&req, &env).await,
         (Post, "/api/clt/comments") => clt::post_comment(&mut req, &env).await,
         (Get, "/api/clt/queue") => clt::queue(&req, &env).await,
-        (Post, p) if comment_action(p).is_some() => match comment_action(p) {
+        (Post, p) if p.starts_with(COMMENTS) => match comment_action(p) {
             Some((id, "reply")) => clt::post_reply(&mut req, &env, id).await,
-            Some((id, _approve)) => clt::post_approve(&mut req, &env, id).await,
-            None => Err(ApiError::NotFound),
+            Some((id, "approve")) => clt::post_approve(&mut req, &env, id).await,
+            _ => Err(ApiError::NotFound),
         },
 
         // The dashboards, with the community commentary.
@@ -80,10 +80,12 @@ fn intake_lang(path: &str) -> Option<Lang> {
     Lang::parse(code)
 }
 
-/// `/api/clt/comments/{id}/reply` or `…/approve`: the id and the action.
+/// Where a comment's own actions are.
+const COMMENTS: &str = "/api/clt/comments/";
+
+/// `/api/clt/comments/{id}/{action}`: the id and the action.
 fn comment_action(path: &str) -> Option<(&str, &str)> {
-    let (id, action) = path.strip_prefix("/api/clt/comments/")?.split_once('/')?;
-    matches!(action, "reply" | "approve").then_some((id, action))
+    path.strip_prefix(COMMENTS)?.split_once('/')
 }
 
 /// `ok`, or 503 naming the setting that keeps the portal from taking and

@@ -19,6 +19,8 @@ pub trait Vocabulary: Copy + PartialEq + 'static {
     fn code(self) -> &'static str;
     /// How a person reads the value.
     fn labels(self) -> Label;
+    /// The value written as `code`, if there is one.
+    fn from_code(code: &str) -> Option<Self>;
 }
 
 /// Declares a closed vocabulary: an enum whose values are written as
@@ -86,6 +88,10 @@ macro_rules! vocabulary {
 
             fn labels(self) -> $crate::vocab::Label {
                 self.label()
+            }
+
+            fn from_code(code: &str) -> Option<$name> {
+                $name::parse(code)
             }
         }
 

@@ -144,7 +144,7 @@ fn required(problems: &mut Vec<Problem>, field: &'static str, value: Option<Stri
 }
 
 fn choice<C: Vocabulary>(problems: &mut Vec<Problem>, field: &'static str, raw: &str, message: &str) -> Option<C> {
-    let parsed = C::VALUES.iter().copied().find(|c| c.code() == raw);
+    let parsed = C::from_code(raw);
     if parsed.is_none() {
         problems.push(Problem {
             field,

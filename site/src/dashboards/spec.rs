@@ -5,7 +5,7 @@
 use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
 use lead_data::tables::{DerivedMeasure, Dim, Measure, Stat, TableId};
-use lead_data::vocab::{Door, Label, Outcome, RaceEthnicity, ReferrerType, PRIORITY_TIERS};
+use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
 use super::period::{month_label, Month, Period, PeriodView};
@@ -210,23 +210,23 @@ impl ChartSpec {
 
 // The dimensions' values and their labels come from the data contract.
 
-fn values<V: Copy>(all: &[V], code: fn(V) -> &'static str, label: fn(V) -> Label) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|v| (code(*v), label(*v).en)).collect()
+fn values<V: Vocabulary>(in_order: &[V]) -> Vec<(&'static str, &'static str)> {
+    in_order.iter().map(|v| (v.code(), v.labels().en)).collect()
 }
 
 fn doors() -> Vec<(&'static str, &'static str)> {
-    values(Door::ALL, Door::as_str, Door::label)
+    values(Door::ALL)
 }
 
 fn races() -> Vec<(&'static str, &'static str)> {
-    values(RaceEthnicity::ALL, RaceEthnicity::as_str, RaceEthnicity::label)
+    values(RaceEthnicity::ALL)
 }
 
 /// Referrer types in the order the charts show them: the community's first.
 fn referrer_types() -> Vec<(&'static str, &'static str)> {
     use ReferrerType as R;
     let order = [R::Business, R::Resident, R::PartnerOrg, R::Court, R::Police, R::Other];
-    values(&order, R::as_str, R::label)
+    values(&order)
 }
 
 /// Outcomes in the order the charts stack them.
@@ -240,7 +240,7 @@ fn outcomes() -> Vec<(&'static str, &'static str)> {
         O::NotLocated,
         O::Ineligible,
     ];
-    values(&order, O::as_str, O::label)
+    values(&order)
 }
 
 fn tiers() -> Vec<(&'static str, &'static str)> {
