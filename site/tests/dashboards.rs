@@ -11,12 +11,12 @@ use lead_aggregate::aggregate::{aggregate_dir, write, Provenance};
 use lead_aggregate::cell::SuppressionPolicy;
 use lead_aggregate::synth::{write_export, SynthConfig};
 use lead_charts::Unit;
-use lead_data::published::table_file;
+use lead_data::published::{table_file, Source};
 use lead_data::tables::TableId;
 use lead_site::dashboards::data::{Figure, PublishedData};
 use lead_site::dashboards::period::{periods, Period, PeriodView};
 use lead_site::dashboards::spec::pages;
-use lead_site::dashboards::{covered, csv_path, files, page_path};
+use lead_site::dashboards::{check_publishable, covered, csv_path, files, page_path};
 
 /// A small program's export (2,500 referrals over three years), aggregated
 /// once for all tests: small enough that many cells are suppressed.
@@ -29,7 +29,7 @@ fn published() -> &'static PublishedData {
         let aggregates = aggregate_dir(&export, SuppressionPolicy::default()).expect("export aggregates");
         let provenance = Provenance {
             generated_at: "2026-01-01T00:00:00Z".into(),
-            source: "test export".into(),
+            source: lead_aggregate::export::source_of(&export, "test export").expect("export readable"),
         };
         write(&aggregates, &out, &provenance).expect("aggregates written");
         let data = PublishedData::load(&out).expect("published files load");
@@ -217,4 +217,52 @@ fn a_quarter_shows_its_own_three_months() {
     }
     assert!(!html.contains("<th scope=\"row\">Jul 2024</th>"));
     assert_eq!(Period::Quarter(2024, 2).months(covered).len(), 3);
+}
+
+#[test]
+fn pages_built_from_synthetic_figures_say_so_and_a_production_build_refuses_them() {
+    const BANNER: &str = "Demo data: not real figures.";
+    let data = published();
+    assert!(data.source.is_synthetic(), "synth-export marks its export");
+    let pages: Vec<_> = site().iter().filter(|(path, _)| path.ends_with(".html")).collect();
+    assert!(pages.len() > 20, "{} pages", pages.len());
+    for (path, html) in &pages {
+        assert!(html.contains(BANNER), "{path} has no demo banner");
+    }
+    let refused = check_publishable(data, true, false).expect_err("production refuses synthetic figures");
+    for says in ["synthetic", "SITE_URL", "LEAD_DEMO_DATA=1", "functions/bin/publish"] {
+        assert!(refused.to_string().contains(says), "{refused}");
+    }
+    assert!(check_publishable(data, true, true).is_ok(), "a demo site on purpose");
+    assert!(check_publishable(data, false, false).is_ok(), "the local run");
+
+    // The same figures as a program's own export: published, no banner.
+    let mut real = PublishedData::load(&data.dir).expect("published files load");
+    real.source = Source::Export {
+        description: "A program's export".into(),
+        files: Default::default(),
+    };
+    assert!(check_publishable(&real, true, false).is_ok());
+    let real: &'static PublishedData = Box::leak(Box::new(real));
+    for (path, html) in files(real).expect("dashboards build") {
+        assert!(!html.contains(BANNER), "{path} says demo for a program's figures");
+    }
+}
+
+#[test]
+fn a_production_build_with_demo_figures_fails_with_a_clear_message() {
+    let out = std::env::temp_dir().join(format!("lead-prerender-refused-{}", std::process::id()));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_prerender"))
+        .arg(&out)
+        .env("SITE_URL", "https://refer.example.org")
+        .env("DASHBOARD_DATA", &published().dir)
+        .env_remove("LEAD_DEMO_DATA")
+        .output()
+        .expect("prerender runs");
+    assert!(!run.status.success(), "a production build published synthetic figures");
+    let message = String::from_utf8_lossy(&run.stderr);
+    assert!(message.contains("refusing to build"), "{message}");
+    assert!(message.contains("synthetic demo data"), "{message}");
+    assert!(message.contains("functions/bin/publish EXPORT_DIR"), "{message}");
+    assert!(!out.exists(), "nothing was written");
 }

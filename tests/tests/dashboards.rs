@@ -1,7 +1,7 @@
 //! The transparency dashboards in a real browser, served by the portal:
 //! every chart is drawn on its canvas, every table and CSV download holds
-//! exactly the published figures (the JSON that `aggregate` wrote under
-//! `content/dashboards/published`), and every page reads well and passes
+//! exactly the published figures (the JSON that `aggregate` wrote, as the
+//! build published it under `/data/tables/`), and every page reads well and passes
 //! axe-core with and without JavaScript.
 
 use std::collections::HashMap;
@@ -25,14 +25,15 @@ const PAGES: [&str; 6] = [
 ];
 
 /// A published table's rows by (period, dimension values, measure), read
-/// from the JSON `aggregate` wrote.
+/// from the JSON `aggregate` wrote, as the build published it
+/// (`/data/tables/<table>.json`).
 struct PublishedTable {
     dims: Vec<String>,
     rows: HashMap<Vec<String>, (Option<f64>, bool)>,
 }
 
 fn published(table: &str) -> PublishedTable {
-    let path = root().join(format!("content/dashboards/published/{table}.json"));
+    let path = root().join(format!("dist/data/tables/{table}.json"));
     let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("published JSON")).expect("JSON");
     let dims: Vec<String> = json["dimensions"]
         .as_array()

@@ -14,6 +14,7 @@ use std::fs::File;
 use std::io;
 use std::path::Path;
 
+use lead_data::published::Source;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::date::{Date, Month};
@@ -561,6 +562,51 @@ impl<T, I: Iterator<Item = Result<T, ExportError>>> LendRows<T> for Lend<I, T> {
             Err(e) => Some(Err(e)),
         }
     }
+}
+
+/// The file that marks an export as synthetic, written by `synth-export`;
+/// its text says how the export was made. A program's own export never
+/// has one, so figures aggregated from it are recorded as synthetic.
+pub const SYNTHETIC_MARKER: &str = "SYNTHETIC.txt";
+
+/// The files of an export, in the order they are read.
+pub const FILES: [&str; 5] = [
+    Referral::FILE,
+    OutcomeRow::FILE,
+    Caseload::FILE,
+    Arrests::FILE,
+    Population::FILE,
+];
+
+/// Where the export in `dir` came from: synthetic if it carries the
+/// [`SYNTHETIC_MARKER`], otherwise the program's own, identified by the
+/// SHA-256 of each of its files (`description` says what it is in words).
+pub fn source_of(dir: &Path, description: &str) -> Result<Source, ExportError> {
+    use sha2::{Digest, Sha256};
+    let open_error = |path: &Path| {
+        let file = path.display().to_string();
+        move |source| ExportError::Open { file, source }
+    };
+    let marker = dir.join(SYNTHETIC_MARKER);
+    if marker.exists() {
+        let text = std::fs::read_to_string(&marker).map_err(open_error(&marker))?;
+        return Ok(Source::Synthetic {
+            description: text.trim().to_owned(),
+        });
+    }
+    let mut files = std::collections::BTreeMap::new();
+    for name in FILES {
+        let path = dir.join(name);
+        let mut file = File::open(&path).map_err(open_error(&path))?;
+        let mut hasher = Sha256::new();
+        io::copy(&mut file, &mut hasher).map_err(open_error(&path))?;
+        let hex = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        files.insert(name.to_owned(), hex);
+    }
+    Ok(Source::Export {
+        description: description.to_owned(),
+        files,
+    })
 }
 
 /// Opens `<dir>/<T::FILE>` and checks its header row.

@@ -6,7 +6,8 @@
 //! export into the figures the site publishes, and [`cell`] and
 //! [`suppress`] make sure none of them singles a person out: small counts
 //! are suppressed, and enough other cells with them that no suppressed count
-//! can be recovered by adding and subtracting published figures. What it
+//! can be recovered by adding and subtracting published figures; [`publish`]
+//! replaces a program's last publication and says what changed. What it
 //! publishes, and the shapes it writes, are the data contract's
 //! (`lead-data`): the tables, dimensions, measures and vocabularies are
 //! named there, not here.
@@ -14,6 +15,7 @@
 pub mod aggregate;
 pub mod cell;
 pub mod export;
+pub mod publish;
 pub mod suppress;
 pub mod synth;
 

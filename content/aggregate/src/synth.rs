@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::date::{Date, Month};
 use crate::export::{
     AgeBand, Arrests, Caseload, Door, ExportRow, Gender, Key, Outcome, OutcomeMeasure, OutcomeRow, Population,
-    RaceEthnicity, Referral, ReferrerType, Slug, Status, Window,
+    RaceEthnicity, Referral, ReferrerType, Slug, Status, Window, SYNTHETIC_MARKER,
 };
 
 /// A failure to write a synthetic export.
@@ -383,6 +383,14 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
         path: dir.to_owned(),
         source,
     })?;
+    // Written first, so even an export cut short is never taken for a
+    // program's own.
+    let marker = dir.join(SYNTHETIC_MARKER);
+    let text = format!(
+        "Synthetic demo data made by synth-export ({} referrals, seed {}): no real person's records.\n",
+        config.referrals, config.seed
+    );
+    fs::write(&marker, text).map_err(|source| SynthError::Io { path: marker, source })?;
     let writers = Writers { dir: dir.to_owned() };
     let tables = Tables::new(config);
     let mut rng = Pcg32::new(config.seed, 1);

@@ -157,6 +157,55 @@ pub struct Suppression {
     pub rule: String,
 }
 
+/// Where published figures came from. Every table records it, so a site
+/// built from synthetic figures can say so on every page, and a production
+/// build can refuse them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// A program's own de-identified export: the SHA-256 of each of its
+    /// files, by file name, so a publication can be traced to the export.
+    Export {
+        description: String,
+        files: BTreeMap<String, String>,
+    },
+    /// Made up by the synthetic export generator: no one's records.
+    Synthetic { description: String },
+}
+
+/// A table's `source` as read. Tables published before sources were
+/// recorded carry plain text, which cannot say whether their figures are
+/// real, so they are refused with what to do.
+fn recorded_source<'de, D: Deserializer<'de>>(d: D) -> Result<Source, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Field {
+        Recorded(Source),
+        // Read only to be recognised.
+        #[allow(dead_code)]
+        Text(String),
+    }
+    match Field::deserialize(d)? {
+        Field::Recorded(source) => Ok(source),
+        Field::Text(_) => Err(serde::de::Error::custom(
+            "this table was published before tables recorded whether their figures are real or synthetic: publish the export again",
+        )),
+    }
+}
+
+impl Source {
+    pub fn is_synthetic(&self) -> bool {
+        matches!(self, Source::Synthetic { .. })
+    }
+
+    /// What the source is, in words.
+    pub fn description(&self) -> &str {
+        match self {
+            Source::Export { description, .. } | Source::Synthetic { description } => description,
+        }
+    }
+}
+
 /// `<table>.json`: one table's rows and where they came from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableFile {
@@ -168,7 +217,8 @@ pub struct TableFile {
     pub filter: BTreeMap<String, String>,
     pub period_covered: Option<Covered>,
     pub generated_at: String,
-    pub source: String,
+    #[serde(deserialize_with = "recorded_source")]
+    pub source: Source,
     pub suppression: Suppression,
     pub rows: Vec<Row>,
 }
@@ -220,5 +270,29 @@ mod tests {
                 .expect("row");
         assert_eq!(hidden.figure(), Some(Figure::Suppressed));
         assert!(serde_json::from_str::<Row>(r#"{"measure":"x","period":"all","colour":"red"}"#).is_err());
+    }
+
+    #[test]
+    fn a_table_says_where_its_figures_came_from() {
+        #[derive(Deserialize)]
+        struct Holder {
+            #[serde(deserialize_with = "recorded_source")]
+            source: Source,
+        }
+        let export = r#"{"source":{"kind":"export","description":"Our export","files":{"referrals.csv":"ab12"}}}"#;
+        let read: Holder = serde_json::from_str(export).expect("an export source");
+        assert!(!read.source.is_synthetic());
+        assert_eq!(read.source.description(), "Our export");
+        let synthetic = Source::Synthetic {
+            description: "made up".into(),
+        };
+        let json = serde_json::to_string(&synthetic).expect("JSON");
+        assert_eq!(json, r#"{"kind":"synthetic","description":"made up"}"#);
+        let read: Holder = serde_json::from_str(&format!(r#"{{"source":{json}}}"#)).expect("synthetic");
+        assert!(read.source.is_synthetic());
+        // Tables from before sources were recorded cannot be trusted as real.
+        let old = serde_json::from_str::<Holder>(r#"{"source":"De-identified case-system export"}"#);
+        let message = old.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("publish the export again"), "{message}");
     }
 }

@@ -1,13 +1,15 @@
 //! Writes the static site: `prerender [OUT_DIR]` (default `dist` in the
 //! workspace). The poster's QR code points at `$SITE_URL`. The dashboards
 //! are made from the published aggregates in `$DASHBOARD_DATA` (default
-//! `content/dashboards/published`).
+//! `content/dashboards/published`). A production build (`SITE_URL` set)
+//! refuses synthetic figures unless `LEAD_DEMO_DATA=1`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::{env, fs};
 
-use lead_site::dashboards::{self, data::PublishedData};
+use lead_site::dashboards;
+use lead_site::dashboards::data::{DataError, PublishedData};
 use lead_site::render::{site, DEFAULT_SITE_URL};
 
 fn main() -> ExitCode {
@@ -15,20 +17,28 @@ fn main() -> ExitCode {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    let production = env::var_os("SITE_URL").is_some();
+    let demo = env::var(dashboards::DEMO_FLAG).is_ok_and(|v| v == "1");
     let site_url = env::var("SITE_URL").unwrap_or_else(|_| DEFAULT_SITE_URL.to_owned());
     let data_dir = dashboards::default_dir();
-    let dashboards = PublishedData::load(&data_dir)
-        .map(|data| &*Box::leak(Box::new(data)))
-        .and_then(dashboards::files);
-    let dashboards = match dashboards {
+    let no_data = |e: DataError| {
+        eprintln!(
+            "cannot build the dashboards: {e}\nPublish the program's export first: functions/bin/publish EXPORT_DIR (it writes {})",
+            data_dir.display()
+        );
+        ExitCode::FAILURE
+    };
+    let data = match PublishedData::load(&data_dir) {
+        Ok(data) => &*Box::leak(Box::new(data)),
+        Err(e) => return no_data(e),
+    };
+    if let Err(e) = dashboards::check_publishable(data, production, demo) {
+        eprintln!("refusing to build: {e}");
+        return ExitCode::FAILURE;
+    }
+    let dashboards = match dashboards::files(data) {
         Ok(files) => files,
-        Err(e) => {
-            eprintln!(
-                "cannot build the dashboards: {e}\nWrite the published aggregates first: aggregate --input EXPORT_DIR --output {}",
-                data_dir.display()
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return no_data(e),
     };
     let mut written = 0;
     for (path, contents) in site(&site_url).into_iter().chain(dashboards) {

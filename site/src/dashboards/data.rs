@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use lead_data::published::Figure;
-use lead_data::published::{table_file, Covered, Suppression, TableFile, CELLS_CSV};
+use lead_data::published::{table_file, Covered, Source, Suppression, TableFile, CELLS_CSV};
 use lead_data::tables::{Dim, Stat, TableId};
 
 /// One published table, indexed by (period, dimension values in the
@@ -64,7 +64,7 @@ pub struct PublishedData {
     pub cells_csv: String,
     pub covered: Covered,
     pub generated_at: String,
-    pub source: String,
+    pub source: Source,
     pub suppression: Suppression,
 }
 
@@ -109,13 +109,23 @@ impl PublishedData {
                     figures.insert(index_key(&row.period.to_string(), &dims, &row.measure), figure);
                 }
             }
-            if meta.is_none() {
-                meta = Some((
-                    file.period_covered,
-                    file.generated_at.clone(),
-                    file.source.clone(),
-                    file.suppression.clone(),
-                ));
+            // One publication: every table from the same run of the same
+            // export, so no page mixes real and synthetic figures.
+            let this = (
+                file.period_covered,
+                file.generated_at.clone(),
+                file.source.clone(),
+                file.suppression.clone(),
+            );
+            match &meta {
+                None => meta = Some(this),
+                Some(first) if *first != this => {
+                    return Err(DataError(format!(
+                        "{}: {name} is from another publication than the other tables (its period, generation time, source or suppression differs); publish the export again",
+                        dir.display()
+                    )))
+                }
+                Some(_) => {}
             }
             tables.insert(
                 file.table,

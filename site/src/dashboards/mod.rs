@@ -18,13 +18,35 @@ use pages::{DashboardIndex, DashboardPage};
 use period::{periods, Month, Period, PeriodView};
 use spec::Page;
 
-/// Where the site reads the published aggregates: `$DASHBOARD_DATA`, or
-/// `content/dashboards/published` in the workspace.
+/// Where the site reads the published aggregates: `$DASHBOARD_DATA` (the
+/// build sets it: the program's figures, or demo figures under `target/`
+/// when there are none), or `content/dashboards/published` in the workspace.
 pub fn default_dir() -> PathBuf {
     std::env::var_os("DASHBOARD_DATA").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content/dashboards/published"),
         PathBuf::from,
     )
+}
+
+/// The environment variable that lets a production build publish synthetic
+/// figures on purpose (a demo site); every page then says so.
+pub const DEMO_FLAG: &str = "LEAD_DEMO_DATA";
+
+/// Whether a build may publish these figures. A production build (one with
+/// `SITE_URL` set: its pages point at a real address) refuses synthetic
+/// figures unless [`DEMO_FLAG`] is `1`, so a routine deploy from a fresh
+/// clone cannot replace a program's dashboards with made-up ones.
+pub fn check_publishable(data: &PublishedData, production: bool, demo: bool) -> Result<(), DataError> {
+    if data.source.is_synthetic() && production && !demo {
+        return Err(DataError(format!(
+            "{} holds synthetic demo data ({}), and this is a production build (SITE_URL is set). \
+             Publish the program's own export first (functions/bin/publish EXPORT_DIR), \
+             or set {DEMO_FLAG}=1 to build a demo site on purpose: every dashboard page then says \"Demo data: not real figures\".",
+            data.dir.display(),
+            data.source.description()
+        )));
+    }
+    Ok(())
 }
 
 /// The page of dashboard `slug` for `period`.

@@ -175,6 +175,20 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
     }
 }
 
+/// On every page built from synthetic figures: a demo must never be taken
+/// for a program's real record.
+#[component]
+pub fn DemoBanner(data: &'static PublishedData) -> impl IntoView {
+    data.source.is_synthetic().then(|| {
+        view! {
+            <p class="demo-banner" role="note">
+                <strong>"Demo data: not real figures."</strong>
+                " These dashboards show synthetic records made up by the portal's generator to show how the pages work. No real person is counted in them."
+            </p>
+        }
+    })
+}
+
 /// Where the figures come from and the suppression rule.
 #[component]
 pub fn AboutData(data: &'static PublishedData) -> impl IntoView {
@@ -182,7 +196,7 @@ pub fn AboutData(data: &'static PublishedData) -> impl IntoView {
         <section class="about-data" aria-labelledby="about-data-title">
             <h2 id="about-data-title">"About these figures"</h2>
             <p>{format!("Figures cover {} to {}. Generated {}.", data.covered.from, data.covered.to, data.generated_at)}</p>
-            <p>{data.source.clone()}</p>
+            <p>{data.source.description().to_owned()}</p>
             <p>{data.suppression.rule.clone()}</p>
             <p><a href="/data/cells.csv" download>"Download every published figure (cells.csv)"</a></p>
         </section>
@@ -221,6 +235,7 @@ pub fn DashboardPage(
         <DashboardHeader/>
         <main id="main" class="wrap wrap-wide dashboard">
             <h1>{page.title}<span class="period-shown">{format!(": {period_label}")}</span></h1>
+            <DemoBanner data/>
             <p class="intro">{page.intro}</p>
             <DashboardNav pages=nav current=page.slug period/>
             <PeriodNav slug=page.slug period periods covered/>
@@ -249,6 +264,7 @@ pub fn DashboardIndex(pages: &'static [Page], data: &'static PublishedData) -> i
         <DashboardHeader/>
         <main id="main" class="wrap wrap-wide dashboard">
             <h1>"LEAD in figures"</h1>
+            <DemoBanner data/>
             <p class="intro">"What the program does and for whom, published for the community it serves. Every figure is a count or rate over groups of people; no one can be picked out of them."</p>
             <ul class="dashboard-list">{items}</ul>
             <AboutData data/>

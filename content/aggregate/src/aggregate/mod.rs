@@ -52,6 +52,7 @@ pub use lead_data::tables::{
 pub use lead_data::vocab::UNASSIGNED_TIER;
 pub use rows::median;
 use rows::*;
+pub(crate) use write::io_error;
 pub use write::write;
 
 /// A failure to aggregate or write.
@@ -148,7 +149,7 @@ pub struct Aggregates {
 #[derive(Debug, Clone)]
 pub struct Provenance {
     pub generated_at: String,
-    pub source: String,
+    pub source: lead_data::published::Source,
 }
 
 /// The five files of an export, as rows. Only `referrals` is required to

@@ -5,7 +5,7 @@ use lead_data::published::{Row, Value};
 
 use super::*;
 
-pub(super) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> AggregateError + '_ {
+pub(crate) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> AggregateError + '_ {
     move |source| AggregateError::Write {
         path: path.to_owned(),
         source,

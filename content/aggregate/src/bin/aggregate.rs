@@ -1,4 +1,13 @@
-//! `aggregate --input DIR --output DIR [--policy FILE] [--k 11] [--generated-at TEXT] [--source TEXT]`
+//! `aggregate --input DIR (--output DIR | --publish DIR) [--policy FILE] [--k 11] [--generated-at TEXT] [--source TEXT]`
+//!
+//! `--publish DIR` is how a program publishes its own export (what
+//! `functions/bin/publish` runs): a synthetic export is refused, the new
+//! figures replace the last publication in DIR only once they are all
+//! written, and what changed since that publication is printed.
+//!
+//! The tables record where their figures came from: synthetic when the
+//! export carries `synth-export`'s marker, otherwise the program's export,
+//! by the SHA-256 of each of its files (`--source` describes it in words).
 //!
 //! Reads an export (see `lead_aggregate::export`) and writes what the site
 //! publishes: `cells.csv` and one JSON file per table. The small-cell
@@ -12,9 +21,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use lead_aggregate::aggregate::{aggregate_dir, write, Provenance};
 use lead_aggregate::cell::SuppressionPolicy;
+use lead_aggregate::export;
+use lead_aggregate::publish::publish;
 
 const USAGE: &str =
-    "usage: aggregate --input DIR --output DIR [--policy FILE] [--k 11] [--generated-at TEXT] [--source TEXT]";
+    "usage: aggregate --input DIR (--output DIR | --publish DIR) [--policy FILE] [--k 11] [--generated-at TEXT] [--source TEXT]";
 
 /// The policy file read when `--policy` is not given, if it exists.
 const DEFAULT_POLICY: &str = "content/dashboards/policy.toml";
@@ -38,6 +49,8 @@ fn policy_from_file(path: &std::path::Path) -> Result<SuppressionPolicy, String>
 struct Args {
     input: PathBuf,
     output: PathBuf,
+    /// A program's publication, not a scratch output.
+    publish: bool,
     policy: SuppressionPolicy,
     provenance: Provenance,
 }
@@ -52,18 +65,21 @@ fn now() -> String {
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let (mut input, mut output) = (None, None);
+    let mut publish = false;
     let mut policy = None;
     let mut policy_file = None;
-    let mut provenance = Provenance {
-        generated_at: now(),
-        source: "De-identified case-system export (referrals.csv, outcomes.csv, caseloads.csv) with police arrest data (arrests.csv) and the census baseline (population.csv).".to_owned(),
-    };
+    let mut generated_at = now();
+    let mut description = "De-identified case-system export (referrals.csv, outcomes.csv, caseloads.csv) with police arrest data (arrests.csv) and the census baseline (population.csv).".to_owned();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--input" => input = Some(PathBuf::from(value)),
             "--output" => output = Some(PathBuf::from(value)),
+            "--publish" => {
+                output = Some(PathBuf::from(value));
+                publish = true;
+            }
             "--k" => {
                 policy = Some(
                     value
@@ -74,8 +90,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 )
             }
             "--policy" => policy_file = Some(PathBuf::from(value)),
-            "--generated-at" => provenance.generated_at = value.clone(),
-            "--source" => provenance.source = value.clone(),
+            "--generated-at" => generated_at = value.clone(),
+            "--source" => description = value.clone(),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -87,11 +103,15 @@ fn parse(args: &[String]) -> Result<Args, String> {
         }
         (None, None) => SuppressionPolicy::default(),
     };
+    let input: PathBuf = input.ok_or("--input is required")?;
+    // Synthetic if the export says so; otherwise the hash of each file.
+    let source = export::source_of(&input, &description).map_err(|e| e.to_string())?;
     Ok(Args {
-        input: input.ok_or("--input is required")?,
-        output: output.ok_or("--output is required")?,
+        provenance: Provenance { generated_at, source },
+        input,
+        output: output.ok_or("--output or --publish is required")?,
+        publish,
         policy,
-        provenance,
     })
 }
 
@@ -104,13 +124,27 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.publish && args.provenance.source.is_synthetic() {
+        eprintln!(
+            "aggregate: {} is a synthetic export ({}), not the program's own: the published folder holds only a program's real figures. \
+             (A build without published figures makes its own demo figures under target/.)",
+            args.input.display(),
+            args.provenance.source.description()
+        );
+        return ExitCode::FAILURE;
+    }
     let started = Instant::now();
     let result = aggregate_dir(&args.input, args.policy).and_then(|aggregates| {
-        write(&aggregates, &args.output, &args.provenance)?;
-        Ok(aggregates)
+        let changes = if args.publish {
+            Some(publish(&aggregates, &args.provenance, &args.output)?)
+        } else {
+            write(&aggregates, &args.output, &args.provenance)?;
+            None
+        };
+        Ok((aggregates, changes))
     });
     match result {
-        Ok(a) => {
+        Ok((a, changes)) => {
             eprintln!(
                 "read {} referrals; wrote {} cells ({} suppressed as small with k = {}, {} more as complements) to {} in {:.2} s",
                 a.referrals_read,
@@ -121,6 +155,9 @@ fn main() -> ExitCode {
                 args.output.display(),
                 started.elapsed().as_secs_f64()
             );
+            if let Some(changes) = changes {
+                print!("{changes}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
