@@ -81,13 +81,22 @@ fn tier(t: &Tier) -> String {
 
 fn intake(i: &Intake) -> String {
     format!(
-        "Intake {{ status: IntakeStatus::{:?}, priority_tiers: {}, duplicate_window_hours: {}, messages: IntakeMessages {{ open: {}, priority_only: {}, paused: {} }} }}",
+        "Intake {{ status: IntakeStatus::{:?}, priority_tiers: {}, duplicate_window_hours: {}, \
+         capacity: CapacityRule {{ average_above: {:?}, highest_at: {:?}, then: IntakeStatus::{:?}, stale_after_hours: {} }}, \
+         messages: IntakeMessages {{ open: {}, priority_only: {}, paused: {}, capacity_priority_only: {}, capacity_paused: {}, priority_criteria: {} }} }}",
         i.status,
         list(&i.priority_tiers, |t| s(t)),
         i.duplicate_window_hours,
+        i.capacity.average_above,
+        i.capacity.highest_at,
+        i.capacity.then,
+        i.capacity.stale_after_hours,
         text(&i.messages.open),
         text(&i.messages.priority_only),
         text(&i.messages.paused),
+        text(&i.messages.capacity_priority_only),
+        text(&i.messages.capacity_paused),
+        text(&i.messages.priority_criteria),
     )
 }
 

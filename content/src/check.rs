@@ -344,11 +344,48 @@ fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
             format!("{window} must be from 1 to {MAX_DUPLICATE_WINDOW_HOURS} hours (a month at most: only a keyed hash is kept that long)"),
         );
     }
+    let c = &p.intake.capacity;
+    if !(c.average_above.is_finite() && c.average_above > 0.0) {
+        push(
+            "intake.capacity.average_above".into(),
+            format!("{} must be a caseload above 0", c.average_above),
+        );
+    }
+    if !(c.highest_at.is_finite() && c.highest_at >= c.average_above) {
+        push(
+            "intake.capacity.highest_at".into(),
+            format!(
+                "{} must be a caseload at least as high as average_above ({})",
+                c.highest_at, c.average_above
+            ),
+        );
+    }
+    if c.then == IntakeStatus::Open {
+        push(
+            "intake.capacity.then".into(),
+            "must be priority_only or paused: what capacity closes to".into(),
+        );
+    }
+    if c.then == IntakeStatus::PriorityOnly && p.intake.priority_tiers.is_empty() {
+        push(
+            "intake.priority_tiers".into(),
+            "capacity closes to priority_only but no tier is listed as priority".into(),
+        );
+    }
+    if !(1..=24 * 30).contains(&c.stale_after_hours) {
+        push(
+            "intake.capacity.stale_after_hours".into(),
+            format!("{} must be from 1 to 720 hours", c.stale_after_hours),
+        );
+    }
     let m = &p.intake.messages;
     for (name, text) in [
         ("open", &m.open),
         ("priority_only", &m.priority_only),
         ("paused", &m.paused),
+        ("capacity_priority_only", &m.capacity_priority_only),
+        ("capacity_paused", &m.capacity_paused),
+        ("priority_criteria", &m.priority_criteria),
     ] {
         if !text.is_complete() {
             push(format!("intake.messages.{name}"), "needs both en and es text".into());

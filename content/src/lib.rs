@@ -5,10 +5,12 @@
 //! ([`schema`]), checks that a program manager's edits still make sense
 //! ([`check`]), and holds the one copy of every referral rule: parsing raw
 //! input into a validated [`referral::Referral`], normalising it and scoring
-//! it into a tier ([`referral`]). The site, the workers and the build steps
+//! it into a tier ([`referral`]), and whether referrals are taken right now
+//! ([`intake_state`]). The site, the workers and the build steps
 //! all call these, so a rule and its message exist once.
 
 pub mod check;
+pub mod intake_state;
 pub mod page;
 pub mod reference;
 pub mod referral;

@@ -388,8 +388,15 @@ impl Content {
         (score, tier)
     }
 
-    /// Every rule, in the order a referrer meets them.
+    /// Every rule, in the order a referrer meets them, with intake as the
+    /// policy file sets it.
     pub fn validate(&self, raw: &RawReferral) -> Result<Referral, Rejection<'_>> {
+        self.validate_with(raw, self.policy.intake.status)
+    }
+
+    /// Every rule, with intake `status` as it is now (the worker reads it at
+    /// request time: [`crate::intake_state::current`]).
+    pub fn validate_with(&self, raw: &RawReferral, status: IntakeStatus) -> Result<Referral, Rejection<'_>> {
         let mut errors = raw.shape_errors.clone();
         for field in raw.fields.keys() {
             let known = field == LANG_FIELD
@@ -424,14 +431,13 @@ impl Content {
             .filter_map(|q| Some((q.id.clone(), self.check_answer(q, raw.get(&q.id)).ok()??)))
             .collect();
         let (score, tier) = self.prioritise(&answers);
-        let intake = &self.policy.intake;
-        let closed = match intake.status {
+        let closed = match status {
             IntakeStatus::Open => false,
             IntakeStatus::Paused => true,
-            IntakeStatus::PriorityOnly => !intake.priority_tiers.contains(&tier.id),
+            IntakeStatus::PriorityOnly => !self.policy.intake.priority_tiers.contains(&tier.id),
         };
         if closed {
-            return Err(Rejection::Closed(intake.status));
+            return Err(Rejection::Closed(status));
         }
         Ok(Referral {
             lang: raw.lang(),

@@ -112,7 +112,9 @@ pub struct Tier {
     pub meaning: Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether community referrals are taken, from the most open to the most
+/// closed (the order [`IntakeStatus::stricter`] uses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntakeStatus {
     Open,
@@ -130,11 +132,28 @@ pub struct Intake {
     /// referrer is flagged as a duplicate of the first, in hours.
     #[serde(default = "default_duplicate_window_hours")]
     pub duplicate_window_hours: u32,
+    /// When caseloads close community referrals.
+    pub capacity: CapacityRule,
     pub messages: IntakeMessages,
 }
 
 fn default_duplicate_window_hours() -> u32 {
     24
+}
+
+/// The policy group's capacity rule. The case system reports caseloads
+/// (or a manager enters them); while the average active caseload is above
+/// `average_above`, or any case manager has `highest_at` or more,
+/// community referrals are `then` (priority_only or paused), and open again
+/// when capacity recovers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityRule {
+    pub average_above: f64,
+    pub highest_at: f64,
+    pub then: IntakeStatus,
+    /// A report older than this is flagged to staff as stale.
+    pub stale_after_hours: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,15 +162,33 @@ pub struct IntakeMessages {
     pub open: Text,
     pub priority_only: Text,
     pub paused: Text,
+    /// Priority only because caseloads are over the capacity rule.
+    pub capacity_priority_only: Text,
+    /// Paused because caseloads are over the capacity rule.
+    pub capacity_paused: Text,
+    /// What counts as priority, shown before the questions while only
+    /// priority referrals are taken.
+    pub priority_criteria: Text,
 }
 
-impl Intake {
-    pub fn message(&self) -> &Text {
-        match self.status {
-            IntakeStatus::Open => &self.messages.open,
-            IntakeStatus::PriorityOnly => &self.messages.priority_only,
-            IntakeStatus::Paused => &self.messages.paused,
+impl IntakeStatus {
+    pub const ALL: [IntakeStatus; 3] = [IntakeStatus::Open, IntakeStatus::PriorityOnly, IntakeStatus::Paused];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            IntakeStatus::Open => "open",
+            IntakeStatus::PriorityOnly => "priority_only",
+            IntakeStatus::Paused => "paused",
         }
+    }
+
+    pub fn parse(code: &str) -> Option<IntakeStatus> {
+        IntakeStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The more closed of two statuses.
+    pub fn stricter(self, other: IntakeStatus) -> IntakeStatus {
+        self.max(other)
     }
 }
 

@@ -232,6 +232,21 @@ fn broken_content() -> Vec<Case> {
             vec![at(POLICY, "intake.priority_tiers", "priority_only")],
         ),
         case(
+            "capacity that closes to open",
+            vec![Replace(POLICY, "then = \"priority_only\"", "then = \"open\"")],
+            vec![at(POLICY, "intake.capacity.then", "priority_only or paused")],
+        ),
+        case(
+            "a highest caseload under the average",
+            vec![Replace(POLICY, "highest_at = 25", "highest_at = 15")],
+            vec![at(POLICY, "intake.capacity.highest_at", "at least as high")],
+        ),
+        case(
+            "a capacity report trusted for a year",
+            vec![Replace(POLICY, "stale_after_hours = 48", "stale_after_hours = 9000")],
+            vec![at(POLICY, "intake.capacity.stale_after_hours", "1 to 720")],
+        ),
+        case(
             "a priority tier that does not exist",
             vec![Replace(POLICY, "priority_tiers = [\"priority\"]", "priority_tiers = [\"urgent\"]")],
             vec![at(POLICY, "intake.priority_tiers", "\"urgent\" is not a tier id")],

@@ -1034,7 +1034,8 @@ fn the_intake_message_follows_the_status() {
         (IntakeStatus::Paused, &messages.paused),
     ] {
         content.policy.intake.status = status;
-        assert_eq!(content.policy.intake.message(), want, "{status:?}");
+        let notice = lead_content::intake_state::Notice::policy(status);
+        assert_eq!(notice.message(&content.policy.intake), want, "{status:?}");
     }
 }
 

@@ -92,6 +92,14 @@ pub enum ApiError {
     #[error("The Community Leadership Team pages are not set up on this site.")]
     CltClosed,
 
+    // The case system's signed reports.
+    /// A missing, stale or wrong Standard Webhooks signature.
+    #[error("{0}")]
+    BadSignature(crate::signing::SignatureError),
+    /// A signed report whose webhook-id was already received.
+    #[error("this webhook-id was already received; a report is taken once")]
+    Replayed,
+
     // Any route.
     #[error("{}", limited_text(*.limit, *.retry_after))]
     RateLimited { retry_after: u32, limit: Limited },
@@ -163,11 +171,11 @@ impl ApiError {
             | ApiError::MalformedJson(_)
             | ApiError::MalformedForm
             | ApiError::Invitation(InvitationError::Invalid) => 400,
-            ApiError::NotSignedIn => 401,
+            ApiError::NotSignedIn | ApiError::BadSignature(_) => 401,
             ApiError::Revoked | ApiError::ModeratorsOnly | ApiError::CrossSite => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::NotPublishable => 409,
+            ApiError::NotPublishable | ApiError::Replayed => 409,
             ApiError::Invitation(_) => 410,
             ApiError::Invalid { .. }
             | ApiError::NotEligible { .. }
@@ -201,6 +209,8 @@ impl ApiError {
             ApiError::Invitation(InvitationError::Used) => "invitation_used",
             ApiError::NotPublishable => "not_publishable",
             ApiError::CltClosed => "clt_closed",
+            ApiError::BadSignature(_) => "bad_signature",
+            ApiError::Replayed => "replayed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",

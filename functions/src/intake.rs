@@ -4,6 +4,7 @@
 //! The referral is in D1 before the 202 (or the 303 for form posts), so an
 //! accepted referral survives anything that happens to the queue.
 
+use lead_content::intake_state::Notice;
 use lead_content::reference::Reference;
 use lead_content::referral::{
     idempotency_key, FieldError, RawReferral, Referral, Rejection, IDEMPOTENCY_FIELD, IDEMPOTENCY_HEADER,
@@ -85,20 +86,23 @@ pub fn parse(kind: BodyKind, body: &[u8]) -> Result<RawReferral, ApiError> {
     }
 }
 
-pub fn validate(raw: &RawReferral) -> Result<Referral, ApiError> {
+/// Every rule, with intake as it is now (`notice`).
+pub fn validate(raw: &RawReferral, notice: Notice) -> Result<Referral, ApiError> {
     let lang = raw.lang();
-    content().validate(raw).map_err(|rejection| match rejection {
-        Rejection::Invalid(errors) => ApiError::Invalid { errors, lang },
-        Rejection::NotEligible(criteria) => ApiError::NotEligible {
-            reasons: criteria.iter().map(|c| c.reason.get(lang).to_string()).collect(),
-            lang,
-        },
-        Rejection::Closed(status) => ApiError::Closed {
-            status,
-            message: content().policy.intake.message().get(lang).to_string(),
-            lang,
-        },
-    })
+    content()
+        .validate_with(raw, notice.status)
+        .map_err(|rejection| match rejection {
+            Rejection::Invalid(errors) => ApiError::Invalid { errors, lang },
+            Rejection::NotEligible(criteria) => ApiError::NotEligible {
+                reasons: criteria.iter().map(|c| c.reason.get(lang).to_string()).collect(),
+                lang,
+            },
+            Rejection::Closed(status) => ApiError::Closed {
+                status,
+                message: notice.message(&content().policy.intake).get(lang).to_string(),
+                lang,
+            },
+        })
 }
 
 /// Bytes from the runtime's CSPRNG, or 503.
@@ -155,7 +159,10 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
     let body = crate::body::read(req, MAX_BODY_BYTES).await?;
     let raw = parse(kind, &body)?;
     let sent_key = sent_idempotency_key(req, &raw)?;
-    let referral = validate(&raw)?;
+    // Read at request time: the capacity rule or a manager may have
+    // changed it since the page was loaded.
+    let notice = crate::status::current(&db, now).await?.notice;
+    let referral = validate(&raw, notice)?;
     let lang = referral.lang();
 
     let stored = StoredReferral {

@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod backoff;
 pub mod body;
+pub mod capacity;
 pub mod clt;
 pub mod config;
 pub mod crypto;
@@ -24,6 +25,7 @@ pub mod pages;
 pub mod routes;
 pub mod seal;
 pub mod signing;
+pub mod status;
 pub mod time;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};

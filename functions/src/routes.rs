@@ -4,8 +4,9 @@
 //! from [`ApiError::status`].
 //!
 //! What reaches the worker (`run_worker_first` in `wrangler.toml`):
-//! `/api/*`, the intake pages `/en/` and `/es/` (for a fresh idempotency
-//! key), `/sent`, the CLT's pages `/clt/*`, and the dashboards `/en/data/*`
+//! `/api/*`, the intake pages `/en/` and `/es/` (for today's intake status
+//! and a fresh idempotency key; the pages of each status under
+//! `/{lang}/status/` are only served there), `/sent`, the CLT's pages `/clt/*`, and the dashboards `/en/data/*`
 //! (for the community commentary).
 
 use lead_content::reference::Reference;
@@ -18,10 +19,10 @@ use crate::error::ApiError;
 use crate::http::{self, Format};
 use crate::intake::{self, BodyKind};
 use crate::pages::{self, Area};
-use crate::{assets, csp};
+use crate::{assets, capacity, csp, status};
 
 pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
-    use Method::{Get, Post};
+    use Method::{Get, Post, Put};
     let path = req.path();
     let (format, area) = (Format::of(&req), area(&path));
     let result = match (req.method(), path.as_str()) {
@@ -33,9 +34,19 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
         (_, "/api/referrals" | "/api/health") => Err(ApiError::MethodNotAllowed),
         (Get, "/sent") => sent_page(&req, &env).await,
         (Get, p) if intake_lang(p).is_some() => intake_page(&env, intake_lang(p).unwrap_or_default()).await,
+        // The page of one notice is only ever served at /{lang}/, while it holds.
+        (_, p) if notice_page_lang(p).is_some() => Ok(http::see_other(&format!(
+            "/{}/",
+            notice_page_lang(p).unwrap_or_default().code()
+        ))),
         // HEAD and the like on an intake page: the static page as is.
         (_, p) if intake_lang(p).is_some() => assets::pass_through(&req, &env).await,
         (Post, "/api/csp-report") => csp::report(&mut req, &env).await,
+
+        // Intake now, capacity, and the delivery record.
+        (Get, "/api/status") => status::get(&req, &env).await,
+        (Put, "/api/capacity") => capacity::put(&mut req, &env).await,
+        (_, "/api/status" | "/api/capacity") => Err(ApiError::MethodNotAllowed),
 
         // The Community Leadership Team.
         (Get, "/clt/join") => clt::join_page(&req),
@@ -80,6 +91,14 @@ fn intake_lang(path: &str) -> Option<Lang> {
     Lang::parse(code)
 }
 
+/// The language of a prerendered notice page (`/en/status/paused/`).
+fn notice_page_lang(path: &str) -> Option<Lang> {
+    let rest = path.strip_prefix('/')?;
+    let (code, rest) = rest.split_once('/')?;
+    rest.starts_with("status/").then_some(())?;
+    Lang::parse(code)
+}
+
 /// Where a comment's own actions are.
 const COMMENTS: &str = "/api/clt/comments/";
 
@@ -120,11 +139,16 @@ async fn post_referral(req: &mut Request, env: &Env, ctx: &Context) -> Result<Re
     })
 }
 
-/// The intake page with a fresh idempotency key in the form's hidden
-/// field, so the form sent twice without JavaScript (Back, then Send
-/// again) is stored once. Never cached: each view gets its own key.
+/// The intake page as intake is now (the site prerenders one page per
+/// notice), with a fresh idempotency key in the form's hidden field, so the
+/// form sent twice without JavaScript (Back, then Send again) is stored
+/// once. Never cached: each view gets its own key and today's status.
 async fn intake_page(env: &Env, lang: Lang) -> Result<Response, ApiError> {
-    let text = assets::page(env, &format!("/{}/", lang.code())).await?;
+    let db = env
+        .d1(crate::config::DB)
+        .map_err(ApiError::unavailable("intake page: no database"))?;
+    let notice = status::current(&db, crate::time::now_ms()).await?.notice;
+    let text = assets::page(env, &notice.page(lang)).await?;
     let key = crate::crypto::hex(&intake::random::<16>()?);
     Ok(http::html(200, text.replace(IDEMPOTENCY_PLACEHOLDER, &key)))
 }

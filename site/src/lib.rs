@@ -27,10 +27,22 @@ pub mod render;
 pub fn hydrate() {
     // No panic hook: it costs about 3 KB brotli of a 150 KB budget, and a
     // page whose hydration fails still works as the plain form.
-    let lang = leptos::prelude::document()
+    let document = leptos::prelude::document();
+    let lang = document
         .document_element()
         .and_then(|html| html.get_attribute("lang"))
         .and_then(|code| lead_content::Lang::parse(&code))
         .unwrap_or_default();
-    leptos::mount::hydrate_body(move || leptos::view! { <app::App lang/> });
+    // The notice the page was prerendered with (the worker served the one
+    // that holds now), so the hydrated tree matches the HTML.
+    let notice = document
+        .query_selector("main[data-intake]")
+        .ok()
+        .flatten()
+        .and_then(|main| main.get_attribute("data-intake"))
+        .and_then(|name| lead_content::intake_state::Notice::from_variant(&name))
+        .unwrap_or(lead_content::intake_state::Notice::policy(
+            content::intake().policy.intake.status,
+        ));
+    leptos::mount::hydrate_body(move || leptos::view! { <app::App lang notice/> });
 }

@@ -3,6 +3,7 @@
 //! read them.
 
 use crate::content::intake;
+use lead_content::intake_state::Notice;
 use lead_content::page::{escape, headers_file, Document};
 use lead_content::Lang;
 use leptos::prelude::*;
@@ -87,8 +88,14 @@ pub(crate) fn dashboard_document(title: &str, body: &str) -> String {
     document(Lang::En, title, scripts, Some("/dashboards.css"), body)
 }
 
-/// The intake page in one language, as hydrated by the wasm.
+/// The intake page in one language, as the policy file sets intake, as
+/// hydrated by the wasm.
 pub fn intake_page(lang: Lang) -> String {
+    intake_page_with(lang, Notice::policy(intake().policy.intake.status))
+}
+
+/// The intake page in one language showing `notice`.
+pub fn intake_page_with(lang: Lang, notice: Notice) -> String {
     let copy = &intake().copy;
     let title = format!("{} | {}", copy.page_title.get(lang), copy.site_name.get(lang));
     document(
@@ -96,7 +103,7 @@ pub fn intake_page(lang: Lang) -> String {
         &title,
         Scripts::Hydrate,
         None,
-        &render(move || view! { <App lang/> }),
+        &render(move || view! { <App lang notice/> }),
     )
 }
 
@@ -183,6 +190,11 @@ pub fn site(site_url: &str) -> Vec<(String, String)> {
     for lang in Lang::ALL {
         let code = lang.code();
         files.push((format!("{code}/index.html"), intake_page(lang)));
+        // One per notice: the worker serves the one that holds now.
+        for notice in Notice::VARIANTS {
+            let path = notice.page(lang);
+            files.push((format!("{}index.html", &path[1..]), intake_page_with(lang, notice)));
+        }
         files.push((format!("{code}/sent/index.html"), sent_page(lang)));
         files.push((format!("{code}/poster/index.html"), poster_page(lang, site_url)));
     }

@@ -3,6 +3,8 @@
 //! status, a label for every control, and nothing the CSP would block.
 #![cfg(feature = "ssr")]
 
+use lead_content::intake_state::Notice;
+use lead_content::schema::IntakeStatus;
 use lead_content::{intake, Lang};
 use lead_site::render;
 
@@ -70,7 +72,11 @@ fn intake_page_starts_with_emergency_notice_and_intake_status() {
             .find(&escaped(content.copy.emergency.get(lang)))
             .expect("emergency notice");
         let status = html
-            .find(&escaped(content.policy.intake.message().get(lang)))
+            .find(&escaped(
+                Notice::policy(content.policy.intake.status)
+                    .message(&content.policy.intake)
+                    .get(lang),
+            ))
             .expect("intake status");
         let form = html.find("<form").expect("form");
         assert!(
@@ -187,4 +193,36 @@ fn browser_content_equals_the_content_crate() {
     assert_eq!(to_value(&compiled.questions).ok(), to_value(&canonical.questions).ok());
     assert_eq!(to_value(&compiled.policy).ok(), to_value(&canonical.policy).ok());
     assert_eq!(to_value(&compiled.copy).ok(), to_value(&canonical.copy).ok());
+}
+
+#[test]
+fn the_intake_page_is_made_for_every_notice() {
+    let content = intake();
+    let intake = &content.policy.intake;
+    let files: std::collections::HashMap<String, String> = render::site("http://127.0.0.1:8787").into_iter().collect();
+    for lang in Lang::ALL {
+        for notice in Notice::VARIANTS {
+            let path = format!("{}index.html", &notice.page(lang)[1..]);
+            let html = files.get(&path).unwrap_or_else(|| panic!("{path} is built"));
+            assert!(
+                html.contains(&format!("data-intake=\"{}\"", notice.variant())),
+                "{path}: the wasm is told which notice it hydrates"
+            );
+            assert!(
+                html.contains(&escaped(notice.message(intake).get(lang))),
+                "{path}: its message"
+            );
+            let criteria = html.contains(&escaped(intake.messages.priority_criteria.get(lang)));
+            assert_eq!(
+                criteria,
+                notice.status == IntakeStatus::PriorityOnly,
+                "{path}: what counts as priority"
+            );
+            assert_eq!(
+                html.contains("<form"),
+                notice.status != IntakeStatus::Paused,
+                "{path}: the form"
+            );
+        }
+    }
 }

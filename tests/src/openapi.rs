@@ -250,6 +250,110 @@ fn clt_paths() -> Map<String, Value> {
     paths
 }
 
+/// Intake now, the delivery record, and the case system's capacity reports.
+fn status_paths() -> Map<String, Value> {
+    let paths = json!({
+            "/api/status": {
+                "get": {
+                    "operationId": "status",
+                    "tags": ["status"],
+                    "summary": "Whether referrals are being taken now, how reliably they reach case managers, and the dashboards' data version",
+                    "parameters": [{ "name": "lang", "in": "query", "required": false,
+                        "schema": { "type": "string", "enum": ["en", "es"], "default": "en" },
+                        "description": "The language of intake_message." }],
+                    "responses": {
+                        "200": {
+                            "description": "Intake now (the policy's status, made stricter by the capacity rule on the newest caseload report), the delivery record (null while fewer than the dashboards' k referrals fall in the window), and what the dashboards were built from.",
+                            "content": { "application/json": { "schema": {
+                                "type": "object", "required": ["intake_status", "intake_message", "delivery", "dashboards"],
+                                "properties": {
+                                    "intake_status": { "type": "string", "enum": ["open", "priority_only", "paused"] },
+                                    "intake_message": { "type": "string", "description": "What the intake page says about it, in the language asked for." },
+                                    "delivery": { "oneOf": [{ "type": "null" }, {
+                                        "type": "object", "required": ["share_within_hour", "median_minutes", "referrals", "window_days"],
+                                        "description": "Of the referrals received in the last window_days (and at least an hour ago): the share that reached the case system within an hour, and the median minutes it took (a referral not yet delivered counts with the time it has waited so far).",
+                                        "properties": {
+                                            "share_within_hour": { "type": "number", "minimum": 0, "maximum": 1 },
+                                            "median_minutes": { "type": "number" },
+                                            "referrals": { "type": "integer" },
+                                            "window_days": { "type": "integer" }
+                                        }
+                                    }]},
+                                    "dashboards": { "oneOf": [{ "type": "null" }, {
+                                        "type": "object", "required": ["data_version", "generated_at", "demo"],
+                                        "properties": {
+                                            "data_version": { "type": "string", "description": "SHA-256 of /data/cells.csv." },
+                                            "generated_at": { "type": "string", "format": "date-time" },
+                                            "demo": { "type": "boolean", "description": "The dashboards show synthetic demo figures." }
+                                        }
+                                    }]}
+                                }
+                            }}}
+                        },
+                        "503": error_response("Storage failed.", "unavailable")
+                    }
+                }
+            },
+            "/api/capacity": {
+                "put": {
+                    "operationId": "reportCapacity",
+                    "tags": ["status"],
+                    "summary": "The case system reports caseloads",
+                    "description": "Signed per Standard Webhooks with CASE_SYSTEM_SECRET (the secret deliveries are signed with): webhook-id (unique per report), webhook-timestamp (seconds; refused more than 5 minutes from now) and webhook-signature (v1,<base64 HMAC-SHA256 of id.timestamp.body>). The newest report by as_of drives the policy's capacity rule: above its average, or with any case manager at its highest, community referrals become priority-only or paused as the policy says, and open again when a report shows capacity has recovered.",
+                    "parameters": [
+                        { "name": "webhook-id", "in": "header", "required": true, "schema": { "type": "string" } },
+                        { "name": "webhook-timestamp", "in": "header", "required": true, "schema": { "type": "integer" } },
+                        { "name": "webhook-signature", "in": "header", "required": true, "schema": { "type": "string" } }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["average_caseload", "highest_caseload", "as_of"],
+                        "properties": {
+                            "average_caseload": { "type": "number", "minimum": 0, "maximum": 1000, "description": "The average active caseload of the case managers." },
+                            "highest_caseload": { "type": "number", "minimum": 0, "maximum": 1000, "description": "The highest active caseload of any one case manager; not lower than the average." },
+                            "as_of": { "type": "string", "format": "date-time", "description": "When the caseloads were counted (RFC 3339); not in the future." }
+                        }
+                    }}}},
+                    "responses": {
+                        "200": {
+                            "description": "Stored. Intake as it now is.",
+                            "content": { "application/json": { "schema": {
+                                "type": "object", "required": ["intake_status", "intake_message"],
+                                "properties": {
+                                    "intake_status": { "type": "string", "enum": ["open", "priority_only", "paused"] },
+                                    "intake_message": { "type": "string" }
+                                }
+                            }}}
+                        },
+                        "400": error_response("The body could not be read, or is not JSON.", "malformed_json"),
+                        "401": error_response("A signature header is missing, the timestamp is more than 5 minutes from now, or no signature matches: nothing was stored.", "bad_signature"),
+                        "409": error_response("A report with this webhook-id was already received: a report is taken once.", "replayed"),
+                        "413": error_response("The body is larger than 32768 bytes; it was not read.", "too_large"),
+                        "415": error_response("Send application/json.", "unsupported_media_type"),
+                        "422": {
+                            "description": "A field is missing or out of range; `errors` names each. Nothing was stored.",
+                            "content": { "application/json": { "schema": {
+                                "type": "object", "required": ["error", "message", "errors"],
+                                "properties": {
+                                    "error": { "const": "invalid" },
+                                    "message": { "type": "string" },
+                                    "errors": { "type": "array", "items": {
+                                        "type": "object", "required": ["field", "message"],
+                                        "properties": { "field": { "type": "string" }, "message": { "type": "string" } }
+                                    }}
+                                }
+                            }}}
+                        },
+                        "503": error_response("A setting is refused or storage failed; nothing was stored.", "unavailable")
+                    }
+                }
+            }
+    });
+    match paths {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
 pub fn document() -> Value {
     let (properties, required) = answer_schemas();
     let mut doc = json!({
@@ -263,6 +367,7 @@ pub fn document() -> Value {
         "tags": [
             { "name": "referrals", "description": "Community referral intake (public)." },
             { "name": "security", "description": "Reports browsers send about the portal's security policy." },
+            { "name": "status", "description": "Intake as it is now, the public delivery record, and the case system's capacity reports." },
             { "name": "clt", "description": "Community Leadership Team: members-only feedback on the published data. Every operation needs a session and answers 401 without one." }
         ],
         "paths": {
@@ -450,7 +555,7 @@ pub fn document() -> Value {
                         "error": { "type": "string", "enum": [
                             "unsupported_media_type", "too_large", "unreadable", "not_utf8", "malformed_json", "malformed_form",
                             "invalid", "not_eligible", "intake_closed", "idempotency_key_reused", "rate_limited", "not_found",
-                            "method_not_allowed", "misconfigured", "unavailable"
+                            "method_not_allowed", "misconfigured", "unavailable", "bad_signature", "replayed"
                         ]},
                         "message": { "type": "string" },
                         "errors": { "type": "array", "items": {
@@ -472,6 +577,7 @@ pub fn document() -> Value {
     });
     let paths = doc["paths"].as_object_mut().expect("paths");
     paths.extend(clt_paths());
+    paths.extend(status_paths());
     pages_for_form_posts(&mut doc);
     doc
 }

@@ -345,6 +345,42 @@ process.exit(0);
         )
     }
 
+    /// `PUT /api/capacity` as the case system sends it: signed with
+    /// `secret` by the published `standardwebhooks` crate, as `id` at
+    /// `timestamp` (seconds).
+    pub fn report_capacity(
+        &self,
+        body: &serde_json::Value,
+        id: &str,
+        timestamp: i64,
+        secret: &str,
+    ) -> (u16, serde_json::Value) {
+        let payload = body.to_string();
+        let signature = standardwebhooks::Webhook::new(secret)
+            .expect("a whsec_ secret")
+            .sign(id, timestamp, payload.as_bytes())
+            .expect("signed");
+        respond(
+            ureq::put(&self.url("/api/capacity"))
+                .set("Content-Type", "application/json")
+                .set("webhook-id", id)
+                .set("webhook-timestamp", &timestamp.to_string())
+                .set("webhook-signature", &signature)
+                .send_string(&payload),
+        )
+    }
+
+    /// `GET` a path without following redirects: status and body text.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let response = match agent.get(&self.url(path)).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("GET {path} failed: {e}"),
+        };
+        (response.status(), response.into_string().unwrap_or_default())
+    }
+
     /// Posts raw bytes with a content type.
     pub fn post_raw(&self, content_type: &str, body: &[u8]) -> (u16, serde_json::Value) {
         respond(

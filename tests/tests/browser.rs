@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use fantoccini::key::Key;
 use fantoccini::Client;
+use lead_content::intake_state::Notice;
 use lead_content::{intake, Lang, QuestionKind};
 use lead_e2e::browser::{action, check, find, Browser};
 use lead_e2e::portal::{Options, Portal};
@@ -75,7 +76,8 @@ async fn open_intake(c: &Client, portal: &Portal, lang: Lang, javascript: bool) 
         .await
         .expect("open the intake page");
     check::sees(c, intake().copy.emergency.get(lang)).await;
-    check::sees(c, intake().policy.intake.message().get(lang)).await;
+    let policy = &intake().policy.intake;
+    check::sees(c, Notice::policy(policy.status).message(policy).get(lang)).await;
     if javascript {
         // Hydrated: the wizard shows its progress indicator.
         check::sees(

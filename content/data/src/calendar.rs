@@ -114,6 +114,58 @@ pub fn utc_timestamp(unix_ms: i64) -> String {
     format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
+/// Milliseconds since the Unix epoch of an RFC 3339 timestamp
+/// (`2026-11-30T14:05:00Z`, `2026-11-30T09:05:00.250-05:00`): a date, `T`,
+/// the time to the second with optional fractions, then `Z` or an offset.
+/// `None` for anything else.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let (date, rest) = text.split_at_checked(10)?;
+    let date: Date = date.parse().ok()?;
+    let rest = rest.strip_prefix(['T', 't'])?;
+    let (time, rest) = rest.split_at_checked(8)?;
+    let b = time.as_bytes();
+    if b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let (h, m, s) = (digits(&time[0..2])?, digits(&time[3..5])?, digits(&time[6..8])?);
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let (millis, zone) = match rest.strip_prefix('.') {
+        Some(fraction) => {
+            let end = fraction.find(|c: char| !c.is_ascii_digit()).unwrap_or(fraction.len());
+            if end == 0 {
+                return None;
+            }
+            let first3: String = fraction[..end].chars().chain("000".chars()).take(3).collect();
+            (i64::from(digits(&first3)?), &fraction[end..])
+        }
+        None => (0, rest),
+    };
+    let offset_minutes = match zone {
+        "Z" | "z" => 0,
+        _ => {
+            let (sign, hm) = zone.split_at_checked(1)?;
+            let hb = hm.as_bytes();
+            if hm.len() != 5 || hb[2] != b':' {
+                return None;
+            }
+            let (oh, om) = (digits(&hm[0..2])?, digits(&hm[3..5])?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let minutes = i64::from(oh * 60 + om);
+            match sign {
+                "+" => minutes,
+                "-" => -minutes,
+                _ => return None,
+            }
+        }
+    };
+    let seconds = date.days() * 86_400 + i64::from(h * 3600 + m * 60 + s.min(59)) - offset_minutes * 60;
+    Some(seconds * 1000 + millis)
+}
+
 impl FromStr for Date {
     type Err = DateError;
 
@@ -383,5 +435,31 @@ mod tests {
         assert_eq!(Period::Quarter(2025, m.quarter()).to_string(), "2025-Q1");
         assert_eq!(Period::Year(2025).to_string(), "2025");
         assert_eq!(Period::All.to_string(), "all");
+    }
+
+    #[test]
+    fn timestamps_are_read_strictly() {
+        let at = |t: &str| parse_timestamp(t);
+        let base = at("2026-11-30T14:05:00Z").expect("UTC");
+        assert_eq!(utc_timestamp(base), "2026-11-30T14:05:00Z");
+        assert_eq!(at("2026-11-30T09:05:00-05:00"), Some(base));
+        assert_eq!(at("2026-11-30T15:35:00+01:30"), Some(base));
+        assert_eq!(at("2026-11-30T14:05:00.25Z"), Some(base + 250));
+        assert_eq!(at("2026-11-30T14:05:00.123456Z"), Some(base + 123));
+        assert_eq!(at("1970-01-01T00:00:00Z"), Some(0));
+        for bad in [
+            "",
+            "2026-11-30",
+            "2026-11-30 14:05:00Z",
+            "2026-11-30T14:05:00",
+            "2026-11-30T24:00:00Z",
+            "2026-02-30T10:00:00Z",
+            "2026-11-30T14:05:00.Z",
+            "2026-11-30T14:05:00+0100",
+            "2026-11-30T14:05:00Zjunk",
+            "2026-11-30T1é:05:00Z",
+        ] {
+            assert_eq!(at(bad), None, "{bad:?}");
+        }
     }
 }

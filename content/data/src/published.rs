@@ -223,6 +223,21 @@ pub struct TableFile {
     pub rows: Vec<Row>,
 }
 
+/// Where the site publishes [`Version`].
+pub const VERSION_PATH: &str = "/data/version.json";
+
+/// What the dashboards were built from, for `GET /api/status` and the
+/// public delivery record (which is hidden under the same `k`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    /// SHA-256 of `cells.csv`: changes whenever any published figure does.
+    pub data_version: String,
+    pub generated_at: String,
+    pub synthetic: bool,
+    /// The small-cell threshold the figures were published under.
+    pub k: u64,
+}
+
 /// The file name of a table's JSON.
 pub fn table_file(id: TableId) -> String {
     format!("{}.json", id.as_str())

@@ -1,15 +1,16 @@
-//! Whether referrals are being taken, from the policy group's `[intake]`.
+//! Whether referrals are being taken now and, when caseloads are why, that
+//! they are (the policy group's `[intake]` messages).
 
 use crate::content::intake;
+use lead_content::intake_state::Notice;
 use lead_content::schema::IntakeStatus as Status;
 use lead_content::Lang;
 use leptos::prelude::*;
 
 #[component]
-pub fn IntakeStatus(lang: Lang) -> impl IntoView {
+pub fn IntakeStatus(lang: Lang, notice: Notice) -> impl IntoView {
     let content = intake();
-    let policy = &content.policy.intake;
-    let class = match policy.status {
+    let class = match notice.status {
         Status::Open => "status status-open",
         Status::PriorityOnly => "status status-limited",
         Status::Paused => "status status-paused",
@@ -17,7 +18,7 @@ pub fn IntakeStatus(lang: Lang) -> impl IntoView {
     view! {
         <section class=class aria-labelledby="status-heading">
             <h2 id="status-heading">{content.copy.intake_status_heading.get(lang)}</h2>
-            <p>{policy.message().get(lang)}</p>
+            <p>{notice.message(&content.policy.intake).get(lang)}</p>
         </section>
     }
 }

@@ -2,6 +2,8 @@
 //! its questions, and (with JavaScript) Continue and Back.
 
 use crate::content::intake;
+use lead_content::intake_state::Notice;
+use lead_content::schema::IntakeStatus;
 use leptos::prelude::*;
 
 use crate::components::error_summary::ErrorSummary;
@@ -19,6 +21,12 @@ pub fn StepFieldset(index: usize) -> impl IntoView {
         .intro
         .as_ref()
         .map(|t| view! { <p class="step-intro">{t.get(lang)}</p> });
+    // While only priority referrals are taken, the first step says what
+    // counts as priority, before anyone answers the rest.
+    let priority_only = use_context::<Notice>().is_some_and(|n| n.status == IntakeStatus::PriorityOnly);
+    let priority_note = (index == 0 && priority_only).then(|| {
+        view! { <p class="priority-note">{content.policy.intake.messages.priority_criteria.get(lang)}</p> }
+    });
     let questions = content
         .questions_in_step(&step.id)
         .map(|question| view! { <QuestionField question/> })
@@ -36,6 +44,7 @@ pub fn StepFieldset(index: usize) -> impl IntoView {
                 <h2 id=step_heading_id(index) tabindex="-1">{step.title.get(lang)}</h2>
             </legend>
             {intro}
+            {priority_note}
             <ErrorSummary step=index/>
             {questions}
             <Show when=move || wizard.is_active()>

@@ -69,6 +69,19 @@ pub const DASHBOARDS_CSS: &str = include_str!("../../style/dashboards.css");
 /// Loads the charts module, written to `/charts.js`.
 pub const CHARTS_JS: &str = include_str!("../../static/charts.js");
 
+/// `/data/version.json`: what these pages were built from.
+fn version_json(data: &PublishedData) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(data.cells_csv.as_bytes());
+    let version = lead_data::published::Version {
+        data_version: hash.iter().map(|b| format!("{b:02x}")).collect(),
+        generated_at: data.generated_at.clone(),
+        synthetic: data.source.is_synthetic(),
+        k: data.suppression.k,
+    };
+    serde_json::to_string_pretty(&version).unwrap_or_default()
+}
+
 /// Every file of the dashboards: path under `dist/` and contents.
 pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, DataError> {
     let covered = covered(data)?;
@@ -79,6 +92,10 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
         ("dashboards.css".to_owned(), DASHBOARDS_CSS.to_owned()),
         ("charts.js".to_owned(), CHARTS_JS.to_owned()),
         ("data/cells.csv".to_owned(), data.cells_csv.clone()),
+        (
+            lead_data::published::VERSION_PATH.trim_start_matches('/').to_owned(),
+            version_json(data),
+        ),
         (
             "en/data/index.html".to_owned(),
             crate::render::dashboard_document(

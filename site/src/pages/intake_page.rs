@@ -1,6 +1,7 @@
 //! `/{lang}/`: the intake page.
 
 use crate::content::intake;
+use lead_content::intake_state::Notice;
 use lead_content::schema::IntakeStatus;
 use lead_content::Lang;
 use leptos::either::Either;
@@ -15,20 +16,22 @@ use crate::components::site_header::SiteHeader;
 use crate::text::intake_path;
 
 #[component]
-pub fn IntakePage(lang: Lang) -> impl IntoView {
+pub fn IntakePage(lang: Lang, notice: Notice) -> impl IntoView {
     let content = intake();
     let copy = &content.copy;
-    let body = if content.policy.intake.status == IntakeStatus::Paused {
+    provide_context(notice);
+    let body = if notice.status == IntakeStatus::Paused {
         Either::Left(view! { <h2 class="closed">{copy.closed_heading.get(lang)}</h2> })
     } else {
         Either::Right(view! { <IntakeForm lang/> })
     };
     view! {
         <SiteHeader lang skip_text=copy.page_title.get(lang) switch_href=intake_path(lang.other())/>
-        <main id="main" class="wrap" tabindex="-1">
+        // `data-intake` tells the hydrating wasm which notice this page shows.
+        <main id="main" class="wrap" tabindex="-1" data-intake=notice.variant()>
             <h1>{copy.page_title.get(lang)}</h1>
             <EmergencyNotice lang/>
-            <IntakeStatusNotice lang/>
+            <IntakeStatusNotice lang notice/>
             <p class="lead-in">{copy.lead_in.get(lang)}</p>
             {body}
             <PrivacyNotice lang/>

@@ -1,0 +1,182 @@
+//! Intake as it is now, read at request time for every intake page, every
+//! referral post and `GET /api/status`: the policy file's default, made
+//! stricter by the capacity rule on the newest caseload report (the rule is
+//! `lead_content::intake_state`'s, the reports [`crate::capacity`]'s).
+//!
+//! `GET /api/status` also publishes the delivery record, which no referrer
+//! can see anywhere else: of the referrals received in the last 30 days
+//! (and at least an hour ago), the share that reached the case system
+//! within an hour and the median time it took, from the outbox's
+//! timestamps, which stay after the content is deleted. It is hidden while
+//! fewer than the dashboards' k referrals fall in the window.
+
+use lead_content::intake_state::{self, Notice};
+use lead_content::{intake, Lang};
+use lead_data::published::{Version, VERSION_PATH};
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, Env, Request, Response};
+
+use crate::capacity::{self, Latest};
+use crate::d1::number;
+use crate::error::ApiError;
+use crate::time::now_ms;
+use crate::{assets, http};
+
+/// The delivery record's window.
+pub const WINDOW_DAYS: i64 = 30;
+/// What "reached case managers quickly" means.
+pub const WITHIN_MS: i64 = 3_600_000;
+/// The record hides under this many referrals when the dashboards' k
+/// cannot be read.
+const DEFAULT_K: u64 = 11;
+
+/// Intake now, and the report behind it.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub notice: Notice,
+    pub capacity: Option<Latest>,
+}
+
+impl State {
+    /// What a program (and `PUT /api/capacity`) is told.
+    pub fn json(&self, lang: Lang) -> serde_json::Value {
+        serde_json::json!({
+            "intake_status": self.notice.status.code(),
+            "intake_message": self.notice.message(&intake().policy.intake).get(lang),
+        })
+    }
+}
+
+/// Intake now.
+pub async fn current(db: &D1Database, now: i64) -> Result<State, ApiError> {
+    let capacity = capacity::latest(db)
+        .await
+        .map_err(ApiError::unavailable("status: capacity"))?;
+    let notice = intake_state::current(&intake().policy.intake, capacity.as_ref().map(|l| &l.report), None, now);
+    Ok(State { notice, capacity })
+}
+
+/// How reliably referrals reach the case system.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryRecord {
+    /// Share (0 to 1) delivered within [`WITHIN_MS`].
+    pub share_within_hour: f64,
+    /// Median time from receipt to delivery, in minutes (one decimal).
+    pub median_minutes: f64,
+    pub referrals: u64,
+    pub window_days: i64,
+}
+
+/// The record from each referral's time to delivery, or, for one not yet
+/// delivered, the time it has waited so far (so the median is never
+/// flattered by leaving the slowest out). `None` under `k` referrals.
+pub fn record(mut waits_ms: Vec<i64>, k: u64) -> Option<DeliveryRecord> {
+    let n = waits_ms.len();
+    if (n as u64) < k || n == 0 {
+        return None;
+    }
+    waits_ms.sort_unstable();
+    let within = waits_ms.iter().filter(|&&w| w <= WITHIN_MS).count();
+    let median = if n % 2 == 1 {
+        waits_ms[n / 2] as f64
+    } else {
+        (waits_ms[n / 2 - 1] + waits_ms[n / 2]) as f64 / 2.0
+    };
+    Some(DeliveryRecord {
+        share_within_hour: within as f64 / n as f64,
+        median_minutes: (median / 6_000.0).round() / 10.0,
+        referrals: n as u64,
+        window_days: WINDOW_DAYS,
+    })
+}
+
+/// The delivery record now, from the outbox.
+pub async fn delivery_record(db: &D1Database, now: i64, k: u64) -> Result<Option<DeliveryRecord>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        wait: f64,
+    }
+    let rows = db
+        .prepare(
+            "SELECT COALESCE(delivered_at, ?1) - received_at AS wait FROM referrals
+             WHERE received_at >= ?2 AND received_at <= ?3",
+        )
+        .bind(&[
+            number(now),
+            number(now - WINDOW_DAYS * 86_400_000),
+            number(now - WITHIN_MS),
+        ])
+        .map_err(ApiError::unavailable("status: record query"))?
+        .all()
+        .await
+        .and_then(|r| r.results::<Row>())
+        .map_err(ApiError::unavailable("status: record"))?;
+    Ok(record(rows.into_iter().map(|r| r.wait as i64).collect(), k))
+}
+
+/// What the dashboards were built from, if the build published it.
+pub async fn dashboards(env: &Env) -> Result<Option<Version>, ApiError> {
+    Ok(assets::published(env, VERSION_PATH)
+        .await?
+        .and_then(|text| serde_json::from_str(&text).ok()))
+}
+
+/// `GET /api/status?lang=en|es`: intake now, the delivery record and the
+/// dashboards' data version.
+pub async fn get(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    #[derive(Deserialize)]
+    struct Query {
+        lang: Option<String>,
+    }
+    let lang = req
+        .query::<Query>()
+        .ok()
+        .and_then(|q| q.lang)
+        .and_then(|code| Lang::parse(&code))
+        .unwrap_or_default();
+    let db = env
+        .d1(crate::config::DB)
+        .map_err(ApiError::unavailable("status: no database"))?;
+    let now = now_ms();
+    let state = current(&db, now).await?;
+    let version = dashboards(env).await?;
+    let k = version.as_ref().map_or(DEFAULT_K, |v| v.k);
+    let mut body = state.json(lang);
+    body["delivery"] = serde_json::to_value(delivery_record(&db, now, k).await?).unwrap_or_default();
+    body["dashboards"] = match version {
+        Some(v) => {
+            serde_json::json!({ "data_version": v.data_version, "generated_at": v.generated_at, "demo": v.synthetic })
+        }
+        None => serde_json::Value::Null,
+    };
+    Ok(http::with_headers(
+        http::json(200, &body),
+        &[("Cache-Control", "no-store")],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_record_counts_every_referral_and_hides_under_k() {
+        let minute = 60_000;
+        assert_eq!(record(vec![minute; 10], 11), None);
+        assert_eq!(record(Vec::new(), 0), None);
+        // 12 referrals: 9 within the hour, 2 slow, 1 still waiting 3 hours.
+        let mut waits = vec![minute; 9];
+        waits.extend([2 * 60 * minute, 90 * minute, 3 * 60 * minute]);
+        let r = record(waits, 11).expect("12 >= k");
+        assert_eq!(r.referrals, 12);
+        assert_eq!(r.share_within_hour, 0.75);
+        assert_eq!(r.median_minutes, 1.0);
+        assert_eq!(r.window_days, 30);
+        // Most still waiting: the median says so.
+        let r = record(vec![minute, 5 * minute, 300 * minute, 400 * minute, 500 * minute], 5).expect("5");
+        assert_eq!(r.median_minutes, 300.0);
+        assert_eq!(r.share_within_hour, 0.4);
+        let r = record(vec![25, 35, 45, 55], 4).expect("4");
+        assert_eq!(r.median_minutes, 0.0);
+    }
+}
