@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
 
 const usage = () => {
-  console.error("usage: clt invite --name NAME --organisation ORG --email EMAIL [--role member|moderator] [--days 7]\n" +
+  console.error("usage: clt invite --name NAME --organisation ORG --email EMAIL [--role member|moderator|manager] [--days 7]\n" +
     "       clt reinvite EMAIL [--days 7] | clt list | clt revoke EMAIL | clt export [--output FILE]\n" +
     "       (any) [--remote | --persist-to DIR]");
   process.exit(2);
@@ -75,12 +75,15 @@ switch (action) {
     const role = options.role ?? "member";
     if (!name || name.length > 200) fail("--name is required (up to 200 characters)");
     if (!organisation || organisation.length > 200) fail("--organisation is required (up to 200 characters)");
-    if (!["member", "moderator"].includes(role)) fail("--role is member or moderator");
+    if (!["member", "moderator", "manager"].includes(role)) fail("--role is member, moderator or manager");
     const address = email(options.email);
     if (member(address)) fail(`${address} is already a member: use \`clt reinvite ${address}\``);
     const id = randomBytes(12).toString("base64url");
-    sql(`INSERT INTO clt_members (id, name, organisation, email, role, created_at)
-         VALUES (${quote(id)}, ${quote(name)}, ${quote(organisation)}, ${quote(address)}, ${quote(role)}, ${Date.now()})`);
+    // A manager is stored as a moderator with the manager flag (migration 0007).
+    const stored = role === "manager" ? "moderator" : role;
+    sql(`INSERT INTO clt_members (id, name, organisation, email, role, manager, created_at)
+         VALUES (${quote(id)}, ${quote(name)}, ${quote(organisation)}, ${quote(address)}, ${quote(stored)},
+                 ${role === "manager" ? 1 : 0}, ${Date.now()})`);
     const invitation = link(id);
     console.log(`Invitation for ${name} (${organisation}, ${role}), single use, expires ${invitation.expires}:`);
     console.log(invitation.url);
@@ -109,7 +112,7 @@ switch (action) {
     break;
   }
   case "list": {
-    const rows = sql(`SELECT m.name, m.organisation, m.email, m.role,
+    const rows = sql(`SELECT m.name, m.organisation, m.email, CASE WHEN m.manager = 1 THEN 'manager' ELSE m.role END AS role,
         CASE WHEN m.revoked_at IS NULL THEN 'active' ELSE 'revoked' END AS status,
         (SELECT COUNT(*) FROM clt_sessions s WHERE s.member_id = m.id AND s.revoked_at IS NULL AND s.expires_at > ${Date.now()}) AS sessions,
         (SELECT COUNT(*) FROM clt_comments c WHERE c.member_id = m.id) AS comments

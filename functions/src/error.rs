@@ -77,6 +77,12 @@ pub enum ApiError {
     /// A member where a moderator is needed.
     #[error("Only moderators can do this.")]
     ModeratorsOnly,
+    /// A CLT member at the staff console.
+    #[error("The staff console is for the program's staff.")]
+    StaffOnly,
+    /// A moderator where a manager is needed.
+    #[error("Only the program's managers can do this.")]
+    ManagersOnly,
     /// A post from another site, or without the session's CSRF token.
     #[error("This request did not come from the portal's own pages, so it was refused. Go back, reload the page and try again.")]
     CrossSite,
@@ -172,7 +178,11 @@ impl ApiError {
             | ApiError::MalformedForm
             | ApiError::Invitation(InvitationError::Invalid) => 400,
             ApiError::NotSignedIn | ApiError::BadSignature(_) => 401,
-            ApiError::Revoked | ApiError::ModeratorsOnly | ApiError::CrossSite => 403,
+            ApiError::Revoked
+            | ApiError::ModeratorsOnly
+            | ApiError::StaffOnly
+            | ApiError::ManagersOnly
+            | ApiError::CrossSite => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::NotPublishable | ApiError::Replayed => 409,
@@ -203,6 +213,8 @@ impl ApiError {
             ApiError::NotSignedIn => "not_signed_in",
             ApiError::Revoked => "revoked",
             ApiError::ModeratorsOnly => "moderators_only",
+            ApiError::StaffOnly => "staff_only",
+            ApiError::ManagersOnly => "managers_only",
             ApiError::CrossSite => "cross_site",
             ApiError::Invitation(InvitationError::Invalid) => "invitation_invalid",
             ApiError::Invitation(InvitationError::Expired) => "invitation_expired",

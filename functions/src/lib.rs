@@ -24,7 +24,9 @@ pub mod outbox;
 pub mod pages;
 pub mod routes;
 pub mod seal;
+pub mod session;
 pub mod signing;
+pub mod staff;
 pub mod status;
 pub mod time;
 

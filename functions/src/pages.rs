@@ -23,6 +23,8 @@ pub enum Area {
     Intake(Lang),
     /// The Community Leadership Team's members-only pages (English).
     Clt,
+    /// The staff console (English).
+    Staff,
 }
 
 /// A page of `area` titled `title` around `body` (trusted markup).
@@ -54,6 +56,19 @@ pub fn page(area: Area, title: &str, body: &str) -> String {
              <nav aria-label=\"Site\"><a href=\"/en/data/\">LEAD in figures</a></nav></div></header>"
                 .to_owned(),
             "wrap wrap-wide",
+            String::new(),
+            &["/dashboards.css"],
+        ),
+        Area::Staff => (
+            Lang::En,
+            "Staff console",
+            "<a class=\"skip-link\" href=\"#main\">Skip to the content</a>\
+             <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
+             <a class=\"site-name\" href=\"/staff/\">Staff console</a>\
+             <nav aria-label=\"Site\"><a href=\"/clt/moderate\">Moderation</a> <a href=\"/en/\">Intake</a> \
+             <a href=\"/en/data/\">LEAD in figures</a></nav></div></header>"
+                .to_owned(),
+            "wrap wrap-wide staff",
             String::new(),
             &["/dashboards.css"],
         ),
@@ -137,6 +152,8 @@ pub fn error_page(error: &ApiError, area: Area) -> String {
                 escape(copy.go_back.get(lang))
             ),
         ),
-        (other, Area::Clt) => page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string()))),
+        (other, Area::Clt | Area::Staff) => {
+            page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string())))
+        }
     }
 }

@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::http::{self, Format};
 use crate::intake::{self, BodyKind};
 use crate::pages::{self, Area};
+use crate::staff::handlers as staff;
 use crate::{assets, capacity, csp, status};
 
 pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
@@ -64,6 +65,19 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
             _ => Err(ApiError::NotFound),
         },
 
+        // The staff console.
+        (Get, "/staff" | "/staff/") => staff::console(&req, &env).await,
+        (Get, "/api/staff/overview") => staff::overview(&req, &env).await,
+        (Post, "/api/staff/intake") => staff::set_intake(&mut req, &env).await,
+        (Post, "/api/staff/intake/end") => staff::end_intake(&mut req, &env).await,
+        (Post, "/api/staff/capacity") => staff::enter_capacity(&mut req, &env).await,
+        (Post, "/api/staff/referrals/resend-all") => staff::resend_all(&mut req, &env).await,
+        (Post, p) if p.starts_with(STAFF_REFERRALS) => match referral_action(p) {
+            Some((reference, "resend")) => staff::resend(&mut req, &env, reference).await,
+            _ => Err(ApiError::NotFound),
+        },
+        (Get, "/api/staff/audit.csv") => staff::audit_csv(&req, &env).await,
+
         // The dashboards, with the community commentary.
         (Get, p) if p.starts_with("/en/data/") => clt::dashboard(&req, &env, p).await,
         // HEAD and anything else on the dashboards: the static page as is.
@@ -76,7 +90,9 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
 
 /// The part of the portal a path is in, for the page an error is shown on.
 fn area(path: &str) -> Area {
-    if path.starts_with("/clt") || path.starts_with("/api/clt/") {
+    if path.starts_with("/staff") || path.starts_with("/api/staff/") {
+        Area::Staff
+    } else if path.starts_with("/clt") || path.starts_with("/api/clt/") {
         Area::Clt
     } else if path.starts_with("/es/") {
         Area::Intake(Lang::Es)
@@ -97,6 +113,14 @@ fn notice_page_lang(path: &str) -> Option<Lang> {
     let (code, rest) = rest.split_once('/')?;
     rest.starts_with("status/").then_some(())?;
     Lang::parse(code)
+}
+
+/// Where a stuck referral's actions are.
+const STAFF_REFERRALS: &str = "/api/staff/referrals/";
+
+/// `/api/staff/referrals/{reference}/{action}`: the reference and the action.
+fn referral_action(path: &str) -> Option<(&str, &str)> {
+    path.strip_prefix(STAFF_REFERRALS)?.split_once('/')
 }
 
 /// Where a comment's own actions are.

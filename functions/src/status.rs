@@ -1,7 +1,9 @@
 //! Intake as it is now, read at request time for every intake page, every
 //! referral post and `GET /api/status`: the policy file's default, made
-//! stricter by the capacity rule on the newest caseload report (the rule is
-//! `lead_content::intake_state`'s, the reports [`crate::capacity`]'s).
+//! stricter by the capacity rule on the newest caseload report, unless a
+//! manager's override is in force (the rule is
+//! `lead_content::intake_state`'s, the reports [`crate::capacity`]'s, the
+//! override [`crate::staff`]'s).
 //!
 //! `GET /api/status` also publishes the delivery record, which no referrer
 //! can see anywhere else: of the referrals received in the last 30 days
@@ -19,6 +21,7 @@ use worker::{D1Database, Env, Request, Response};
 use crate::capacity::{self, Latest};
 use crate::d1::number;
 use crate::error::ApiError;
+use crate::staff::store::SetOverride;
 use crate::time::now_ms;
 use crate::{assets, http};
 
@@ -30,11 +33,13 @@ pub const WITHIN_MS: i64 = 3_600_000;
 /// cannot be read.
 const DEFAULT_K: u64 = 11;
 
-/// Intake now, and the report behind it.
+/// Intake now, and what it rests on.
 #[derive(Debug, Clone)]
 pub struct State {
     pub notice: Notice,
     pub capacity: Option<Latest>,
+    /// The override last set (in force or ended).
+    pub manual: Option<SetOverride>,
 }
 
 impl State {
@@ -52,8 +57,20 @@ pub async fn current(db: &D1Database, now: i64) -> Result<State, ApiError> {
     let capacity = capacity::latest(db)
         .await
         .map_err(ApiError::unavailable("status: capacity"))?;
-    let notice = intake_state::current(&intake().policy.intake, capacity.as_ref().map(|l| &l.report), None, now);
-    Ok(State { notice, capacity })
+    let manual = crate::staff::store::last_override(db)
+        .await
+        .map_err(ApiError::unavailable("status: override"))?;
+    let notice = intake_state::current(
+        &intake().policy.intake,
+        capacity.as_ref().map(|l| &l.report),
+        manual.as_ref().map(|m| &m.state),
+        now,
+    );
+    Ok(State {
+        notice,
+        capacity,
+        manual,
+    })
 }
 
 /// How reliably referrals reach the case system.

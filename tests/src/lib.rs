@@ -3,6 +3,7 @@
 //! that records and verifies what arrives ([`receiver`]).
 
 pub mod browser;
+pub mod member;
 pub mod openapi;
 pub mod portal;
 pub mod receiver;

@@ -250,6 +250,103 @@ fn clt_paths() -> Map<String, Value> {
     paths
 }
 
+/// The staff console's operations: tag `staff`, the same session and CSRF
+/// token as the CLT's; 401 without a session, 403 for a CLT member
+/// (`staff_only`) or, for a manager's action, a moderator (`managers_only`).
+fn staff_paths() -> Map<String, Value> {
+    let op = |id: &str,
+              summary: &str,
+              post: bool,
+              body: Option<Value>,
+              ok: (&str, Value),
+              extra: &[(&str, &str, &str)]| {
+        let mut op = clt_operation(id, summary, post, body, ok, extra);
+        op["tags"] = json!(["staff"]);
+        op["responses"]["403"]["description"] = json!("A CLT member (`staff_only`), a moderator where a manager is needed (`managers_only`), a revoked session (`revoked`), or a post from another site or without the session's CSRF token (`cross_site`).");
+        if post {
+            op["responses"]["303"] = json!({ "description": "Done (form post): back to /staff/." });
+        }
+        op
+    };
+    let intake = json!({ "type": "object", "properties": {
+        "intake_status": { "type": "string", "enum": ["open", "priority_only", "paused"] } } });
+    let mut paths = Map::new();
+    paths.insert("/api/staff/overview".into(), json!({ "get": op("staffOverview",
+        "Intake now and why (the capacity report, stale or not; the override), and the outbox ledger: counts, the oldest pending referral, the last error, stuck referrals (never content) and delivery times over 7 and 30 days",
+        false, None, ("200", json_ok("The console's figures.", json!({ "type": "object", "required": ["role", "csrf", "intake", "delivery"] }))), &[]) }));
+    paths.insert("/api/staff/intake".into(), json!({ "post": op("staffSetIntake",
+        "Set intake by hand until a time (managers); then the policy and the capacity rule apply again",
+        true, Some(json!({ "type": "object", "required": ["status", "reason"], "properties": {
+            "status": { "type": "string", "enum": ["open", "priority_only", "paused"] },
+            "until": { "type": "string", "format": "date-time", "description": "When the override ends (at most 90 days ahead)." },
+            "hours": { "type": "integer", "minimum": 1, "maximum": 2160, "description": "Or: how many hours from now it ends." },
+            "reason": { "type": "string", "maxLength": 500 } } })),
+        ("200", json_ok("Set; written to the audit log.", json!({ "type": "object", "properties": {
+            "intake_status": { "type": "string" }, "until": { "type": "string", "format": "date-time" } } }))),
+        &[("422", "Fields need correcting.", "invalid")]) }));
+    paths.insert("/api/staff/intake/end".into(), json!({ "post": op("staffEndIntake",
+        "End the override now (managers)", true,
+        Some(json!({ "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "maxLength": 500 } } })),
+        ("200", json_ok("Ended; intake as the policy and the capacity rule say.", intake.clone())),
+        &[("404", "No override is set.", "not_found"), ("422", "A reason is needed.", "invalid")]) }));
+    paths.insert(
+        "/api/staff/capacity".into(),
+        json!({ "post": op("staffEnterCapacity",
+        "Enter caseloads (managers), as the case system would report them", true,
+        Some(json!({ "type": "object", "required": ["average_caseload", "highest_caseload"], "properties": {
+            "average_caseload": { "type": "number", "minimum": 0, "maximum": 1000 },
+            "highest_caseload": { "type": "number", "minimum": 0, "maximum": 1000 },
+            "as_of": { "type": "string", "format": "date-time", "description": "When counted; now if absent." } } })),
+        ("200", json_ok("Stored; intake as it now is.", intake.clone())),
+        &[("422", "Fields need correcting.", "invalid")]) }),
+    );
+    let mut resend = op(
+        "staffResend",
+        "Resend a stuck referral (managers)",
+        true,
+        None,
+        (
+            "200",
+            json_ok(
+                "Back in line and woken.",
+                json!({ "type": "object", "properties": { "resent": { "type": "array", "items": { "type": "string" } } } }),
+            ),
+        ),
+        &[(
+            "404",
+            "No stuck referral with that reference whose content is still held.",
+            "not_found",
+        )],
+    );
+    resend["parameters"]
+        .as_array_mut()
+        .expect("post parameters")
+        .push(json!({ "name": "reference", "in": "path", "required": true, "schema": { "type": "string" } }));
+    paths.insert(
+        "/api/staff/referrals/{reference}/resend".into(),
+        json!({ "post": resend }),
+    );
+    paths.insert("/api/staff/referrals/resend-all".into(), json!({ "post": op("staffResendAll",
+        "Resend every stuck referral (managers), after a long outage of the case system", true, None,
+        ("200", json_ok("Back in line and woken.", json!({ "type": "object", "properties": { "resent": { "type": "array", "items": { "type": "string" } } } }))),
+        &[]) }));
+    let mut audit = op(
+        "staffAuditLog",
+        "The whole audit log as CSV (managers): at, who, action, subject, from, to, reason",
+        false,
+        None,
+        (
+            "200",
+            json!({ "description": "Newest first.", "content": { "text/csv": { "schema": { "type": "string" } } } }),
+        ),
+        &[],
+    );
+    audit["responses"]["403"]["description"] =
+        json!("Not a manager (`staff_only`, `managers_only`) or a revoked session.");
+    paths.insert("/api/staff/audit.csv".into(), json!({ "get": audit }));
+    paths
+}
+
 /// Intake now, the delivery record, and the case system's capacity reports.
 fn status_paths() -> Map<String, Value> {
     let paths = json!({
@@ -540,7 +637,7 @@ pub fn document() -> Value {
                 "CltError": {
                     "type": "object", "required": ["error", "message"],
                     "properties": {
-                        "error": { "enum": ["not_signed_in", "revoked", "moderators_only", "cross_site", "invalid", "invitation_invalid",
+                        "error": { "enum": ["not_signed_in", "revoked", "moderators_only", "staff_only", "managers_only", "cross_site", "invalid", "invitation_invalid",
                             "invitation_expired", "invitation_used", "rate_limited", "not_found", "not_publishable",
                             "unsupported_media_type", "too_large", "clt_closed", "unavailable"] },
                         "message": { "type": "string" },
@@ -578,6 +675,7 @@ pub fn document() -> Value {
     let paths = doc["paths"].as_object_mut().expect("paths");
     paths.extend(clt_paths());
     paths.extend(status_paths());
+    paths.extend(staff_paths());
     pages_for_form_posts(&mut doc);
     doc
 }

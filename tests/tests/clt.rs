@@ -11,133 +11,19 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use fantoccini::{Client, Locator};
 use lead_e2e::browser::{check, Browser};
+use lead_e2e::member::{invitation_of, invite, join, status_and_body, Member};
 use lead_e2e::openapi;
 use lead_e2e::portal::{Options, Portal};
 use lead_e2e::receiver::Receiver;
 use lead_e2e::{TEST_CLT_SECRET, TEST_SECRET};
 use serde_json::{json, Value};
 
-/// A client of the portal's CLT API: holds the session cookie and sends
-/// the portal's own Origin unless told otherwise.
-struct Member {
-    base: String,
-    cookie: Option<String>,
-    csrf: String,
+/// What a CLT member does beyond what every signed-in person does.
+trait Comments {
+    fn comment(&self, chart: &str, body: &str, publish: &str) -> String;
 }
 
-fn status_and_body(result: Result<ureq::Response, ureq::Error>) -> (u16, Value, Option<String>) {
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
-    let status = response.status();
-    let cookie = response.header("Set-Cookie").map(str::to_owned);
-    let text = response.into_string().unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        cookie,
-    )
-}
-
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().redirects(0).build()
-}
-
-/// The `i` parameter of a printed invitation link.
-fn invitation_of(output: &str) -> String {
-    let link = output
-        .lines()
-        .find(|l| l.contains("/clt/join?i="))
-        .expect("a link was printed");
-    link.split("i=").nth(1).expect("the token").trim().to_owned()
-}
-
-fn invite(portal: &Portal, name: &str, org: &str, email: &str, role: &str) -> String {
-    let (ok, out, err) = portal.clt(&[
-        "invite",
-        "--name",
-        name,
-        "--organisation",
-        org,
-        "--email",
-        email,
-        "--role",
-        role,
-    ]);
-    assert!(ok, "invite failed: {err}");
-    invitation_of(&out)
-}
-
-fn join(portal: &Portal, token: &str, origin: Option<&str>) -> (u16, Value, Option<String>) {
-    let mut req = agent()
-        .post(&portal.url("/api/clt/join"))
-        .set("Accept", "application/json");
-    if let Some(origin) = origin {
-        req = req.set("Origin", origin);
-    }
-    status_and_body(req.send_form(&[("invitation", token)]))
-}
-
-impl Member {
-    fn sign_in(portal: &Portal, token: &str) -> Member {
-        let (status, body, cookie) = join(portal, token, Some(&portal.url("")));
-        assert_eq!(status, 200, "signed in: {body}");
-        let cookie = cookie.expect("a session cookie");
-        for part in ["__Host-lead_clt=", "Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
-            assert!(cookie.contains(part), "cookie {cookie:?} lacks {part}");
-        }
-        let token = cookie
-            .split(';')
-            .next()
-            .expect("name=value")
-            .trim_start_matches("__Host-lead_clt=");
-        assert!(
-            URL_SAFE_NO_PAD.decode(token).expect("base64url").len() >= 16,
-            "at least 128 bits"
-        );
-        Member {
-            base: portal.url(""),
-            cookie: Some(token.to_owned()),
-            csrf: body["csrf"].as_str().expect("csrf").to_owned(),
-        }
-    }
-
-    fn anonymous(portal: &Portal) -> Member {
-        Member {
-            base: portal.url(""),
-            cookie: None,
-            csrf: String::new(),
-        }
-    }
-
-    fn request(&self, method: &str, path: &str) -> ureq::Request {
-        let mut req = agent()
-            .request(method, &format!("{}{path}", self.base))
-            .set("Accept", "application/json");
-        if let Some(cookie) = &self.cookie {
-            req = req.set("Cookie", &format!("__Host-lead_clt={cookie}"));
-        }
-        req
-    }
-
-    fn get(&self, path: &str) -> (u16, Value) {
-        let (s, b, _) = status_and_body(self.request("GET", path).call());
-        (s, b)
-    }
-
-    /// A JSON post from the portal's own origin with the session's CSRF token.
-    fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let (s, b, _) = status_and_body(
-            self.request("POST", path)
-                .set("Origin", &self.base)
-                .set("X-CSRF-Token", &self.csrf)
-                .send_json(body),
-        );
-        (s, b)
-    }
-
+impl Comments for Member {
     fn comment(&self, chart: &str, body: &str, publish: &str) -> String {
         let (status, reply) = self.post(
             "/api/clt/comments",
@@ -348,6 +234,23 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
         409
     );
     assert_eq!(mo.post("/api/clt/comments/nope/approve", json!({})).0, 404);
+    // Replies and approvals are staff actions: each is in the audit log
+    // once, with the reply it replaced; refused ones are not.
+    let lines = portal.query("SELECT action, subject, from_value, to_value FROM audit_log ORDER BY id");
+    let lines: Vec<(String, String, String)> = lines
+        .iter()
+        .map(|l| {
+            let text = |k: &str| l[k].as_str().unwrap_or("").to_owned();
+            (text("action"), text("subject"), text("to_value"))
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("reply".to_owned(), published.clone(), "will_act".to_owned()),
+            ("approve".to_owned(), published.clone(), "published".to_owned()),
+        ]
+    );
 
     let page = public_page(&portal, "/en/data/capacity/");
     assert!(page.contains("What about the waitlist?") && page.contains("Eastgate Neighbours"));

@@ -12,95 +12,15 @@ use serde::de::DeserializeOwned;
 use worker::{D1Database, Env, Request, Response};
 
 use super::html::{self, Versions};
-use super::input::{CommentInput, NewComment, Problem, Reply, ReplyInput};
+use super::input::{CommentInput, NewComment, Reply, ReplyInput};
 use super::store::{self, Approval, Session};
-use super::{clear_cookie, random_token, same_origin, session_token, set_cookie, Secret, SIGN_IN_WINDOW_SECONDS};
+use super::{clear_cookie, random_token, set_cookie, Secret, SIGN_IN_WINDOW_SECONDS};
 use crate::crypto::sha256_hex;
 use crate::error::{ApiError, Limited};
 use crate::http::{self, Format};
+use crate::session::{authenticate, check_origin, check_post, db, page_number, problem, read, secret, signed_in};
 use crate::time::now_ms;
 use crate::{assets, config, limit};
-
-fn secret(env: &Env) -> Result<Secret, ApiError> {
-    config::clt_secret(env)
-        .and_then(|text| Secret::new(&text))
-        .ok_or(ApiError::CltClosed)
-}
-
-fn db(env: &Env) -> Result<D1Database, ApiError> {
-    env.d1(config::DB).map_err(ApiError::unavailable("clt: no database"))
-}
-
-fn problem(field: &'static str, message: String) -> ApiError {
-    ApiError::Problems(vec![Problem { field, message }])
-}
-
-/// A request body as form fields or JSON, into `T`; the CSRF token if sent.
-async fn read<T: DeserializeOwned>(req: &mut Request) -> Result<(T, Option<String>), ApiError> {
-    let content_type = http::content_type(req);
-    let bytes = crate::body::read(req, config::MAX_BODY_BYTES).await?;
-    let value: serde_json::Value = if content_type == http::JSON {
-        serde_json::from_slice(&bytes).map_err(|e| problem("body", format!("The request is not valid JSON: {e}")))?
-    } else if content_type == http::FORM || bytes.is_empty() {
-        let fields: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(&bytes)
-            .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
-            .collect();
-        serde_json::Value::Object(fields)
-    } else {
-        return Err(ApiError::UnsupportedMediaType);
-    };
-    let csrf = value.get("csrf").and_then(|v| v.as_str()).map(str::to_owned);
-    let parsed = serde_json::from_value(value)
-        .map_err(|e| problem("body", format!("The request's fields are not as expected: {e}")))?;
-    Ok((parsed, csrf))
-}
-
-fn own_origin(req: &Request) -> String {
-    req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default()
-}
-
-/// A state-changing request must come from the portal's own pages.
-fn check_origin(req: &Request) -> Result<(), ApiError> {
-    let header = |name: &str| req.headers().get(name).ok().flatten();
-    if same_origin(
-        &own_origin(req),
-        header("Origin").as_deref(),
-        header("Sec-Fetch-Site").as_deref(),
-    ) {
-        Ok(())
-    } else {
-        Err(ApiError::CrossSite)
-    }
-}
-
-/// The session of the request's cookie.
-async fn authenticate(req: &Request, db: &D1Database) -> Result<Session, ApiError> {
-    let cookies = req.headers().get("Cookie").ok().flatten().unwrap_or_default();
-    let token = session_token(&cookies).ok_or(ApiError::NotSignedIn)?;
-    let session = store::session(db, &sha256_hex(token.as_bytes()))
-        .await
-        .map_err(ApiError::unavailable("clt: session lookup"))?
-        .ok_or(ApiError::NotSignedIn)?;
-    if session.revoked() {
-        return Err(ApiError::Revoked);
-    }
-    if session.expires_at as i64 <= now_ms() {
-        return Err(ApiError::NotSignedIn);
-    }
-    Ok(session)
-}
-
-/// Origin and CSRF token of a post made within a session.
-fn check_post(req: &Request, secret: &Secret, session: &Session, csrf: Option<&str>) -> Result<(), ApiError> {
-    check_origin(req)?;
-    let header = req.headers().get("X-CSRF-Token").ok().flatten();
-    let presented = csrf.or(header.as_deref()).unwrap_or_default();
-    if secret.csrf_ok(&session.token_hash, presented) {
-        Ok(())
-    } else {
-        Err(ApiError::CrossSite)
-    }
-}
 
 /// A chart's published CSV for a period (what a comment is made on).
 async fn chart_csv(env: &Env, page: &str, chart: &str, period: &str) -> Result<Option<String>, ApiError> {
@@ -193,31 +113,17 @@ pub async fn join(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
         .map_err(ApiError::unavailable("clt: redeem"))?
         .map_err(ApiError::Invitation)?;
     let cookie = set_cookie(&token);
+    let session = store::session(&db, &token_hash)
+        .await
+        .map_err(ApiError::unavailable("clt: session"))?
+        .ok_or(ApiError::Unavailable)?;
     let response = match Format::of(req) {
-        Format::Json => {
-            let session = store::session(&db, &token_hash)
-                .await
-                .map_err(ApiError::unavailable("clt: session"))?
-                .ok_or(ApiError::Unavailable)?;
-            http::json(200, &member_json(&session, &secret.csrf(&token_hash)))
-        }
+        Format::Json => http::json(200, &member_json(&session, &secret.csrf(&token_hash))),
+        // A manager runs the portal from the console.
+        Format::Page if session.is_manager() => http::see_other("/staff/"),
         Format::Page => http::see_other("/clt/"),
     };
     Ok(http::with_headers(response, &[("Set-Cookie", &cookie)]))
-}
-
-/// The page of a list asked for (`?page=N`, from 1).
-fn page_number(req: &Request) -> usize {
-    #[derive(serde::Deserialize)]
-    struct Query {
-        page: Option<String>,
-    }
-    req.query::<Query>()
-        .ok()
-        .and_then(|q| q.page)
-        .and_then(|p| p.parse::<usize>().ok())
-        .filter(|p| (1..=10_000).contains(p))
-        .unwrap_or(1)
 }
 
 /// A list page as JSON: the comments, and the next page if there is one.
@@ -227,13 +133,6 @@ fn page_json(page: &store::Page, number: usize, comments: Vec<serde_json::Value>
         "page": number,
         "next_page": page.more.then_some(number + 1),
     })
-}
-
-async fn signed_in(req: &Request, env: &Env) -> Result<(Secret, D1Database, Session), ApiError> {
-    let secret = secret(env)?;
-    let db = db(env)?;
-    let session = authenticate(req, &db).await?;
-    Ok((secret, db, session))
 }
 
 async fn moderator(req: &Request, env: &Env) -> Result<(Secret, D1Database, Session), ApiError> {
@@ -395,7 +294,7 @@ async fn moderator_post<T: DeserializeOwned>(
 pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let (db, session, input) = moderator_post::<ReplyInput>(req, env).await?;
     let reply = Reply::try_from(input).map_err(ApiError::Problems)?;
-    if !store::reply(&db, id, &reply, &session.member_id, now_ms())
+    if !store::reply(&db, id, &reply, &session, now_ms())
         .await
         .map_err(ApiError::unavailable("clt: reply"))?
     {
@@ -410,7 +309,7 @@ pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Respon
 /// `POST /api/clt/comments/{id}/approve`.
 pub async fn post_approve(req: &mut Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let (db, session, _) = moderator_post::<serde_json::Value>(req, env).await?;
-    match store::approve(&db, id, &session.member_id, now_ms())
+    match store::approve(&db, id, &session, now_ms())
         .await
         .map_err(ApiError::unavailable("clt: approve"))?
     {

@@ -8,7 +8,7 @@ use lead_data::tables::DIMS;
 use lead_data::vocab::Vocabulary;
 use lead_data::Date;
 
-use super::input::{Kind, Publish, ReplyStatus, MAX_POINT_CHARS, MAX_TEXT_CHARS};
+use super::input::{Kind, Publish, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
 use super::store::{Comment, Session};
 use crate::pages::{escape, Area};
 
@@ -24,18 +24,28 @@ fn date(ms: f64) -> String {
 /// A CLT page: the portal's page shell, and who is signed in.
 pub fn page(title: &str, session: Option<&Session>, csrf: Option<&str>, body: &str) -> String {
     let who = match (session, csrf) {
-        (Some(s), Some(csrf)) => format!(
-            "<p class=\"clt-who\">Signed in as {} ({}){}</p>\
-             <form method=\"post\" action=\"/api/clt/signout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <button type=\"submit\" class=\"button-secondary\">Sign out</button></form>",
-            escape(&s.name),
-            escape(&s.organisation),
-            if s.is_moderator() { ", moderator" } else { "" },
-            escape(csrf)
-        ),
+        (Some(s), Some(csrf)) => signed_in_as(s, csrf),
         _ => String::new(),
     };
     crate::pages::page(Area::Clt, title, &format!("{who}{body}"))
+}
+
+/// Who is signed in, and the form that signs them out (the CLT's pages
+/// and the staff console).
+pub fn signed_in_as(s: &Session, csrf: &str) -> String {
+    format!(
+        "<p class=\"clt-who\">Signed in as {} ({}){}</p>\
+             <form method=\"post\" action=\"/api/clt/signout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <button type=\"submit\" class=\"button-secondary\">Sign out</button></form>",
+        escape(&s.name),
+        escape(&s.organisation),
+        match s.role {
+            Role::Member => "",
+            Role::Moderator => ", moderator",
+            Role::Manager => ", manager",
+        },
+        escape(csrf)
+    )
 }
 
 /// A CLT page with links to the pages of its list before `</main>`: lists

@@ -47,10 +47,12 @@ lead_data::vocabulary!(
 );
 
 lead_data::vocabulary!(
-    /// What a signed-in person may do.
-    Role, "one of member, moderator" {
+    /// What a signed-in person may do: a member comments; a moderator also
+    /// replies and approves; a manager also runs the staff console.
+    Role, "one of member, moderator, manager" {
         Member = "member", "Member", "Miembro";
         Moderator = "moderator", "Moderator", "Moderador";
+        Manager = "manager", "Manager", "Gerente";
     }
 );
 

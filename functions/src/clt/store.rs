@@ -9,6 +9,7 @@ use worker::{D1Database, Result};
 use super::input::{Kind, NewComment, Publish, Reply, ReplyStatus, Role};
 use super::InvitationError;
 use crate::d1::{number, optional, text};
+use crate::staff::{audit_if, Action, Entry};
 
 /// A live session and who holds it.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,8 +25,19 @@ pub struct Session {
 }
 
 impl Session {
+    /// Moderators and managers reply to and approve comments.
     pub fn is_moderator(&self) -> bool {
-        self.role == Role::Moderator
+        matches!(self.role, Role::Moderator | Role::Manager)
+    }
+
+    /// The program's staff: moderators and managers open the console.
+    pub fn is_staff(&self) -> bool {
+        self.is_moderator()
+    }
+
+    /// Managers change intake, resend referrals and invite people.
+    pub fn is_manager(&self) -> bool {
+        self.role == Role::Manager
     }
 
     pub fn revoked(&self) -> bool {
@@ -35,7 +47,8 @@ impl Session {
 
 pub async fn session(db: &D1Database, token_hash: &str) -> Result<Option<Session>> {
     db.prepare(
-        "SELECT s.token_hash, s.member_id, m.name, m.organisation, m.role, s.expires_at,
+        "SELECT s.token_hash, s.member_id, m.name, m.organisation,
+                CASE WHEN m.manager = 1 THEN 'manager' ELSE m.role END AS role, s.expires_at,
                 s.revoked_at AS session_revoked_at, m.revoked_at AS member_revoked_at
          FROM clt_sessions s JOIN clt_members m ON m.id = s.member_id WHERE s.token_hash = ?1",
     )
@@ -250,9 +263,30 @@ pub async fn approved_on_page(db: &D1Database, page: &str) -> Result<Vec<Comment
     Ok(newest)
 }
 
-/// Records the program's reply; `false` if there is no such comment.
-pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &str, now: i64) -> Result<bool> {
-    let updated = db
+/// Records the program's reply, with its audit line (from the reply
+/// before, to this one), in one batch; `false` if there is no such comment.
+pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &Session, now: i64) -> Result<bool> {
+    let before = db
+        .prepare("SELECT reply_status FROM clt_comments WHERE id = ?1")
+        .bind(&[text(id)])?
+        .first::<Option<String>>(Some("reply_status"))
+        .await?
+        .flatten();
+    let line = audit_if(
+        db,
+        by,
+        Action::Reply,
+        &Entry {
+            subject: Some(id),
+            from: before.as_deref(),
+            to: Some(reply.status.as_str()),
+            reason: reply.reason.as_deref(),
+        },
+        now,
+        "SELECT 1 FROM clt_comments WHERE id = ?9",
+        &[text(id)],
+    )?;
+    let update = db
         .prepare(
             "UPDATE clt_comments SET reply_status = ?2, reply_body = ?3, reply_reason = ?4, replied_at = ?5, replied_by = ?6
              WHERE id = ?1 RETURNING id",
@@ -263,11 +297,18 @@ pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &str, now: i64)
             optional(reply.body.as_deref()),
             optional(reply.reason.as_deref()),
             number(now),
-            text(by),
-        ])?
-        .first::<String>(Some("id"))
-        .await?;
-    Ok(updated.is_some())
+            text(&by.member_id),
+        ])?;
+    let results = db.batch(vec![line, update]).await?;
+    #[derive(Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        id: String,
+    }
+    Ok(match results.last() {
+        Some(r) => !r.results::<Row>()?.is_empty(),
+        None => false,
+    })
 }
 
 pub enum Approval {
@@ -277,16 +318,40 @@ pub enum Approval {
     NotPublishable,
 }
 
-pub async fn approve(db: &D1Database, id: &str, by: &str, now: i64) -> Result<Approval> {
-    let updated = db
-        .prepare(
-            "UPDATE clt_comments SET approved_at = ?2, approved_by = ?3
-             WHERE id = ?1 AND publish != 'program_only' RETURNING id",
-        )
-        .bind(&[text(id), number(now), text(by)])?
-        .first::<String>(Some("id"))
-        .await?;
-    if updated.is_some() {
+pub async fn approve(db: &D1Database, id: &str, by: &Session, now: i64) -> Result<Approval> {
+    const PUBLISHABLE: &str = "id = ?9 AND publish != 'program_only'";
+    let line = audit_if(
+        db,
+        by,
+        Action::Approve,
+        &Entry {
+            subject: Some(id),
+            from: Some("not published"),
+            to: Some("published"),
+            reason: None,
+        },
+        now,
+        &format!("SELECT 1 FROM clt_comments WHERE {PUBLISHABLE} AND approved_at IS NULL"),
+        &[text(id)],
+    )?;
+    let update = db
+        .prepare(format!(
+            "UPDATE clt_comments SET approved_at = COALESCE(approved_at, ?1), approved_by = COALESCE(approved_by, ?2)
+             WHERE {} RETURNING id",
+            PUBLISHABLE.replace("?9", "?3")
+        ))
+        .bind(&[number(now), text(&by.member_id), text(id)])?;
+    let results = db.batch(vec![line, update]).await?;
+    #[derive(Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        id: String,
+    }
+    let updated = match results.last() {
+        Some(r) => !r.results::<Row>()?.is_empty(),
+        None => false,
+    };
+    if updated {
         return Ok(Approval::Approved);
     }
     let exists = db

@@ -1,0 +1,340 @@
+//! The console's page. Everything staff or the case system wrote goes
+//! through [`escape`]; no referral content is ever shown (the outbox holds
+//! it sealed, and the console reads only references, ages and errors).
+
+use lead_content::intake;
+use lead_content::intake_state::Cause;
+use lead_content::schema::IntakeStatus;
+
+use super::store::{Ledger, Logged};
+use super::Action;
+use crate::clt::store::Session;
+use crate::pages::{escape, Area};
+use crate::status::{DeliveryRecord, State};
+use crate::time::iso;
+
+/// How long ago, in words a person reads at a glance.
+pub fn age(ms: i64) -> String {
+    let minutes = ms.max(0) / 60_000;
+    match minutes {
+        0 => "under a minute".to_owned(),
+        1..=119 => format!("{minutes} min"),
+        120..=2879 => format!("{} h", minutes / 60),
+        _ => format!("{} days", minutes / 1440),
+    }
+}
+
+fn status_words(status: IntakeStatus) -> &'static str {
+    match status {
+        IntakeStatus::Open => "Open: taking community referrals",
+        IntakeStatus::PriorityOnly => "Priority only: taking priority community referrals only",
+        IntakeStatus::Paused => "Paused: not taking community referrals",
+    }
+}
+
+fn record_words(r: Option<&DeliveryRecord>, days: i64) -> String {
+    match r {
+        Some(r) => format!(
+            "Last {days} days: {} of {} referrals ({:.0} %) reached the case system within an hour; median {} min.",
+            (r.share_within_hour * r.referrals as f64).round(),
+            r.referrals,
+            (r.share_within_hour * 100.0).floor(),
+            r.median_minutes
+        ),
+        None => format!("Last {days} days: no referrals received an hour or more ago."),
+    }
+}
+
+fn csrf_field(csrf: &str) -> String {
+    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", escape(csrf))
+}
+
+/// The intake section: status now and why, and (for managers) the forms
+/// that change it.
+fn intake_section(state: &State, manager: bool, csrf: &str, now: i64) -> String {
+    let policy = &intake().policy.intake;
+    let rule = &policy.capacity;
+    let why = match state.notice.cause {
+        Cause::Policy => "the policy file's status (no capacity rule or override applies)".to_owned(),
+        Cause::Capacity => format!(
+            "the capacity rule: the average caseload is above {} or a case manager has {} or more",
+            rule.average_above, rule.highest_at
+        ),
+        Cause::Override => "a manager's override".to_owned(),
+    };
+    let mut out = format!(
+        "<section aria-labelledby=\"intake-heading\"><h2 id=\"intake-heading\">Intake</h2>\
+         <p class=\"intake-now\"><strong>{}</strong>, because of {}.</p>\
+         <p>The intake page says: \u{201c}{}\u{201d}</p>",
+        status_words(state.notice.status),
+        escape(&why),
+        escape(state.notice.message(policy).get(lead_content::Lang::En))
+    );
+    out.push_str("<h3>Caseloads</h3>");
+    match &state.capacity {
+        Some(latest) => {
+            let r = &latest.report;
+            let by = if latest.reported_by == "case_system" {
+                "the case system".to_owned()
+            } else {
+                "a manager".to_owned()
+            };
+            out.push_str(&format!(
+                "<p>Average active caseload <strong>{}</strong> (the rule acts above {}); highest <strong>{}</strong> (acts at {}). \
+                 Counted {} ({} ago), reported by {by}.</p>",
+                r.average_caseload,
+                rule.average_above,
+                r.highest_caseload,
+                rule.highest_at,
+                iso(r.as_of_ms),
+                age(now - r.as_of_ms)
+            ));
+            if r.is_stale(rule, now) {
+                out.push_str(&format!(
+                    "<p class=\"warning\" role=\"alert\"><strong>This report is stale:</strong> it is older than the {} hours the policy trusts. \
+                     Ask the case system why it stopped reporting, or enter today's caseloads below.</p>",
+                    rule.stale_after_hours
+                ));
+            }
+        }
+        None => out.push_str(
+            "<p class=\"warning\">No caseload report yet: the capacity rule has nothing to act on. \
+             The case system reports with PUT /api/capacity, or enter caseloads below.</p>",
+        ),
+    }
+    if let Some(m) = &state.manual {
+        let in_force = m.state.until_ms > now;
+        out.push_str(&format!(
+            "<h3>Override</h3><p>{} set intake to <strong>{}</strong> on {} until {}{}. Reason: {}</p>",
+            escape(&m.set_by),
+            m.state.status.code(),
+            iso(m.set_at),
+            iso(m.state.until_ms),
+            if in_force { "" } else { " (ended)" },
+            escape(&m.reason)
+        ));
+    }
+    if manager {
+        let options: String = IntakeStatus::ALL
+            .iter()
+            .map(|s| {
+                format!(
+                    "<div class=\"choice\"><input type=\"radio\" name=\"status\" id=\"override-{0}\" value=\"{0}\" required>\
+                     <label for=\"override-{0}\">{1}</label></div>",
+                    s.code(),
+                    status_words(*s)
+                )
+            })
+            .collect();
+        let hours: String = [
+            (1, "1 hour"),
+            (4, "4 hours"),
+            (24, "1 day"),
+            (72, "3 days"),
+            (168, "1 week"),
+            (336, "2 weeks"),
+            (720, "30 days"),
+        ]
+        .iter()
+        .map(|(h, label)| format!("<option value=\"{h}\">{label}</option>"))
+        .collect();
+        out.push_str(&format!(
+            "<form class=\"reply-form\" method=\"post\" action=\"/api/staff/intake\">{csrf}\
+             <fieldset><legend>Set intake by hand</legend>{options}</fieldset>\
+             <label for=\"override-hours\">For how long (then the policy and the capacity rule apply again)</label>\
+             <select id=\"override-hours\" name=\"hours\">{hours}</select>\
+             <label for=\"override-reason\">Reason (kept in the audit log)</label>\
+             <textarea id=\"override-reason\" name=\"reason\" rows=\"2\" maxlength=\"500\" required></textarea>\
+             <p><button type=\"submit\">Set intake</button></p></form>",
+            csrf = csrf_field(csrf)
+        ));
+        if state.manual.as_ref().is_some_and(|m| m.state.until_ms > now) {
+            out.push_str(&format!(
+                "<form class=\"reply-form\" method=\"post\" action=\"/api/staff/intake/end\">{}\
+                 <label for=\"end-reason\">Reason for ending the override</label>\
+                 <textarea id=\"end-reason\" name=\"reason\" rows=\"2\" maxlength=\"500\" required></textarea>\
+                 <p><button type=\"submit\" class=\"button-secondary\">End the override now</button></p></form>",
+                csrf_field(csrf)
+            ));
+        }
+        out.push_str(&format!(
+            "<form class=\"reply-form\" method=\"post\" action=\"/api/staff/capacity\">{}\
+             <fieldset><legend>Enter caseloads (counted now)</legend>\
+             <label for=\"capacity-average\">Average active caseload</label>\
+             <input type=\"number\" id=\"capacity-average\" name=\"average_caseload\" min=\"0\" max=\"1000\" step=\"0.1\" required>\
+             <label for=\"capacity-highest\">Highest caseload of any case manager</label>\
+             <input type=\"number\" id=\"capacity-highest\" name=\"highest_caseload\" min=\"0\" max=\"1000\" step=\"1\" required>\
+             </fieldset><p><button type=\"submit\">Save caseloads</button></p></form>",
+            csrf_field(csrf)
+        ));
+    }
+    out.push_str("</section>");
+    out
+}
+
+/// The delivery section: the outbox ledger and stuck referrals.
+fn delivery_section(ledger: &Ledger, manager: bool, csrf: &str, now: i64) -> String {
+    let mut out = format!(
+        "<section aria-labelledby=\"delivery-heading\"><h2 id=\"delivery-heading\">Delivery to the case system</h2>\
+         <table class=\"data-table\"><caption>Referrals in the outbox</caption>\
+         <thead><tr><th scope=\"col\">Pending</th><th scope=\"col\">Delivered</th><th scope=\"col\">Stuck</th><th scope=\"col\">Oldest pending</th></tr></thead>\
+         <tbody><tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>\
+         <p>{}</p><p>{}</p>",
+        ledger.pending,
+        ledger.delivered,
+        ledger.stuck,
+        ledger.oldest_pending_at.map_or("none".to_owned(), |t| format!("{} ago", age(now - t))),
+        record_words(ledger.last_7_days.as_ref(), 7),
+        record_words(ledger.last_30_days.as_ref(), 30),
+    );
+    if let Some((reference, error, at)) = &ledger.last_error {
+        out.push_str(&format!(
+            "<p>Last error ({} ago, {}): {}</p>",
+            age(now - at),
+            escape(reference),
+            escape(error)
+        ));
+    }
+    out.push_str(&format!(
+        "<p>Community referrals received: {} in the last 7 days, {} in the last 30 days. \
+         Police and court referrals reach the case system without this portal; the capacity rule closes only this door.</p>",
+        ledger.received_7, ledger.received_30
+    ));
+    out.push_str("<h3>Stuck referrals</h3>");
+    if ledger.stuck_list.is_empty() {
+        out.push_str("<p>None: every referral has been delivered or is on its way.</p>");
+    } else {
+        let rows: String = ledger
+            .stuck_list
+            .iter()
+            .map(|s| {
+                let action = if manager {
+                    format!(
+                        "<td><form method=\"post\" action=\"/api/staff/referrals/{0}/resend\">{1}\
+                         <button type=\"submit\" class=\"button-secondary\" aria-label=\"Resend {0}\">Resend</button></form></td>",
+                        escape(&s.reference),
+                        csrf_field(csrf)
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td>{action}</tr>",
+                    escape(&s.reference),
+                    age(now - s.received_at as i64),
+                    s.attempts,
+                    escape(s.last_error.as_deref().unwrap_or(""))
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "<div class=\"table-scroll\" role=\"region\" aria-label=\"Stuck referrals\" tabindex=\"0\"><table class=\"data-table\">\
+             <caption>Referrals whose delivery was given up (reference, age, attempts, last error; never content)</caption>\
+             <thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Age</th><th scope=\"col\">Attempts</th><th scope=\"col\">Last error</th>{}</tr></thead>\
+             <tbody>{rows}</tbody></table></div>",
+            if manager { "<th scope=\"col\">Action</th>" } else { "" }
+        ));
+        if manager {
+            out.push_str(&format!(
+                "<form method=\"post\" action=\"/api/staff/referrals/resend-all\">{}\
+                 <p><button type=\"submit\">Resend every stuck referral</button></p></form>",
+                csrf_field(csrf)
+            ));
+        }
+    }
+    out.push_str("</section>");
+    out
+}
+
+/// The newest lines of the audit log.
+fn audit_section(lines: &[Logged]) -> String {
+    let rows: String = lines
+        .iter()
+        .map(|l| {
+            let action = Action::parse(&l.action).map_or(l.action.clone(), |a| a.label().en.to_owned());
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                iso(l.at as i64),
+                escape(&l.actor_name),
+                escape(&action),
+                escape(l.subject.as_deref().unwrap_or("")),
+                escape(l.from_value.as_deref().unwrap_or("")),
+                escape(l.to_value.as_deref().unwrap_or("")),
+                escape(l.reason.as_deref().unwrap_or(""))
+            )
+        })
+        .collect();
+    format!(
+        "<section aria-labelledby=\"audit-heading\"><h2 id=\"audit-heading\">Audit log</h2>\
+         <p><a href=\"/api/staff/audit.csv\" download>Download the whole audit log (CSV)</a></p>\
+         <div class=\"table-scroll\" role=\"region\" aria-label=\"Audit log\" tabindex=\"0\"><table class=\"data-table\">\
+         <caption>The newest staff actions</caption>\
+         <thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">Subject</th>\
+         <th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\">Reason</th></tr></thead><tbody>{}</tbody></table></div></section>",
+        if rows.is_empty() {
+            "<tr><td colspan=\"7\">No staff action yet.</td></tr>".to_owned()
+        } else {
+            rows
+        }
+    )
+}
+
+/// What a form post just did, said once at the top of the console.
+pub fn done_message(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "intake" => "Intake was set. The intake pages show it now.",
+        "intake_end" => "The override has ended: the policy and the capacity rule apply again.",
+        "capacity" => "The caseloads were saved.",
+        "resend" => "Resent: the referral is back in line and is being delivered.",
+        "resend_all" => "Every stuck referral is back in line and being delivered.",
+        _ => return None,
+    })
+}
+
+/// Everything the console shows.
+pub struct Console<'a> {
+    pub session: &'a Session,
+    pub csrf: &'a str,
+    pub state: &'a State,
+    pub ledger: &'a Ledger,
+    /// The newest audit lines (managers only).
+    pub audit: Option<&'a [Logged]>,
+    pub done: Option<&'a str>,
+    pub now: i64,
+}
+
+/// `/staff/`.
+pub fn console_page(c: &Console<'_>) -> String {
+    let manager = c.session.is_manager();
+    let mut body = crate::clt::html::signed_in_as(c.session, c.csrf);
+    if let Some(message) = c.done.and_then(done_message) {
+        body.push_str(&format!("<p class=\"comment-sent\" role=\"status\">{message}</p>"));
+    }
+    if !manager {
+        body.push_str(
+            "<p>As a moderator you can see how intake and delivery stand, and answer and publish the \
+             Community Leadership Team's comments on the <a href=\"/clt/moderate\">moderation page</a>. \
+             Changes to intake and resending are for managers.</p>",
+        );
+    }
+    body.push_str(&intake_section(c.state, manager, c.csrf, c.now));
+    body.push_str(&delivery_section(c.ledger, manager, c.csrf, c.now));
+    if let Some(lines) = c.audit {
+        body.push_str(&audit_section(lines));
+    }
+    crate::pages::page(Area::Staff, "Staff console", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_at_a_glance() {
+        assert_eq!(age(20_000), "under a minute");
+        assert_eq!(age(5 * 60_000), "5 min");
+        assert_eq!(age(3 * 3_600_000), "3 h");
+        assert_eq!(age(3 * 86_400_000), "3 days");
+        assert_eq!(age(-5), "under a minute");
+    }
+}

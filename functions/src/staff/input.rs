@@ -1,0 +1,144 @@
+//! What staff send, parsed into checked types the way a referral is: the
+//! wire forms hold strings as a form or JSON sent them; only the checked
+//! types reach storage.
+
+use lead_content::intake_state::Override;
+use lead_content::schema::IntakeStatus;
+use serde::Deserialize;
+
+use crate::error::Problem;
+
+/// Longest reason, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+/// The longest an override may last.
+pub const MAX_OVERRIDE_HOURS: i64 = 90 * 24;
+
+fn problem(field: &'static str, message: impl Into<String>) -> Problem {
+    Problem {
+        field,
+        message: message.into(),
+    }
+}
+
+/// A reason as given: required, trimmed, without control characters.
+pub fn reason(text: &str) -> Result<String, Problem> {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        return Err(problem("reason", "Give a reason: the audit log keeps it."));
+    }
+    if clean.chars().count() > MAX_REASON_CHARS {
+        return Err(problem(
+            "reason",
+            format!("Keep the reason to {MAX_REASON_CHARS} characters."),
+        ));
+    }
+    Ok(clean.to_owned())
+}
+
+/// A manager's intake override as sent: the status, a reason, and when it
+/// ends, as a time (`until`, RFC 3339) or a number of hours from now
+/// (`hours`, what the console's form sends).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct OverrideInput {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub hours: String,
+}
+
+/// A checked override and its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOverride {
+    pub state: Override,
+    pub reason: String,
+}
+
+impl OverrideInput {
+    pub fn check(&self, now_ms: i64) -> Result<NewOverride, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let status = IntakeStatus::parse(self.status.trim());
+        if status.is_none() {
+            problems.push(problem("status", "Choose open, priority_only or paused."));
+        }
+        let until = match (self.until.trim(), self.hours.trim()) {
+            ("", "") => Err(problem("until", "Say when the override ends.")),
+            (until, "") => lead_data::calendar::parse_timestamp(until)
+                .ok_or_else(|| problem("until", "until must be an RFC 3339 time, such as 2026-12-01T17:00:00Z.")),
+            (_, hours) => hours
+                .parse::<i64>()
+                .ok()
+                .filter(|h| (1..=MAX_OVERRIDE_HOURS).contains(h))
+                .map(|h| now_ms + h * 3_600_000)
+                .ok_or_else(|| problem("hours", format!("Choose from 1 to {MAX_OVERRIDE_HOURS} hours."))),
+        };
+        let until = match until {
+            Ok(t) if t <= now_ms => Err(problem("until", "The end must be in the future.")),
+            Ok(t) if t > now_ms + MAX_OVERRIDE_HOURS * 3_600_000 => Err(problem(
+                "until",
+                "An override lasts 90 days at most; set it again then.",
+            )),
+            other => other,
+        };
+        let until = until.map_err(|p| problems.push(p)).ok();
+        let reason = reason(&self.reason).map_err(|p| problems.push(p)).ok();
+        match (status, until, reason) {
+            (Some(status), Some(until_ms), Some(reason)) if problems.is_empty() => Ok(NewOverride {
+                state: Override { status, until_ms },
+                reason,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// A reason alone (ending an override, resending).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ReasonInput {
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(status: &str, reason: &str, until: &str, hours: &str) -> OverrideInput {
+        OverrideInput {
+            status: status.into(),
+            reason: reason.into(),
+            until: until.into(),
+            hours: hours.into(),
+        }
+    }
+
+    #[test]
+    fn an_override_needs_a_status_an_end_and_a_reason() {
+        let now = lead_data::calendar::parse_timestamp("2026-12-01T12:00:00Z").expect("time");
+        let ok = input("paused", "  Staff training day \u{7} ", "", "4")
+            .check(now)
+            .expect("valid");
+        assert_eq!(ok.state.status, IntakeStatus::Paused);
+        assert_eq!(ok.state.until_ms, now + 4 * 3_600_000);
+        assert_eq!(ok.reason, "Staff training day");
+        let at = input("open", "Back early", "2026-12-01T13:00:00Z", "")
+            .check(now)
+            .expect("valid");
+        assert_eq!(at.state.until_ms, now + 3_600_000);
+
+        let fields = |i: OverrideInput| -> Vec<&'static str> {
+            i.check(now).err().unwrap_or_default().iter().map(|p| p.field).collect()
+        };
+        assert_eq!(fields(input("", "", "", "")), ["status", "until", "reason"]);
+        assert_eq!(fields(input("closed", "x", "", "2")), ["status"]);
+        assert_eq!(fields(input("paused", "x", "2026-12-01T11:00:00Z", "")), ["until"]);
+        assert_eq!(fields(input("paused", "x", "2027-12-01T11:00:00Z", "")), ["until"]);
+        assert_eq!(fields(input("paused", "x", "", "0")), ["hours"]);
+        assert_eq!(fields(input("paused", "x", "", "many")), ["hours"]);
+        assert_eq!(fields(input("paused", &"x".repeat(501), "", "1")), ["reason"]);
+    }
+}

@@ -1,0 +1,359 @@
+//! The console's D1: the intake override, the outbox ledger as staff see it
+//! (counts, ages and errors, never content), resending stuck referrals,
+//! and the audit log. Each change is one batch with its audit line.
+
+use lead_content::intake_state::{CapacityReport, Override};
+use lead_content::schema::IntakeStatus;
+use serde::Deserialize;
+use worker::{D1Database, Result};
+
+use super::{audit, Action, Entry};
+use crate::clt::store::Session;
+use crate::d1::{number, text};
+use crate::status::{record, DeliveryRecord};
+
+/// The override in force or not (the console shows an ended one as ended).
+#[derive(Debug, Clone)]
+pub struct SetOverride {
+    pub state: Override,
+    pub reason: String,
+    pub set_by: String,
+    pub set_at: i64,
+}
+
+#[derive(Deserialize)]
+struct OverrideRow {
+    status: String,
+    until_at: f64,
+    reason: String,
+    set_by_name: String,
+    set_at: f64,
+}
+
+/// The override last set, if any.
+pub async fn last_override(db: &D1Database) -> Result<Option<SetOverride>> {
+    let row = db
+        .prepare(
+            "SELECT o.status, o.until_at, o.reason, m.name AS set_by_name, o.set_at
+             FROM intake_override o JOIN clt_members m ON m.id = o.set_by WHERE o.id = 1",
+        )
+        .first::<OverrideRow>(None)
+        .await?;
+    Ok(row.and_then(|r| {
+        Some(SetOverride {
+            state: Override {
+                status: IntakeStatus::parse(&r.status)?,
+                until_ms: r.until_at as i64,
+            },
+            reason: r.reason,
+            set_by: r.set_by_name,
+            set_at: r.set_at as i64,
+        })
+    }))
+}
+
+/// Sets the override (replacing any), with its audit line.
+pub async fn set_override(
+    db: &D1Database,
+    actor: &Session,
+    state: &Override,
+    reason: &str,
+    from: &str,
+    now: i64,
+) -> Result<()> {
+    let until = crate::time::iso(state.until_ms);
+    let to = format!("{} until {until}", state.status.code());
+    let set = db
+        .prepare(
+            "INSERT INTO intake_override (id, status, until_at, reason, set_by, set_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status, until_at = excluded.until_at,
+               reason = excluded.reason, set_by = excluded.set_by, set_at = excluded.set_at",
+        )
+        .bind(&[
+            text(state.status.code()),
+            number(state.until_ms),
+            text(reason),
+            text(&actor.member_id),
+            number(now),
+        ])?;
+    let line = audit(
+        db,
+        actor,
+        Action::IntakeOverride,
+        &Entry {
+            subject: Some("intake"),
+            from: Some(from),
+            to: Some(&to),
+            reason: Some(reason),
+        },
+        now,
+    )?;
+    db.batch(vec![set, line]).await?;
+    Ok(())
+}
+
+/// Ends the override now, with its audit line; `false` if none was set.
+pub async fn end_override(db: &D1Database, actor: &Session, reason: &str, now: i64) -> Result<bool> {
+    let Some(current) = last_override(db).await? else {
+        return Ok(false);
+    };
+    let from = format!(
+        "{} until {}",
+        current.state.status.code(),
+        crate::time::iso(current.state.until_ms)
+    );
+    let line = audit(
+        db,
+        actor,
+        Action::IntakeOverrideEnded,
+        &Entry {
+            subject: Some("intake"),
+            from: Some(&from),
+            to: Some("policy and capacity rule"),
+            reason: Some(reason),
+        },
+        now,
+    )?;
+    let end = db.prepare("DELETE FROM intake_override WHERE id = 1");
+    db.batch(vec![line, end]).await?;
+    Ok(true)
+}
+
+/// Stores caseloads a manager entered, with its audit line.
+pub async fn enter_capacity(
+    db: &D1Database,
+    actor: &Session,
+    id: &str,
+    report: &CapacityReport,
+    now: i64,
+) -> Result<()> {
+    let insert = db
+        .prepare(
+            "INSERT INTO capacity_reports (id, average_caseload, highest_caseload, as_of, received_at, reported_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&[
+            text(id),
+            report.average_caseload.into(),
+            report.highest_caseload.into(),
+            number(report.as_of_ms),
+            number(now),
+            text(&actor.member_id),
+        ])?;
+    let to = format!(
+        "average {}, highest {}, as of {}",
+        report.average_caseload,
+        report.highest_caseload,
+        crate::time::iso(report.as_of_ms)
+    );
+    let line = audit(
+        db,
+        actor,
+        Action::CapacityEntered,
+        &Entry {
+            subject: Some("capacity"),
+            to: Some(&to),
+            ..Entry::default()
+        },
+        now,
+    )?;
+    db.batch(vec![insert, line]).await?;
+    Ok(())
+}
+
+/// A referral whose delivery was given up: never its content.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Stuck {
+    pub reference: String,
+    pub received_at: f64,
+    pub attempts: f64,
+    pub last_error: Option<String>,
+}
+
+/// The outbox as staff see it.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    pub pending: u64,
+    pub delivered: u64,
+    pub stuck: u64,
+    pub oldest_pending_at: Option<i64>,
+    /// The latest failed attempt: its reference, error and time.
+    pub last_error: Option<(String, String, i64)>,
+    pub stuck_list: Vec<Stuck>,
+    pub last_7_days: Option<DeliveryRecord>,
+    pub last_30_days: Option<DeliveryRecord>,
+    /// Community referrals received in the last 7 and 30 days.
+    pub received_7: u64,
+    pub received_30: u64,
+}
+
+/// How many stuck referrals the console lists.
+pub const STUCK_SHOWN: usize = 100;
+
+pub async fn ledger(db: &D1Database, now: i64) -> Result<Ledger> {
+    let day = 86_400_000;
+    let counts = db
+        .prepare(
+            "SELECT
+           COUNT(*) FILTER (WHERE status = 'pending') AS pending,
+           COUNT(*) FILTER (WHERE status = 'delivered') AS delivered,
+           COUNT(*) FILTER (WHERE status = 'stuck') AS stuck,
+           MIN(received_at) FILTER (WHERE status = 'pending') AS oldest_pending,
+           COUNT(*) FILTER (WHERE received_at >= ?1) AS received_7,
+           COUNT(*) FILTER (WHERE received_at >= ?2) AS received_30
+         FROM referrals",
+        )
+        .bind(&[number(now - 7 * day), number(now - 30 * day)])?;
+    let last_error = db.prepare(
+        "SELECT reference, last_error, failed_at FROM referrals
+         WHERE last_error IS NOT NULL ORDER BY failed_at DESC LIMIT 1",
+    );
+    let stuck = db
+        .prepare(format!(
+            "SELECT reference, received_at, attempts, last_error FROM referrals
+             WHERE status = 'stuck' ORDER BY received_at LIMIT {STUCK_SHOWN}"
+        ))
+        .bind(&[])?;
+    let waits = db
+        .prepare(
+            "SELECT received_at, COALESCE(delivered_at, ?1) - received_at AS wait FROM referrals
+             WHERE received_at >= ?2 AND received_at <= ?3",
+        )
+        .bind(&[
+            number(now),
+            number(now - 30 * day),
+            number(now - crate::status::WITHIN_MS),
+        ])?;
+    let results = db.batch(vec![counts, last_error, stuck, waits]).await?;
+    #[derive(Deserialize)]
+    struct Counts {
+        pending: f64,
+        delivered: f64,
+        stuck: f64,
+        oldest_pending: Option<f64>,
+        received_7: f64,
+        received_30: f64,
+    }
+    #[derive(Deserialize)]
+    struct LastError {
+        reference: String,
+        last_error: String,
+        failed_at: f64,
+    }
+    #[derive(Deserialize)]
+    struct Wait {
+        received_at: f64,
+        wait: f64,
+    }
+    let mut results = results.into_iter();
+    let mut next = || {
+        results
+            .next()
+            .ok_or_else(|| worker::Error::RustError("a batch result is missing".into()))
+    };
+    let counts = next()?.results::<Counts>()?.into_iter().next();
+    let last_error = next()?.results::<LastError>()?.into_iter().next();
+    let stuck_list = next()?.results::<Stuck>()?;
+    let waits = next()?.results::<Wait>()?;
+    let week_start = (now - 7 * day) as f64;
+    let last_7 = waits
+        .iter()
+        .filter(|w| w.received_at >= week_start)
+        .map(|w| w.wait as i64)
+        .collect();
+    let last_30 = waits.iter().map(|w| w.wait as i64).collect();
+    let count = |f: fn(&Counts) -> f64| counts.as_ref().map_or(0, |c| f(c) as u64);
+    Ok(Ledger {
+        pending: count(|c| c.pending),
+        delivered: count(|c| c.delivered),
+        stuck: count(|c| c.stuck),
+        oldest_pending_at: counts.as_ref().and_then(|c| c.oldest_pending).map(|t| t as i64),
+        last_error: last_error.map(|e| (e.reference, e.last_error, e.failed_at as i64)),
+        stuck_list,
+        // Staff see every figure: no small-number hiding inside the program.
+        last_7_days: record(last_7, 1).map(|r| DeliveryRecord { window_days: 7, ..r }),
+        last_30_days: record(last_30, 1),
+        received_7: count(|c| c.received_7),
+        received_30: count(|c| c.received_30),
+    })
+}
+
+/// Puts stuck referrals back in line (one, or every one) with an audit
+/// line, in one batch; the references resent. Only a referral whose
+/// content is still sealed in the outbox can be resent.
+pub async fn resend(db: &D1Database, actor: &Session, reference: Option<&str>, now: i64) -> Result<Vec<String>> {
+    const RESENDABLE: &str = "status = 'stuck' AND sealed IS NOT NULL";
+    let (which, binds) = match reference {
+        Some(r) => (format!("{RESENDABLE} AND reference = ?9"), vec![text(r)]),
+        None => (RESENDABLE.to_owned(), Vec::new()),
+    };
+    let count = db
+        .prepare(format!(
+            "SELECT COUNT(*) AS n FROM referrals WHERE {}",
+            which.replace("?9", "?1")
+        ))
+        .bind(&binds)?
+        .first::<f64>(Some("n"))
+        .await?
+        .unwrap_or(0.0);
+    let (action, subject) = match reference {
+        Some(r) => (Action::Resend, r.to_owned()),
+        None => (Action::ResendAll, format!("{count} referrals")),
+    };
+    let line = super::audit_if(
+        db,
+        actor,
+        action,
+        &Entry {
+            subject: Some(&subject),
+            from: Some("stuck"),
+            to: Some("pending"),
+            reason: None,
+        },
+        now,
+        &format!("SELECT 1 FROM referrals WHERE {which}"),
+        &binds,
+    )?;
+    let update = db
+        .prepare(format!(
+            "UPDATE referrals SET status = 'pending', attempts = 0, last_error = NULL,
+               next_attempt_at = 0, lease_until = 0, outage = 0
+             WHERE {} RETURNING reference",
+            which.replace("?9", "?1")
+        ))
+        .bind(&binds)?;
+    #[derive(Deserialize)]
+    struct Row {
+        reference: String,
+    }
+    let results = db.batch(vec![line, update]).await?;
+    let resent = match results.last() {
+        Some(r) => r.results::<Row>()?.into_iter().map(|r| r.reference).collect(),
+        None => Vec::new(),
+    };
+    Ok(resent)
+}
+
+/// One line of the audit log, as read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Logged {
+    pub at: f64,
+    pub actor_name: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The newest `limit` lines of the audit log, newest first (all of it
+/// with `None`).
+pub async fn audit_log(db: &D1Database, limit: Option<usize>) -> Result<Vec<Logged>> {
+    let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
+    db.prepare(format!(
+        "SELECT at, actor_name, action, subject, from_value, to_value, reason FROM audit_log ORDER BY at DESC, id DESC{limit}"
+    ))
+    .all()
+    .await?
+    .results::<Logged>()
+}
