@@ -116,6 +116,46 @@ impl Notice {
     }
 }
 
+/// The attribute of the empty element the site leaves for the public
+/// delivery record, beside the intake status and on the dashboards' index;
+/// the worker writes the record into it when there is one to publish.
+pub const DELIVERY_RECORD_SLOT: &str = "data-delivery-record";
+
+/// The delivery record in words: of the referrals in the last `days`,
+/// `share` (0 to 1) reached case managers within an hour, with a median of
+/// `median_minutes`.
+pub fn delivery_record_words(
+    copy: &crate::schema::CopyText,
+    lang: Lang,
+    days: i64,
+    share: f64,
+    median_minutes: f64,
+) -> String {
+    let text = if median_minutes < 1.0 {
+        &copy.delivery_record_fast
+    } else {
+        &copy.delivery_record
+    };
+    text.get(lang)
+        .replace("{days}", &days.to_string())
+        // Rounded down: the record never claims more than happened.
+        .replace("{share}", &format!("{}", (share * 100.0).floor()))
+        .replace("{minutes}", &format!("{}", median_minutes.round()))
+}
+
+/// `html` with `words` written into the element carrying
+/// [`DELIVERY_RECORD_SLOT`] (it is left as it is without one).
+pub fn fill_delivery_record(html: &str, words: &str) -> String {
+    let Some(at) = html.find(DELIVERY_RECORD_SLOT) else {
+        return html.to_owned();
+    };
+    let Some(close) = html[at..].find('>') else {
+        return html.to_owned();
+    };
+    let at = at + close + 1;
+    format!("{}{}{}", &html[..at], crate::page::escape(words), &html[at..])
+}
+
 /// The status now: a manager's override until it ends; otherwise the
 /// policy's status, made stricter by the capacity rule while the latest
 /// report is over it.
@@ -201,6 +241,24 @@ mod tests {
             assert!(n.message(intake).is_complete(), "{n:?}");
         }
         assert_eq!(Notice::from_variant("closed"), None);
+    }
+
+    #[test]
+    fn the_delivery_record_reads_plainly_and_fills_its_slot() {
+        let copy = &content().copy;
+        let words = delivery_record_words(copy, Lang::En, 30, 0.996, 4.4);
+        assert_eq!(
+            words,
+            "In the last 30 days, 99 % of referrals reached case managers within 1 hour; the median time was 4 minutes."
+        );
+        let fast = delivery_record_words(copy, Lang::Es, 30, 1.0, 0.0);
+        assert!(fast.contains("100 %") && fast.contains("menos de un minuto"), "{fast}");
+        let page = "<p class=\"delivery-record\" data-delivery-record=\"\"></p>";
+        assert_eq!(
+            fill_delivery_record(page, "A < B"),
+            "<p class=\"delivery-record\" data-delivery-record=\"\">A &lt; B</p>"
+        );
+        assert_eq!(fill_delivery_record("<p>no slot</p>", "x"), "<p>no slot</p>");
     }
 
     #[test]

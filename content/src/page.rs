@@ -100,3 +100,25 @@ mod tests {
         }
     }
 }
+
+/// A QR code of `url` as an `<svg>` element sized by CSS (class
+/// `qr-code`), labelled with the address it holds: the poster's, and an
+/// invitation link's in the staff console. `None` if the text is too long
+/// for a QR code.
+#[cfg(feature = "qr")]
+pub fn qr_svg(url: &str) -> Option<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let svg = code
+        .render::<svg::Color>()
+        .quiet_zone(true)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    let start = svg.find("<svg").unwrap_or(0);
+    Some(svg[start..].replacen(
+        "<svg ",
+        &format!("<svg class=\"qr-code\" role=\"img\" aria-label=\"{}\" ", escape(url)),
+        1,
+    ))
+}

@@ -259,6 +259,8 @@ copy_text!(
     poster_title,
     poster_body,
     data_link,
+    delivery_record,
+    delivery_record_fast,
 );
 
 /// Everything the intake pages and rules need, checked for consistency.

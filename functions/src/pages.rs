@@ -65,7 +65,7 @@ pub fn page(area: Area, title: &str, body: &str) -> String {
             "<a class=\"skip-link\" href=\"#main\">Skip to the content</a>\
              <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
              <a class=\"site-name\" href=\"/staff/\">Staff console</a>\
-             <nav aria-label=\"Site\"><a href=\"/clt/moderate\">Moderation</a> <a href=\"/en/\">Intake</a> \
+             <nav aria-label=\"Site\"><a href=\"/staff/people\">People</a> <a href=\"/clt/moderate\">Moderation</a> <a href=\"/en/\">Intake</a> \
              <a href=\"/en/data/\">LEAD in figures</a></nav></div></header>"
                 .to_owned(),
             "wrap wrap-wide staff",
@@ -81,7 +81,12 @@ pub fn page(area: Area, title: &str, body: &str) -> String {
         lang,
         title: &format!("{title} | {site}"),
         stylesheets: css,
-        head: "",
+        // The console's copy buttons; everything works without it.
+        head: if area == Area::Staff {
+            "<script type=\"module\" src=\"/staff.js\"></script>"
+        } else {
+            ""
+        },
         body: &body,
     }
     .render()

@@ -77,8 +77,17 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
             _ => Err(ApiError::NotFound),
         },
         (Get, "/api/staff/audit.csv") => staff::audit_csv(&req, &env).await,
+        (Get, "/staff/people" | "/staff/people/" | "/api/staff/people") => staff::people(&req, &env).await,
+        (Post, "/api/staff/people") => staff::invite(&mut req, &env).await,
+        (Post, p) if p.starts_with(STAFF_PEOPLE) => match person_action(p) {
+            Some((id, "reinvite")) => staff::reinvite(&mut req, &env, id).await,
+            Some((id, "revoke")) => staff::revoke(&mut req, &env, id).await,
+            _ => Err(ApiError::NotFound),
+        },
+        (Get, "/api/staff/feedback.csv") => staff::feedback_csv(&req, &env).await,
 
-        // The dashboards, with the community commentary.
+        // The dashboards, with the community commentary and the delivery record.
+        (Get, "/en/data/" | "/en/data") => status::dashboards_index(&env).await,
         (Get, p) if p.starts_with("/en/data/") => clt::dashboard(&req, &env, p).await,
         // HEAD and anything else on the dashboards: the static page as is.
         (_, p) if p.starts_with("/en/data/") => assets::pass_through(&req, &env).await,
@@ -121,6 +130,14 @@ const STAFF_REFERRALS: &str = "/api/staff/referrals/";
 /// `/api/staff/referrals/{reference}/{action}`: the reference and the action.
 fn referral_action(path: &str) -> Option<(&str, &str)> {
     path.strip_prefix(STAFF_REFERRALS)?.split_once('/')
+}
+
+/// Where a person's actions are.
+const STAFF_PEOPLE: &str = "/api/staff/people/";
+
+/// `/api/staff/people/{id}/{action}`: the person's id and the action.
+fn person_action(path: &str) -> Option<(&str, &str)> {
+    path.strip_prefix(STAFF_PEOPLE)?.split_once('/')
 }
 
 /// Where a comment's own actions are.
@@ -171,8 +188,10 @@ async fn intake_page(env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let db = env
         .d1(crate::config::DB)
         .map_err(ApiError::unavailable("intake page: no database"))?;
-    let notice = status::current(&db, crate::time::now_ms()).await?.notice;
+    let now = crate::time::now_ms();
+    let notice = status::current(&db, now).await?.notice;
     let text = assets::page(env, &notice.page(lang)).await?;
+    let text = status::with_record(env, &db, text, lang, now).await;
     let key = crate::crypto::hex(&intake::random::<16>()?);
     Ok(http::html(200, text.replace(IDEMPOTENCY_PLACEHOLDER, &key)))
 }

@@ -7,8 +7,9 @@
 //!
 //! `GET /api/status` also publishes the delivery record, which no referrer
 //! can see anywhere else: of the referrals received in the last 30 days
-//! (and at least an hour ago), the share that reached the case system
-//! within an hour and the median time it took, from the outbox's
+//! (delivered, or waiting an hour or more: one waiting less is not yet
+//! known to be late), the share that reached the case system within an
+//! hour and the median time it took, from the outbox's
 //! timestamps, which stay after the content is deleted. It is hidden while
 //! fewer than the dashboards' k referrals fall in the window.
 
@@ -116,7 +117,7 @@ pub async fn delivery_record(db: &D1Database, now: i64, k: u64) -> Result<Option
     let rows = db
         .prepare(
             "SELECT COALESCE(delivered_at, ?1) - received_at AS wait FROM referrals
-             WHERE received_at >= ?2 AND received_at <= ?3",
+             WHERE received_at >= ?2 AND (delivered_at IS NOT NULL OR received_at <= ?3)",
         )
         .bind(&[
             number(now),
@@ -136,6 +137,39 @@ pub async fn dashboards(env: &Env) -> Result<Option<Version>, ApiError> {
     Ok(assets::published(env, VERSION_PATH)
         .await?
         .and_then(|text| serde_json::from_str(&text).ok()))
+}
+
+/// `html` with the public delivery record written into its slot, when
+/// there is one to publish. A failure to compute it is logged and the page
+/// is served without it: the record never keeps a page from a referrer.
+pub async fn with_record(env: &Env, db: &D1Database, html: String, lang: Lang, now: i64) -> String {
+    let k = match dashboards(env).await {
+        Ok(v) => v.map_or(DEFAULT_K, |v| v.k),
+        Err(_) => DEFAULT_K,
+    };
+    match delivery_record(db, now, k).await {
+        Ok(Some(r)) => {
+            let words = intake_state::delivery_record_words(
+                &intake().copy,
+                lang,
+                r.window_days,
+                r.share_within_hour,
+                r.median_minutes,
+            );
+            intake_state::fill_delivery_record(&html, &words)
+        }
+        Ok(None) => html,
+        Err(_) => html,
+    }
+}
+
+/// `GET /en/data/`: the dashboards' index with the delivery record.
+pub async fn dashboards_index(env: &Env) -> Result<Response, ApiError> {
+    let text = assets::page(env, "/en/data/").await?;
+    let db = env
+        .d1(crate::config::DB)
+        .map_err(ApiError::unavailable("dashboards index: no database"))?;
+    Ok(http::html(200, with_record(env, &db, text, Lang::En, now_ms()).await))
 }
 
 /// `GET /api/status?lang=en|es`: intake now, the delivery record and the

@@ -4,7 +4,7 @@
 
 use crate::content::intake;
 use lead_content::intake_state::Notice;
-use lead_content::page::{escape, headers_file, Document};
+use lead_content::page::{headers_file, Document};
 use lead_content::Lang;
 use leptos::prelude::*;
 
@@ -20,6 +20,9 @@ pub const SITE_CSS: &str = include_str!("../style/site.css");
 /// Defines what Leptos's hydration expects before the module runs. A file,
 /// not an inline script, so the CSP needs no `unsafe-inline`.
 pub const BOOT_JS: &str = include_str!("../static/boot.js");
+/// The staff console's copy buttons, written to `/staff.js` (the worker
+/// makes the console's pages).
+pub const STAFF_JS: &str = include_str!("../static/staff.js");
 /// Loads the wasm and hydrates the intake page.
 pub const HYDRATE_JS: &str = include_str!("../static/hydrate.js");
 /// The language picker's forward to the remembered language.
@@ -159,21 +162,7 @@ pub fn not_found_page() -> String {
 
 /// The QR code as an `<svg>` element sized by CSS (class `qr-code`).
 pub fn qr_svg(url: &str) -> String {
-    use qrcode::render::svg;
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .expect("the site URL fits in a QR code");
-    let svg = code
-        .render::<svg::Color>()
-        .quiet_zone(true)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build();
-    let start = svg.find("<svg").unwrap_or(0);
-    svg[start..].replacen(
-        "<svg ",
-        &format!("<svg class=\"qr-code\" role=\"img\" aria-label=\"{}\" ", escape(url)),
-        1,
-    )
+    lead_content::page::qr_svg(url).expect("the site URL fits in a QR code")
 }
 
 /// Every file of the static site: path under `dist/` and contents.
@@ -184,6 +173,7 @@ pub fn site(site_url: &str) -> Vec<(String, String)> {
         ("site.css".to_owned(), SITE_CSS.to_owned()),
         ("boot.js".to_owned(), BOOT_JS.to_owned()),
         ("hydrate.js".to_owned(), HYDRATE_JS.to_owned()),
+        ("staff.js".to_owned(), STAFF_JS.to_owned()),
         ("lang.js".to_owned(), LANG_JS.to_owned()),
         ("_headers".to_owned(), headers_file()),
     ];

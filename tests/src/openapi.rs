@@ -344,6 +344,78 @@ fn staff_paths() -> Map<String, Value> {
     audit["responses"]["403"]["description"] =
         json!("Not a manager (`staff_only`, `managers_only`) or a revoked session.");
     paths.insert("/api/staff/audit.csv".into(), json!({ "get": audit }));
+    paths.extend(people_paths(&op));
+    paths
+}
+
+type Op<'a> = dyn Fn(&str, &str, bool, Option<Value>, (&str, Value), &[(&str, &str, &str)]) -> Value + 'a;
+
+/// Inviting, reinviting and revoking people, and the CLT's feedback export.
+fn people_paths(op: &Op<'_>) -> Map<String, Value> {
+    let mut paths = Map::new();
+    let mut link = json_ok("The single-use sign-in link, shown only now (a form post gets a page with the link, a copy button and its QR code).",
+        json!({ "type": "object", "required": ["link", "expires_at"], "properties": {
+            "link": { "type": "string", "format": "uri" }, "expires_at": { "type": "string", "format": "date-time" } } }));
+    link["content"]["text/html"] = json!({ "schema": { "type": "string" } });
+    let mut invite = op(
+        "staffInvite",
+        "Invite a CLT member, a moderator or a manager (managers)",
+        true,
+        Some(
+            json!({ "type": "object", "required": ["name", "organisation", "email", "role"], "properties": {
+            "name": { "type": "string", "maxLength": 200 }, "organisation": { "type": "string", "maxLength": 200 },
+            "email": { "type": "string", "format": "email" },
+            "role": { "type": "string", "enum": ["member", "moderator", "manager"] },
+            "days": { "type": "integer", "minimum": 1, "maximum": 90, "description": "How long the link works (7)." } } }),
+        ),
+        ("201", link.clone()),
+        &[(
+            "422",
+            "Fields need correcting, or the email address is already on the list.",
+            "invalid",
+        )],
+    );
+    invite["responses"].as_object_mut().expect("responses").remove("303");
+    paths.insert("/api/staff/people".into(), json!({
+        "get": op("staffPeople", "Everyone who signs in: name, organization, email, role, active or not, last sign-in, comments (managers)", false, None,
+            ("200", json_ok("The list.", json!({ "type": "object", "required": ["people"], "properties": { "people": { "type": "array", "items": { "type": "object" } } } }))), &[]),
+        "post": invite,
+    }));
+    let mut reinvite = op(
+        "staffReinvite",
+        "A new sign-in link for someone (managers): older unused links stop working, and a revoked person is restored",
+        true,
+        None,
+        ("200", link),
+        &[("404", "There is no such person.", "not_found")],
+    );
+    reinvite["responses"].as_object_mut().expect("responses").remove("303");
+    let revoke = op(
+        "staffRevoke",
+        "End someone's access at once (managers): their sessions end and their unused links stop working",
+        true,
+        Some(
+            json!({ "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "maxLength": 500 } } }),
+        ),
+        ("200", json_ok("Revoked.", json!({ "type": "object" }))),
+        &[
+            ("404", "There is no such person.", "not_found"),
+            ("422", "A reason is needed, or it is your own access.", "invalid"),
+        ],
+    );
+    for (path, mut operation) in [
+        ("/api/staff/people/{id}/reinvite", reinvite),
+        ("/api/staff/people/{id}/revoke", revoke),
+    ] {
+        operation["parameters"]
+            .as_array_mut()
+            .expect("post parameters")
+            .push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }));
+        paths.insert(path.into(), json!({ "post": operation }));
+    }
+    paths.insert("/api/staff/feedback.csv".into(), json!({ "get": op("staffFeedback",
+        "Every CLT comment with the program's reply, as CSV for the policy group (staff)", false, None,
+        ("200", json!({ "description": "Oldest first.", "content": { "text/csv": { "schema": { "type": "string" } } } })), &[]) }));
     paths
 }
 
@@ -368,7 +440,7 @@ fn status_paths() -> Map<String, Value> {
                                     "intake_message": { "type": "string", "description": "What the intake page says about it, in the language asked for." },
                                     "delivery": { "oneOf": [{ "type": "null" }, {
                                         "type": "object", "required": ["share_within_hour", "median_minutes", "referrals", "window_days"],
-                                        "description": "Of the referrals received in the last window_days (and at least an hour ago): the share that reached the case system within an hour, and the median minutes it took (a referral not yet delivered counts with the time it has waited so far).",
+                                        "description": "Of the referrals received in the last window_days (delivered, or waiting an hour or more): the share that reached the case system within an hour, and the median minutes it took (a referral not yet delivered counts with the time it has waited so far).",
                                         "properties": {
                                             "share_within_hour": { "type": "number", "minimum": 0, "maximum": 1 },
                                             "median_minutes": { "type": "number" },

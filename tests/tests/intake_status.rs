@@ -190,8 +190,8 @@ fn forged_stale_and_replayed_capacity_reports_are_refused() {
     assert_eq!((status, body["error"].as_str()), (409, Some("replayed")), "{body}");
 }
 
-#[test]
-fn the_delivery_record_is_published_once_enough_referrals_fall_in_the_window() {
+#[tokio::test]
+async fn the_delivery_record_is_published_once_enough_referrals_fall_in_the_window() {
     let receiver = Receiver::start(TEST_SECRET);
     let portal = Portal::start(Options::for_tests(&receiver.url()));
     let now = now_seconds() * 1000;
@@ -218,6 +218,8 @@ fn the_delivery_record_is_published_once_enough_referrals_fall_in_the_window() {
         );
     }
     assert_eq!(record(&portal), Value::Null, "hidden under k");
+    let (_, page) = portal.get("/en/");
+    assert!(!page.contains("reached case managers"), "not on the page either");
     // Two more: one slow (3 hours), one still waiting since yesterday; and
     // two outside the window (too old, too new), which do not count.
     insert(&portal, 10, now - 30 * hour, Some(now - 27 * hour), "delivered");
@@ -236,4 +238,27 @@ fn the_delivery_record_is_published_once_enough_referrals_fall_in_the_window() {
     let share = r["share_within_hour"].as_f64().expect("a share");
     assert!((share - 10.0 / 12.0).abs() < 1e-9, "{r}");
     assert_eq!(r["median_minutes"], 2.0, "{r}");
+    // In words, beside the intake status and on the dashboards' index.
+    let words =
+        "In the last 30 days, 83 % of referrals reached case managers within 1 hour; the median time was 2 minutes.";
+    for path in ["/en/", "/en/data/"] {
+        let (status, page) = portal.get(path);
+        assert_eq!(status, 200);
+        assert!(page.contains(words), "{path} shows the record");
+    }
+    let (_, page) = portal.get("/es/");
+    assert!(page.contains("el 83 % de los referidos"), "in Spanish too");
+    // With JavaScript the page hydrates around it and the record stays.
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    c.goto(&portal.url("/en/")).await.expect("the intake page");
+    let progress = intake()
+        .copy
+        .progress
+        .get(Lang::En)
+        .replace("{n}", "1")
+        .replace("{total}", "5");
+    check::sees(c, &progress).await;
+    check::sees(c, words).await;
+    browser.close().await;
 }

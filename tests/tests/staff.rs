@@ -247,8 +247,16 @@ fn every_staff_operation_answers_401_without_a_session_and_403_for_the_wrong_rol
         ("POST", "/api/staff/referrals/LEAD-AAAAA-AAAAA/resend", true),
         ("POST", "/api/staff/referrals/resend-all", true),
         ("GET", "/api/staff/audit.csv", true),
+        ("GET", "/api/staff/people", true),
+        ("POST", "/api/staff/people", true),
+        ("POST", "/api/staff/people/someone/reinvite", true),
+        ("POST", "/api/staff/people/someone/revoke", true),
+        ("GET", "/api/staff/feedback.csv", false),
     ];
-    let documented = |path: &str| path.replace("LEAD-AAAAA-AAAAA", "{reference}");
+    let documented = |path: &str| {
+        path.replace("LEAD-AAAAA-AAAAA", "{reference}")
+            .replace("/someone/", "/{id}/")
+    };
     let tagged_staff: Vec<String> = doc["paths"]
         .as_object()
         .expect("paths")
@@ -256,9 +264,10 @@ fn every_staff_operation_answers_401_without_a_session_and_403_for_the_wrong_rol
         .filter(|(p, _)| p.starts_with("/api/staff/"))
         .map(|(p, _)| p.clone())
         .collect();
+    let tested: std::collections::BTreeSet<String> = operations.iter().map(|(_, p, _)| documented(p)).collect();
     assert_eq!(
         tagged_staff.len(),
-        operations.len(),
+        tested.len(),
         "every staff path is tested: {tagged_staff:?}"
     );
     for (method, path, managers_only) in operations {
@@ -304,4 +313,95 @@ fn every_staff_operation_answers_401_without_a_session_and_403_for_the_wrong_rol
     let (status, _) = member.get("/staff/");
     assert_eq!(status, 403);
     assert!(audit(&portal).is_empty(), "nothing refused was done");
+}
+
+#[tokio::test]
+async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_revoked() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    c.goto(&portal.url(&format!("/clt/join?i={link}")))
+        .await
+        .expect("the link");
+    action::press(c, "Sign in").await;
+    check::sees(c, "Staff console").await;
+    c.goto(&portal.url("/staff/people")).await.expect("people");
+    check::sees(c, "People who sign in").await;
+    check::accessible(c, "the console's people page").await;
+
+    action::type_into(c, "Name", "Ana Ruiz").await;
+    action::type_into(c, "Organization", "Residents' council").await;
+    action::type_into(c, "Email", "ana@example.org").await;
+    action::choose(
+        c,
+        "Role",
+        "Community Leadership Team member: comments on the published data",
+    )
+    .await;
+    action::press(c, "Invite").await;
+    check::sees(c, "Invitation for Ana Ruiz").await;
+    check::accessible(c, "a new invitation link").await;
+    // The link is shown once, with a copy button (JavaScript) and its QR code.
+    let field = find::field_by_label(c, "Sign-in link").await;
+    let member_link = field.prop("value").await.ok().flatten().expect("the link");
+    assert!(member_link.starts_with(&portal.url("/clt/join?i=")), "{member_link}");
+    find::button(c, "Copy link").await;
+    let qr = c
+        .find(fantoccini::Locator::Css("svg.qr-code"))
+        .await
+        .expect("a QR code");
+    assert_eq!(
+        qr.attr("aria-label").await.ok().flatten().as_deref(),
+        Some(member_link.as_str())
+    );
+
+    // Ana signs in with it, without JavaScript.
+    let ana = Browser::start(false).await;
+    let a = &ana.client;
+    a.goto(&member_link).await.expect("Ana opens her link");
+    action::press(a, "Sign in").await;
+    check::sees(a, "Signed in as Ana Ruiz").await;
+    // She is a member, not staff.
+    a.goto(&portal.url("/staff/")).await.expect("console");
+    check::sees(a, "The staff console is for the program's staff.").await;
+
+    // The manager revokes her; her session ends at once.
+    c.goto(&portal.url("/staff/people")).await.expect("people");
+    check::sees(c, "Ana Ruiz").await;
+    action::type_into(c, "Reason to revoke Ana Ruiz", "Left the council").await;
+    action::press(c, "Revoke Ana Ruiz").await;
+    check::sees(c, "Access revoked").await;
+    a.goto(&portal.url("/clt/")).await.expect("Ana's page");
+    check::sees(a, "Your access to the Community Leadership Team has ended.").await;
+    ana.close().await;
+    browser.close().await;
+
+    let actions: Vec<(String, String)> = audit(&portal)
+        .iter()
+        .map(|l| {
+            let text = |k: &str| l[k].as_str().unwrap_or("").to_owned();
+            (text("action"), text("reason"))
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("invite".to_owned(), String::new()),
+            ("revoke".to_owned(), "Left the council".to_owned())
+        ]
+    );
+    // The feedback export, as staff download it.
+    let deputy = Member::sign_in(
+        &portal,
+        &invite(&portal, "Sam Deputy", "LEAD program", "deputy@example.org", "moderator"),
+    );
+    let (status, csv) = deputy.get("/api/staff/feedback.csv");
+    assert_eq!(status, 200);
+    let csv = csv.as_str().expect("CSV").to_owned();
+    assert!(
+        csv.starts_with("id,created,organisation,member,page,chart,period"),
+        "{csv}"
+    );
 }

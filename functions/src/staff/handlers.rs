@@ -262,9 +262,227 @@ pub async fn resend_all(req: &mut Request, env: &Env) -> Result<Response, ApiErr
     Ok(done(req, "resend_all", serde_json::json!({ "resent": resent })))
 }
 
-/// A CSV cell a spreadsheet will not run as a formula.
+/// `GET /staff/people`: who signs in (managers).
+pub async fn people(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let (secret, db, session) = staff(req, env, Need::Manager).await?;
+    let people = store::people(&db).await.map_err(unavailable("staff: people"))?;
+    #[derive(serde::Deserialize)]
+    struct Query {
+        done: Option<String>,
+    }
+    let done = req.query::<Query>().ok().and_then(|q| q.done);
+    if Format::of(req) == Format::Json {
+        let list: Vec<_> = people
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id, "name": p.name, "organisation": p.organisation, "email": p.email,
+                    "role": p.role, "active": p.revoked_at.is_none(),
+                    "last_sign_in": p.last_sign_in.map(|t| crate::time::iso(t as i64)),
+                    "comments": p.comments as u64,
+                })
+            })
+            .collect();
+        return Ok(http::json(200, &serde_json::json!({ "people": list })));
+    }
+    let page = html::people_page(
+        &session,
+        &secret.csrf(&session.token_hash),
+        &people,
+        done.as_deref(),
+        now_ms(),
+    );
+    Ok(http::with_headers(
+        http::html(200, page),
+        &[("Cache-Control", "no-store")],
+    ))
+}
+
+/// A new invitation link for `member_id`: its id, expiry and the link.
+fn new_link(req: &Request, secret: &Secret, days: i64, now: i64) -> Result<(String, i64, String), ApiError> {
+    let id = crate::clt::random_token::<16>().ok_or(ApiError::Unavailable)?;
+    let expires_at = now + days * 86_400_000;
+    let link = format!(
+        "{}/clt/join?i={}",
+        crate::session::own_origin(req),
+        secret.invitation(&id, expires_at)
+    );
+    Ok((id, expires_at, link))
+}
+
+/// The link, shown once: a page, or JSON.
+fn show_link(
+    req: &Request,
+    status: u16,
+    name: &str,
+    role: crate::clt::input::Role,
+    link: &str,
+    expires_at: i64,
+) -> Response {
+    let response = match Format::of(req) {
+        Format::Json => http::json(
+            status,
+            &serde_json::json!({ "link": link, "expires_at": crate::time::iso(expires_at) }),
+        ),
+        Format::Page => http::html(status, html::invitation_page(name, role, link, expires_at)),
+    };
+    // The link signs someone in: never kept by a cache.
+    http::with_headers(response, &[("Cache-Control", "no-store")])
+}
+
+/// `POST /api/staff/people`: a manager invites someone.
+pub async fn invite(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+    let (db, session, input) = post::<super::input::InviteInput>(req, env, Need::Manager).await?;
+    let person = input.check().map_err(ApiError::Problems)?;
+    let secret = crate::session::secret(env)?;
+    let now = now_ms();
+    let member_id = crate::clt::random_token::<12>().ok_or(ApiError::Unavailable)?;
+    let (id, expires_at, link) = new_link(req, &secret, person.days, now)?;
+    let invited = store::invite(
+        &db,
+        &session,
+        &person,
+        &member_id,
+        &store::Invitation { id: &id, expires_at },
+        now,
+    )
+    .await
+    .map_err(unavailable("staff: invite"))?;
+    if invited == store::Invited::EmailTaken {
+        return Err(ApiError::Problems(vec![crate::error::Problem {
+            field: "email",
+            message: format!("{} is already on the list: give them a new link there.", person.email),
+        }]));
+    }
+    Ok(show_link(req, 201, &person.name, person.role, &link, expires_at))
+}
+
+/// `POST /api/staff/people/{id}/reinvite`: a new link; older unused ones
+/// stop working, and a revoked person is restored.
+pub async fn reinvite(req: &mut Request, env: &Env, member_id: &str) -> Result<Response, ApiError> {
+    let (db, session, _) = post::<serde_json::Value>(req, env, Need::Manager).await?;
+    let who = store::person(&db, member_id)
+        .await
+        .map_err(unavailable("staff: person"))?
+        .ok_or(ApiError::NotFound)?;
+    let secret = crate::session::secret(env)?;
+    let now = now_ms();
+    let (id, expires_at, link) = new_link(req, &secret, super::input::INVITATION_DAYS, now)?;
+    store::reinvite(&db, &session, &who, &store::Invitation { id: &id, expires_at }, now)
+        .await
+        .map_err(unavailable("staff: reinvite"))?;
+    let role = crate::clt::input::Role::parse(&who.role).unwrap_or(crate::clt::input::Role::Member);
+    Ok(show_link(req, 200, &who.name, role, &link, expires_at))
+}
+
+/// `POST /api/staff/people/{id}/revoke`: ends their access at once.
+pub async fn revoke(req: &mut Request, env: &Env, member_id: &str) -> Result<Response, ApiError> {
+    let (db, session, input) = post::<ReasonInput>(req, env, Need::Manager).await?;
+    let why = reason(&input.reason).map_err(|p| ApiError::Problems(vec![p]))?;
+    let who = store::person(&db, member_id)
+        .await
+        .map_err(unavailable("staff: person"))?
+        .ok_or(ApiError::NotFound)?;
+    if who.id == session.member_id {
+        return Err(ApiError::Problems(vec![crate::error::Problem {
+            field: "id",
+            message: "You cannot revoke your own access; ask another manager.".into(),
+        }]));
+    }
+    store::revoke(&db, &session, &who, &why, now_ms())
+        .await
+        .map_err(unavailable("staff: revoke"))?;
+    Ok(match Format::of(req) {
+        Format::Json => http::json(200, &serde_json::json!({ "revoked": who.id })),
+        Format::Page => http::see_other("/staff/people?done=revoke"),
+    })
+}
+
+/// `GET /api/staff/feedback.csv`: every CLT comment with the program's
+/// reply, for the policy group (staff).
+pub async fn feedback_csv(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let (_, db, _) = staff(req, env, Need::Staff).await?;
+    let rows = store::feedback(&db).await.map_err(unavailable("staff: feedback"))?;
+    let time = |t: Option<f64>| t.map(|t| crate::time::iso(t as i64)).unwrap_or_default();
+    let records = rows.iter().map(|c| {
+        vec![
+            c.id.clone(),
+            crate::time::iso(c.created_at as i64),
+            c.organisation.clone(),
+            c.member.clone(),
+            c.page.clone(),
+            c.chart.clone(),
+            c.period.clone(),
+            c.data_point.clone().unwrap_or_default(),
+            c.kind.clone(),
+            c.body.clone(),
+            c.publish.clone(),
+            c.data_version.clone(),
+            if c.approved_at.is_some() { "yes" } else { "no" }.to_owned(),
+            c.reply_status.clone().unwrap_or_default(),
+            c.reply_body.clone().unwrap_or_default(),
+            c.reply_reason.clone().unwrap_or_default(),
+            time(c.replied_at),
+        ]
+    });
+    csv_download(
+        &[
+            "id",
+            "created",
+            "organisation",
+            "member",
+            "page",
+            "chart",
+            "period",
+            "data_point",
+            "kind",
+            "body",
+            "publish",
+            "data_version",
+            "published",
+            "reply_status",
+            "reply_body",
+            "reply_reason",
+            "replied",
+        ],
+        records,
+        "clt-feedback.csv",
+    )
+}
+
+/// A CSV download: the header, then each record, every cell guarded.
+fn csv_download(header: &[&str], records: impl Iterator<Item = Vec<String>>, name: &str) -> Result<Response, ApiError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(header.iter().map(|h| cell(h)))
+        .map_err(|_| ApiError::Unavailable)?;
+    for record in records {
+        writer
+            .write_record(record.iter().map(|v| cell(v)))
+            .map_err(|_| ApiError::Unavailable)?;
+    }
+    let bytes = writer.into_inner().map_err(|_| ApiError::Unavailable)?;
+    let text = String::from_utf8(bytes).map_err(|_| ApiError::Unavailable)?;
+    let response = Response::ok(text).map_err(unavailable("staff: csv response"))?;
+    Ok(http::with_headers(
+        response,
+        &[
+            ("Content-Type", "text/csv; charset=utf-8"),
+            ("Content-Disposition", &format!("attachment; filename=\"{name}\"")),
+            ("Cache-Control", "no-store"),
+        ],
+    ))
+}
+
+/// A CSV cell a spreadsheet will not run as a formula, without control or
+/// bidirectional-override characters (which could make a cell read other
+/// than it is).
 fn cell(text: &str) -> String {
-    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    let clean: String = text.chars().filter(|&c| !hidden(c)).collect();
     if clean.starts_with(['=', '+', '-', '@']) {
         format!("'{clean}")
     } else {
@@ -278,31 +496,22 @@ pub async fn audit_csv(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let lines = store::audit_log(&db, None)
         .await
         .map_err(unavailable("staff: audit log"))?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut write = |record: [&str; 7]| writer.write_record(record.map(cell)).map_err(|_| ApiError::Unavailable);
-    write(["at", "who", "action", "subject", "from", "to", "reason"])?;
-    for l in &lines {
-        write([
-            &crate::time::iso(l.at as i64),
-            &l.actor_name,
-            &l.action,
-            l.subject.as_deref().unwrap_or(""),
-            l.from_value.as_deref().unwrap_or(""),
-            l.to_value.as_deref().unwrap_or(""),
-            l.reason.as_deref().unwrap_or(""),
-        ])?;
-    }
-    let bytes = writer.into_inner().map_err(|_| ApiError::Unavailable)?;
-    let text = String::from_utf8(bytes).map_err(|_| ApiError::Unavailable)?;
-    let response = Response::ok(text).map_err(unavailable("staff: audit response"))?;
-    Ok(http::with_headers(
-        response,
-        &[
-            ("Content-Type", "text/csv; charset=utf-8"),
-            ("Content-Disposition", "attachment; filename=\"audit-log.csv\""),
-            ("Cache-Control", "no-store"),
-        ],
-    ))
+    let records = lines.iter().map(|l| {
+        vec![
+            crate::time::iso(l.at as i64),
+            l.actor_name.clone(),
+            l.action.clone(),
+            l.subject.clone().unwrap_or_default(),
+            l.from_value.clone().unwrap_or_default(),
+            l.to_value.clone().unwrap_or_default(),
+            l.reason.clone().unwrap_or_default(),
+        ]
+    });
+    csv_download(
+        &["at", "who", "action", "subject", "from", "to", "reason"],
+        records,
+        "audit-log.csv",
+    )
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use lead_content::intake;
 use lead_content::intake_state::Cause;
 use lead_content::schema::IntakeStatus;
 
-use super::store::{Ledger, Logged};
+use super::store::{Ledger, Logged, Person};
 use super::Action;
+use crate::clt::input::Role;
 use crate::clt::store::Session;
 use crate::pages::{escape, Area};
 use crate::status::{DeliveryRecord, State};
@@ -41,7 +42,7 @@ fn record_words(r: Option<&DeliveryRecord>, days: i64) -> String {
             (r.share_within_hour * 100.0).floor(),
             r.median_minutes
         ),
-        None => format!("Last {days} days: no referrals received an hour or more ago."),
+        None => format!("Last {days} days: no referrals delivered or waiting an hour or more."),
     }
 }
 
@@ -287,6 +288,7 @@ pub fn done_message(done: &str) -> Option<&'static str> {
         "capacity" => "The caseloads were saved.",
         "resend" => "Resent: the referral is back in line and is being delivered.",
         "resend_all" => "Every stuck referral is back in line and being delivered.",
+        "revoke" => "Access revoked: their sessions have ended and their unused links no longer work.",
         _ => return None,
     })
 }
@@ -323,6 +325,113 @@ pub fn console_page(c: &Console<'_>) -> String {
         body.push_str(&audit_section(lines));
     }
     crate::pages::page(Area::Staff, "Staff console", &body)
+}
+
+/// `/staff/people`: who signs in, and inviting, reinviting and revoking.
+pub fn people_page(session: &Session, csrf: &str, people: &[Person], done: Option<&str>, now: i64) -> String {
+    let mut body = crate::clt::html::signed_in_as(session, csrf);
+    if let Some(message) = done.and_then(done_message) {
+        body.push_str(&format!("<p class=\"comment-sent\" role=\"status\">{message}</p>"));
+    }
+    let roles: String = [
+        (
+            Role::Member,
+            "Community Leadership Team member: comments on the published data",
+        ),
+        (
+            Role::Moderator,
+            "Moderator: also answers and publishes comments, and sees the console",
+        ),
+        (
+            Role::Manager,
+            "Manager: also changes intake, resends referrals and invites people",
+        ),
+    ]
+    .iter()
+    .map(|(role, words)| {
+        format!(
+            "<div class=\"choice\"><input type=\"radio\" name=\"role\" id=\"role-{0}\" value=\"{0}\" required{1}>\
+             <label for=\"role-{0}\">{2}</label></div>",
+            role.as_str(),
+            if *role == Role::Member { " checked" } else { "" },
+            words
+        )
+    })
+    .collect();
+    body.push_str(&format!(
+        "<section aria-labelledby=\"invite-heading\"><h2 id=\"invite-heading\">Invite someone</h2>\
+         <form class=\"reply-form\" method=\"post\" action=\"/api/staff/people\">{csrf}\
+         <label for=\"invite-name\">Name</label><input type=\"text\" id=\"invite-name\" name=\"name\" maxlength=\"200\" required autocomplete=\"off\">\
+         <label for=\"invite-organisation\">Organization</label><input type=\"text\" id=\"invite-organisation\" name=\"organisation\" maxlength=\"200\" required autocomplete=\"off\">\
+         <label for=\"invite-email\">Email</label><input type=\"email\" id=\"invite-email\" name=\"email\" maxlength=\"254\" required autocomplete=\"off\">\
+         <fieldset><legend>Role</legend>{roles}</fieldset>\
+         <p>The sign-in link works once, for 7 days. It is shown to you once, to send to them yourself.</p>\
+         <p><button type=\"submit\">Invite</button></p></form></section>",
+        csrf = csrf_field(csrf)
+    ));
+    let rows: String = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let status = if p.revoked_at.is_some() { "Revoked" } else { "Active" };
+            let revoke = if p.revoked_at.is_none() && p.id != session.member_id {
+                format!(
+                    "<form method=\"post\" action=\"/api/staff/people/{id}/revoke\">{csrf}\
+                     <label for=\"revoke-{i}\">Reason to revoke {name}</label>\
+                     <input type=\"text\" id=\"revoke-{i}\" name=\"reason\" maxlength=\"500\" required>\
+                     <button type=\"submit\" class=\"button-secondary\">Revoke {name}</button></form>",
+                    id = escape(&p.id),
+                    csrf = csrf_field(csrf),
+                    name = escape(&p.name)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "<tr><th scope=\"row\">{name}</th><td>{}</td><td>{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{}</td>\
+                 <td><form method=\"post\" action=\"/api/staff/people/{id}/reinvite\">{csrf}\
+                 <button type=\"submit\" class=\"button-secondary\">New link for {name}</button></form>{revoke}</td></tr>",
+                escape(&p.organisation),
+                escape(&p.email),
+                escape(&p.role),
+                p.last_sign_in.map_or("never".to_owned(), |t| format!("{} ago", age(now - t as i64))),
+                p.comments,
+                name = escape(&p.name),
+                id = escape(&p.id),
+                csrf = csrf_field(csrf)
+            )
+        })
+        .collect();
+    body.push_str(&format!(
+        "<section aria-labelledby=\"people-heading\"><h2 id=\"people-heading\">People who sign in</h2>\
+         <p><a href=\"/api/staff/feedback.csv\" download>Download every CLT comment with the program's reply (CSV)</a></p>\
+         <div class=\"table-scroll\" role=\"region\" aria-label=\"People who sign in\" tabindex=\"0\"><table class=\"data-table\">\
+         <caption>Members of the Community Leadership Team and the program's staff</caption>\
+         <thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Organization</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th>\
+         <th scope=\"col\">Status</th><th scope=\"col\">Last sign-in</th><th scope=\"col\">Comments</th><th scope=\"col\">Actions</th></tr></thead>\
+         <tbody>{rows}</tbody></table></div></section>"
+    ));
+    crate::pages::page(Area::Staff, "People", &body)
+}
+
+/// The page that shows a new invitation link, once: the link to copy (a
+/// copy button with JavaScript) and its QR code.
+pub fn invitation_page(person: &str, role: Role, link: &str, expires_at: i64) -> String {
+    let qr = lead_content::page::qr_svg(link).unwrap_or_default();
+    let body = format!(
+        "<p>This link signs {name} in once, as {role}, until {until}. It is shown only now: copy it and send it to \
+         {name} yourself, or let them scan the code. Anyone with the link can use it once, so send it only to them.</p>\
+         <label for=\"invite-link\">Sign-in link</label>\
+         <input type=\"text\" id=\"invite-link\" class=\"invite-link\" value=\"{link}\" readonly>\
+         <p><button type=\"button\" data-copy=\"invite-link\" hidden>Copy link</button></p>\
+         <div class=\"qr\">{qr}</div>\
+         <p><a href=\"/staff/people\">Back to people</a></p>",
+        name = escape(person),
+        role = role.as_str(),
+        until = iso(expires_at),
+        link = escape(link)
+    );
+    crate::pages::page(Area::Staff, &format!("Invitation for {person}"), &body)
 }
 
 #[cfg(test)]

@@ -142,3 +142,127 @@ mod tests {
         assert_eq!(fields(input("paused", &"x".repeat(501), "", "1")), ["reason"]);
     }
 }
+
+/// Longest name or organisation, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// How long an invitation link works, in days, unless the manager says.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// A person a manager invites, as sent.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct InviteInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub days: String,
+}
+
+/// A checked invitation: who, with which role, for how many days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub name: String,
+    pub organisation: String,
+    pub email: String,
+    pub role: crate::clt::input::Role,
+    pub days: i64,
+}
+
+fn one_line(field: &'static str, what: &str, text: &str) -> Result<String, Problem> {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    if clean.is_empty() {
+        return Err(problem(field, format!("{what} is required.")));
+    }
+    if clean.chars().count() > MAX_NAME_CHARS {
+        return Err(problem(
+            field,
+            format!("Keep {} to {MAX_NAME_CHARS} characters.", what.to_lowercase()),
+        ));
+    }
+    Ok(clean)
+}
+
+impl InviteInput {
+    pub fn check(&self) -> Result<NewPerson, Vec<Problem>> {
+        use lead_data::vocab::Vocabulary;
+        let mut problems = Vec::new();
+        let name = one_line("name", "A name", &self.name)
+            .map_err(|p| problems.push(p))
+            .ok();
+        let organisation = one_line("organisation", "An organization", &self.organisation)
+            .map_err(|p| problems.push(p))
+            .ok();
+        let email = self.email.trim().to_lowercase();
+        let valid_email = email.len() <= 254
+            && !email.chars().any(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            });
+        if !valid_email {
+            problems.push(problem("email", "Enter an email address, such as name@example.org."));
+        }
+        let role = crate::clt::input::Role::from_code(self.role.trim());
+        if role.is_none() {
+            problems.push(problem("role", "Choose member, moderator or manager."));
+        }
+        let days = match self.days.trim() {
+            "" => Some(INVITATION_DAYS),
+            d => d.parse::<i64>().ok().filter(|d| (1..=90).contains(d)),
+        };
+        if days.is_none() {
+            problems.push(problem("days", "The link works for 1 to 90 days."));
+        }
+        match (name, organisation, role, days) {
+            (Some(name), Some(organisation), Some(role), Some(days)) if problems.is_empty() => Ok(NewPerson {
+                name,
+                organisation,
+                email,
+                role,
+                days,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod people_tests {
+    use super::*;
+    use crate::clt::input::Role;
+
+    #[test]
+    fn an_invitation_names_a_person_a_role_and_an_address() {
+        let input = InviteInput {
+            name: "  Ana   Ruiz ".into(),
+            organisation: "Residents' council".into(),
+            email: " Ana@Example.org ".into(),
+            role: "member".into(),
+            days: String::new(),
+        };
+        let person = input.check().expect("valid");
+        assert_eq!(person.name, "Ana Ruiz");
+        assert_eq!(person.email, "ana@example.org");
+        assert_eq!(person.role, Role::Member);
+        assert_eq!(person.days, 7);
+        let fields = |i: InviteInput| -> Vec<&'static str> {
+            i.check().err().unwrap_or_default().iter().map(|p| p.field).collect()
+        };
+        assert_eq!(
+            fields(InviteInput::default()),
+            ["name", "organisation", "email", "role"]
+        );
+        let bad = InviteInput {
+            email: "not an address".into(),
+            role: "admin".into(),
+            days: "365".into(),
+            ..input
+        };
+        assert_eq!(fields(bad), ["email", "role", "days"]);
+    }
+}

@@ -217,7 +217,7 @@ pub async fn ledger(db: &D1Database, now: i64) -> Result<Ledger> {
     let waits = db
         .prepare(
             "SELECT received_at, COALESCE(delivered_at, ?1) - received_at AS wait FROM referrals
-             WHERE received_at >= ?2 AND received_at <= ?3",
+             WHERE received_at >= ?2 AND (delivered_at IS NOT NULL OR received_at <= ?3)",
         )
         .bind(&[
             number(now),
@@ -356,4 +356,227 @@ pub async fn audit_log(db: &D1Database, limit: Option<usize>) -> Result<Vec<Logg
     .all()
     .await?
     .results::<Logged>()
+}
+
+/// A person who signs in, as the console lists them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub organisation: String,
+    pub email: String,
+    pub role: String,
+    pub revoked_at: Option<f64>,
+    pub last_sign_in: Option<f64>,
+    pub comments: f64,
+}
+
+const PEOPLE: &str = "SELECT m.id, m.name, m.organisation, m.email,
+       CASE WHEN m.manager = 1 THEN 'manager' ELSE m.role END AS role, m.revoked_at,
+       (SELECT MAX(s.created_at) FROM clt_sessions s WHERE s.member_id = m.id) AS last_sign_in,
+       (SELECT COUNT(*) FROM clt_comments c WHERE c.member_id = m.id) AS comments
+     FROM clt_members m";
+
+/// Everyone who signs in: active first, then by organization and name.
+pub async fn people(db: &D1Database) -> Result<Vec<Person>> {
+    db.prepare(format!(
+        "{PEOPLE} ORDER BY (m.revoked_at IS NOT NULL), m.organisation, m.name"
+    ))
+    .all()
+    .await?
+    .results::<Person>()
+}
+
+pub async fn person(db: &D1Database, id: &str) -> Result<Option<Person>> {
+    db.prepare(format!("{PEOPLE} WHERE m.id = ?1"))
+        .bind(&[text(id)])?
+        .first::<Person>(None)
+        .await
+}
+
+/// A new invitation: its id and when it stops working.
+pub struct Invitation<'a> {
+    pub id: &'a str,
+    pub expires_at: i64,
+}
+
+/// What inviting someone did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invited {
+    Invited,
+    /// Someone with that email address is already on the list.
+    EmailTaken,
+}
+
+/// Adds a person with their first invitation and the audit line, in one
+/// batch.
+pub async fn invite(
+    db: &D1Database,
+    actor: &Session,
+    person: &super::input::NewPerson,
+    member_id: &str,
+    invitation: &Invitation<'_>,
+    now: i64,
+) -> Result<Invited> {
+    use crate::clt::input::Role;
+    let taken = db
+        .prepare("SELECT id FROM clt_members WHERE email = ?1")
+        .bind(&[text(&person.email)])?
+        .first::<String>(Some("id"))
+        .await?;
+    if taken.is_some() {
+        return Ok(Invited::EmailTaken);
+    }
+    // A manager is stored as a moderator with the manager flag (migration 0007).
+    let (stored_role, manager) = match person.role {
+        Role::Member => ("member", 0),
+        Role::Moderator => ("moderator", 0),
+        Role::Manager => ("moderator", 1),
+    };
+    let add = db
+        .prepare(
+            "INSERT INTO clt_members (id, name, organisation, email, role, manager, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(&[
+            text(member_id),
+            text(&person.name),
+            text(&person.organisation),
+            text(&person.email),
+            text(stored_role),
+            number(manager),
+            number(now),
+        ])?;
+    let link = db
+        .prepare("INSERT INTO clt_invitations (id, member_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind(&[
+            text(invitation.id),
+            text(member_id),
+            number(now),
+            number(invitation.expires_at),
+        ])?;
+    let subject = format!("{} ({})", person.email, person.organisation);
+    let line = audit(
+        db,
+        actor,
+        Action::Invite,
+        &Entry {
+            subject: Some(&subject),
+            to: Some(person.role.as_str()),
+            ..Entry::default()
+        },
+        now,
+    )?;
+    db.batch(vec![add, link, line]).await?;
+    Ok(Invited::Invited)
+}
+
+/// A new link for a person (restoring them if revoked); every older unused
+/// link stops working. One batch with the audit line.
+pub async fn reinvite(
+    db: &D1Database,
+    actor: &Session,
+    who: &Person,
+    invitation: &Invitation<'_>,
+    now: i64,
+) -> Result<()> {
+    let void = db
+        .prepare(
+            "UPDATE clt_invitations SET voided_at = ?2
+             WHERE member_id = ?1 AND redeemed_at IS NULL AND voided_at IS NULL",
+        )
+        .bind(&[text(&who.id), number(now)])?;
+    let restore = db
+        .prepare("UPDATE clt_members SET revoked_at = NULL WHERE id = ?1")
+        .bind(&[text(&who.id)])?;
+    let link = db
+        .prepare("INSERT INTO clt_invitations (id, member_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind(&[
+            text(invitation.id),
+            text(&who.id),
+            number(now),
+            number(invitation.expires_at),
+        ])?;
+    let subject = format!("{} ({})", who.email, who.organisation);
+    let line = audit(
+        db,
+        actor,
+        Action::Reinvite,
+        &Entry {
+            subject: Some(&subject),
+            from: Some(if who.revoked_at.is_some() { "revoked" } else { "active" }),
+            to: Some("active"),
+            ..Entry::default()
+        },
+        now,
+    )?;
+    db.batch(vec![void, restore, link, line]).await?;
+    Ok(())
+}
+
+/// Ends a person's access at once: every session ends and every unused
+/// link stops working. One batch with the audit line.
+pub async fn revoke(db: &D1Database, actor: &Session, who: &Person, reason: &str, now: i64) -> Result<()> {
+    let member = db
+        .prepare("UPDATE clt_members SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+        .bind(&[text(&who.id), number(now)])?;
+    let sessions = db
+        .prepare("UPDATE clt_sessions SET revoked_at = ?2 WHERE member_id = ?1 AND revoked_at IS NULL")
+        .bind(&[text(&who.id), number(now)])?;
+    let links = db
+        .prepare(
+            "UPDATE clt_invitations SET voided_at = ?2
+             WHERE member_id = ?1 AND redeemed_at IS NULL AND voided_at IS NULL",
+        )
+        .bind(&[text(&who.id), number(now)])?;
+    let subject = format!("{} ({})", who.email, who.organisation);
+    let line = audit(
+        db,
+        actor,
+        Action::Revoke,
+        &Entry {
+            subject: Some(&subject),
+            from: Some(if who.revoked_at.is_some() { "revoked" } else { "active" }),
+            to: Some("revoked"),
+            reason: Some(reason),
+        },
+        now,
+    )?;
+    db.batch(vec![line, member, sessions, links]).await?;
+    Ok(())
+}
+
+/// A comment with the program's reply, as the feedback export writes it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Feedback {
+    pub id: String,
+    pub created_at: f64,
+    pub organisation: String,
+    pub member: String,
+    pub page: String,
+    pub chart: String,
+    pub period: String,
+    pub data_point: Option<String>,
+    pub kind: String,
+    pub body: String,
+    pub publish: String,
+    pub data_version: String,
+    pub approved_at: Option<f64>,
+    pub reply_status: Option<String>,
+    pub reply_body: Option<String>,
+    pub reply_reason: Option<String>,
+    pub replied_at: Option<f64>,
+}
+
+/// Every comment with its reply, oldest first.
+pub async fn feedback(db: &D1Database) -> Result<Vec<Feedback>> {
+    db.prepare(
+        "SELECT c.id, c.created_at, m.organisation, m.name AS member, c.page, c.chart, c.period, c.data_point,
+                c.kind, c.body, c.publish, c.data_version, c.approved_at, c.reply_status, c.reply_body,
+                c.reply_reason, c.replied_at
+         FROM clt_comments c JOIN clt_members m ON m.id = c.member_id ORDER BY c.created_at, c.id",
+    )
+    .all()
+    .await?
+    .results::<Feedback>()
 }

@@ -19,6 +19,9 @@ pub fn IntakeStatus(lang: Lang, notice: Notice) -> impl IntoView {
         <section class=class aria-labelledby="status-heading">
             <h2 id="status-heading">{content.copy.intake_status_heading.get(lang)}</h2>
             <p>{notice.message(&content.policy.intake).get(lang)}</p>
+            // Filled by the worker with the public delivery record; empty
+            // (and not shown) while too few referrals fall in its window.
+            <p class="delivery-record" data-delivery-record=""></p>
         </section>
     }
 }

@@ -265,6 +265,8 @@ pub fn DashboardIndex(pages: &'static [Page], data: &'static PublishedData) -> i
         <main id="main" class="wrap wrap-wide dashboard">
             <h1>"LEAD in figures"</h1>
             <DemoBanner data/>
+            // The public delivery record, written by the worker.
+            <p class="delivery-record" data-delivery-record=""></p>
             <p class="intro">"What the program does and for whom, published for the community it serves. Every figure is a count or rate over groups of people; no one can be picked out of them."</p>
             <ul class="dashboard-list">{items}</ul>
             <AboutData data/>
