@@ -8,7 +8,7 @@
 
 use lead_content::intake_state::CapacityReport;
 use serde::Deserialize;
-use worker::{D1Database, Env, Request, Response};
+use worker::{D1Database, D1PreparedStatement, D1Result, Env, Request, Response};
 
 use crate::d1::{number, text};
 use crate::error::{ApiError, Problem};
@@ -103,8 +103,17 @@ pub struct Latest {
     pub received_at: i64,
 }
 
-/// The report with the newest `as_of`, if any.
-pub async fn latest(db: &D1Database) -> worker::Result<Option<Latest>> {
+/// The query for the report with the newest `as_of` (batched with the
+/// override's by [`crate::status::current`]: one round trip per request).
+pub fn latest_query(db: &D1Database) -> D1PreparedStatement {
+    db.prepare(
+        "SELECT average_caseload, highest_caseload, as_of, received_at, reported_by
+         FROM capacity_reports ORDER BY as_of DESC, received_at DESC LIMIT 1",
+    )
+}
+
+/// The newest report, from [`latest_query`]'s result.
+pub fn latest_from(result: &D1Result) -> worker::Result<Option<Latest>> {
     #[derive(Deserialize)]
     struct Row {
         average_caseload: f64,
@@ -113,14 +122,7 @@ pub async fn latest(db: &D1Database) -> worker::Result<Option<Latest>> {
         received_at: f64,
         reported_by: String,
     }
-    let row = db
-        .prepare(
-            "SELECT average_caseload, highest_caseload, as_of, received_at, reported_by
-             FROM capacity_reports ORDER BY as_of DESC, received_at DESC LIMIT 1",
-        )
-        .first::<Row>(None)
-        .await?;
-    Ok(row.map(|r| Latest {
+    Ok(result.results::<Row>()?.into_iter().next().map(|r| Latest {
         report: CapacityReport {
             average_caseload: r.average_caseload,
             highest_caseload: r.highest_caseload,

@@ -53,14 +53,22 @@ impl State {
     }
 }
 
-/// Intake now.
+/// Intake now: the newest caseload report and the override, read in one
+/// round trip (every intake page and referral post asks).
 pub async fn current(db: &D1Database, now: i64) -> Result<State, ApiError> {
-    let capacity = capacity::latest(db)
+    let results = db
+        .batch(vec![
+            capacity::latest_query(db),
+            crate::staff::store::override_query(db),
+        ])
         .await
-        .map_err(ApiError::unavailable("status: capacity"))?;
-    let manual = crate::staff::store::last_override(db)
-        .await
-        .map_err(ApiError::unavailable("status: override"))?;
+        .map_err(ApiError::unavailable("status: read"))?;
+    let (Some(capacity), Some(manual)) = (results.first(), results.get(1)) else {
+        worker::console_error!("status: a batch result is missing");
+        return Err(ApiError::Unavailable);
+    };
+    let capacity = capacity::latest_from(capacity).map_err(ApiError::unavailable("status: capacity"))?;
+    let manual = crate::staff::store::override_from(manual).map_err(ApiError::unavailable("status: override"))?;
     let notice = intake_state::current(
         &intake().policy.intake,
         capacity.as_ref().map(|l| &l.report),

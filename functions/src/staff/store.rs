@@ -30,15 +30,18 @@ struct OverrideRow {
     set_at: f64,
 }
 
-/// The override last set, if any.
-pub async fn last_override(db: &D1Database) -> Result<Option<SetOverride>> {
-    let row = db
-        .prepare(
-            "SELECT o.status, o.until_at, o.reason, m.name AS set_by_name, o.set_at
-             FROM intake_override o JOIN clt_members m ON m.id = o.set_by WHERE o.id = 1",
-        )
-        .first::<OverrideRow>(None)
-        .await?;
+/// The query for the override last set (batched with the capacity
+/// report's by [`crate::status::current`]).
+pub fn override_query(db: &D1Database) -> worker::D1PreparedStatement {
+    db.prepare(
+        "SELECT o.status, o.until_at, o.reason, m.name AS set_by_name, o.set_at
+         FROM intake_override o JOIN clt_members m ON m.id = o.set_by WHERE o.id = 1",
+    )
+}
+
+/// The override last set, from [`override_query`]'s result.
+pub fn override_from(result: &worker::D1Result) -> Result<Option<SetOverride>> {
+    let row = result.results::<OverrideRow>()?.into_iter().next();
     Ok(row.and_then(|r| {
         Some(SetOverride {
             state: Override {
@@ -50,6 +53,11 @@ pub async fn last_override(db: &D1Database) -> Result<Option<SetOverride>> {
             set_at: r.set_at as i64,
         })
     }))
+}
+
+/// The override last set, if any.
+pub async fn last_override(db: &D1Database) -> Result<Option<SetOverride>> {
+    override_from(&override_query(db).all().await?)
 }
 
 /// Sets the override (replacing any), with its audit line.
