@@ -53,6 +53,10 @@ async fn a_manager_pauses_intake_and_the_intake_page_shows_it_with_and_without_j
     action::press(c, "Sign in").await;
     check::sees(c, "Staff console").await;
     check::sees(c, "Open: taking community referrals").await;
+    // Community referrals beside the other doors, from the published figures.
+    check::sees(c, "Referrals by door").await;
+    check::sees(c, "Community referral").await;
+    check::sees(c, "Arrest diversion").await;
     check::accessible(c, "the staff console").await;
 
     action::choose(c, "Set intake by hand", "Paused: not taking community referrals").await;
@@ -392,11 +396,23 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
             ("revoke".to_owned(), "Left the council".to_owned())
         ]
     );
-    // The feedback export, as staff download it.
+    // The feedback export, as staff download it; and the console as a
+    // moderator sees it passes axe too.
     let deputy = Member::sign_in(
         &portal,
         &invite(&portal, "Sam Deputy", "LEAD program", "deputy@example.org", "moderator"),
     );
+    let (status, console) = deputy.get("/staff/");
+    assert_eq!(status, 200);
+    let console = console.as_str().expect("a page").to_owned();
+    assert!(console.contains("As a moderator"), "the moderator's console");
+    assert!(
+        !console.contains("Set intake by hand"),
+        "no manager's forms for a moderator"
+    );
+    let checker = Browser::start(true).await;
+    check::accessible_without_javascript(&checker.client, &portal.url("/"), &console, "the moderator's console").await;
+    checker.close().await;
     let (status, csv) = deputy.get("/api/staff/feedback.csv");
     assert_eq!(status, 200);
     let csv = csv.as_str().expect("CSV").to_owned();

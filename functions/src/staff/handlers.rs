@@ -70,6 +70,7 @@ pub async fn console(req: &Request, env: &Env) -> Result<Response, ApiError> {
         done: Option<String>,
     }
     let done = req.query::<Query>().ok().and_then(|q| q.done);
+    let doors = published_table(env, lead_data::tables::TableId::ReferralsByDoor).await;
     let page = html::console_page(&Console {
         session: &session,
         csrf: &secret.csrf(&session.token_hash),
@@ -77,12 +78,25 @@ pub async fn console(req: &Request, env: &Env) -> Result<Response, ApiError> {
         ledger: &ledger,
         audit: audit.as_deref(),
         done: done.as_deref(),
+        doors: doors.as_ref(),
         now,
     });
     Ok(http::with_headers(
         http::html(200, page),
         &[("Cache-Control", "no-store")],
     ))
+}
+
+/// A published table, as the dashboards publish it; `None` (logged) if it
+/// cannot be read: the console still shows everything else.
+async fn published_table(env: &Env, table: lead_data::tables::TableId) -> Option<lead_data::published::TableFile> {
+    let path = format!("/data/tables/{}", lead_data::published::table_file(table));
+    match crate::assets::published(env, &path).await {
+        Ok(Some(text)) => serde_json::from_str(&text)
+            .map_err(|e| worker::console_warn!("staff: {path}: {e}"))
+            .ok(),
+        _ => None,
+    }
 }
 
 /// `GET /api/staff/overview`: what the console shows, as JSON.

@@ -5,6 +5,10 @@
 use lead_content::intake;
 use lead_content::intake_state::Cause;
 use lead_content::schema::IntakeStatus;
+use lead_data::published::{Figure, TableFile};
+use lead_data::tables::Dim;
+use lead_data::vocab::Door;
+use lead_data::{Month, Period};
 
 use super::store::{Ledger, Logged, Person};
 use super::Action;
@@ -247,6 +251,64 @@ fn delivery_section(ledger: &Ledger, manager: bool, csrf: &str, now: i64) -> Str
     out
 }
 
+/// Referrals by door in the latest published months, so the program can
+/// see that the community door (the only one capacity closes here) is not
+/// crowding out police and court referrals. From the published figures:
+/// suppressed cells stay suppressed.
+pub fn doors_section(table: Option<&TableFile>) -> String {
+    let mut out =
+        String::from("<section aria-labelledby=\"doors-heading\"><h2 id=\"doors-heading\">Referrals by door</h2>");
+    let Some(table) = table else {
+        out.push_str("<p>The dashboards have no published figures by door yet.</p></section>");
+        return out;
+    };
+    let mut months: Vec<Month> = table
+        .rows
+        .iter()
+        .filter_map(|r| match r.period {
+            Period::Month(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    months.sort();
+    months.dedup();
+    let recent: Vec<Month> = months.iter().rev().take(3).rev().copied().collect();
+    let figure = |month: Month, door: &str| -> String {
+        table
+            .rows
+            .iter()
+            .find(|r| {
+                r.period == Period::Month(month)
+                    && r.measure == "referrals"
+                    && r.dims.iter().any(|(d, v)| *d == Dim::Door && v == door)
+            })
+            .and_then(|r| r.figure())
+            .map_or("no figure".to_owned(), |f| match f {
+                Figure::Value(v) => format!("{v}"),
+                Figure::Suppressed => format!("fewer than {}", table.suppression.k),
+            })
+    };
+    let head: String = recent.iter().map(|m| format!("<th scope=\"col\">{m}</th>")).collect();
+    let rows: String = Door::ALL
+        .iter()
+        .map(|door| {
+            let cells: String = recent
+                .iter()
+                .map(|m| format!("<td>{}</td>", figure(*m, door.as_str())))
+                .collect();
+            format!("<tr><th scope=\"row\">{}</th>{cells}</tr>", door.label().en)
+        })
+        .collect();
+    out.push_str(&format!(
+        "<p>From the published dashboards ({}). Capacity closes only the community door; police and court referrals keep their priority.</p>\
+         <div class=\"table-scroll\" role=\"region\" aria-label=\"Referrals by door\" tabindex=\"0\"><table class=\"data-table\">\
+         <caption>Referrals by door, the latest published months</caption>\
+         <thead><tr><th scope=\"col\">Door</th>{head}</tr></thead><tbody>{rows}</tbody></table></div></section>",
+        escape(table.source.description())
+    ));
+    out
+}
+
 /// The newest lines of the audit log.
 fn audit_section(lines: &[Logged]) -> String {
     let rows: String = lines
@@ -302,6 +364,8 @@ pub struct Console<'a> {
     /// The newest audit lines (managers only).
     pub audit: Option<&'a [Logged]>,
     pub done: Option<&'a str>,
+    /// The published referrals-by-door table, if the site has it.
+    pub doors: Option<&'a TableFile>,
     pub now: i64,
 }
 
@@ -321,6 +385,7 @@ pub fn console_page(c: &Console<'_>) -> String {
     }
     body.push_str(&intake_section(c.state, manager, c.csrf, c.now));
     body.push_str(&delivery_section(c.ledger, manager, c.csrf, c.now));
+    body.push_str(&doors_section(c.doors));
     if let Some(lines) = c.audit {
         body.push_str(&audit_section(lines));
     }

@@ -40,7 +40,7 @@ pub fn headers() -> ExitCode {
         Ok(r) => r.header("Set-Cookie").unwrap_or_default().to_owned(),
         Err(e) => format!("sign-in failed: {e}"),
     };
-    let routes: [(&str, &str); 12] = [
+    let routes: [(&str, &str); 15] = [
         ("GET", "/"),
         ("GET", "/en/"),
         ("GET", "/en/poster/"),
@@ -53,6 +53,9 @@ pub fn headers() -> ExitCode {
         ("GET", "/sent?ref=LEAD-00000-00000"),
         ("GET", "/clt/"),
         ("GET", "/api/clt/me"),
+        ("GET", "/staff/"),
+        ("GET", "/api/status"),
+        ("GET", "/en/data/"),
     ];
     /// A header check: its column name and what a good value satisfies.
     type Check = (&'static str, fn(&str) -> bool);
