@@ -133,23 +133,33 @@ pub fn latest_from(result: &D1Result) -> worker::Result<Option<Latest>> {
     }))
 }
 
+/// The statement that stores a report under `id` (a report already
+/// stored under it is left alone and nothing is returned), by `by`: the case
+/// system, or the manager who entered it (then batched with the audit line).
+pub fn insert(
+    db: &D1Database,
+    id: &str,
+    report: &CapacityReport,
+    by: &str,
+    now: i64,
+) -> worker::Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO capacity_reports (id, average_caseload, highest_caseload, as_of, received_at, reported_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING RETURNING id",
+    )
+    .bind(&[
+        text(id),
+        report.average_caseload.into(),
+        report.highest_caseload.into(),
+        number(report.as_of_ms),
+        number(now),
+        text(by),
+    ])
+}
+
 /// Stores a report under `id`; `false` if that id was stored before.
 pub async fn store(db: &D1Database, id: &str, report: &CapacityReport, by: &str, now: i64) -> worker::Result<bool> {
-    let stored = db
-        .prepare(
-            "INSERT INTO capacity_reports (id, average_caseload, highest_caseload, as_of, received_at, reported_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING RETURNING id",
-        )
-        .bind(&[
-            text(id),
-            report.average_caseload.into(),
-            report.highest_caseload.into(),
-            number(report.as_of_ms),
-            number(now),
-            text(by),
-        ])?
-        .first::<String>(Some("id"))
-        .await?;
+    let stored = insert(db, id, report, by, now)?.first::<String>(Some("id")).await?;
     Ok(stored.is_some())
 }
 

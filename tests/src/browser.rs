@@ -207,6 +207,12 @@ pub mod action {
         find::button(c, text).await.click().await.expect("click");
     }
 
+    /// Opens an invitation link and signs in with it, as a person does.
+    pub async fn sign_in_with(c: &Client, link: &str) {
+        c.goto(link).await.expect("open the invitation link");
+        press(c, "Sign in").await;
+    }
+
     /// Presses keys as a keyboard does: they go to whatever has focus
     /// (WebDriver key actions, not typing into a chosen element).
     pub async fn keys(c: &Client, keys: &str) {
@@ -262,6 +268,19 @@ pub mod action {
 
 pub mod check {
     use super::*;
+
+    /// Waits until the intake page in `lang` is hydrated: the wizard shows
+    /// its progress on the first step.
+    pub async fn hydrated(c: &Client, lang: lead_content::Lang) {
+        let total = lead_content::intake().questions.steps.len() + 1;
+        let progress = lead_content::intake()
+            .copy
+            .progress
+            .get(lang)
+            .replace("{n}", "1")
+            .replace("{total}", &total.to_string());
+        sees(c, &progress).await;
+    }
 
     /// Waits until the page text contains `text`.
     pub async fn sees(c: &Client, text: &str) {

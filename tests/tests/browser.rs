@@ -79,17 +79,7 @@ async fn open_intake(c: &Client, portal: &Portal, lang: Lang, javascript: bool) 
     let policy = &intake().policy.intake;
     check::sees(c, Notice::policy(policy.status).message(policy).get(lang)).await;
     if javascript {
-        // Hydrated: the wizard shows its progress indicator.
-        check::sees(
-            c,
-            &intake()
-                .copy
-                .progress
-                .get(lang)
-                .replace("{n}", "1")
-                .replace("{total}", "5"),
-        )
-        .await;
+        check::hydrated(c, lang).await;
     }
 }
 
@@ -345,7 +335,7 @@ async fn a_referral_that_cannot_be_sent_keeps_every_answer_and_can_be_retried() 
     // A reload does not lose it either.
     portal.restart();
     c.refresh().await.expect("reload");
-    check::sees(c, &copy.progress.get(lang).replace("{n}", "1").replace("{total}", "5")).await;
+    check::hydrated(c, lang).await;
     // The draft restores every step's answers: Continue passes each check.
     for _ in 0..4 {
         action::press(c, copy.next.get(lang)).await;
@@ -397,7 +387,7 @@ async fn a_draft_is_forgotten_after_four_hours_and_clear_my_answers_removes_it_a
     .await
     .expect("age the draft");
     c.refresh().await.expect("reload");
-    check::sees(c, &copy.progress.get(lang).replace("{n}", "1").replace("{total}", "5")).await;
+    check::hydrated(c, lang).await;
     action::press(c, copy.next.get(lang)).await;
     check::sees(c, copy.errors_heading.get(lang)).await;
     assert!(stored().await.is_null(), "an old draft is deleted, not restored");
@@ -410,7 +400,7 @@ async fn a_draft_is_forgotten_after_four_hours_and_clear_my_answers_removes_it_a
     .await
     .expect("old format");
     c.refresh().await.expect("reload");
-    check::sees(c, &copy.progress.get(lang).replace("{n}", "1").replace("{total}", "5")).await;
+    check::hydrated(c, lang).await;
     assert!(stored().await.is_null(), "an old-format draft is deleted");
     browser.close().await;
 }

@@ -47,10 +47,7 @@ async fn a_manager_pauses_intake_and_the_intake_page_shows_it_with_and_without_j
 
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    c.goto(&portal.url(&format!("/clt/join?i={link}")))
-        .await
-        .expect("the link");
-    action::press(c, "Sign in").await;
+    action::sign_in_with(c, &portal.url(&format!("/clt/join?i={link}"))).await;
     check::sees(c, "Staff console").await;
     check::sees(c, "Open: taking community referrals").await;
     // Community referrals beside the other doors, from the published figures.
@@ -198,10 +195,7 @@ async fn a_stuck_referral_is_resent_from_the_console() {
     let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    c.goto(&portal.url(&format!("/clt/join?i={link}")))
-        .await
-        .expect("the link");
-    action::press(c, "Sign in").await;
+    action::sign_in_with(c, &portal.url(&format!("/clt/join?i={link}"))).await;
     check::sees(c, "Stuck referrals").await;
     check::sees(c, &reference).await;
     check::sees(c, "could not connect to the case system").await;
@@ -326,10 +320,7 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
     let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    c.goto(&portal.url(&format!("/clt/join?i={link}")))
-        .await
-        .expect("the link");
-    action::press(c, "Sign in").await;
+    action::sign_in_with(c, &portal.url(&format!("/clt/join?i={link}"))).await;
     check::sees(c, "Staff console").await;
     c.goto(&portal.url("/staff/people")).await.expect("people");
     check::sees(c, "People who sign in").await;
@@ -364,8 +355,7 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
     // Ana signs in with it, without JavaScript.
     let ana = Browser::start(false).await;
     let a = &ana.client;
-    a.goto(&member_link).await.expect("Ana opens her link");
-    action::press(a, "Sign in").await;
+    action::sign_in_with(a, &member_link).await;
     check::sees(a, "Signed in as Ana Ruiz").await;
     // She is a member, not staff.
     a.goto(&portal.url("/staff/")).await.expect("console");

@@ -135,19 +135,7 @@ pub async fn enter_capacity(
     report: &CapacityReport,
     now: i64,
 ) -> Result<()> {
-    let insert = db
-        .prepare(
-            "INSERT INTO capacity_reports (id, average_caseload, highest_caseload, as_of, received_at, reported_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .bind(&[
-            text(id),
-            report.average_caseload.into(),
-            report.highest_caseload.into(),
-            number(report.as_of_ms),
-            number(now),
-            text(&actor.member_id),
-        ])?;
+    let insert = crate::capacity::insert(db, id, report, &actor.member_id, now)?;
     let to = format!(
         "average {}, highest {}, as of {}",
         report.average_caseload,
