@@ -411,3 +411,100 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
         "{csv}"
     );
 }
+
+/// `functions/bin/staff` with this portal and a session file of its own.
+fn staff_command(portal: &Portal, session: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(lead_e2e::root().join("functions/bin/staff"))
+        .args(args)
+        .env("SITE_URL", portal.url(""))
+        .env("STAFF_SESSION_FILE", session)
+        .output()
+        .expect("functions/bin/staff runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_staff_command_goes_through_the_console_api_and_is_audited() {
+    use std::os::unix::fs::PermissionsExt;
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let session = portal.state_dir().join("staff-session");
+    let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
+    let (ok, out, err) = staff_command(
+        &portal,
+        &session,
+        &["sign-in", &portal.url(&format!("/clt/join?i={link}"))],
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("signed in as Pat Manager"), "{out}");
+    let mode = std::fs::metadata(&session).expect("session file").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the session file is the person's alone");
+
+    let (ok, out, err) = staff_command(
+        &portal,
+        &session,
+        &["intake", "paused", "--hours", "2", "--reason", "Holiday closure"],
+    );
+    assert!(ok, "{out}{err}");
+    assert_eq!(intake_status(&portal), "paused");
+    let (ok, out, _) = staff_command(&portal, &session, &["status"]);
+    assert!(ok && out.contains("\"cause\": \"override\""), "{out}");
+    let (ok, _, err) = staff_command(&portal, &session, &["intake", "paused", "--hours", "2"]);
+    assert!(!ok && err.contains("reason"), "a reason is required: {err}");
+    let (ok, out, err) = staff_command(&portal, &session, &["intake-end", "--reason", "Reopened early"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(intake_status(&portal), "open");
+    let (ok, out, err) = staff_command(
+        &portal,
+        &session,
+        &[
+            "invite",
+            "--name",
+            "Ana Ruiz",
+            "--organisation",
+            "Residents' council",
+            "--email",
+            "ana@example.org",
+        ],
+    );
+    assert!(ok && out.contains("/clt/join?i="), "{out}{err}");
+    let (ok, csv, _) = staff_command(&portal, &session, &["audit"]);
+    assert!(ok);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a row");
+            (r[1].to_owned(), r[2].to_owned())
+        })
+        .collect();
+    let who = "Pat Manager".to_owned();
+    assert_eq!(
+        rows,
+        [
+            (who.clone(), "invite".to_owned()),
+            (who.clone(), "intake_override_ended".to_owned()),
+            (who, "intake_override".to_owned()),
+        ],
+        "every command is in the audit log, newest first"
+    );
+
+    // A moderator's session cannot change intake; no session, nothing.
+    let moderator = invite(&portal, "Mo", "Program", "mo@example.org", "moderator");
+    let other = portal.state_dir().join("moderator-session");
+    let (ok, _, err) = staff_command(&portal, &other, &["status"]);
+    assert!(!ok && err.contains("not signed in"), "{err}");
+    let (ok, _, _) = staff_command(
+        &portal,
+        &other,
+        &["sign-in", &portal.url(&format!("/clt/join?i={moderator}"))],
+    );
+    assert!(ok);
+    let (ok, _, err) = staff_command(&portal, &other, &["intake", "paused", "--hours", "1", "--reason", "x"]);
+    assert!(!ok && err.contains("403"), "{err}");
+    assert_eq!(intake_status(&portal), "open");
+}
