@@ -244,7 +244,8 @@ pub enum Rejection<'a> {
 /// Removes what never belongs in an answer: control characters and the
 /// Unicode direction overrides that can make text display other than it reads.
 /// Line breaks stay for [`normalise`] to keep (long text) or turn into spaces.
-fn strip_invisible(s: &str) -> String {
+/// Also what any other text the portal writes out (a CSV cell) passes through.
+pub fn strip_invisible(s: &str) -> String {
     s.chars()
         .filter(|&c| {
             if c == '\n' {

@@ -112,7 +112,9 @@ pub struct Reply {
 /// override characters removed (they could disguise a comment on a page or
 /// in a manager's terminal through `clt export`), spaces collapsed, single
 /// line breaks kept.
-fn clean(text: &str, multiline: bool) -> String {
+/// Text as the portal keeps it: the referral rules' normalising (control
+/// and direction-override characters removed, spaces collapsed), trimmed.
+pub(crate) fn clean(text: &str, multiline: bool) -> String {
     use lead_content::QuestionKind;
     let kind = if multiline {
         QuestionKind::LongText

@@ -492,11 +492,7 @@ fn csv_download(header: &[&str], records: impl Iterator<Item = Vec<String>>, nam
 /// bidirectional-override characters (which could make a cell read other
 /// than it is).
 fn cell(text: &str) -> String {
-    let hidden = |c: char| {
-        (c.is_control() && c != '\n')
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    let clean: String = text.chars().filter(|&c| !hidden(c)).collect();
+    let clean = lead_content::referral::strip_invisible(text);
     if clean.starts_with(['=', '+', '-', '@']) {
         format!("'{clean}")
     } else {

@@ -20,10 +20,9 @@ fn problem(field: &'static str, message: impl Into<String>) -> Problem {
     }
 }
 
-/// A reason as given: required, trimmed, without control characters.
+/// A reason as given: required, cleaned as CLT text is (line breaks kept).
 pub fn reason(text: &str) -> Result<String, Problem> {
-    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    let clean = clean.trim();
+    let clean = crate::clt::input::clean(text, true);
     if clean.is_empty() {
         return Err(problem("reason", "Give a reason: the audit log keeps it."));
     }
@@ -33,7 +32,7 @@ pub fn reason(text: &str) -> Result<String, Problem> {
             format!("Keep the reason to {MAX_REASON_CHARS} characters."),
         ));
     }
-    Ok(clean.to_owned())
+    Ok(clean)
 }
 
 /// A manager's intake override as sent: the status, a reason, and when it
@@ -174,8 +173,7 @@ pub struct NewPerson {
 }
 
 fn one_line(field: &'static str, what: &str, text: &str) -> Result<String, Problem> {
-    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let clean = crate::clt::input::clean(text, false);
     if clean.is_empty() {
         return Err(problem(field, format!("{what} is required.")));
     }
