@@ -61,6 +61,7 @@ pub struct Portal {
     options: Options,
     state_dir: PathBuf,
     child: Option<Child>,
+    manager: std::sync::OnceLock<crate::member::Member>,
 }
 
 /// PATH with the project's node and npm tools first.
@@ -116,6 +117,7 @@ impl Portal {
             options,
             state_dir,
             child: None,
+            manager: std::sync::OnceLock::new(),
         };
         portal.launch();
         portal
@@ -313,18 +315,21 @@ process.exit(0);
         parsed[0]["results"].as_array().cloned().unwrap_or_default()
     }
 
-    /// Posts a JSON referral; returns the status and the parsed body.
-    /// Runs the CLT manager's command (`functions/bin/clt ARGS`) on this
-    /// portal's state: (succeeded, stdout, stderr).
-    pub fn clt(&self, args: &[&str]) -> (bool, String, String) {
-        let out = Command::new(root().join("functions/bin/clt"))
-            .args(args)
-            .arg("--persist-to")
-            .arg(&self.state_dir)
+    /// Runs the staff command (`functions/bin/staff ARGS`) against this
+    /// portal, with `session` as its session file and, for
+    /// `first-manager`, this portal's D1 state: (succeeded, stdout, stderr).
+    pub fn staff_command(&self, session: &Path, args: &[&str]) -> (bool, String, String) {
+        let mut cmd = Command::new(root().join("functions/bin/staff"));
+        cmd.args(args);
+        if args.first() == Some(&"first-manager") {
+            cmd.arg("--persist-to").arg(&self.state_dir);
+        }
+        let out = cmd
             .env("CLT_SECRET", crate::TEST_CLT_SECRET)
             .env("SITE_URL", self.url(""))
+            .env("STAFF_SESSION_FILE", session)
             .output()
-            .expect("functions/bin/clt runs");
+            .expect("functions/bin/staff runs");
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -332,6 +337,16 @@ process.exit(0);
         )
     }
 
+    /// The manager the tests' own setup signs in as (made with
+    /// `functions/bin/staff first-manager` the first time it is needed),
+    /// who invites people and resends through the console's API as a
+    /// program would. Their actions are in the audit log under
+    /// [`crate::member::SETUP_MANAGER`].
+    pub fn manager(&self) -> &crate::member::Member {
+        self.manager.get_or_init(|| crate::member::Member::setup_manager(self))
+    }
+
+    /// Posts a JSON referral; returns the status and the parsed body.
     pub fn post_json(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
         respond(ureq::post(&self.url("/api/referrals")).send_json(body.clone()))
     }

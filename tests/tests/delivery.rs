@@ -5,12 +5,12 @@
 //! referral arrives exactly once, or is visibly stuck, never lost.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::time::Duration;
 
 use lead_e2e::portal::{sample_referral, Options, Portal};
 use lead_e2e::receiver::Receiver;
-use lead_e2e::{root, TEST_SECRET};
+use lead_e2e::TEST_SECRET;
+use serde_json::json;
 
 fn post_referrals(portal: &Portal, range: std::ops::Range<u32>) -> Vec<String> {
     range
@@ -137,21 +137,6 @@ fn a_case_system_down_for_30_seconds_gets_everything_once_it_is_back() {
     assert_exactly_once(&receiver, &refs);
 }
 
-fn referrals_command(portal: &Portal, args: &[&str]) -> (bool, String) {
-    let out = Command::new(root().join("functions/bin/referrals"))
-        .args(args)
-        .arg("--persist-to")
-        .arg(portal.state_dir())
-        .output()
-        .expect("the referrals command runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
 #[test]
 fn a_case_system_that_never_recovers_leaves_the_referral_stuck_and_visible_until_resent() {
     let receiver = Receiver::start(TEST_SECRET);
@@ -186,8 +171,12 @@ fn a_case_system_that_never_recovers_leaves_the_referral_stuck_and_visible_until
     );
     assert_eq!(row["last_error"], "could not connect to the case system");
 
-    let (ok, listing) = referrals_command(&portal, &["stuck"]);
-    assert!(ok, "{listing}");
+    // The manager sees them in the console's ledger, without content.
+    let manager = portal.manager();
+    let (status, overview) = manager.get("/api/staff/overview");
+    assert_eq!(status, 200, "{overview}");
+    let listing = overview["delivery"]["stuck_referrals"].to_string();
+    assert_eq!(overview["delivery"]["stuck"], 2, "{overview}");
     assert!(
         listing.contains(reference.as_str()) && listing.contains("could not connect"),
         "{listing}"
@@ -198,19 +187,21 @@ fn a_case_system_that_never_recovers_leaves_the_referral_stuck_and_visible_until
     );
 
     receiver.up();
-    let (ok, out) = referrals_command(&portal, &["resend", reference]);
-    assert!(ok, "{out}");
+    let resend = format!("/api/staff/referrals/{reference}/resend");
+    let (status, out) = manager.post(&resend, json!({}));
+    assert_eq!((status, &out["resent"]), (200, &json!([reference])), "{out}");
     // What is still stuck (the other one) goes back in line all at once.
-    let (ok, out) = referrals_command(&portal, &["resend-all"]);
-    assert!(ok && out.starts_with("1 stuck referral(s)"), "{out}");
+    let (status, out) = manager.post("/api/staff/referrals/resend-all", json!({}));
+    assert_eq!((status, &out["resent"]), (200, &json!([refs[1]])), "{out}");
     portal.sweep();
     wait_all_delivered(&receiver, &refs, Duration::from_secs(30));
     assert_exactly_once(&receiver, &refs);
-    let (ok, again) = referrals_command(&portal, &["resend", reference]);
-    assert!(!ok, "a delivered referral cannot be resent: {again}");
-    let (ok, again) = referrals_command(&portal, &["resend-all"]);
-    assert!(
-        ok && again.starts_with("0 stuck"),
+    let (status, again) = manager.post(&resend, json!({}));
+    assert_eq!(status, 404, "a delivered referral cannot be resent: {again}");
+    let (status, again) = manager.post("/api/staff/referrals/resend-all", json!({}));
+    assert_eq!(
+        (status, &again["resent"]),
+        (200, &json!([])),
         "nothing delivered is resent: {again}"
     );
 }

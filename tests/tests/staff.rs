@@ -1,8 +1,10 @@
 //! The staff console end to end, as a program manager uses it: signs in
-//! with the invitation the first-manager command printed, pauses intake
+//! with an invitation link, pauses intake
 //! (the intake page shows it with and without JavaScript and posts are
 //! refused with its message), ends the pause, lets an override expire,
 //! resends a stuck referral; every action is in the audit log and its CSV.
+//! The first manager is made with `functions/bin/staff first-manager`,
+//! which refuses once the portal has a manager.
 //! And what must be refused: no session (401), a CLT member at the console
 //! or a moderator changing intake (403), on every `staff` operation.
 
@@ -12,7 +14,7 @@ use lead_content::intake_state::Notice;
 use lead_content::schema::IntakeStatus;
 use lead_content::{intake, Lang};
 use lead_e2e::browser::{action, check, find, Browser};
-use lead_e2e::member::{invite, Member};
+use lead_e2e::member::{invitation_of, invite, Member, SETUP_MANAGER};
 use lead_e2e::openapi;
 use lead_e2e::portal::{sample_referral, Options, Portal};
 use lead_e2e::receiver::Receiver;
@@ -34,15 +36,19 @@ fn intake_status(portal: &Portal) -> String {
         .to_owned()
 }
 
+/// The audit log, without the lines of the tests' own setup (the manager
+/// who invites the people a test signs in as).
 fn audit(portal: &Portal) -> Vec<Value> {
-    portal.query("SELECT actor_name, action, subject, from_value, to_value, reason FROM audit_log ORDER BY id")
+    portal.query(&format!(
+        "SELECT actor_name, action, subject, from_value, to_value, reason FROM audit_log
+         WHERE actor_name NOT IN ('{SETUP_MANAGER}', 'functions/bin/staff first-manager') ORDER BY id"
+    ))
 }
 
 #[tokio::test]
 async fn a_manager_pauses_intake_and_the_intake_page_shows_it_with_and_without_javascript() {
     let receiver = Receiver::start(TEST_SECRET);
     let portal = Portal::start(Options::for_tests(&receiver.url()));
-    // The first manager: the documented command prints a single-use link.
     let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
 
     let browser = Browser::start(true).await;
@@ -115,7 +121,11 @@ async fn a_manager_pauses_intake_and_the_intake_page_shows_it_with_and_without_j
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
     assert_eq!(header, ["at", "who", "action", "subject", "from", "to", "reason"]);
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .map(|r| r.expect("a row"))
+        .filter(|r| &r[1] != SETUP_MANAGER && &r[1] != "functions/bin/staff first-manager")
+        .collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(&rows[0][2], "intake_override_ended", "newest first");
     assert_eq!(&rows[1][6], "Staff training day");
@@ -412,54 +422,54 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
     );
 }
 
-/// `functions/bin/staff` with this portal and a session file of its own.
-fn staff_command(portal: &Portal, session: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(lead_e2e::root().join("functions/bin/staff"))
-        .args(args)
-        .env("SITE_URL", portal.url(""))
-        .env("STAFF_SESSION_FILE", session)
-        .output()
-        .expect("functions/bin/staff runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_staff_command_goes_through_the_console_api_and_is_audited() {
     use std::os::unix::fs::PermissionsExt;
     let receiver = Receiver::start(TEST_SECRET);
     let portal = Portal::start(Options::for_tests(&receiver.url()));
     let session = portal.state_dir().join("staff-session");
-    let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
-    let (ok, out, err) = staff_command(
-        &portal,
-        &session,
-        &["sign-in", &portal.url(&format!("/clt/join?i={link}"))],
+    // The program's first manager, by the documented command.
+    let first = |email: &str, again: Option<&str>| {
+        let mut args = vec![
+            "first-manager",
+            "--name",
+            "Pat Manager",
+            "--organisation",
+            "LEAD program",
+            "--email",
+            email,
+        ];
+        args.extend(again.iter().flat_map(|reason| ["--again", *reason]));
+        portal.staff_command(&session, &args)
+    };
+    let (ok, out, err) = first("pm@example.org", None);
+    assert!(ok, "{out}{err}");
+    let link = invitation_of(&out);
+    let (ok, _, err) = first("someone@example.org", None);
+    assert!(
+        !ok && err.contains("has a manager already (pm@example.org)"),
+        "only the first manager is made this way: {err}"
     );
+    let (ok, out, err) = portal.staff_command(&session, &["sign-in", &portal.url(&format!("/clt/join?i={link}"))]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("signed in as Pat Manager"), "{out}");
     let mode = std::fs::metadata(&session).expect("session file").permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "the session file is the person's alone");
 
-    let (ok, out, err) = staff_command(
-        &portal,
+    let (ok, out, err) = portal.staff_command(
         &session,
         &["intake", "paused", "--hours", "2", "--reason", "Holiday closure"],
     );
     assert!(ok, "{out}{err}");
     assert_eq!(intake_status(&portal), "paused");
-    let (ok, out, _) = staff_command(&portal, &session, &["status"]);
+    let (ok, out, _) = portal.staff_command(&session, &["status"]);
     assert!(ok && out.contains("\"cause\": \"override\""), "{out}");
-    let (ok, _, err) = staff_command(&portal, &session, &["intake", "paused", "--hours", "2"]);
+    let (ok, _, err) = portal.staff_command(&session, &["intake", "paused", "--hours", "2"]);
     assert!(!ok && err.contains("reason"), "a reason is required: {err}");
-    let (ok, out, err) = staff_command(&portal, &session, &["intake-end", "--reason", "Reopened early"]);
+    let (ok, out, err) = portal.staff_command(&session, &["intake-end", "--reason", "Reopened early"]);
     assert!(ok, "{out}{err}");
     assert_eq!(intake_status(&portal), "open");
-    let (ok, out, err) = staff_command(
-        &portal,
+    let (ok, out, err) = portal.staff_command(
         &session,
         &[
             "invite",
@@ -472,7 +482,7 @@ fn the_staff_command_goes_through_the_console_api_and_is_audited() {
         ],
     );
     assert!(ok && out.contains("/clt/join?i="), "{out}{err}");
-    let (ok, csv, _) = staff_command(&portal, &session, &["audit"]);
+    let (ok, csv, _) = portal.staff_command(&session, &["audit"]);
     assert!(ok);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<(String, String)> = reader
@@ -489,22 +499,49 @@ fn the_staff_command_goes_through_the_console_api_and_is_audited() {
             (who.clone(), "invite".to_owned()),
             (who.clone(), "intake_override_ended".to_owned()),
             (who, "intake_override".to_owned()),
+            ("functions/bin/staff first-manager".to_owned(), "invite".to_owned()),
         ],
         "every command is in the audit log, newest first"
     );
 
     // A moderator's session cannot change intake; no session, nothing.
-    let moderator = invite(&portal, "Mo", "Program", "mo@example.org", "moderator");
-    let other = portal.state_dir().join("moderator-session");
-    let (ok, _, err) = staff_command(&portal, &other, &["status"]);
-    assert!(!ok && err.contains("not signed in"), "{err}");
-    let (ok, _, _) = staff_command(
-        &portal,
-        &other,
-        &["sign-in", &portal.url(&format!("/clt/join?i={moderator}"))],
+    let (ok, out, err) = portal.staff_command(
+        &session,
+        &[
+            "invite",
+            "--name",
+            "Mo",
+            "--organisation",
+            "Program",
+            "--email",
+            "mo@example.org",
+            "--role",
+            "moderator",
+        ],
     );
+    assert!(ok, "{out}{err}");
+    let moderator = invitation_of(&out);
+    let other = portal.state_dir().join("moderator-session");
+    let (ok, _, err) = portal.staff_command(&other, &["status"]);
+    assert!(!ok && err.contains("not signed in"), "{err}");
+    let (ok, _, _) = portal.staff_command(&other, &["sign-in", &portal.url(&format!("/clt/join?i={moderator}"))]);
     assert!(ok);
-    let (ok, _, err) = staff_command(&portal, &other, &["intake", "paused", "--hours", "1", "--reason", "x"]);
+    let (ok, _, err) = portal.staff_command(&other, &["intake", "paused", "--hours", "1", "--reason", "x"]);
     assert!(!ok && err.contains("403"), "{err}");
     assert_eq!(intake_status(&portal), "open");
+
+    // When every manager has lost access, a new one is made with a reason,
+    // and the audit log keeps it.
+    let (ok, _, err) = first("lee@example.org", Some(""));
+    assert!(!ok && err.contains("--again needs the reason"), "{err}");
+    let (ok, out, err) = first("lee@example.org", Some("Pat left; no manager can sign in"));
+    assert!(ok && out.contains("/clt/join?i="), "{out}{err}");
+    let last =
+        portal.query("SELECT actor_name, action, subject, to_value, reason FROM audit_log ORDER BY id DESC LIMIT 1");
+    assert_eq!(
+        last[0],
+        json!({ "actor_name": "functions/bin/staff first-manager", "action": "invite",
+                "subject": "lee@example.org (LEAD program)", "to_value": "manager",
+                "reason": "Pat left; no manager can sign in" })
+    );
 }

@@ -110,7 +110,7 @@ pub struct Reply {
 
 /// Free text as the referral rules keep it: control and bidirectional
 /// override characters removed (they could disguise a comment on a page or
-/// in a manager's terminal through `clt export`), spaces collapsed, single
+/// in a spreadsheet through the feedback CSV), spaces collapsed, single
 /// line breaks kept.
 /// Text as the portal keeps it: the referral rules' normalising (control
 /// and direction-override characters removed, spaces collapsed), trimmed.

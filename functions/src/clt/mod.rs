@@ -1,7 +1,7 @@
 //! The Community Leadership Team's members-only feedback.
 //!
-//! The program manager invites a member with `functions/bin/clt invite`,
-//! which stores the member and an invitation and prints a link carrying
+//! A manager invites a member from the staff console ([`crate::staff`]),
+//! which stores the member and an invitation and shows a link carrying
 //! `<invitation id>.<expiry>.<HMAC>`. Redeeming it (a POST, so a link
 //! preview cannot spend it) starts a server-side session: a random 256-bit
 //! token in a `__Host-` cookie, stored only as its SHA-256. Every CLT

@@ -1,14 +1,12 @@
 //! What the parts share: timing, pacing, the operator's commands, the
 //! production settings, CLT sign-in and a seeded generator.
 
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use lead_e2e::portal::{Options, Portal};
-use lead_e2e::root;
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -18,7 +16,7 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
         .unwrap_or_default()
 }
 
-/// Stuck references as `functions/bin/referrals stuck` lists them.
+/// Stuck references, as the staff console's ledger lists them.
 pub fn stuck(portal: &Portal) -> Vec<String> {
     portal
         .query("SELECT reference FROM referrals WHERE status = 'stuck'")
@@ -27,23 +25,16 @@ pub fn stuck(portal: &Portal) -> Vec<String> {
         .collect()
 }
 
-/// Every stuck referral put back in line with `functions/bin/referrals
-/// resend-all`, as an operator would after an outage; how many it resent.
+/// Every stuck referral put back in line by a manager (the console's
+/// "Resend all"), as a program would after an outage; how many it resent.
 pub fn resend_all(portal: &Portal) -> usize {
-    Command::new(root().join("functions/bin/referrals"))
-        .args(["resend-all", "--persist-to"])
-        .arg(portal.state_dir())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .split_whitespace()
-                .next()?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
+    let (status, body) = portal
+        .manager()
+        .post("/api/staff/referrals/resend-all", serde_json::json!({}));
+    if status != 200 {
+        eprintln!("chaos: resend-all answered {status}: {body}");
+    }
+    body["resent"].as_array().map_or(0, Vec::len)
 }
 
 /// Hands `count` jobs, made by `make(i, due)` when each falls due at `rate`
@@ -114,24 +105,9 @@ pub fn sweeper(sweep_url: String, done: Arc<AtomicBool>) -> thread::JoinHandle<(
     })
 }
 
-/// A new member's invitation token, from the manager's `invite` command.
+/// A new member's invitation token, from a manager's invitation.
 pub fn invitation(portal: &Portal, email: &str, role: &str) -> String {
-    let (_, out, _) = portal.clt(&[
-        "invite",
-        "--name",
-        "N",
-        "--organisation",
-        "O",
-        "--email",
-        email,
-        "--role",
-        role,
-    ]);
-    out.lines()
-        .find_map(|l| l.split("i=").nth(1))
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
+    lead_e2e::member::invite(portal, "N", "O", email, role)
 }
 
 /// The session a JSON sign-in answer starts: (cookie pair, CSRF token).

@@ -13,25 +13,7 @@ pub fn headers() -> ExitCode {
     let receiver = Receiver::start(TEST_SECRET);
     let portal = Portal::start(Options::for_tests(&receiver.url()));
     let agent = ureq::AgentBuilder::new().redirects(0).build();
-    let (ok, out, err) = portal.clt(&[
-        "invite",
-        "--name",
-        "H",
-        "--organisation",
-        "O",
-        "--email",
-        "h@example.org",
-    ]);
-    if !ok {
-        eprintln!("chaos headers: {err}");
-        return ExitCode::FAILURE;
-    }
-    let token = out
-        .lines()
-        .find_map(|l| l.split("i=").nth(1))
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
+    let token = lead_e2e::member::invite(&portal, "H", "O", "h@example.org", "member");
     let join = agent
         .post(&portal.url("/api/clt/join"))
         .set("Origin", &portal.url(""))

@@ -24,7 +24,7 @@
 //! sender's timeout, goes fully down for `--outage` seconds in the middle,
 //! and the runtime is SIGKILLed and restarted twice. Afterwards it resends
 //! whatever was given up as stuck (as an operator would with
-//! `functions/bin/referrals resend-all`) and checks that every accepted referral
+//! the console's "Resend all") and checks that every accepted referral
 //! reached the receiver with a valid signature, exactly once after
 //! de-duplication on `webhook-id`. Prints a table of figures; exits non-zero
 //! if anything accepted was lost.

@@ -131,7 +131,7 @@ pub fn sessions(guesses: u32) -> ExitCode {
     };
     row("expired invitation (expired in D1)", vec![ok(join(&expired, &own).0)]);
     let (revoked, revoked_csrf) = sign_in(&invite("revoked@example.org", "member"));
-    let _ = portal.clt(&["revoke", "revoked@example.org"]);
+    lead_e2e::member::revoke(&portal, "revoked@example.org");
     row(
         "revoked member's session",
         vec![
