@@ -47,6 +47,17 @@ pub enum Cause {
     Override,
 }
 
+impl Cause {
+    /// The cause as `GET /api/staff/overview` names it.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Cause::Policy => "policy",
+            Cause::Capacity => "capacity",
+            Cause::Override => "override",
+        }
+    }
+}
+
 /// What intake is now and why; the public is told the status and, when
 /// capacity is the reason, that it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -249,4 +249,24 @@ async fn the_delivery_record_is_published_once_enough_referrals_fall_in_the_wind
     check::hydrated(c, Lang::En).await;
     check::sees(c, words).await;
     browser.close().await;
+
+    // Nine more, each delivered in 50 minutes: 21 in the window, and the
+    // median is the 11th, counted in D1.
+    for n in 14..23 {
+        insert(
+            &portal,
+            n,
+            now - 20 * hour,
+            Some(now - 20 * hour + 50 * minute),
+            "delivered",
+        );
+    }
+    let r = record(&portal);
+    assert_eq!(
+        (&r["referrals"], &r["median_minutes"]),
+        (&json!(21), &json!(50.0)),
+        "{r}"
+    );
+    let share = r["share_within_hour"].as_f64().expect("a share");
+    assert!((share - 19.0 / 21.0).abs() < 1e-9, "{r}");
 }

@@ -111,11 +111,7 @@ pub async fn overview(req: &Request, env: &Env) -> Result<Response, ApiError> {
         "csrf": secret.csrf(&session.token_hash),
         "intake": {
             "status": state.notice.status.code(),
-            "cause": match state.notice.cause {
-                lead_content::intake_state::Cause::Policy => "policy",
-                lead_content::intake_state::Cause::Capacity => "capacity",
-                lead_content::intake_state::Cause::Override => "override",
-            },
+            "cause": state.notice.cause.code(),
             "override": state.manual.as_ref().map(|m| serde_json::json!({
                 "status": m.state.status.code(),
                 "until": crate::time::iso(m.state.until_ms),

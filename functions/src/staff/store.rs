@@ -10,7 +10,7 @@ use worker::{D1Database, Result};
 use super::{audit, Action, Entry};
 use crate::clt::store::Session;
 use crate::d1::{number, text};
-use crate::status::{record, DeliveryRecord};
+use crate::status::{counted, DeliveryRecord};
 
 /// The override in force or not (the console shows an ended one as ended).
 #[derive(Debug, Clone)]
@@ -210,17 +210,9 @@ pub async fn ledger(db: &D1Database, now: i64) -> Result<Ledger> {
              WHERE status = 'stuck' ORDER BY received_at LIMIT {STUCK_SHOWN}"
         ))
         .bind(&[])?;
-    let waits = db
-        .prepare(
-            "SELECT received_at, COALESCE(delivered_at, ?1) - received_at AS wait FROM referrals
-             WHERE received_at >= ?2 AND (delivered_at IS NOT NULL OR received_at <= ?3)",
-        )
-        .bind(&[
-            number(now),
-            number(now - 30 * day),
-            number(now - crate::status::WITHIN_MS),
-        ])?;
-    let results = db.batch(vec![counts, last_error, stuck, waits]).await?;
+    let week = crate::status::record_query(db, now, 7)?;
+    let month = crate::status::record_query(db, now, 30)?;
+    let results = db.batch(vec![counts, last_error, stuck, week, month]).await?;
     #[derive(Deserialize)]
     struct Counts {
         pending: f64,
@@ -236,11 +228,6 @@ pub async fn ledger(db: &D1Database, now: i64) -> Result<Ledger> {
         last_error: String,
         failed_at: f64,
     }
-    #[derive(Deserialize)]
-    struct Wait {
-        received_at: f64,
-        wait: f64,
-    }
     let mut results = results.into_iter();
     let mut next = || {
         results
@@ -250,14 +237,8 @@ pub async fn ledger(db: &D1Database, now: i64) -> Result<Ledger> {
     let counts = next()?.results::<Counts>()?.into_iter().next();
     let last_error = next()?.results::<LastError>()?.into_iter().next();
     let stuck_list = next()?.results::<Stuck>()?;
-    let waits = next()?.results::<Wait>()?;
-    let week_start = (now - 7 * day) as f64;
-    let last_7 = waits
-        .iter()
-        .filter(|w| w.received_at >= week_start)
-        .map(|w| w.wait as i64)
-        .collect();
-    let last_30 = waits.iter().map(|w| w.wait as i64).collect();
+    let last_7 = counted(&next()?)?;
+    let last_30 = counted(&next()?)?;
     let count = |f: fn(&Counts) -> f64| counts.as_ref().map_or(0, |c| f(c) as u64);
     Ok(Ledger {
         pending: count(|c| c.pending),
@@ -267,8 +248,8 @@ pub async fn ledger(db: &D1Database, now: i64) -> Result<Ledger> {
         last_error: last_error.map(|e| (e.reference, e.last_error, e.failed_at as i64)),
         stuck_list,
         // Staff see every figure: no small-number hiding inside the program.
-        last_7_days: record(last_7, 1).map(|r| DeliveryRecord { window_days: 7, ..r }),
-        last_30_days: record(last_30, 1),
+        last_7_days: last_7.record(7, 1),
+        last_30_days: last_30.record(30, 1),
         received_7: count(|c| c.received_7),
         received_30: count(|c| c.received_30),
     })

@@ -3,7 +3,8 @@
 //! (default 1000) from 8 client threads, and prints referrals accepted per
 //! second and the time from each 202 to the receiver's 2xx (median, p99,
 //! max). Then, as a program sees it: the public delivery record those
-//! referrals make (`GET /api/status` and the intake page), the staff
+//! referrals make (`GET /api/status` and the intake page), the intake
+//! page's time to answer (it reads intake and the record from D1), the staff
 //! console's first-load weight (its page, stylesheet and script; raw and
 //! brotli -q 11), and the time from a manager pausing intake to the intake
 //! page showing it. Run after the test command's build: `cargo run
@@ -118,6 +119,23 @@ fn program_view(portal: &Portal) {
         .and_then(|rest| rest.split("</p>").next())
         .unwrap_or("(not shown)");
     println!("on the intake page:       {words}");
+    // The intake page as a referrer opens it: intake now and the delivery
+    // record, read from D1 on every view.
+    let mut views: Vec<Duration> = (0..100)
+        .map(|_| {
+            let start = Instant::now();
+            let (status, _) = portal.get("/en/");
+            assert_eq!(status, 200);
+            start.elapsed()
+        })
+        .collect();
+    views.sort();
+    println!(
+        "intake page view:         median {} ms, p95 {} ms (100 views, with {} referrals in the outbox)",
+        percentile(&views, 0.5).as_millis(),
+        percentile(&views, 0.95).as_millis(),
+        d["referrals"]
+    );
 
     let manager = Member::sign_in(
         portal,
