@@ -33,7 +33,12 @@ fn list<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
 }
 
 fn choice(c: &Choice) -> String {
-    format!("Choice {{ value: {}, label: {} }}", s(&c.value), text(&c.label))
+    format!(
+        "Choice {{ value: {}, label: {}, notice: {} }}",
+        s(&c.value),
+        text(&c.label),
+        opt(&c.notice, text)
+    )
 }
 
 fn step(st: &Step) -> String {
@@ -62,10 +67,11 @@ fn question(q: &Question) -> String {
 
 fn criterion(c: &Criterion) -> String {
     format!(
-        "Criterion {{ question: {}, accept: {}, reason: {} }}",
+        "Criterion {{ question: {}, accept: {}, reason: {}, not_sure: {} }}",
         s(&c.question),
         list(&c.accept, |a| s(a)),
-        text(&c.reason)
+        text(&c.reason),
+        opt(&c.not_sure, |n| format!("NotSure::{n:?}"))
     )
 }
 
@@ -110,13 +116,24 @@ fn policy(p: &Policy) -> String {
         let _ = write!(weights, " w.insert({}, a);", s(question));
     }
     weights.push_str(" w }");
+    let privacy = p
+        .privacy
+        .entries()
+        .into_iter()
+        .map(|(name, t)| format!("{name}: {}", text(t)))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!(
-        "Policy {{ referrers: {}, catchment: {}, eligibility: {}, weights: {weights}, tiers: {}, intake: {} }}",
+        "Policy {{ referrers: {}, catchment: {}, eligibility: {}, weights: {weights}, tiers: {}, intake: {}, \
+         program: Program {{ phone: {}, email: {}, hours: {} }}, privacy: Privacy {{ {privacy} }} }}",
         list(&p.referrers, choice),
         list(&p.catchment, choice),
         list(&p.eligibility, criterion),
         list(&p.tiers, tier),
         intake(&p.intake),
+        s(&p.program.phone),
+        s(&p.program.email),
+        text(&p.program.hours),
     )
 }
 

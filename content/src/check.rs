@@ -113,10 +113,10 @@ pub fn check(content: &Content) -> Vec<ContentError> {
     // The wizard forgets a draft after DRAFT_MAX_AGE_HOURS; what people
     // are told must say the same.
     let hours = crate::referral::DRAFT_MAX_AGE_HOURS;
-    for key in ["draft_note", "privacy"] {
-        let Some((_, text)) = content.copy.entries().into_iter().find(|(k, _)| *k == key) else {
-            continue;
-        };
+    for (file, field, text) in [
+        (COPY_FILE, "text.draft_note", &content.copy.draft_note),
+        (POLICY_FILE, "privacy.on_device", &content.policy.privacy.on_device),
+    ] {
         let said = [
             (crate::Lang::En, format!("{hours} hours")),
             (crate::Lang::Es, format!("{hours} horas")),
@@ -124,14 +124,185 @@ pub fn check(content: &Content) -> Vec<ContentError> {
         for (lang, phrase) in said {
             if !text.get(lang).contains(&phrase) {
                 errors.push(ContentError::new(
-                    COPY_FILE,
-                    format!("text.{key}.{}", lang.code()),
+                    file,
+                    format!("{field}.{}", lang.code()),
                     format!("must say how long a draft stays on the device ({phrase:?})"),
                 ));
             }
         }
     }
+    // A placeholder in one language is in the other, and the contact
+    // lines give the program's phone.
+    for (key, text) in content.copy.entries() {
+        let (en, es) = (placeholders(&text.en), placeholders(&text.es));
+        if en != es {
+            errors.push(ContentError::new(
+                COPY_FILE,
+                format!("text.{key}"),
+                format!("en has the placeholders {en:?} and es {es:?}: they must be the same"),
+            ));
+        }
+    }
+    for (key, text) in [
+        ("reference_help", &content.copy.reference_help),
+        ("phone_referral", &content.copy.phone_referral),
+        ("contact_line", &content.copy.contact_line),
+        ("not_sure_refused", &content.copy.not_sure_refused),
+    ] {
+        if !text.en.contains("{phone}") {
+            errors.push(ContentError::new(
+                COPY_FILE,
+                format!("text.{key}"),
+                "must give the program's phone ({phone})",
+            ));
+        }
+    }
+    // US English: the site is for a US program.
+    for (file, field, text) in english_texts(content) {
+        for word in british_spellings(&text) {
+            errors.push(ContentError::new(
+                file,
+                field.clone(),
+                format!("{word:?} is British spelling; the site is in US English"),
+            ));
+        }
+    }
     errors
+}
+
+/// The `{name}` placeholders in a text, sorted.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| is_identifier(name))
+        .collect()
+}
+
+/// Every English text of the content files, with where it is.
+fn english_texts(content: &Content) -> Vec<(&'static str, String, String)> {
+    let mut all = Vec::new();
+    for step in &content.questions.steps {
+        all.push((
+            QUESTIONS_FILE,
+            format!("step ({}).title", step.id),
+            step.title.en.clone(),
+        ));
+        if let Some(intro) = &step.intro {
+            all.push((QUESTIONS_FILE, format!("step ({}).intro", step.id), intro.en.clone()));
+        }
+    }
+    for q in &content.questions.questions {
+        let at = |f: &str| format!("question ({}).{f}", q.id);
+        all.push((QUESTIONS_FILE, at("label"), q.label.en.clone()));
+        if let Some(help) = &q.help {
+            all.push((QUESTIONS_FILE, at("help"), help.en.clone()));
+        }
+        for c in &q.options {
+            all.push((
+                QUESTIONS_FILE,
+                at(&format!("options ({})", c.value)),
+                c.label.en.clone(),
+            ));
+            if let Some(notice) = &c.notice {
+                all.push((
+                    QUESTIONS_FILE,
+                    at(&format!("options ({}).notice", c.value)),
+                    notice.en.clone(),
+                ));
+            }
+        }
+    }
+    let p = &content.policy;
+    for c in p.referrers.iter().chain(&p.catchment) {
+        all.push((POLICY_FILE, format!("{}.label", c.value), c.label.en.clone()));
+    }
+    for c in &p.eligibility {
+        all.push((
+            POLICY_FILE,
+            format!("eligibility ({}).reason", c.question),
+            c.reason.en.clone(),
+        ));
+    }
+    for t in &p.tiers {
+        all.push((POLICY_FILE, format!("tier ({}).label", t.id), t.label.en.clone()));
+        all.push((POLICY_FILE, format!("tier ({}).meaning", t.id), t.meaning.en.clone()));
+    }
+    for (name, text) in p.privacy.entries() {
+        all.push((POLICY_FILE, format!("privacy.{name}"), text.en.clone()));
+    }
+    all.push((POLICY_FILE, "program.hours".into(), p.program.hours.en.clone()));
+    let m = &p.intake.messages;
+    for (name, text) in [
+        ("open", &m.open),
+        ("priority_only", &m.priority_only),
+        ("paused", &m.paused),
+        ("capacity_priority_only", &m.capacity_priority_only),
+        ("capacity_paused", &m.capacity_paused),
+        ("priority_criteria", &m.priority_criteria),
+    ] {
+        all.push((POLICY_FILE, format!("intake.messages.{name}"), text.en.clone()));
+    }
+    for (key, text) in content.copy.entries() {
+        all.push((COPY_FILE, format!("text.{key}"), text.en.clone()));
+    }
+    all
+}
+
+/// Stems of British spellings a US reader would notice, with the US form
+/// in the comment. Matched at the start of a word, case-insensitively.
+const BRITISH: [&str; 40] = [
+    "neighbour",   // neighbor
+    "organis",     // organiz-
+    "recognis",    // recogniz-
+    "prioritis",   // prioritiz-
+    "realis",      // realiz-
+    "minimis",     // minimiz-
+    "summaris",    // summariz-
+    "apologis",    // apologiz-
+    "authoris",    // authoriz-
+    "criticis",    // criticiz-
+    "emphasise",   // emphasize
+    "categoris",   // categoriz-
+    "characteris", // characteriz-
+    "stabilis",    // stabiliz-
+    "utilis",      // utiliz-
+    "normalis",    // normaliz-
+    "finalis",     // finaliz-
+    "offence",     // offense
+    "defence",     // defense
+    "licence",     // license
+    "colour",      // color
+    "behaviour",   // behavior
+    "favour",      // favor
+    "honour",      // honor
+    "labour",      // labor
+    "rumour",      // rumor
+    "harbour",     // harbor
+    "centre",      // center
+    "programme",   // program
+    "travell",     // travel-
+    "cancell",     // cancel-
+    "counsell",    // counsel-
+    "enrolment",   // enrollment
+    "catalogue",   // catalog
+    "analyse",     // analyze
+    "judgement",   // judgment
+    "whilst",      // while
+    "amongst",     // among
+    "fulfil ",     // fulfill
+    "practise",    // practice (the verb)
+];
+
+/// The British spellings in `text` (the words as written).
+pub fn british_spellings(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphabetic() || c == '\''))
+        .filter(|word| {
+            let lower = format!("{} ", word.to_lowercase());
+            BRITISH.iter().any(|stem| lower.starts_with(stem))
+        })
+        .map(str::to_owned)
+        .collect()
 }
 
 fn check_questions(content: &Content, errors: &mut Vec<ContentError>) {
@@ -228,6 +399,9 @@ fn check_choices(choices: &[crate::schema::Choice], at: &str, push: &mut impl Fn
         if !c.label.is_complete() {
             push(format!("{at}[{j}].label"), "needs both en and es text".into());
         }
+        if c.notice.as_ref().is_some_and(|n| !n.is_complete()) {
+            push(format!("{at}[{j}].notice"), "needs both en and es text".into());
+        }
     }
 }
 
@@ -242,7 +416,7 @@ fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
     }
     check_choices(&p.referrers, "referrers", &mut push);
     if p.catchment.is_empty() {
-        push("catchment".into(), "at least one neighbourhood is needed".into());
+        push("catchment".into(), "at least one neighborhood is needed".into());
     }
     check_choices(&p.catchment, "catchment", &mut push);
 
@@ -268,6 +442,21 @@ fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
                     if !values.contains(v.as_str()) {
                         push(at("accept"), format!("{v:?} is not an answer of {:?}", c.question));
                     }
+                }
+                let offers_not_sure = values.contains(crate::schema::NOT_SURE);
+                match (offers_not_sure, c.not_sure) {
+                    (true, None) => push(
+                        at("not_sure"),
+                        format!("{:?} offers \"I'm not sure\": say what that answer does (not_sure = \"accept\", \"flag\" or \"refuse\")", c.question),
+                    ),
+                    (false, Some(_)) => push(
+                        at("not_sure"),
+                        format!("{:?} has no {:?} answer, so not_sure does nothing", c.question, crate::schema::NOT_SURE),
+                    ),
+                    _ => {}
+                }
+                if c.accept.iter().any(|v| v == crate::schema::NOT_SURE) {
+                    push(at("accept"), "list \"unsure\" in not_sure, not in accept".into());
                 }
             }
         }
@@ -377,6 +566,35 @@ fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
             "intake.capacity.stale_after_hours".into(),
             format!("{} must be from 1 to 720 hours", c.stale_after_hours),
         );
+    }
+    for (name, text) in p.privacy.entries() {
+        if !text.is_complete() {
+            push(
+                format!("privacy.{name}"),
+                "needs both en and es text: the notice leaves nothing unset".into(),
+            );
+        }
+    }
+    let phone_digits = p.program.phone.chars().filter(char::is_ascii_digit).count();
+    if !(3..=15).contains(&phone_digits) {
+        push(
+            "program.phone".into(),
+            format!("{:?} is not a phone number people can call", p.program.phone),
+        );
+    }
+    let email = p.program.email.trim();
+    if email.len() > 254
+        || email
+            .split_once('@')
+            .is_none_or(|(a, d)| a.is_empty() || !d.contains('.'))
+    {
+        push(
+            "program.email".into(),
+            format!("{:?} is not an email address", p.program.email),
+        );
+    }
+    if !p.program.hours.is_complete() {
+        push("program.hours".into(), "needs both en and es text".into());
     }
     let m = &p.intake.messages;
     for (name, text) in [

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::schema::{Content, Criterion, IntakeStatus, Question, QuestionKind, Tier};
+use crate::schema::{Content, Criterion, IntakeStatus, NotSure, Question, QuestionKind, Tier, NOT_SURE};
 use crate::text::Lang;
 
 /// Longest `max_len` a free-text question may set; the request body limit is
@@ -200,13 +200,16 @@ impl RawReferral {
     }
 }
 
-/// A referral that passed every rule: normalised answers, its score and tier.
+/// A referral that passed every rule: normalised answers, its score and
+/// tier, and the core criteria answered "I'm not sure" that the policy
+/// flags for the program to check when it vets the referral.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Referral {
     lang: Lang,
     answers: BTreeMap<String, String>,
     score: u32,
     tier: String,
+    to_check: Vec<String>,
 }
 
 impl Referral {
@@ -226,6 +229,19 @@ impl Referral {
     pub fn tier(&self) -> &str {
         &self.tier
     }
+    /// Question ids of the core criteria answered "I'm not sure" under a
+    /// policy that flags them.
+    pub fn to_check(&self) -> &[String] {
+        &self.to_check
+    }
+}
+
+/// A core criterion the answers do not meet; `not_sure` when the answer
+/// was "I'm not sure" and the policy refuses that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failed<'a> {
+    pub criterion: &'a Criterion,
+    pub not_sure: bool,
 }
 
 /// Why a referral cannot be taken.
@@ -234,8 +250,8 @@ pub enum Rejection<'a> {
     /// Some answers need correcting.
     Invalid(Vec<FieldError>),
     /// The core eligibility criteria do not hold; each failed criterion
-    /// carries the kind explanation to show.
-    NotEligible(Vec<&'a Criterion>),
+    /// carries the kind explanation to show ([`Content::not_fit_reasons`]).
+    NotEligible(Vec<Failed<'a>>),
     /// Intake is paused, or only priority referrals are being taken and this
     /// one is not.
     Closed(IntakeStatus),
@@ -361,14 +377,41 @@ impl Content {
     }
 
     /// The core criteria that the answers given so far do not meet.
-    /// Unanswered questions are not counted as failures here.
-    pub fn failed_criteria(&self, raw: &RawReferral) -> Vec<&Criterion> {
+    /// Unanswered questions are not counted as failures here. "I'm not
+    /// sure" fails only where the policy refuses it.
+    pub fn failed_criteria(&self, raw: &RawReferral) -> Vec<Failed<'_>> {
         self.policy
             .eligibility
             .iter()
-            .filter(|c| {
-                let answer = normalise(QuestionKind::Choice, raw.get(&c.question));
-                !answer.is_empty() && !c.accept.contains(&answer)
+            .filter_map(|criterion| {
+                let answer = normalise(QuestionKind::Choice, raw.get(&criterion.question));
+                let not_sure = answer == NOT_SURE;
+                let met = answer.is_empty()
+                    || criterion.accept.contains(&answer)
+                    || (not_sure && matches!(criterion.not_sure, Some(NotSure::Accept | NotSure::Flag)));
+                (!met).then_some(Failed { criterion, not_sure })
+            })
+            .collect()
+    }
+
+    /// What a referrer is told for each failed criterion: its reason and,
+    /// where it applies, what "I'm not sure" does under this policy.
+    pub fn not_fit_reasons(&self, failed: &[Failed<'_>], lang: Lang) -> Vec<String> {
+        failed
+            .iter()
+            .map(|f| {
+                let reason = f.criterion.reason.get(lang);
+                let more = if f.not_sure {
+                    Some(&self.copy.not_sure_refused)
+                } else if matches!(f.criterion.not_sure, Some(NotSure::Accept | NotSure::Flag)) {
+                    Some(&self.copy.not_sure_hint)
+                } else {
+                    None
+                };
+                match more {
+                    Some(text) => format!("{reason} {}", self.policy.program.fill(text.get(lang), lang)),
+                    None => reason.to_owned(),
+                }
             })
             .collect()
     }
@@ -432,6 +475,13 @@ impl Content {
             .filter_map(|q| Some((q.id.clone(), self.check_answer(q, raw.get(&q.id)).ok()??)))
             .collect();
         let (score, tier) = self.prioritise(&answers);
+        let to_check = self
+            .policy
+            .eligibility
+            .iter()
+            .filter(|c| c.not_sure == Some(NotSure::Flag) && answers.get(&c.question).is_some_and(|a| a == NOT_SURE))
+            .map(|c| c.question.clone())
+            .collect();
         let closed = match status {
             IntakeStatus::Open => false,
             IntakeStatus::Paused => true,
@@ -445,6 +495,7 @@ impl Content {
             answers,
             score,
             tier: tier.id.clone(),
+            to_check,
         })
     }
 }

@@ -70,13 +70,20 @@ pub struct Question {
     pub options_from: Option<OptionSource>,
 }
 
-/// One answer of a choice question: the value sent, the label shown.
+/// One answer of a choice question: the value sent, the label shown and,
+/// for an answer that calls for it, a notice shown as soon as it is chosen
+/// (with or without JavaScript), such as where to turn in a crisis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
     pub label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Text>,
 }
+
+/// The answer value of "I'm not sure" on a choice question.
+pub const NOT_SURE: &str = "unsure";
 
 /// `policy.toml`: what the Policy Coordinating Group decides.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,16 +98,94 @@ pub struct Policy {
     #[serde(rename = "tier")]
     pub tiers: Vec<Tier>,
     pub intake: Intake,
+    pub program: Program,
+    pub privacy: Privacy,
 }
 
 /// A core eligibility criterion: the answer to `question` must be one of
-/// `accept`, otherwise the referral is not sent and `reason` is shown.
+/// `accept`, otherwise the referral is not sent and `reason` is shown. An
+/// honest "I'm not sure" ([`NOT_SURE`]) does what `not_sure` says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     pub question: String,
     pub accept: Vec<String>,
     pub reason: Text,
+    /// Required when the question offers "I'm not sure".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_sure: Option<NotSure>,
+}
+
+/// What "I'm not sure" on a core criterion does: the seeds' test is
+/// "reason to believe", and the program vets every community referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotSure {
+    /// Taken like a "yes".
+    Accept,
+    /// Taken, and the case system is told the criterion needs checking.
+    Flag,
+    /// Not taken; the referrer is told the program asks them to be sure.
+    Refuse,
+}
+
+/// How people reach the program: on the intake page (a phone call is also
+/// a way to refer), the confirmation, the paused page and the privacy
+/// notice. Copy fills `{phone}`, `{email}` and `{hours}` from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Program {
+    pub phone: String,
+    pub email: String,
+    /// When the phone is answered.
+    pub hours: Text,
+}
+
+impl Program {
+    /// `template` with the program's contact details in place.
+    pub fn fill(&self, template: &str, lang: Lang) -> String {
+        template
+            .replace("{phone}", &self.phone)
+            .replace("{email}", &self.email)
+            .replace("{hours}", self.hours.get(lang))
+    }
+}
+
+/// The privacy notice, field by field: policy the program signs off, so
+/// each is set explicitly and none can be left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    /// What the form collects.
+    pub collect: Text,
+    /// Why.
+    pub purpose: Text,
+    /// Who may see a referral.
+    pub seen_by: Text,
+    /// Who checks a community referral before outreach, and who may
+    /// discuss it (police and prosecutors, where they do).
+    pub vetted_by: Text,
+    /// Whether the person referred may learn who referred them.
+    pub referred_person: Text,
+    /// How long the portal and the case system keep a referral.
+    pub retention: Text,
+    /// How long a draft stays on the device (must name the hours).
+    pub on_device: Text,
+}
+
+impl Privacy {
+    /// Every field with its name, in the order the notice shows them.
+    pub fn entries(&self) -> [(&'static str, &Text); 7] {
+        [
+            ("collect", &self.collect),
+            ("purpose", &self.purpose),
+            ("seen_by", &self.seen_by),
+            ("vetted_by", &self.vetted_by),
+            ("referred_person", &self.referred_person),
+            ("retention", &self.retention),
+            ("on_device", &self.on_device),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -236,6 +321,11 @@ copy_text!(
     send_failed,
     retry,
     errors_heading,
+    try_again_heading,
+    error_rate_limited,
+    error_unavailable,
+    error_request,
+    error_too_large,
     go_back,
     required_mark,
     honeypot,
@@ -254,8 +344,21 @@ copy_text!(
     next_steps,
     confidentiality,
     another,
+    tiers_heading,
+    tiers_intro,
+    phone_referral,
+    contact_line,
+    not_sure_hint,
+    not_sure_refused,
     privacy_heading,
-    privacy,
+    privacy_collect,
+    privacy_purpose,
+    privacy_seen_by,
+    privacy_vetted_by,
+    privacy_referred_person,
+    privacy_retention,
+    privacy_on_device,
+    privacy_questions,
     poster_title,
     poster_body,
     data_link,

@@ -418,21 +418,21 @@ fn broken_content() -> Vec<Case> {
         ),
         case(
             "missing Spanish referrer label",
-            vec![Replace(POLICY, "es = \"Un/a residente\"", "es = \"\"")],
+            vec![Replace(POLICY, "es = \"Vecino/a de la zona\"", "es = \"\"")],
             vec![at(POLICY, "referrers[1].label", "en and es")],
         ),
         case(
             "blank Spanish intake message",
             vec![Replace(
                 POLICY,
-                "es = \"Los equipos están a plena capacidad, así que las referencias comunitarias están en pausa. Vuelva a consultar más adelante.\"",
+                "es = \"Los administradores de casos están a plena capacidad, así que los referidos comunitarios están en pausa. Vuelva a consultar más adelante.\"",
                 "es = \"  \"",
             )],
             vec![at(POLICY, "intake.messages.paused", "en and es")],
         ),
         case(
             "missing Spanish page text",
-            vec![Replace(COPY, "es = \"Enviar referencia\"", "es = \"  \"")],
+            vec![Replace(COPY, "es = \"Enviar referido\"", "es = \"  \"")],
             vec![at(COPY, "text.send", "en and es")],
         ),
         case(
@@ -442,8 +442,69 @@ fn broken_content() -> Vec<Case> {
         ),
         case(
             "a page text key removed",
-            vec![Replace(COPY, "send = { en = \"Send referral\", es = \"Enviar referencia\" }\n", "")],
+            vec![Replace(COPY, "send = { en = \"Send referral\", es = \"Enviar referido\" }\n", "")],
             vec![parse(COPY, "missing field `send`")],
+        ),
+        // US English, "not sure", the privacy notice and the program's contact.
+        case(
+            "British spelling in English text",
+            vec![Replace(COPY, "If someone in your neighborhood keeps", "If someone in your neighbourhood keeps")],
+            vec![at(COPY, "text.lead_in", "\"neighbourhood\" is British spelling")],
+        ),
+        case(
+            "British spelling in a question's help",
+            vec![Replace(QUESTIONS, "How would an outreach worker recognize", "How would an outreach worker recognise")],
+            vec![at(QUESTIONS, "question (person_description).label", "British")],
+        ),
+        case(
+            "what \"not sure\" does is left unsaid",
+            vec![Replace(POLICY, "accept = [\"yes\"]\nnot_sure = \"flag\"\nreason = { en = \"LEAD can only", "accept = [\"yes\"]\nreason = { en = \"LEAD can only")],
+            vec![at(POLICY, "eligibility[0].not_sure", "say what that answer does")],
+        ),
+        case(
+            "\"not sure\" listed as an accepted answer",
+            vec![Replace(POLICY, "accept = [\"yes\"]\nnot_sure = \"flag\"\nreason = { en = \"LEAD is for", "accept = [\"yes\", \"unsure\"]\nnot_sure = \"flag\"\nreason = { en = \"LEAD is for")],
+            vec![at(POLICY, "eligibility[1].accept", "not in accept")],
+        ),
+        case(
+            "an unknown \"not sure\" mode",
+            vec![Replace(POLICY, "accept = [\"yes\"]\nnot_sure = \"flag\"\nreason = { en = \"LEAD is for", "accept = [\"yes\"]\nnot_sure = \"maybe\"\nreason = { en = \"LEAD is for")],
+            vec![parse(POLICY, "unknown variant `maybe`")],
+        ),
+        case(
+            "an unknown key in the privacy notice",
+            vec![Replace(POLICY, "referred_person = { en = \"The program does not tell", "referred_person = { en = \"\", was = \"The program does not tell")],
+            vec![parse(POLICY, "unknown field `was`")],
+        ),
+        case(
+            "a privacy field emptied",
+            vec![Replace(POLICY, "es = \"El programa no le dice a la persona quién la refirió. Aun así, lo que usted escriba podría permitirle adivinarlo, así que describa solo lo que ha visto.\"", "es = \" \"")],
+            vec![at(POLICY, "privacy.referred_person", "nothing unset")],
+        ),
+        case(
+            "a privacy field removed",
+            vec![Replace(POLICY, "\nseen_by = { en = \"LEAD case managers and their supervisors, in the program's case-management system.\", es = \"Los administradores de casos de LEAD y sus supervisores, en el sistema de gestión de casos del programa.\" }", "")],
+            vec![parse(POLICY, "missing field `seen_by`")],
+        ),
+        case(
+            "the privacy notice no longer says how long a draft stays",
+            vec![Replace(POLICY, "kept on this device for at most 4 hours", "kept on this device for a while")],
+            vec![at(POLICY, "privacy.on_device.en", "4 hours")],
+        ),
+        case(
+            "a phone number nobody can call",
+            vec![Replace(POLICY, "phone = \"(555) 010-0142\"", "phone = \"ask at the desk\"")],
+            vec![at(POLICY, "program.phone", "not a phone number")],
+        ),
+        case(
+            "a placeholder in one language only",
+            vec![Replace(COPY, "llame al {phone}, {hours}.", "llame al programa, {hours}.")],
+            vec![at(COPY, "text.phone_referral", "placeholders")],
+        ),
+        case(
+            "a contact line without the phone",
+            vec![Replace(COPY, "To reach the program, call {phone} ({hours}) or email {email}.", "To reach the program, email {email} ({hours}), {phone}"), Replace(COPY, "To reach the program, email {email} ({hours}), {phone}", "To reach the program, email {email} ({hours}).")],
+            vec![at(COPY, "text.contact_line", "placeholders"), at(COPY, "text.contact_line", "phone")],
         ),
         // Several at once.
         case(
@@ -452,7 +513,7 @@ fn broken_content() -> Vec<Case> {
                 Replace(POLICY, "min_score = 4", "min_score = 9"),
                 Replace(POLICY, "monthly = 1", "hourly = 1"),
                 Replace(QUESTIONS, "max_len = 254", "max_len = 2001"),
-                Replace(COPY, "es = \"Enviar referencia\"", "es = \"\""),
+                Replace(COPY, "es = \"Enviar referido\"", "es = \"\""),
             ],
             vec![
                 at(POLICY, "tier[1] (standard).min_score", ""),

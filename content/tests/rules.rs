@@ -87,7 +87,7 @@ fn outcome(content: &Content, raw: &RawReferral) -> Outcome {
         },
         Err(Rejection::Invalid(errors)) => Outcome::Invalid(sorted(errors)),
         Err(Rejection::NotEligible(criteria)) => {
-            Outcome::NotEligible(criteria.iter().map(|c| c.question.clone()).collect())
+            Outcome::NotEligible(criteria.iter().map(|c| c.criterion.question.clone()).collect())
         }
         Err(Rejection::Closed(status)) => Outcome::Closed(status),
     }
@@ -603,14 +603,14 @@ fn validate_one_change_at_a_time() {
         ("an invalid email and no phone", vec![Drop("contact_phone"), Set("contact_email", "ana")], invalid([err("contact_email", ErrorKind::InvalidEmail)])),
         // Eligibility.
         ("chronic conduct no", vec![Set("chronic_conduct", "no")], not_eligible(&["chronic_conduct"])),
-        ("chronic conduct unsure", vec![Set("chronic_conduct", "unsure")], not_eligible(&["chronic_conduct"])),
+        ("chronic conduct unsure (the policy flags it)", vec![Set("chronic_conduct", "unsure")], accepted(4, "standard")),
         ("no legal response expected", vec![Set("legal_response_expected", "no")], not_eligible(&["legal_response_expected"])),
-        ("legal response unsure", vec![Set("legal_response_expected", "unsure")], not_eligible(&["legal_response_expected"])),
+        ("legal response unsure (the policy flags it)", vec![Set("legal_response_expected", "unsure")], accepted(4, "standard")),
         ("outside the catchment", vec![Set("neighborhood", "outside")], not_eligible(&["neighborhood"])),
         ("every criterion failing", vec![Set("chronic_conduct", "no"), Set("legal_response_expected", "no"), Set("neighborhood", "outside")], not_eligible(&["chronic_conduct", "legal_response_expected", "neighborhood"])),
         ("an eligible answer with whitespace", vec![Set("chronic_conduct", " yes\t")], accepted(4, "standard")),
         ("an eligible answer with a direction mark", vec![Set("chronic_conduct", "\u{200e}yes")], accepted(4, "standard")),
-        ("every other neighbourhood is served", vec![Set("neighborhood", "eastgate")], accepted(4, "standard")),
+        ("every other neighborhood is served", vec![Set("neighborhood", "eastgate")], accepted(4, "standard")),
         ("corrections come before eligibility", vec![Set("chronic_conduct", "no"), Drop("referrer_name")], invalid([err("referrer_name", ErrorKind::Required)])),
         // Optional answers.
         ("optional answers given", vec![Set("person_name", "Red"), Set("safety_notes", "Has a dog."), Set("referrer_organisation", "Pine St Deli")], accepted(4, "standard")),
@@ -813,7 +813,7 @@ fn failed_criteria_ignore_unanswered_questions() {
         let got: Vec<&str> = content
             .failed_criteria(&raw)
             .iter()
-            .map(|c| c.question.as_str())
+            .map(|c| c.criterion.question.as_str())
             .collect();
         if got != *want {
             failures.push(format!("{name}: got {got:?}, want {want:?}"));
@@ -829,15 +829,11 @@ fn not_eligible_carries_the_reason_to_show() {
     let Err(Rejection::NotEligible(criteria)) = content.validate(&raw) else {
         panic!("a referral from outside the catchment should not be eligible");
     };
-    let criterion = criteria.first().expect("one criterion");
+    let criterion = criteria.first().expect("one criterion").criterion;
     for lang in Lang::ALL {
         assert!(!criterion.reason.get(lang).trim().is_empty(), "no {lang:?} reason");
     }
-    assert!(
-        criterion.reason.en.contains("neighbourhoods"),
-        "{}",
-        criterion.reason.en
-    );
+    assert!(criterion.reason.en.contains("neighborhoods"), "{}", criterion.reason.en);
 }
 
 // ---------------------------------------------------------------------------
@@ -1159,4 +1155,134 @@ fn field_errors_serialise_with_a_code_for_programs() {
     for (error, want) in cases {
         assert_eq!(serde_json::to_value(&error).expect("serialises"), want);
     }
+}
+
+/// "I'm not sure" on a core criterion, in each mode the policy may choose:
+/// taken, taken and flagged for the case system, or refused with a word
+/// about being sure and the program's phone; and a "no" tells the referrer
+/// that "not sure" would have been taken, except where it would not.
+#[cfg(feature = "toml")]
+#[test]
+fn not_sure_on_a_core_criterion_does_what_the_policy_says() {
+    use Edit::*;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/intake");
+    let read = |name: &str| std::fs::read_to_string(format!("{dir}/{name}")).expect("content file");
+    let (questions, policy, copy) = (read("questions.toml"), read("policy.toml"), read("copy.toml"));
+    assert_eq!(
+        policy.matches("not_sure = \"flag\"").count(),
+        2,
+        "the shipped policy flags both"
+    );
+    let phone = "(555) 010-0142";
+    // (mode, answers, outcome, to_check, a reason says "not sure", a reason gives the phone)
+    type Row = (&'static str, Vec<Edit>, Outcome, Vec<&'static str>, bool, bool);
+    let rows: Vec<Row> = vec![
+        (
+            "accept",
+            vec![Set("chronic_conduct", "unsure")],
+            accepted(4, "standard"),
+            vec![],
+            false,
+            false,
+        ),
+        (
+            "flag",
+            vec![Set("chronic_conduct", "unsure")],
+            accepted(4, "standard"),
+            vec!["chronic_conduct"],
+            false,
+            false,
+        ),
+        (
+            "flag",
+            vec![
+                Set("chronic_conduct", "unsure"),
+                Set("legal_response_expected", "unsure"),
+            ],
+            accepted(4, "standard"),
+            vec!["chronic_conduct", "legal_response_expected"],
+            false,
+            false,
+        ),
+        (
+            "refuse",
+            vec![Set("chronic_conduct", "unsure")],
+            not_eligible(&["chronic_conduct"]),
+            vec![],
+            false,
+            true,
+        ),
+        (
+            "accept",
+            vec![Set("chronic_conduct", "no")],
+            not_eligible(&["chronic_conduct"]),
+            vec![],
+            true,
+            false,
+        ),
+        (
+            "flag",
+            vec![Set("legal_response_expected", "no")],
+            not_eligible(&["legal_response_expected"]),
+            vec![],
+            true,
+            false,
+        ),
+        (
+            "refuse",
+            vec![Set("chronic_conduct", "no")],
+            not_eligible(&["chronic_conduct"]),
+            vec![],
+            false,
+            false,
+        ),
+        // The catchment offers no "not sure": its reason stays as it is.
+        (
+            "flag",
+            vec![Set("neighborhood", "outside")],
+            not_eligible(&["neighborhood"]),
+            vec![],
+            false,
+            false,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (mode, edits, want, want_check, says_not_sure, gives_phone) in rows {
+        let content = Content::from_toml(
+            &questions,
+            &policy.replace("not_sure = \"flag\"", &format!("not_sure = \"{mode}\"")),
+            &copy,
+        )
+        .unwrap_or_else(|e| panic!("{mode}: {e:?}"));
+        let raw = raw_with(&edits);
+        let got = outcome(&content, &raw);
+        let name = format!("{mode} {edits:?}");
+        if got != want {
+            failures.push(format!("{name}: got {got:?}, want {want:?}"));
+        }
+        match content.validate(&raw) {
+            Ok(referral) => {
+                if referral.to_check() != want_check.as_slice() {
+                    failures.push(format!(
+                        "{name}: to_check {:?}, want {want_check:?}",
+                        referral.to_check()
+                    ));
+                }
+            }
+            Err(Rejection::NotEligible(failed)) => {
+                for lang in Lang::ALL {
+                    let reasons = content.not_fit_reasons(&failed, lang).join(" ");
+                    let hint = content.copy.not_sure_hint.get(lang);
+                    if reasons.contains(hint) != says_not_sure {
+                        failures.push(format!("{name} {lang:?}: says to choose \"not sure\": {reasons}"));
+                    }
+                    if reasons.contains(phone) != gives_phone {
+                        failures.push(format!("{name} {lang:?}: gives the phone: {reasons}"));
+                    }
+                }
+            }
+            Err(other) => failures.push(format!("{name}: {other:?}")),
+        }
+    }
+    report("not sure", failures);
 }

@@ -86,6 +86,7 @@ fn payload(claimed: &Claimed, stored: StoredReferral, now: i64) -> Result<String
             "tier": claimed.tier,
             "score": stored.score,
             "duplicate_of": claimed.duplicate_of,
+            "to_check": stored.to_check,
             "answers": stored.answers,
         }
     });

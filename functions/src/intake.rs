@@ -62,6 +62,10 @@ pub struct StoredReferral {
     pub language: Lang,
     pub score: u32,
     pub answers: std::collections::BTreeMap<String, String>,
+    /// Core criteria answered "I'm not sure" that the policy flags for the
+    /// program to check (absent in referrals sealed before there were any).
+    #[serde(default)]
+    pub to_check: Vec<String>,
 }
 
 pub fn parse(kind: BodyKind, body: &[u8]) -> Result<RawReferral, ApiError> {
@@ -93,8 +97,8 @@ pub fn validate(raw: &RawReferral, notice: Notice) -> Result<Referral, ApiError>
         .validate_with(raw, notice.status)
         .map_err(|rejection| match rejection {
             Rejection::Invalid(errors) => ApiError::Invalid { errors, lang },
-            Rejection::NotEligible(criteria) => ApiError::NotEligible {
-                reasons: criteria.iter().map(|c| c.reason.get(lang).to_string()).collect(),
+            Rejection::NotEligible(failed) => ApiError::NotEligible {
+                reasons: content().not_fit_reasons(&failed, lang),
                 lang,
             },
             Rejection::Closed(status) => ApiError::Closed {
@@ -169,6 +173,7 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
         language: lang,
         score: referral.score(),
         answers: referral.answers().clone(),
+        to_check: referral.to_check().to_vec(),
     };
     let plaintext = serde_json::to_vec(&stored).map_err(|_| ApiError::Unavailable)?;
     let digest = keys.fingerprint("request", &String::from_utf8_lossy(&plaintext));

@@ -143,20 +143,36 @@ pub fn error_page(error: &ApiError, area: Area) -> String {
             Area::Intake(*lang),
             copy.closed_heading.get(*lang),
             &format!(
-                "<p>{}</p><p>{}</p>",
+                "<p>{}</p><p>{}</p><p>{}</p>",
                 escape(message),
+                escape(&intake().policy.program.fill(copy.contact_line.get(*lang), *lang)),
                 escape(copy.other_help.get(*lang))
             ),
         ),
-        (other, Area::Intake(lang)) => page(
-            area,
-            copy.errors_heading.get(lang),
-            &format!(
-                "<p>{}</p><p class=\"back\">{}</p>",
-                escape(&other.to_string()),
-                escape(copy.go_back.get(lang))
-            ),
-        ),
+        // The form's other answers, in the page's language.
+        (other, Area::Intake(lang)) => {
+            let message = match other {
+                ApiError::RateLimited { retry_after, .. } => copy
+                    .error_rate_limited
+                    .get(lang)
+                    .replace("{minutes}", &retry_after.div_ceil(60).max(1).to_string()),
+                ApiError::Unavailable | ApiError::Misconfigured(_) => copy.error_unavailable.get(lang).to_owned(),
+                ApiError::TooLarge { limit } => copy
+                    .error_too_large
+                    .get(lang)
+                    .replace("{kilobytes}", &(limit / 1024).to_string()),
+                _ => copy.error_request.get(lang).to_owned(),
+            };
+            page(
+                area,
+                copy.try_again_heading.get(lang),
+                &format!(
+                    "<p>{}</p><p class=\"back\">{}</p>",
+                    escape(&message),
+                    escape(copy.go_back.get(lang))
+                ),
+            )
+        }
         (other, Area::Clt | Area::Staff) => {
             page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string())))
         }

@@ -25,7 +25,12 @@ use crate::{assets, capacity, csp, status};
 pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
     use Method::{Get, Post, Put};
     let path = req.path();
-    let (format, area) = (Format::of(&req), area(&path));
+    let lang = req.url().ok().and_then(|url| {
+        url.query_pairs()
+            .find(|(name, _)| name == "lang")
+            .and_then(|(_, code)| Lang::parse(&code))
+    });
+    let (format, area) = (Format::of(&req), area(&path, lang));
     let result = match (req.method(), path.as_str()) {
         // Health: what a deploy check waits on.
         (Get, "/api/health") => health(&env),
@@ -97,8 +102,10 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
     result.unwrap_or_else(|e| http::error(&e, format, area))
 }
 
-/// The part of the portal a path is in, for the page an error is shown on.
-fn area(path: &str) -> Area {
+/// The part of the portal a path is in, for the page an error is shown on:
+/// an intake page's language is its path's or, for the form's post to
+/// `/api/referrals?lang=`, the one the form was in.
+fn area(path: &str, lang: Option<Lang>) -> Area {
     if path.starts_with("/staff") || path.starts_with("/api/staff/") {
         Area::Staff
     } else if path.starts_with("/clt") || path.starts_with("/api/clt/") {
@@ -106,7 +113,7 @@ fn area(path: &str) -> Area {
     } else if path.starts_with("/es/") {
         Area::Intake(Lang::Es)
     } else {
-        Area::Intake(Lang::En)
+        Area::Intake(lang.unwrap_or(Lang::En))
     }
 }
 

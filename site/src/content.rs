@@ -23,8 +23,8 @@ pub mod compiled {
     use std::collections::BTreeMap;
 
     use lead_content::schema::{
-        CapacityRule, Choice, CopyText, Criterion, Intake, IntakeMessages, IntakeStatus, OptionSource, Policy,
-        Questions, Step, Tier,
+        CapacityRule, Choice, CopyText, Criterion, Intake, IntakeMessages, IntakeStatus, NotSure, OptionSource, Policy,
+        Privacy, Program, Questions, Step, Tier,
     };
     use lead_content::{Content, Question, QuestionKind, Text};
 

@@ -54,7 +54,9 @@ pub enum Stage {
     Step(usize),
     Review,
     /// The answers to step 1 rule LEAD out; indexes into the policy's criteria.
-    NotFit(Vec<usize>),
+    /// Each failed criterion's index in the policy, and whether its answer
+    /// was "I'm not sure" (refused by the policy).
+    NotFit(Vec<(usize, bool)>),
     /// Sent; the reference the worker gave.
     Sent(String),
 }
@@ -232,10 +234,13 @@ impl Wizard {
             return;
         }
         if index == 0 {
-            let failed: Vec<usize> = content
+            let failed: Vec<(usize, bool)> = content
                 .failed_criteria(&raw)
                 .into_iter()
-                .filter_map(|c| content.policy.eligibility.iter().position(|e| e == c))
+                .filter_map(|f| {
+                    let index = content.policy.eligibility.iter().position(|e| e == f.criterion)?;
+                    Some((index, f.not_sure))
+                })
                 .collect();
             if !failed.is_empty() {
                 // Nothing will be sent: the description does not stay behind.

@@ -266,3 +266,24 @@ fn a_production_build_with_demo_figures_fails_with_a_clear_message() {
     assert!(message.contains("functions/bin/publish EXPORT_DIR"), "{message}");
     assert!(!out.exists(), "nothing was written");
 }
+
+/// The dashboards are for a US program: no British spelling in any page's
+/// text (the content check does the same for the intake's content files).
+#[test]
+fn the_dashboards_are_in_us_english() {
+    let mut found = Vec::new();
+    for (path, html) in site().iter().filter(|(p, _)| p.ends_with(".html")) {
+        // The text between tags: ids, links and class names are not words.
+        let text: String = html
+            .split('<')
+            .filter_map(|part| part.split_once('>').map(|(_, text)| text))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for word in lead_content::check::british_spellings(&text) {
+            found.push(format!("{path}: {word}"));
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(found.is_empty(), "British spellings:\n{}", found.join("\n"));
+}

@@ -84,7 +84,12 @@ fn intake_page_starts_with_emergency_notice_and_intake_status() {
             "{lang:?}: notices come before the form"
         );
         assert!(contains_text(&html, content.copy.emergency_heading.get(lang)));
-        assert!(contains_text(&html, content.copy.privacy.get(lang)));
+        // The privacy notice, every field of it, and how to reach the program.
+        for (_, text) in content.policy.privacy.entries() {
+            assert!(contains_text(&html, text.get(lang)), "{lang:?}: privacy notice");
+        }
+        let contact = content.policy.program.fill(content.copy.contact_line.get(lang), lang);
+        assert!(contains_text(&html, &contact), "{lang:?}: the program's contact");
         assert!(contains_text(&html, content.copy.no_js_note.get(lang)));
         assert_eq!(html.matches("<h1").count(), 1, "{lang:?}: one h1");
         for landmark in ["<header", "<main", "<footer"] {

@@ -597,6 +597,10 @@ pub fn document() -> Value {
                         "name": "Idempotency-Key", "in": "header", "required": false,
                         "description": "A unique key per referral (a UUID), the same for every retry of it: the IETF draft's header. 1 to 255 visible ASCII characters, quotes optional.",
                         "schema": { "type": "string", "maxLength": 257 }
+                    }, {
+                        "name": "lang", "in": "query", "required": false,
+                        "description": "The language of the page a form post gets when it is refused before its answers are read (too many posts, the portal unavailable, a body that cannot be read). The answers' own `lang` field sets the language of everything else.",
+                        "schema": { "type": "string", "enum": ["en", "es"] }
                     }],
                     "requestBody": {
                         "required": true,

@@ -14,9 +14,13 @@ use lead_e2e::receiver::Receiver;
 use lead_e2e::TEST_SECRET;
 
 /// A synthetic referral as question id -> answer (option values for choices).
+/// An even `n` is someone honestly not sure about the first criterion (the
+/// policy flags it for the program to check) whose person recently harmed
+/// themselves (the form points to 988 at once).
 fn answers(n: u32) -> Vec<(&'static str, String)> {
+    let unsure = n.is_multiple_of(2);
     vec![
-        ("chronic_conduct", "yes".into()),
+        ("chronic_conduct", if unsure { "unsure" } else { "yes" }.into()),
         ("legal_response_expected", "yes".into()),
         ("neighborhood", "eastgate".into()),
         ("frequency", "weekly".into()),
@@ -24,7 +28,7 @@ fn answers(n: u32) -> Vec<(&'static str, String)> {
             "conduct_places",
             "Blocks the pharmacy door on Main St and shouts at staff".into(),
         ),
-        ("recent_harm", "others".into()),
+        ("recent_harm", if unsure { "self" } else { "others" }.into()),
         ("prior_help", "tried_not_worked".into()),
         ("safety_notes", "".into()),
         ("person_name", "".into()),
@@ -64,7 +68,23 @@ async fn fill_step(c: &Client, lang: Lang, step: &str, n: u32) {
         let label = q.label.get(lang);
         if q.kind == QuestionKind::Choice {
             let option = content.option_label(q, &value, lang).expect("option exists");
+            let notice = content
+                .options(q)
+                .iter()
+                .find(|o| o.value == value)
+                .and_then(|o| o.notice.as_ref())
+                .map(|n| n.get(lang));
+            if let Some(notice) = notice {
+                assert!(
+                    !find::body_text(c).await.contains(notice),
+                    "the notice waits for its answer"
+                );
+            }
             action::choose(c, label, option).await;
+            if let Some(notice) = notice {
+                // At once, before the step is finished.
+                check::sees(c, notice).await;
+            }
         } else {
             action::type_into(c, label, &value).await;
         }
@@ -106,6 +126,9 @@ async fn refer_with_javascript(lang: Lang, n: u32) {
     action::press(c, copy.send.get(lang)).await;
     check::sees(c, copy.sent_heading.get(lang)).await;
     check::sees(c, copy.confidentiality.get(lang)).await;
+    let program = &intake().policy.program;
+    check::sees(c, &program.fill(copy.reference_help.get(lang), lang)).await;
+    check::sees(c, copy.tiers_heading.get(lang)).await;
     let reference = find::reference(c).await.expect("the confirmation shows a reference");
     assert!(
         !find::body_text(c).await.contains(&format!("Browser test person {n}")),
@@ -126,6 +149,15 @@ async fn refer_with_javascript(lang: Lang, n: u32) {
         .expect("delivered");
     assert_eq!(arrival.body["data"]["language"], lang.code());
     assert_eq!(arrival.body["data"]["answers"]["neighborhood"], "eastgate");
+    let to_check = if n.is_multiple_of(2) {
+        serde_json::json!(["chronic_conduct"])
+    } else {
+        serde_json::json!([])
+    };
+    assert_eq!(
+        arrival.body["data"]["to_check"], to_check,
+        "\"not sure\" is flagged for the program"
+    );
     browser.close().await;
 }
 
@@ -165,6 +197,9 @@ async fn submit_referral_without_javascript() {
         let url = c.current_url().await.expect("url");
         assert_eq!(url.path(), "/sent", "landed on the confirmation page");
         let reference = find::reference(c).await.expect("the page shows the reference");
+        let copy = &intake().copy;
+        check::sees(c, &intake().policy.program.fill(copy.reference_help.get(lang), lang)).await;
+        check::sees(c, copy.tiers_heading.get(lang)).await;
         let what = format!("the no-JavaScript confirmation ({})", lang.code());
         check::accessible_without_javascript(
             &checker.client,
@@ -284,6 +319,8 @@ async fn a_referral_that_fails_the_core_criteria_is_not_sent_and_points_to_other
     action::press(c, content.copy.next.get(lang)).await;
     check::sees(c, content.copy.not_fit_heading.get(lang)).await;
     check::sees(c, &content.policy.eligibility[1].reason.en).await;
+    // "No" where the policy would take "not sure": the referrer is told.
+    check::sees(c, content.copy.not_sure_hint.get(lang)).await;
     check::sees(c, content.copy.other_help.get(lang)).await;
     check::accessible(c, "the not-a-fit panel").await;
     let draft = c

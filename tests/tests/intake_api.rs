@@ -211,7 +211,11 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_stored() {
         assert_eq!(got, status, "{name}: {answer}");
         match answer.as_str() {
             // Form posts come from browsers without JavaScript: they get a page.
-            Some(page) => assert!(page.contains("not valid UTF-8"), "{name}: {page}"),
+            // In the page's language, from the content.
+            Some(page) => assert!(
+                page.contains(lead_content::intake().copy.error_request.en.as_str()),
+                "{name}: {page}"
+            ),
             None => assert_eq!(answer["error"], code, "{name}: {answer}"),
         }
     }
@@ -333,6 +337,18 @@ fn a_client_over_the_rate_limit_is_told_when_to_come_back() {
     let retry_after: u64 = r.header("Retry-After").expect("Retry-After").parse().expect("seconds");
     assert!((1..=3600).contains(&retry_after));
     assert_eq!(stored(&portal), 3);
+    // A Spanish form post over the limit gets its page in Spanish.
+    let form = ureq::post(&portal.url("/api/referrals?lang=es"))
+        .set("Accept", "text/html")
+        .send_form(&[("lang", "es")]);
+    let Err(ureq::Error::Status(429, page)) = form else {
+        panic!("expected 429, got {form:?}")
+    };
+    let page = page.into_string().expect("a page");
+    let copy = &lead_content::intake().copy;
+    assert!(page.contains("<html lang=\"es\""), "{page}");
+    assert!(page.contains(copy.try_again_heading.es.as_str()), "{page}");
+    assert!(page.contains("Vuelva a intentarlo en"), "{page}");
 
     // Another client has a window of its own, and the limit holds when its
     // posts arrive all at once (12 in parallel: 3 accepted, 9 refused).

@@ -10,21 +10,21 @@ use crate::vocabulary;
 vocabulary!(
     /// A published table; its label is its title.
     TableId, "the id of a published table" {
-        ReferralsByDoor = "referrals_by_door", "Referrals by door", "Referencias por puerta";
-        CommunityReferralsByReferrerType = "community_referrals_by_referrer_type", "Community referrals by who referred", "Referencias comunitarias según quién refirió";
-        CommunityReferralsByPriorityTier = "community_referrals_by_priority_tier", "Community referrals by priority tier", "Referencias comunitarias por nivel de prioridad";
-        ReferralOutcomes = "referral_outcomes", "What became of referrals", "Qué pasó con las referencias";
-        DaysToIntake = "days_to_intake", "Days from referral to intake", "Días entre la referencia y la primera entrevista";
-        ParticipantsByStatus = "participants_by_status", "Enrolments by month enrolled and current status (active, inactive)", "Inscripciones por mes de inscripción y estado actual (activo, inactivo)";
-        Retention = "retention", "Retention 6 and 12 months after enrolment (active or inactive, not discharged)", "Permanencia a los 6 y 12 meses de la inscripción (activo o inactivo, sin baja)";
+        ReferralsByDoor = "referrals_by_door", "Referrals by door", "Referidos por puerta";
+        CommunityReferralsByReferrerType = "community_referrals_by_referrer_type", "Community referrals by who referred", "Referidos comunitarios según quién refirió";
+        CommunityReferralsByPriorityTier = "community_referrals_by_priority_tier", "Community referrals by priority tier", "Referidos comunitarios por nivel de prioridad";
+        ReferralOutcomes = "referral_outcomes", "What became of referrals", "Qué pasó con los referidos";
+        DaysToIntake = "days_to_intake", "Days from referral to intake", "Días entre el referido y la primera entrevista";
+        ParticipantsByStatus = "participants_by_status", "Enrollments by month enrolled and current status (active, inactive)", "Inscripciones por mes de inscripción y estado actual (activo, inactivo)";
+        Retention = "retention", "Retention 6 and 12 months after enrollment (active or inactive, not discharged)", "Permanencia a los 6 y 12 meses de la inscripción (activo o inactivo, sin baja)";
         AverageCaseload = "average_caseload", "Average active caseload per case manager", "Número medio de casos activos por administrador de casos";
-        ReferralsWaitlisted = "referrals_waitlisted", "Referrals waitlisted", "Referencias en lista de espera";
-        ReferralsDeclined = "referrals_declined", "Referrals declined", "Referencias rechazadas";
+        ReferralsWaitlisted = "referrals_waitlisted", "Referrals waitlisted", "Referidos en lista de espera";
+        ReferralsDeclined = "referrals_declined", "Referrals declined", "Referidos rechazados";
         EquityDiversionEligibleArrests = "equity_diversion_eligible_arrests", "Diversion-eligible arrests by race and ethnicity", "Arrestos elegibles para desvío por raza y etnia";
-        EquityReferralsByDoor = "equity_referrals_by_door", "Referrals by door (arrest diversion, social contact, community) and race and ethnicity", "Referencias por puerta (desvío de arresto, contacto social, comunitaria) y por raza y etnia";
-        EquityEnrolment = "equity_enrolment", "Referrals that led to enrolment by race and ethnicity", "Referencias que terminaron en inscripción por raza y etnia";
-        EquityRetention = "equity_retention", "Enrolments retained 6 months by race and ethnicity", "Inscripciones que permanecen a los 6 meses por raza y etnia";
-        ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrolment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
+        EquityReferralsByDoor = "equity_referrals_by_door", "Referrals by door (arrest diversion, social contact, community) and race and ethnicity", "Referidos por puerta (desvío de arresto, contacto social, comunitaria) y por raza y etnia";
+        EquityEnrolment = "equity_enrolment", "Referrals that led to enrollment by race and ethnicity", "Referidos que terminaron en inscripción por raza y etnia";
+        EquityRetention = "equity_retention", "Enrollments retained 6 months by race and ethnicity", "Inscripciones que permanecen a los 6 meses por raza y etnia";
+        ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
     }

@@ -120,7 +120,7 @@ vocabulary!(
     /// Which of the three doors a referral came through.
     Door, "one of arrest_diversion, social_contact, community" {
         ArrestDiversion = "arrest_diversion", "Arrest diversion", "Desvío de arresto";
-        SocialContact = "social_contact", "Social contact referral", "Referencia por contacto social";
+        SocialContact = "social_contact", "Social contact referral", "Referido por contacto social";
         Community = "community", "Community referral", "Referencia comunitaria";
     }
 );
@@ -138,7 +138,7 @@ vocabulary!(
         Police = "police", "Police", "Policía";
         Business = "business", "Business owner or staff", "Dueño o personal de un negocio";
         Resident = "resident", "Resident", "Residente";
-        PartnerOrg = "partner_org", "Partner organisation", "Organización aliada";
+        PartnerOrg = "partner_org", "Partner organization", "Organización aliada";
         Court = "court", "Court", "Tribunal";
         Other = "other", "Other", "Otro";
     }

@@ -1,5 +1,6 @@
 //! "Your referral was sent": the no-JS confirmation page and the wizard's
-//! last screen share this. It shows the reference and never the answers.
+//! last screen share this. It shows the reference and never the answers,
+//! how to reach the program, and how soon each tier is reached out to.
 
 use crate::content::intake;
 use lead_content::Lang;
@@ -12,8 +13,16 @@ use crate::wizard::SENT_HEADING_ID;
 /// intake page's heading.
 #[component]
 pub fn Confirmation(lang: Lang, reference: String, standalone: bool) -> impl IntoView {
-    let copy = &intake().copy;
+    let content = intake();
+    let copy = &content.copy;
+    let program = &content.policy.program;
     let heading = copy.sent_heading.get(lang);
+    let tiers = content
+        .policy
+        .tiers
+        .iter()
+        .map(|t| view! { <li><strong>{t.label.get(lang)}</strong> ": " {t.meaning.get(lang)}</li> })
+        .collect_view();
     let heading = if standalone {
         Either::Left(view! { <h1 id=SENT_HEADING_ID tabindex="-1">{heading}</h1> })
     } else {
@@ -25,9 +34,12 @@ pub fn Confirmation(lang: Lang, reference: String, standalone: bool) -> impl Int
             <p class="reference">
                 {copy.reference.get(lang)} ": " <strong class="reference-code">{reference}</strong>
             </p>
-            <p>{copy.reference_help.get(lang)}</p>
+            <p class="program-contact">{program.fill(copy.reference_help.get(lang), lang)}</p>
             <h2>{copy.next_steps_heading.get(lang)}</h2>
             <p>{copy.next_steps.get(lang)}</p>
+            <h3>{copy.tiers_heading.get(lang)}</h3>
+            <p>{copy.tiers_intro.get(lang)}</p>
+            <ul class="tiers">{tiers}</ul>
             <p>{copy.confidentiality.get(lang)}</p>
             <p>
                 <a class="button-link" href=crate::text::intake_path(lang)>{copy.another.get(lang)}</a>

@@ -56,7 +56,7 @@ pub fn IntakeForm(lang: Lang) -> impl IntoView {
         <form
             class="intake"
             method="post"
-            action=REFERRALS_URL
+            action=format!("{REFERRALS_URL}?lang={}", lang.code())
             novalidate=move || wizard.is_active()
             hidden=form_hidden
             on:submit=move |ev| {

@@ -8,14 +8,21 @@ use leptos::prelude::*;
 use crate::wizard::{Wizard, NOT_FIT_HEADING_ID};
 
 #[component]
-pub fn NotFit(lang: Lang, failed: Vec<usize>) -> impl IntoView {
+pub fn NotFit(lang: Lang, failed: Vec<(usize, bool)>) -> impl IntoView {
     let content = intake();
     let copy = &content.copy;
     let wizard = expect_context::<Wizard>();
-    let reasons = failed
+    let failed: Vec<lead_content::referral::Failed<'_>> = failed
         .into_iter()
-        .filter_map(|i| content.policy.eligibility.get(i))
-        .map(|c| view! { <li>{c.reason.get(lang)}</li> })
+        .filter_map(|(i, not_sure)| {
+            let criterion = content.policy.eligibility.get(i)?;
+            Some(lead_content::referral::Failed { criterion, not_sure })
+        })
+        .collect();
+    let reasons = content
+        .not_fit_reasons(&failed, lang)
+        .into_iter()
+        .map(|reason| view! { <li>{reason}</li> })
         .collect_view();
     view! {
         <section class="not-fit" aria-labelledby=NOT_FIT_HEADING_ID>

@@ -69,6 +69,14 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                 .map(|choice| {
                     let value = choice.value.as_str();
                     let option = option_id(id, value);
+                    // Shown by the stylesheet as soon as the answer is
+                    // chosen (no JavaScript needed), and read with the
+                    // answer by screen readers.
+                    let notice_id = format!("{option}-notice");
+                    let notice = choice.notice.as_ref().map(|n| {
+                        view! { <p class="option-notice" id=notice_id.clone()>{n.get(lang)}</p> }
+                    });
+                    let notice_ref = choice.notice.is_some().then_some(notice_id.clone());
                     view! {
                         <div class="option">
                             <input
@@ -78,10 +86,12 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                                 value=value
                                 required=question.required
                                 aria-invalid=invalid
+                                aria-describedby=notice_ref
                                 prop:checked=move || wizard.answers.with(|a| a.get(id).is_some_and(|v| v == value))
                                 on:change=move |_| wizard.set_answer(id, value.to_owned())
                             />
                             <label for=option>{choice.label.get(lang)}</label>
+                            {notice}
                         </div>
                     }
                 })

@@ -301,7 +301,7 @@ pub fn pages() -> Vec<Page> {
                 ChartSpec {
                     id: "referrals-by-door",
                     title: "Referrals by door, each month",
-                    caption: "People referred each month through each of LEAD's three doors: arrest diversion (an officer refers instead of booking), social contact (an officer refers without an arrest) and community referral (businesses, residents and partner organisations).",
+                    caption: "People referred each month through each of LEAD's three doors: arrest diversion (an officer refers instead of booking), social contact (an officer refers without an arrest) and community referral (businesses, residents and partner organizations).",
                     kind: StackedBar,
                     unit: Count,
                     axis: "Month",
@@ -403,11 +403,11 @@ pub fn pages() -> Vec<Page> {
         Page {
             slug: "engagement",
             title: "Engagement",
-            intro: "Whether people who enrol stay engaged with their case manager.",
+            intro: "Whether people who enroll stay engaged with their case manager.",
             charts: vec![
                 ChartSpec {
                     id: "enrolments-by-status",
-                    title: "Enrolments each month, by current status",
+                    title: "Enrollments each month, by current status",
                     caption: "People enrolled each month, by whether they are now active or inactive (people discharged since are not shown).",
                     kind: StackedBar,
                     unit: Count,
@@ -422,7 +422,7 @@ pub fn pages() -> Vec<Page> {
                 ChartSpec {
                     id: "retention",
                     title: "Retention at 6 and 12 months",
-                    caption: "Of people enrolled in the period and followed long enough, the share still active or inactive (not discharged) 6 and 12 months after enrolment, by door.",
+                    caption: "Of people enrolled in the period and followed long enough, the share still active or inactive (not discharged) 6 and 12 months after enrollment, by door.",
                     kind: Bar,
                     unit: Share,
                     axis: "Door",
@@ -484,7 +484,7 @@ pub fn pages() -> Vec<Page> {
                 ChartSpec {
                     id: "share-by-stage",
                     title: "Race and ethnicity at each stage, beside the population",
-                    caption: "The share of each race and ethnicity among diversion-eligible arrests, each kind of referral, enrolments and people retained 6 months, beside their share of the population of the neighbourhoods served.",
+                    caption: "The share of each race and ethnicity among diversion-eligible arrests, each kind of referral, enrollments and people retained 6 months, beside their share of the population of the neighborhoods served.",
                     kind: StackedBar,
                     unit: Share,
                     axis: "Stage",
@@ -524,8 +524,8 @@ pub fn pages() -> Vec<Page> {
             charts: vec![
                 ChartSpec {
                     id: "bookings-and-emergency-visits",
-                    title: "Jail bookings and emergency visits, before and after enrolment",
-                    caption: "For people enrolled in the period who have been followed for 12 months, the total jail bookings and emergency department visits in the 12 months before and the 12 months after enrolment.",
+                    title: "Jail bookings and emergency visits, before and after enrollment",
+                    caption: "For people enrolled in the period who have been followed for 12 months, the total jail bookings and emergency department visits in the 12 months before and the 12 months after enrollment.",
                     kind: Bar,
                     unit: Count,
                     axis: "Measure",
@@ -542,11 +542,11 @@ pub fn pages() -> Vec<Page> {
                 },
                 ChartSpec {
                     id: "housing",
-                    title: "Housed after enrolment",
-                    caption: "Of people enrolled in the period and followed long enough, the share housed 6 and 12 months after enrolment.",
+                    title: "Housed after enrollment",
+                    caption: "Of people enrolled in the period and followed long enough, the share housed 6 and 12 months after enrollment.",
                     kind: Bar,
                     unit: Share,
-                    axis: "Time after enrolment",
+                    axis: "Time after enrollment",
                     categories: Categories::Parts(vec![
                         Part::new("6 months").measure(D::ShareHoused6),
                         Part::new("12 months").measure(D::ShareHoused12),

@@ -20,8 +20,12 @@ pub fn IntakePage(lang: Lang, notice: Notice) -> impl IntoView {
     let content = intake();
     let copy = &content.copy;
     provide_context(notice);
+    let program = &content.policy.program;
     let body = if notice.status == IntakeStatus::Paused {
-        Either::Left(view! { <h2 class="closed">{copy.closed_heading.get(lang)}</h2> })
+        Either::Left(view! {
+            <h2 class="closed">{copy.closed_heading.get(lang)}</h2>
+            <p class="program-contact">{program.fill(copy.contact_line.get(lang), lang)}</p>
+        })
     } else {
         Either::Right(view! { <IntakeForm lang/> })
     };
@@ -33,6 +37,7 @@ pub fn IntakePage(lang: Lang, notice: Notice) -> impl IntoView {
             <EmergencyNotice lang/>
             <IntakeStatusNotice lang notice/>
             <p class="lead-in">{copy.lead_in.get(lang)}</p>
+            <p class="phone-referral">{program.fill(copy.phone_referral.get(lang), lang)}</p>
             {body}
             <PrivacyNotice lang/>
         </main>
