@@ -50,6 +50,9 @@ pub struct Document<'a> {
     pub lang: Lang,
     /// Plain text; escaped here.
     pub title: &'a str,
+    /// What the page is for, in a sentence (`<meta name="description">`,
+    /// what search results and link previews show); plain text.
+    pub description: &'a str,
     /// Stylesheets after `/site.css`.
     pub stylesheets: &'a [&'a str],
     /// Trusted markup for the end of `<head>` (the scripts a page loads).
@@ -65,6 +68,10 @@ impl Document<'_> {
             "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
         );
         head.push_str(&format!("<title>{}</title>", escape(self.title)));
+        head.push_str(&format!(
+            "<meta name=\"description\" content=\"{}\">",
+            escape(self.description)
+        ));
         // No favicon request (and no 404 in the console); `data:` is allowed by img-src.
         head.push_str("<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/site.css\">");
         for css in self.stylesheets {

@@ -303,6 +303,12 @@ macro_rules! copy_text {
 copy_text!(
     site_name,
     page_title,
+    meta_intake,
+    meta_sent,
+    meta_poster,
+    meta_language,
+    meta_not_found,
+    meta_not_sent,
     lead_in,
     emergency,
     emergency_heading,

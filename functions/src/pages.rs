@@ -77,9 +77,15 @@ pub fn page(area: Area, title: &str, body: &str) -> String {
         "{top}<main id=\"main\" class=\"{main_class}\"><h1>{}</h1>{body}{tail}</main>",
         escape(title)
     );
+    let description = match area {
+        Area::Intake(lang) => copy.meta_not_sent.get(lang),
+        Area::Clt => "The Community Leadership Team's comments on LEAD's published figures and the program's replies (members only).",
+        Area::Staff => "The LEAD program's staff console: intake, delivery of referrals to case managers, people and the audit log.",
+    };
     Document {
         lang,
         title: &format!("{title} | {site}"),
+        description,
         stylesheets: css,
         // The console's copy buttons; everything works without it.
         head: if area == Area::Staff {
@@ -176,5 +182,39 @@ pub fn error_page(error: &ApiError, area: Area) -> String {
         (other, Area::Clt | Area::Staff) => {
             page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string())))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_the_worker_makes_says_what_it_is_for_in_its_language() {
+        for (area, lang) in [
+            (Area::Intake(Lang::En), Lang::En),
+            (Area::Intake(Lang::Es), Lang::Es),
+            (Area::Clt, Lang::En),
+            (Area::Staff, Lang::En),
+        ] {
+            let html = page(area, "A title", "<p>Body</p>");
+            assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{area:?}");
+            let description = html
+                .split_once("<meta name=\"description\" content=\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(d, _)| d)
+                .unwrap_or_default();
+            assert!(description.len() >= 40, "{area:?}: {description:?}");
+        }
+        // A form post refused before its answers were read, in Spanish.
+        let refused = error_page(
+            &ApiError::RateLimited {
+                retry_after: 90,
+                limit: crate::error::Limited::Referrals,
+            },
+            Area::Intake(Lang::Es),
+        );
+        assert!(refused.contains("Vuelva a intentarlo en 2 minutos"), "{refused}");
+        assert!(refused.contains(intake().copy.meta_not_sent.es.as_str()));
     }
 }

@@ -43,7 +43,13 @@ enum Scripts {
 
 /// The document around a rendered body: the portal's one page shell
 /// ([`Document`]) with the scripts the page loads.
-fn document(lang: Lang, title: &str, scripts: Scripts, extra_css: Option<&str>, body: &str) -> String {
+fn document(
+    lang: Lang,
+    (title, description): (&str, &str),
+    scripts: Scripts,
+    extra_css: Option<&str>,
+    body: &str,
+) -> String {
     let head = match scripts {
         Scripts::None => "",
         Scripts::Hydrate => concat!(
@@ -64,6 +70,7 @@ fn document(lang: Lang, title: &str, scripts: Scripts, extra_css: Option<&str>, 
     Document {
         lang,
         title,
+        description,
         stylesheets: extra_css.as_slice(),
         head,
         body,
@@ -82,13 +89,13 @@ pub(crate) fn render_view<V: IntoView + 'static>(view: impl FnOnce() -> V) -> St
 
 /// A dashboard page: English, with the dashboards' stylesheet, and the
 /// charts when it has any.
-pub(crate) fn dashboard_document(title: &str, body: &str) -> String {
+pub(crate) fn dashboard_document(title: &str, description: &str, body: &str) -> String {
     let scripts = if body.contains("data-chart=") {
         Scripts::Charts
     } else {
         Scripts::None
     };
-    document(Lang::En, title, scripts, Some("/dashboards.css"), body)
+    document(Lang::En, (title, description), scripts, Some("/dashboards.css"), body)
 }
 
 /// The intake page in one language, as the policy file sets intake, as
@@ -103,7 +110,7 @@ pub fn intake_page_with(lang: Lang, notice: Notice) -> String {
     let title = format!("{} | {}", copy.page_title.get(lang), copy.site_name.get(lang));
     document(
         lang,
-        &title,
+        (&title, copy.meta_intake.get(lang)),
         Scripts::Hydrate,
         None,
         &render(move || view! { <App lang notice/> }),
@@ -116,7 +123,7 @@ pub fn sent_page(lang: Lang) -> String {
     let title = format!("{} | {}", copy.sent_heading.get(lang), copy.site_name.get(lang));
     document(
         lang,
-        &title,
+        (&title, copy.meta_sent.get(lang)),
         Scripts::None,
         None,
         &render(move || view! { <SentPage lang/> }),
@@ -131,7 +138,7 @@ pub fn poster_page(lang: Lang, site_url: &str) -> String {
     let title = format!("{} | {}", copy.poster_title.get(lang), copy.site_name.get(lang));
     document(
         lang,
-        &title,
+        (&title, copy.meta_poster.get(lang)),
         Scripts::None,
         None,
         &render(move || view! { <PosterPage lang url qr_svg/> }),
@@ -139,10 +146,13 @@ pub fn poster_page(lang: Lang, site_url: &str) -> String {
 }
 
 pub fn language_page() -> String {
-    let title = intake().copy.site_name.get(Lang::En).to_owned();
+    let copy = &intake().copy;
+    let title = copy.site_name.get(Lang::En).to_owned();
+    // The page offers both languages, so it describes itself in both.
+    let description = format!("{} {}", copy.meta_language.en, copy.meta_language.es);
     document(
         Lang::En,
-        &title,
+        (&title, &description),
         Scripts::LanguageRedirect,
         None,
         &render(|| view! { <LanguagePage/> }),
@@ -150,10 +160,11 @@ pub fn language_page() -> String {
 }
 
 pub fn not_found_page() -> String {
-    let title = intake().copy.site_name.get(Lang::En).to_owned();
+    let copy = &intake().copy;
+    let title = copy.site_name.get(Lang::En).to_owned();
     document(
         Lang::En,
-        &title,
+        (&title, copy.meta_not_found.get(Lang::En)),
         Scripts::None,
         None,
         &render(|| view! { <NotFoundPage/> }),

@@ -268,9 +268,10 @@ fn a_production_build_with_demo_figures_fails_with_a_clear_message() {
 }
 
 /// The dashboards are for a US program: no British spelling in any page's
-/// text (the content check does the same for the intake's content files).
+/// text (the content check does the same for the intake's content files);
+/// and every page has a meta description.
 #[test]
-fn the_dashboards_are_in_us_english() {
+fn the_dashboards_are_in_us_english_and_say_what_each_page_is_for() {
     let mut found = Vec::new();
     for (path, html) in site().iter().filter(|(p, _)| p.ends_with(".html")) {
         // The text between tags: ids, links and class names are not words.
@@ -282,8 +283,17 @@ fn the_dashboards_are_in_us_english() {
         for word in lead_content::check::british_spellings(&text) {
             found.push(format!("{path}: {word}"));
         }
+        // And each says what it is for.
+        let description = html
+            .split_once("<meta name=\"description\" content=\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(d, _)| d)
+            .unwrap_or_default();
+        if description.len() < 40 {
+            found.push(format!("{path}: no meta description ({description:?})"));
+        }
     }
     found.sort();
     found.dedup();
-    assert!(found.is_empty(), "British spellings:\n{}", found.join("\n"));
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }

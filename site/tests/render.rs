@@ -132,7 +132,9 @@ fn plain_form_posts_to_the_worker_with_language_and_honeypot() {
     let html = render::intake_page(Lang::Es);
     let form = tags(&html, "form")[0];
     assert_eq!(attr(form, "method"), Some("post"));
-    assert_eq!(attr(form, "action"), Some("/api/referrals"));
+    // The language in the address too, for a page refused before the
+    // answers (and their `lang`) are read.
+    assert_eq!(attr(form, "action"), Some("/api/referrals?lang=es"));
     assert!(html.contains("<input type=\"hidden\" name=\"lang\" value=\"es\""));
     let honeypot = tags(&html, "input")
         .into_iter()
@@ -230,4 +232,46 @@ fn the_intake_page_is_made_for_every_notice() {
             );
         }
     }
+}
+
+/// Every page says what it is for: a title and a meta description (what
+/// search results and link previews show), in the page's language.
+#[test]
+fn every_page_has_a_title_and_a_description_in_its_language() {
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, html) in render::site(render::DEFAULT_SITE_URL) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let title = html
+            .split_once("<title>")
+            .and_then(|(_, rest)| rest.split_once("</title>"))
+            .map(|(t, _)| t)
+            .unwrap_or_default();
+        assert!(!title.trim().is_empty(), "{path}: a title");
+        let meta = tags(&html, "meta")
+            .into_iter()
+            .find(|m| attr(m, "name") == Some("description"))
+            .unwrap_or_else(|| panic!("{path}: a meta description"));
+        let description = attr(meta, "content").unwrap_or_default();
+        assert!(
+            description.len() >= 40,
+            "{path}: a description that says something: {description:?}"
+        );
+        assert_ne!(description, title, "{path}: the description is not the title");
+        if let Some(lang) = Lang::ALL
+            .into_iter()
+            .find(|l| path.starts_with(&format!("{}/", l.code())))
+        {
+            assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{path}");
+            let copy = &intake().copy;
+            let expected = [&copy.meta_intake, &copy.meta_sent, &copy.meta_poster];
+            assert!(
+                expected.iter().any(|t| contains_text(description, t.get(lang))),
+                "{path}: the description in the page's language: {description:?}"
+            );
+        }
+        seen.insert(path, description.to_owned());
+    }
+    assert!(seen.len() >= 16, "{seen:?}");
 }

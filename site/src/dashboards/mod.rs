@@ -100,6 +100,7 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
             "en/data/index.html".to_owned(),
             crate::render::dashboard_document(
                 "LEAD in figures",
+                "What LEAD does and for whom, in figures: referrals through each door, capacity, engagement, racial equity and participant outcomes, updated with every publication.",
                 &crate::render::render_view(move || view! { <DashboardIndex pages data/> }),
             ),
         ),
@@ -126,7 +127,7 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
             });
             files.push((
                 format!("{}index.html", page_path(page.slug, period).trim_start_matches('/')),
-                crate::render::dashboard_document(&title, &body),
+                crate::render::dashboard_document(&title, page.intro, &body),
             ));
         }
     }
