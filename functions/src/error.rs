@@ -69,7 +69,7 @@ pub enum ApiError {
 
     // The Community Leadership Team.
     /// No session, an unknown token or an expired session.
-    #[error("Sign in with the invitation link the program manager sent you.")]
+    #[error("You are not signed in on this device, or your session has ended.")]
     NotSignedIn,
     /// A revoked member or session.
     #[error("Your access to the Community Leadership Team has ended. Ask the program manager if this is a mistake.")]
@@ -131,9 +131,9 @@ fn problems_text(problems: &[Problem]) -> String {
 
 fn invitation_text(e: InvitationError) -> &'static str {
     match e {
-        InvitationError::Invalid => "This invitation link is not valid. Check that the whole link was copied, or ask the program manager for a new one.",
-        InvitationError::Expired => "This invitation has expired. Ask the program manager for a new one.",
-        InvitationError::Used => "This invitation has already been used. Ask the program manager for a new one if you need to sign in again.",
+        InvitationError::Invalid => "This sign-in link is not valid: check that the whole link was copied.",
+        InvitationError::Expired => "This sign-in link has expired.",
+        InvitationError::Used => "This sign-in link has already been used: each link signs in once.",
     }
 }
 

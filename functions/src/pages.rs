@@ -179,6 +179,17 @@ pub fn error_page(error: &ApiError, area: Area) -> String {
                 ),
             )
         }
+        // Without a session, or with a link that no longer works: how to
+        // sign in anyway (another device, or the program manager).
+        (ApiError::NotSignedIn | ApiError::Invitation(_), Area::Clt | Area::Staff) => page(
+            area,
+            error.title(),
+            &format!(
+                "<p>{}</p>{}",
+                escape(&error.to_string()),
+                crate::clt::html::how_to_sign_in()
+            ),
+        ),
         (other, Area::Clt | Area::Staff) => {
             page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string())))
         }

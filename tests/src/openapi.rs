@@ -205,6 +205,14 @@ fn clt_paths() -> Map<String, Value> {
         json!({ "post": clt_operation("cltSignOut", "End this session", true, None,
         ("200", json_ok("Signed out; the cookie is cleared.", json!({ "type": "object" }))), &[]) }),
     );
+    paths.insert(
+        "/api/clt/devices".into(),
+        json!({ "post": clt_operation("cltAddDevice", "A single-use link that signs the same person in on another device, valid for 15 minutes", true, None,
+        ("201", json_ok("The link, shown once (a form post gets a page with the link and its QR code).", json!({
+            "type": "object", "required": ["link", "expires_at"],
+            "properties": { "link": { "type": "string" }, "expires_at": { "type": "string", "format": "date-time" } }
+        }))), &[("429", "More new devices in 15 minutes than sign-ins a client may make (`CLT_SIGN_IN_LIMIT`, 10); see Retry-After.", "rate_limited")]) }),
+    );
     let mut mine = clt_operation(
         "cltMyComments",
         "The member's own comments and the program's replies, 50 a page",

@@ -454,7 +454,7 @@ fn every_clt_operation_is_tagged_clt_in_the_openapi_document() {
             n += usize::from(path.starts_with("/api/clt/"));
         }
     }
-    assert_eq!(n, 8, "every CLT operation is documented");
+    assert_eq!(n, 9, "every CLT operation is documented");
 }
 
 /// Strings that would run script or change the page if echoed unescaped.
@@ -636,4 +636,89 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
     member.close().await;
     moderator.close().await;
     public.close().await;
+}
+
+/// Signing in again without the program manager: a signed-in member gets a
+/// single-use link for another device (a page with the link and its QR
+/// code, or JSON); signing out says first that a new link will be needed,
+/// and ends on a page that says how to come back; a spent link and a
+/// missing session say what to do instead, with the program's contact.
+#[tokio::test]
+async fn a_member_adds_a_device_and_signs_out_knowing_how_to_come_back() {
+    use lead_e2e::browser::{action, find};
+    use lead_e2e::member::invitation_of;
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let ana = Member::sign_in(
+        &portal,
+        &invite(&portal, "Ana Ruiz", "Eastgate Neighbors", "ana@example.org", "member"),
+    );
+    let (status, body) = ana.post("/api/clt/devices", json!({}));
+    assert_eq!(status, 201, "{body}");
+    let link = body["link"].as_str().expect("a link").to_owned();
+    assert!(link.starts_with(&portal.url("/clt/join?i=")), "{link}");
+    let phone = Member::sign_in(&portal, &invitation_of(&link));
+    assert_eq!(phone.get("/api/clt/me").1["name"], "Ana Ruiz", "the same person");
+    let (status, _, _) = join(&portal, &invitation_of(&link), Some(&portal.url("")));
+    assert_eq!(status, 410, "once only");
+    let expires: Vec<i64> = portal
+        .query("SELECT expires_at - created_at AS valid FROM clt_invitations ORDER BY created_at DESC LIMIT 1")
+        .iter()
+        .filter_map(|r| r["valid"].as_i64())
+        .collect();
+    assert_eq!(expires, [15 * 60_000], "valid for 15 minutes");
+    // Without a session or a CSRF token, no link.
+    assert_eq!(Member::anonymous(&portal).post("/api/clt/devices", json!({})).0, 401);
+    let forged = Member {
+        csrf: "x".into(),
+        ..Member::sign_in(
+            &portal,
+            &invitation_of(&ana.post("/api/clt/devices", json!({})).1["link"].to_string()),
+        )
+    };
+    assert_eq!(forged.post("/api/clt/devices", json!({})).0, 403);
+
+    let contact = "(555) 010-0142";
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let (_, body) = ana.post("/api/clt/devices", json!({}));
+    action::sign_in_with(c, body["link"].as_str().expect("a link")).await;
+    check::sees(c, "Signed in as Ana Ruiz").await;
+    action::press(c, "Sign in on another device").await;
+    check::sees(c, "It works once, for the next 15 minutes").await;
+    let shown = find::field_by_label(c, "Sign-in link").await;
+    let shown = shown.prop("value").await.ok().flatten().expect("the link");
+    assert!(shown.starts_with(&portal.url("/clt/join?i=")), "{shown}");
+    let qr = c.find(Locator::Css("svg.qr-code")).await.expect("a QR code");
+    assert_eq!(
+        qr.attr("aria-label").await.ok().flatten().as_deref(),
+        Some(shown.as_str())
+    );
+    check::accessible(c, "the link for another device").await;
+
+    // Signing out: first what it means, then said so.
+    c.goto(&portal.url("/clt/")).await.expect("home");
+    c.find(Locator::LinkText("Sign out"))
+        .await
+        .expect("link")
+        .click()
+        .await
+        .expect("click");
+    check::sees(c, "you need a new link to sign in again").await;
+    check::accessible(c, "the sign-out page").await;
+    action::press(c, "Sign out now").await;
+    check::sees(c, "You are signed out").await;
+    check::sees(c, contact).await;
+    check::accessible(c, "the signed-out page").await;
+    // Without a session, and with a spent link: what to do instead.
+    c.goto(&portal.url("/clt/")).await.expect("home");
+    check::sees(c, "You are not signed in on this device").await;
+    check::sees(c, "Sign in on another device").await;
+    check::sees(c, contact).await;
+    action::sign_in_with(c, &link).await;
+    check::sees(c, "This sign-in link has already been used").await;
+    check::sees(c, contact).await;
+    let page = find::body_text(c).await;
+    assert!(!page.contains("invitation link the program manager sent you"), "{page}");
+    browser.close().await;
 }

@@ -869,6 +869,7 @@ fn every_answer_to_json_and_form_posts_is_in_the_openapi_document() {
     for (documented, path) in [
         ("/api/clt/comments", "/api/clt/comments"),
         ("/api/clt/signout", "/api/clt/signout"),
+        ("/api/clt/devices", "/api/clt/devices"),
         ("/api/clt/comments/{id}/reply", "/api/clt/comments/x/reply"),
         ("/api/clt/comments/{id}/approve", "/api/clt/comments/x/approve"),
     ] {

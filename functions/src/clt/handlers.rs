@@ -180,9 +180,57 @@ pub async fn sign_out(req: &mut Request, env: &Env) -> Result<Response, ApiError
         .map_err(ApiError::unavailable("clt: sign out"))?;
     let response = match Format::of(req) {
         Format::Json => http::json(200, &serde_json::json!({ "signed_out": true })),
-        Format::Page => http::see_other("/en/data/"),
+        Format::Page => http::see_other("/clt/signed-out"),
     };
     Ok(http::with_headers(response, &[("Set-Cookie", &clear_cookie())]))
+}
+
+/// `GET /clt/signout`: what signing out means (a new link is needed to
+/// come back), and the button that does it.
+pub async fn sign_out_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let (secret, _, session) = signed_in(req, env).await?;
+    Ok(http::html(200, html::sign_out_page(&secret.csrf(&session.token_hash))))
+}
+
+/// `GET /clt/signed-out`: said so, with how to come back.
+pub fn signed_out_page() -> Response {
+    http::html(200, html::signed_out_page())
+}
+
+/// How long a link for another device works.
+pub const DEVICE_LINK_MINUTES: i64 = 15;
+
+/// `POST /api/clt/devices`: a single-use link, valid for
+/// [`DEVICE_LINK_MINUTES`], that signs the same person in on another
+/// device, so nobody needs the program manager to sign in on a phone.
+pub async fn add_device(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+    let (secret, db, session) = signed_in(req, env).await?;
+    let (_, csrf) = read::<serde_json::Value>(req).await?;
+    check_post(req, &secret, &session, csrf.as_deref())?;
+    // As many new devices an hour as sign-ins a client may make.
+    let key = secret.fingerprint(&format!("device|{}", session.member_id));
+    let most = config::clt_limits(env).sign_in;
+    limit::enforce(&db, Limited::SignIns, &key, SIGN_IN_WINDOW_SECONDS, most).await?;
+    let now = now_ms();
+    let id = random_token::<16>().ok_or(ApiError::Unavailable)?;
+    let expires_at = now + DEVICE_LINK_MINUTES * 60_000;
+    store::device_link(&db, &session.member_id, &id, expires_at, now)
+        .await
+        .map_err(ApiError::unavailable("clt: device link"))?;
+    let link = format!(
+        "{}/clt/join?i={}",
+        crate::session::own_origin(req),
+        secret.invitation(&id, expires_at)
+    );
+    let response = match Format::of(req) {
+        Format::Json => http::json(
+            201,
+            &serde_json::json!({ "link": link, "expires_at": crate::time::iso(expires_at) }),
+        ),
+        Format::Page => http::html(201, html::device_page(&link)),
+    };
+    // The link signs someone in: never kept by a cache.
+    Ok(http::with_headers(response, &[("Cache-Control", "no-store")]))
 }
 
 /// `GET /api/clt/me`: who is signed in, and the session's CSRF token.

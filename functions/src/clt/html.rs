@@ -24,19 +24,17 @@ fn date(ms: f64) -> String {
 /// A CLT page: the portal's page shell, and who is signed in.
 pub fn page(title: &str, session: Option<&Session>, csrf: Option<&str>, body: &str) -> String {
     let who = match (session, csrf) {
-        (Some(s), Some(csrf)) => signed_in_as(s, csrf),
+        (Some(s), Some(_)) => signed_in_as(s),
         _ => String::new(),
     };
     crate::pages::page(Area::Clt, title, &format!("{who}{body}"))
 }
 
-/// Who is signed in, and the form that signs them out (the CLT's pages
-/// and the staff console).
-pub fn signed_in_as(s: &Session, csrf: &str) -> String {
+/// Who is signed in, and the link to sign out (a page that says what
+/// signing out means first), on the CLT's pages and the staff console.
+pub fn signed_in_as(s: &Session) -> String {
     format!(
-        "<p class=\"clt-who\">Signed in as {} ({}){}</p>\
-             <form method=\"post\" action=\"/api/clt/signout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <button type=\"submit\" class=\"button-secondary\">Sign out</button></form>",
+        "<p class=\"clt-who\">Signed in as {} ({}){} <a href=\"/clt/signout\">Sign out</a></p>",
         escape(&s.name),
         escape(&s.organisation),
         match s.role {
@@ -44,7 +42,6 @@ pub fn signed_in_as(s: &Session, csrf: &str) -> String {
             Role::Moderator => ", moderator",
             Role::Manager => ", manager",
         },
-        escape(csrf)
     )
 }
 
@@ -186,12 +183,91 @@ fn comment_card(c: &Comment, versions: &Versions, extra: &str) -> String {
     )
 }
 
+/// How to reach the program manager, from the content.
+fn program_contact() -> String {
+    let content = lead_content::intake();
+    content.policy.program.fill(
+        content.copy.contact_line.get(lead_content::Lang::En),
+        lead_content::Lang::En,
+    )
+}
+
+/// What to do without a session: add a device from one that is signed in,
+/// or ask the program manager for a new invitation.
+pub fn how_to_sign_in() -> String {
+    format!(
+        "<p>If you are signed in on another device (a phone or a computer), open <strong>Your comments</strong> there \
+         and choose <strong>Sign in on another device</strong>: it gives you a link for this one. \
+         Otherwise ask the program manager for a new invitation link. {}</p>",
+        escape(&program_contact())
+    )
+}
+
+/// `GET /clt/signout`.
+pub fn sign_out_page(csrf: &str) -> String {
+    page(
+        "Sign out",
+        None,
+        None,
+        &format!(
+            "<p>After you sign out, you need a new link to sign in again. To keep signing in on another device, \
+             get its link first from <a href=\"/clt/\">Your comments</a> (<strong>Sign in on another device</strong>).</p>\
+             <form method=\"post\" action=\"/api/clt/signout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <button type=\"submit\">Sign out now</button></form>\
+             <p><a href=\"/clt/\">Stay signed in</a></p>",
+            escape(csrf)
+        ),
+    )
+}
+
+/// `GET /clt/signed-out`.
+pub fn signed_out_page() -> String {
+    page(
+        "You are signed out",
+        None,
+        None,
+        &format!(
+            "<p>This device is no longer signed in to the Community Leadership Team.</p>{}\
+             <p><a href=\"/en/data/\">LEAD in figures</a></p>",
+            how_to_sign_in()
+        ),
+    )
+}
+
+/// A link that signs the same person in on another device, shown once.
+pub fn device_page(link: &str) -> String {
+    let qr = lead_content::page::qr_svg(link).unwrap_or_default();
+    page(
+        "Sign in on another device",
+        None,
+        None,
+        &format!(
+            "<p>Open this link on the other device, or scan the code with it. It works once, for the next {minutes} \
+             minutes, and signs that device in as you. Do not send it to anyone else.</p>\
+             <label for=\"device-link\">Sign-in link</label>\
+             <input type=\"text\" id=\"device-link\" class=\"invite-link\" value=\"{link}\" readonly>\
+             <div class=\"qr\">{qr}</div>\
+             <p><a href=\"/clt/\">Back to your comments</a></p>",
+            minutes = super::handlers::DEVICE_LINK_MINUTES,
+            link = escape(link)
+        ),
+    )
+}
+
 /// `/clt/`: the member's own comments and the program's replies.
 pub fn home_page(session: &Session, csrf: &str, comments: &[Comment], versions: &Versions) -> String {
     let mut body = String::from(
         "<p>Open any chart on the <a href=\"/en/data/\">dashboards</a> to comment on it. \
          Comments you allow to be published appear beside their chart once a moderator approves them.</p>",
     );
+    body.push_str(&format!(
+        "<section aria-labelledby=\"devices-heading\"><h2 id=\"devices-heading\">Sign in on another device</h2>\
+         <p>To sign in on your phone or another computer too, get a link for it here. It works once, for {} minutes.</p>\
+         <form method=\"post\" action=\"/api/clt/devices\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button type=\"submit\" class=\"button-secondary\">Sign in on another device</button></form></section>",
+        super::handlers::DEVICE_LINK_MINUTES,
+        escape(csrf)
+    ));
     if session.is_moderator() {
         body.push_str("<p><a href=\"/clt/moderate\">Moderation queue</a></p>");
     }

@@ -123,6 +123,17 @@ pub async fn redeem(
 
 /// Signing out deletes the session: its token is then unknown (401), unlike
 /// a revoked one (403).
+/// A single-use link for another device of `member_id`, valid until
+/// `expires_at`. Older links stay as they were: the member adds a device,
+/// nothing is taken away.
+pub async fn device_link(db: &D1Database, member_id: &str, id: &str, expires_at: i64, now: i64) -> Result<()> {
+    db.prepare("INSERT INTO clt_invitations (id, member_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind(&[text(id), text(member_id), number(now), number(expires_at)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
 pub async fn end_session(db: &D1Database, token_hash: &str) -> Result<()> {
     db.prepare("DELETE FROM clt_sessions WHERE token_hash = ?1")
         .bind(&[text(token_hash)])?

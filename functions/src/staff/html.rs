@@ -372,7 +372,7 @@ pub struct Console<'a> {
 /// `/staff/`.
 pub fn console_page(c: &Console<'_>) -> String {
     let manager = c.session.is_manager();
-    let mut body = crate::clt::html::signed_in_as(c.session, c.csrf);
+    let mut body = crate::clt::html::signed_in_as(c.session);
     if let Some(message) = c.done.and_then(done_message) {
         body.push_str(&format!("<p class=\"comment-sent\" role=\"status\">{message}</p>"));
     }
@@ -394,7 +394,7 @@ pub fn console_page(c: &Console<'_>) -> String {
 
 /// `/staff/people`: who signs in, and inviting, reinviting and revoking.
 pub fn people_page(session: &Session, csrf: &str, people: &[Person], done: Option<&str>, now: i64) -> String {
-    let mut body = crate::clt::html::signed_in_as(session, csrf);
+    let mut body = crate::clt::html::signed_in_as(session);
     if let Some(message) = done.and_then(done_message) {
         body.push_str(&format!("<p class=\"comment-sent\" role=\"status\">{message}</p>"));
     }
