@@ -94,6 +94,9 @@ pub enum ApiError {
     /// The member kept the comment for the program only.
     #[error("The member kept this comment for the program only, so it cannot be published.")]
     NotPublishable,
+    /// A moderator approving their own comment.
+    #[error("A moderator cannot publish their own comment: another moderator approves it.")]
+    OwnComment,
     /// `CLT_SECRET` is not set: the CLT is closed.
     #[error("The Community Leadership Team pages are not set up on this site.")]
     CltClosed,
@@ -185,7 +188,7 @@ impl ApiError {
             | ApiError::CrossSite => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::NotPublishable | ApiError::Replayed => 409,
+            ApiError::NotPublishable | ApiError::OwnComment | ApiError::Replayed => 409,
             ApiError::Invitation(_) => 410,
             ApiError::Invalid { .. }
             | ApiError::NotEligible { .. }
@@ -220,6 +223,7 @@ impl ApiError {
             ApiError::Invitation(InvitationError::Expired) => "invitation_expired",
             ApiError::Invitation(InvitationError::Used) => "invitation_used",
             ApiError::NotPublishable => "not_publishable",
+            ApiError::OwnComment => "own_comment",
             ApiError::CltClosed => "clt_closed",
             ApiError::BadSignature(_) => "bad_signature",
             ApiError::Replayed => "replayed",

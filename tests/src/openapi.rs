@@ -248,7 +248,7 @@ fn clt_paths() -> Map<String, Value> {
     );
     paths.insert("/api/clt/comments/{id}/approve".into(), json!({ "post": clt_operation("cltApprove", "Publish a comment beside its chart (moderators)", true, None,
         ("200", json_ok("Approved.", json!({ "type": "object" }))),
-        &[("404", "There is no such comment.", "not_found"), ("409", "The member kept it for the program only.", "not_publishable")]) }));
+        &[("404", "There is no such comment.", "not_found"), ("409", "The member kept it for the program only (`not_publishable`), or the moderator wrote it (`own_comment`): another moderator approves it.", "not_publishable")]) }));
     for id_path in ["/api/clt/comments/{id}/reply", "/api/clt/comments/{id}/approve"] {
         paths[id_path]["post"]["parameters"]
             .as_array_mut()
@@ -722,7 +722,7 @@ pub fn document() -> Value {
                     "type": "object", "required": ["error", "message"],
                     "properties": {
                         "error": { "enum": ["not_signed_in", "revoked", "moderators_only", "staff_only", "managers_only", "cross_site", "invalid", "invitation_invalid",
-                            "invitation_expired", "invitation_used", "rate_limited", "not_found", "not_publishable",
+                            "invitation_expired", "invitation_used", "rate_limited", "not_found", "not_publishable", "own_comment",
                             "unsupported_media_type", "too_large", "clt_closed", "unavailable"] },
                         "message": { "type": "string" },
                         "errors": { "type": "array", "items": { "type": "object" } },

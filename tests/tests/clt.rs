@@ -264,6 +264,18 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
         ana.get("/api/clt/comments").1["comments"][1]["reply"]["status"],
         "will_act"
     );
+    // Her page marks the reply as new once, until she has seen it.
+    let home = |who: &Member| {
+        let (_, page, _) = status_and_body(who.request("GET", "/clt/").set("Accept", "text/html").call());
+        page.as_str().unwrap_or_default().to_owned()
+    };
+    let first = home(&ana);
+    assert!(
+        first.contains("1 comment has a new reply since your last visit."),
+        "{first}"
+    );
+    assert_eq!(first.matches("<strong>New reply</strong>").count(), 1);
+    assert!(!home(&ana).contains("New reply"), "seen now");
 
     // When the figures are rebuilt, the comment says so and keeps what was seen.
     portal.query(&format!(
@@ -313,6 +325,20 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
     assert_eq!(restored.get("/api/clt/me").0, 200);
     assert_eq!(restored.post("/api/clt/signout", json!({})).0, 200);
     assert_eq!(restored.get("/api/clt/me").0, 401, "signed out");
+    // A moderator does not publish their own comment, and a reply has words.
+    let (_, own) = mo.post("/api/clt/comments", comment.clone());
+    let own = own["id"].as_str().expect("an id").to_owned();
+    let (status, body) = mo.post(&format!("/api/clt/comments/{own}/approve"), json!({}));
+    assert_eq!((status, body["error"].as_str()), (409, Some("own_comment")), "{body}");
+    let (status, body) = mo.post(
+        &format!("/api/clt/comments/{own}/reply"),
+        json!({ "status": "noted", "body": "  " }),
+    );
+    assert_eq!(status, 422, "an empty reply: {body}");
+    assert!(
+        body.to_string().contains("Write the reply the member will read."),
+        "{body}"
+    );
 }
 
 #[test]

@@ -151,7 +151,16 @@ pub async fn home(req: &Request, env: &Env) -> Result<Response, ApiError> {
         .await
         .map_err(ApiError::unavailable("clt: comments"))?;
     let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
-    let body = html::home_page(&session, &secret.csrf(&session.token_hash), &page.comments, &versions);
+    let seen = store::replies_seen(&db, &session.member_id, now_ms())
+        .await
+        .map_err(ApiError::unavailable("clt: last visit"))?;
+    let body = html::home_page(
+        &session,
+        &secret.csrf(&session.token_hash),
+        &page.comments,
+        &versions,
+        seen,
+    );
     Ok(http::html(200, html::with_pages(&body, "/clt/", number, page.more)))
 }
 
@@ -367,6 +376,7 @@ pub async fn post_approve(req: &mut Request, env: &Env, id: &str) -> Result<Resp
         }),
         Approval::NotFound => Err(ApiError::NotFound),
         Approval::NotPublishable => Err(ApiError::NotPublishable),
+        Approval::OwnComment => Err(ApiError::OwnComment),
     }
 }
 

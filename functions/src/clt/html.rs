@@ -161,14 +161,21 @@ fn chart_link(c: &Comment) -> String {
     )
 }
 
-/// One comment as its author or a moderator sees it.
-fn comment_card(c: &Comment, versions: &Versions, extra: &str) -> String {
+/// One comment as its author or (with `author`, the member who wrote it,
+/// shown above the comment, never under the program's reply) a moderator
+/// sees it.
+fn comment_card(c: &Comment, versions: &Versions, author: bool, extra: &str) -> String {
     format!(
         "<article class=\"comment\" id=\"comment-{id}\"><h3>{kind} on {chart}</h3>\
-         <p class=\"meta\">{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{extra}</article>",
+         <p class=\"meta\">{by}{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{extra}</article>",
         id = escape(&c.id),
         kind = escape(c.kind.label().en),
         chart = chart_link(c),
+        by = if author {
+            format!("From {} ({}) · ", escape(&c.member_name), escape(&c.organisation))
+        } else {
+            String::new()
+        },
         date = date(c.created_at),
         publish = escape(c.publish.label().en),
         point = c
@@ -254,8 +261,16 @@ pub fn device_page(link: &str) -> String {
     )
 }
 
-/// `/clt/`: the member's own comments and the program's replies.
-pub fn home_page(session: &Session, csrf: &str, comments: &[Comment], versions: &Versions) -> String {
+/// `/clt/`: the member's own comments and the program's replies, those
+/// answered since `seen` (the member's last visit) marked.
+pub fn home_page(
+    session: &Session,
+    csrf: &str,
+    comments: &[Comment],
+    versions: &Versions,
+    seen: Option<f64>,
+) -> String {
+    let is_new = |c: &Comment| c.replied_at.is_some_and(|r| seen.is_none_or(|s| r > s));
     let mut body = String::from(
         "<p>Open any chart on the <a href=\"/en/data/\">dashboards</a> to comment on it. \
          Comments you allow to be published appear beside their chart once a moderator approves them.</p>",
@@ -275,13 +290,22 @@ pub fn home_page(session: &Session, csrf: &str, comments: &[Comment], versions: 
     if comments.is_empty() {
         body.push_str("<p>You have not commented yet.</p>");
     }
+    match comments.iter().filter(|c| is_new(c)).count() {
+        0 => {}
+        1 => body.push_str("<p class=\"new-replies\">1 comment has a new reply since your last visit.</p>"),
+        n => body.push_str(&format!(
+            "<p class=\"new-replies\">{n} comments have a new reply since your last visit.</p>"
+        )),
+    }
     for c in comments {
-        let status = if c.approved_at.is_some() {
-            "<p class=\"approved\">Published beside the chart.</p>"
-        } else {
-            ""
-        };
-        body.push_str(&comment_card(c, versions, status));
+        let mut status = String::new();
+        if is_new(c) {
+            status.push_str("<p class=\"new-reply\"><strong>New reply</strong> since your last visit.</p>");
+        }
+        if c.approved_at.is_some() {
+            status.push_str("<p class=\"approved\">Published beside the chart.</p>");
+        }
+        body.push_str(&comment_card(c, versions, false, &status));
     }
     page("Your comments", Some(session), Some(csrf), &body)
 }
@@ -312,16 +336,11 @@ pub fn moderate_page(session: &Session, csrf: &str, comments: &[Comment], versio
     }
     for c in comments {
         let id = escape(&c.id);
-        let by = format!(
-            "<p class=\"meta\">From {} ({})</p>",
-            escape(&c.member_name),
-            escape(&c.organisation)
-        );
         let reply_form = format!(
             "<form method=\"post\" action=\"/api/clt/comments/{id}/reply\" class=\"reply-form\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
              <fieldset><legend>Reply: what will the program do?</legend>{statuses}</fieldset>\
-             <label for=\"reply-body-{id}\">Reply</label><textarea id=\"reply-body-{id}\" name=\"body\" rows=\"3\"></textarea>\
+             <label for=\"reply-body-{id}\">Reply (the member reads it)</label><textarea id=\"reply-body-{id}\" name=\"body\" rows=\"3\" required></textarea>\
              <label for=\"reply-reason-{id}\">Reason (needed for \"Won't act\")</label>\
              <textarea id=\"reply-reason-{id}\" name=\"reason\" rows=\"2\"></textarea>\
              <button type=\"submit\">Send reply</button></form>",
@@ -331,13 +350,16 @@ pub fn moderate_page(session: &Session, csrf: &str, comments: &[Comment], versio
         let approve = match (c.publish, c.approved_at) {
             (Publish::ProgramOnly, _) => "<p>Kept for the program only: it cannot be published.</p>".to_owned(),
             (_, Some(_)) => "<p class=\"approved\">Approved: published beside the chart.</p>".to_owned(),
+            _ if c.member_id == session.member_id => {
+                "<p>Your own comment: another moderator approves it for publication.</p>".to_owned()
+            }
             _ => format!(
                 "<form method=\"post\" action=\"/api/clt/comments/{id}/approve\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
                  <button type=\"submit\">Approve for publication</button></form>",
                 escape(csrf)
             ),
         };
-        body.push_str(&comment_card(c, versions, &format!("{by}{reply_form}{approve}")));
+        body.push_str(&comment_card(c, versions, true, &format!("{reply_form}{approve}")));
     }
     page("Moderation queue", Some(session), Some(csrf), &body)
 }

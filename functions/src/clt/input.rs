@@ -236,6 +236,13 @@ impl TryFrom<ReplyInput> for Reply {
                 message: "Say why the program won't act.".into(),
             });
         }
+        // Whatever the status, the member reads a reply in words.
+        if body.is_none() && !problems.iter().any(|p| p.field == "body") {
+            problems.push(Problem {
+                field: "body",
+                message: "Write the reply the member will read.".into(),
+            });
+        }
         match status {
             Some(status) if problems.is_empty() => Ok(Reply { status, body, reason }),
             _ => Err(problems),
@@ -322,8 +329,8 @@ mod tests {
         assert_eq!(comment.data_point.as_deref(), Some("2025-Q1 Police"));
         let reply = Reply::try_from(ReplyInput {
             status: "wont_act".into(),
+            body: "Not this year.".into(),
             reason: "\u{202D}no\u{0}".into(),
-            ..ReplyInput::default()
         })
         .expect("a reason");
         assert_eq!(reply.reason.as_deref(), Some("no"));
@@ -339,15 +346,20 @@ mod tests {
         let problems = Reply::try_from(reply.clone()).expect_err("no reason");
         assert_eq!(problems[0].field, "reason");
         assert_eq!(problems[0].message, "Say why the program won't act.");
+        assert_eq!(problems[1].field, "body", "and every reply has words");
         let noted = Reply::try_from(ReplyInput {
+            status: "noted".into(),
+            body: "Thank you: we will look at this at the next policy group meeting.".into(),
+            ..reply.clone()
+        })
+        .expect("noted needs no reason");
+        assert_eq!((noted.status, noted.reason), (ReplyStatus::Noted, None));
+        let empty = Reply::try_from(ReplyInput {
             status: "noted".into(),
             ..reply
         })
-        .expect("noted needs no reason");
-        assert_eq!(
-            (noted.status, noted.body, noted.reason),
-            (ReplyStatus::Noted, None, None)
-        );
+        .expect_err("an empty reply");
+        assert_eq!(empty[0].field, "body");
     }
 
     #[test]

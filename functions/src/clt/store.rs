@@ -123,6 +123,26 @@ pub async fn redeem(
 
 /// Signing out deletes the session: its token is then unknown (401), unlike
 /// a revoked one (403).
+/// When the member last opened their page (`None`: never), and now
+/// recorded as their latest visit, in one batch.
+pub async fn replies_seen(db: &D1Database, member_id: &str, now: i64) -> Result<Option<f64>> {
+    let before = db
+        .prepare("SELECT replies_seen_at FROM clt_members WHERE id = ?1")
+        .bind(&[text(member_id)])?;
+    let update = db
+        .prepare("UPDATE clt_members SET replies_seen_at = ?2 WHERE id = ?1")
+        .bind(&[text(member_id), number(now)])?;
+    let results = db.batch(vec![before, update]).await?;
+    #[derive(Deserialize)]
+    struct Row {
+        replies_seen_at: Option<f64>,
+    }
+    Ok(match results.first() {
+        Some(r) => r.results::<Row>()?.into_iter().next().and_then(|r| r.replies_seen_at),
+        None => None,
+    })
+}
+
 /// A single-use link for another device of `member_id`, valid until
 /// `expires_at`. Older links stay as they were: the member adds a device,
 /// nothing is taken away.
@@ -327,10 +347,13 @@ pub enum Approval {
     NotFound,
     /// The member kept it for the program only.
     NotPublishable,
+    /// The moderator wrote it: another moderator approves it.
+    OwnComment,
 }
 
 pub async fn approve(db: &D1Database, id: &str, by: &Session, now: i64) -> Result<Approval> {
-    const PUBLISHABLE: &str = "id = ?9 AND publish != 'program_only'";
+    // Another member's comment that may be published.
+    const PUBLISHABLE: &str = "id = ?9 AND publish != 'program_only' AND member_id != ?10";
     let line = audit_if(
         db,
         by,
@@ -343,13 +366,13 @@ pub async fn approve(db: &D1Database, id: &str, by: &Session, now: i64) -> Resul
         },
         now,
         &format!("SELECT 1 FROM clt_comments WHERE {PUBLISHABLE} AND approved_at IS NULL"),
-        &[text(id)],
+        &[text(id), text(&by.member_id)],
     )?;
     let update = db
         .prepare(format!(
             "UPDATE clt_comments SET approved_at = COALESCE(approved_at, ?1), approved_by = COALESCE(approved_by, ?2)
              WHERE {} RETURNING id",
-            PUBLISHABLE.replace("?9", "?3")
+            PUBLISHABLE.replace("?9", "?3").replace("?10", "?2")
         ))
         .bind(&[number(now), text(&by.member_id), text(id)])?;
     let results = db.batch(vec![line, update]).await?;
@@ -365,14 +388,14 @@ pub async fn approve(db: &D1Database, id: &str, by: &Session, now: i64) -> Resul
     if updated {
         return Ok(Approval::Approved);
     }
-    let exists = db
-        .prepare("SELECT id FROM clt_comments WHERE id = ?1")
+    let author = db
+        .prepare("SELECT member_id FROM clt_comments WHERE id = ?1")
         .bind(&[text(id)])?
-        .first::<String>(Some("id"))
+        .first::<String>(Some("member_id"))
         .await?;
-    Ok(if exists.is_some() {
-        Approval::NotPublishable
-    } else {
-        Approval::NotFound
+    Ok(match author {
+        Some(author) if author == by.member_id => Approval::OwnComment,
+        Some(_) => Approval::NotPublishable,
+        None => Approval::NotFound,
     })
 }
