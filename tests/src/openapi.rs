@@ -231,6 +231,12 @@ fn clt_paths() -> Map<String, Value> {
         &[],
     );
     queue["parameters"] = page;
+    queue["parameters"]
+        .as_array_mut()
+        .expect("a list")
+        .push(json!({ "name": "show", "in": "query", "required": false,
+            "description": "`waiting`: only the comments without a reply yet; otherwise every comment, unanswered first.",
+            "schema": { "type": "string", "enum": ["all", "waiting"], "default": "all" } }));
     paths.insert("/api/clt/comments".into(), json!({
         "get": mine,
         "post": clt_operation("cltComment", "Comment on a chart", true, Some(json!({ "$ref": "#/components/schemas/CommentInput" })),

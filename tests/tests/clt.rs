@@ -276,6 +276,22 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
     );
     assert_eq!(first.matches("<strong>New reply</strong>").count(), 1);
     assert!(!home(&ana).contains("New reply"), "seen now");
+    // The queue shows only what waits for a reply when asked.
+    let (_, waiting) = mo.get("/api/clt/queue?show=waiting");
+    let ids: Vec<&str> = waiting["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(ids, [private.as_str()], "the answered one is not waiting");
+    let (_, page, _) = status_and_body(
+        mo.request("GET", "/clt/moderate?show=waiting")
+            .set("Accept", "text/html")
+            .call(),
+    );
+    let page = page.as_str().unwrap_or_default().to_owned();
+    assert!(page.contains("Comments waiting for a reply") && !page.contains(&format!("comment-{published}")));
 
     // When the figures are rebuilt, the comment says so and keeps what was seen.
     portal.query(&format!(

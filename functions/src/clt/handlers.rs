@@ -168,15 +168,33 @@ pub async fn home(req: &Request, env: &Env) -> Result<Response, ApiError> {
 pub async fn moderate(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let (secret, db, session) = moderator(req, env).await?;
     let number = page_number(req);
-    let page = store::all_comments(&db, number)
+    let waiting = waiting_only(req);
+    let page = store::all_comments(&db, number, waiting)
         .await
         .map_err(ApiError::unavailable("clt: queue"))?;
     let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
-    let body = html::moderate_page(&session, &secret.csrf(&session.token_hash), &page.comments, &versions);
-    Ok(http::html(
-        200,
-        html::with_pages(&body, "/clt/moderate", number, page.more),
-    ))
+    let body = html::moderate_page(
+        &session,
+        &secret.csrf(&session.token_hash),
+        &page.comments,
+        &versions,
+        waiting,
+    );
+    let path = if waiting {
+        "/clt/moderate?show=waiting"
+    } else {
+        "/clt/moderate"
+    };
+    Ok(http::html(200, html::with_pages(&body, path, number, page.more)))
+}
+
+/// `?show=waiting`: only the comments without a reply yet.
+fn waiting_only(req: &Request) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Query {
+        show: Option<String>,
+    }
+    req.query::<Query>().ok().and_then(|q| q.show).as_deref() == Some("waiting")
 }
 
 /// `POST /api/clt/signout`.
@@ -267,7 +285,7 @@ pub async fn my_comments(req: &Request, env: &Env) -> Result<Response, ApiError>
 pub async fn queue(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let (_, db, _) = moderator(req, env).await?;
     let number = page_number(req);
-    let page = store::all_comments(&db, number)
+    let page = store::all_comments(&db, number, waiting_only(req))
         .await
         .map_err(ApiError::unavailable("clt: queue"))?;
     let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;

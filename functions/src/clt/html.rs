@@ -52,12 +52,19 @@ pub fn with_pages(html: &str, path: &str, number: usize, more: bool) -> String {
         return html.to_string();
     }
     let mut nav = String::from("<nav class=\"pages\" aria-label=\"Pages of comments\"><p>");
+    let join = if path.contains('?') { "&amp;" } else { "?" };
     if number > 1 {
-        nav.push_str(&format!("<a href=\"{path}?page={}\">Newer comments</a> ", number - 1));
+        nav.push_str(&format!(
+            "<a href=\"{path}{join}page={}\">Newer comments</a> ",
+            number - 1
+        ));
     }
     nav.push_str(&format!("Page {number}"));
     if more {
-        nav.push_str(&format!(" <a href=\"{path}?page={}\">Older comments</a>", number + 1));
+        nav.push_str(&format!(
+            " <a href=\"{path}{join}page={}\">Older comments</a>",
+            number + 1
+        ));
     }
     nav.push_str("</p></nav>");
     match html.rfind("</main>") {
@@ -329,10 +336,25 @@ fn options<C: Vocabulary>(name: &str) -> String {
 
 /// `/clt/moderate`: every comment, with a reply form and, for publishable
 /// ones, the approval button.
-pub fn moderate_page(session: &Session, csrf: &str, comments: &[Comment], versions: &Versions) -> String {
-    let mut body = String::from("<p>Unanswered comments first. Approve a comment to publish it beside its chart.</p>");
+pub fn moderate_page(
+    session: &Session,
+    csrf: &str,
+    comments: &[Comment],
+    versions: &Versions,
+    waiting: bool,
+) -> String {
+    let mut body = String::from(if waiting {
+        "<p>Comments waiting for a reply, newest first. <a href=\"/clt/moderate\">Show every comment</a></p>"
+    } else {
+        "<p>Every comment, unanswered first. <a href=\"/clt/moderate?show=waiting\">Show only those waiting for a reply</a></p>"
+    });
+    body.push_str("<p>Approve a comment to publish it beside its chart.</p>");
     if comments.is_empty() {
-        body.push_str("<p>No comments yet.</p>");
+        body.push_str(if waiting {
+            "<p>No comment is waiting for a reply.</p>"
+        } else {
+            "<p>No comments yet.</p>"
+        });
     }
     for c in comments {
         let id = escape(&c.id);

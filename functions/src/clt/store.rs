@@ -264,13 +264,17 @@ pub async fn comments_of(db: &D1Database, member_id: &str, page: usize) -> Resul
     .await
 }
 
-/// A page (from 1) of every comment, unanswered first, then newest first
-/// (the moderators' queue).
-pub async fn all_comments(db: &D1Database, page: usize) -> Result<Page> {
+/// A page (from 1) of every comment (or, `waiting`, only those without a
+/// reply), unanswered first, then newest first (the moderators' queue).
+pub async fn all_comments(db: &D1Database, page: usize, waiting: bool) -> Result<Page> {
     let offset = page.saturating_sub(1) * PAGE_SIZE;
     comments(
         db,
-        "ORDER BY (c.reply_status IS NOT NULL), c.created_at DESC, c.id",
+        if waiting {
+            "WHERE c.reply_status IS NULL ORDER BY c.created_at DESC, c.id"
+        } else {
+            "ORDER BY (c.reply_status IS NOT NULL), c.created_at DESC, c.id"
+        },
         &[],
         PAGE_SIZE,
         offset,
