@@ -70,6 +70,7 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
         (Post, p) if p.starts_with(COMMENTS) => match comment_action(p) {
             Some((id, "reply")) => clt::post_reply(&mut req, &env, id).await,
             Some((id, "approve")) => clt::post_approve(&mut req, &env, id).await,
+            Some((id, "unpublish")) => clt::post_unpublish(&mut req, &env, id).await,
             _ => Err(ApiError::NotFound),
         },
 

@@ -255,7 +255,15 @@ fn clt_paths() -> Map<String, Value> {
     paths.insert("/api/clt/comments/{id}/approve".into(), json!({ "post": clt_operation("cltApprove", "Publish a comment beside its chart (moderators)", true, None,
         ("200", json_ok("Approved.", json!({ "type": "object" }))),
         &[("404", "There is no such comment.", "not_found"), ("409", "The member kept it for the program only (`not_publishable`), or the moderator wrote it (`own_comment`): another moderator approves it.", "not_publishable")]) }));
-    for id_path in ["/api/clt/comments/{id}/reply", "/api/clt/comments/{id}/approve"] {
+    paths.insert("/api/clt/comments/{id}/unpublish".into(), json!({ "post": clt_operation("cltUnpublish", "Withdraw a published comment from beside its chart, with a reason for the audit log (moderators)", true,
+        Some(json!({ "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "maxLength": 500 } } })),
+        ("200", json_ok("Withdrawn.", json!({ "type": "object" }))),
+        &[("404", "No published comment has that id.", "not_found"), ("422", "A reason is needed.", "invalid")]) }));
+    for id_path in [
+        "/api/clt/comments/{id}/reply",
+        "/api/clt/comments/{id}/approve",
+        "/api/clt/comments/{id}/unpublish",
+    ] {
         paths[id_path]["post"]["parameters"]
             .as_array_mut()
             .expect("post parameters")

@@ -276,6 +276,28 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
     );
     assert_eq!(first.matches("<strong>New reply</strong>").count(), 1);
     assert!(!home(&ana).contains("New reply"), "seen now");
+    // A published comment can be withdrawn, with a reason, and is gone
+    // from beside its chart; then published again.
+    let unpublish = format!("/api/clt/comments/{published}/unpublish");
+    assert_eq!(
+        mo.post(&unpublish, json!({ "reason": "" })).0,
+        422,
+        "a reason is needed"
+    );
+    assert_eq!(ana.post(&unpublish, json!({ "reason": "x" })).0, 403, "moderators only");
+    assert_eq!(mo.post(&unpublish, json!({ "reason": "Names a person" })).0, 200);
+    assert!(!public_page(&portal, "/en/data/capacity/").contains("What about the waitlist?"));
+    assert_eq!(
+        mo.post(&unpublish, json!({ "reason": "again" })).0,
+        404,
+        "not published now"
+    );
+    assert_eq!(
+        mo.post(&format!("/api/clt/comments/{published}/approve"), json!({})).0,
+        200
+    );
+    let withdrawn = portal.query("SELECT reason FROM audit_log WHERE action = 'unpublish'");
+    assert_eq!(withdrawn, [json!({ "reason": "Names a person" })]);
     // The queue shows only what waits for a reply when asked.
     let (_, waiting) = mo.get("/api/clt/queue?show=waiting");
     let ids: Vec<&str> = waiting["comments"]
@@ -496,7 +518,7 @@ fn every_clt_operation_is_tagged_clt_in_the_openapi_document() {
             n += usize::from(path.starts_with("/api/clt/"));
         }
     }
-    assert_eq!(n, 9, "every CLT operation is documented");
+    assert_eq!(n, 10, "every CLT operation is documented");
 }
 
 /// Strings that would run script or change the page if echoed unescaped.

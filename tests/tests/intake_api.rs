@@ -872,6 +872,7 @@ fn every_answer_to_json_and_form_posts_is_in_the_openapi_document() {
         ("/api/clt/devices", "/api/clt/devices"),
         ("/api/clt/comments/{id}/reply", "/api/clt/comments/x/reply"),
         ("/api/clt/comments/{id}/approve", "/api/clt/comments/x/approve"),
+        ("/api/clt/comments/{id}/unpublish", "/api/clt/comments/x/unpublish"),
     ] {
         cases.push(("POST", documented, path, JSON, b"{}".to_vec(), true, 401));
         cases.push(("POST", documented, path, FORM, b"body=x".to_vec(), true, 401));

@@ -173,12 +173,18 @@ pub async fn moderate(req: &Request, env: &Env) -> Result<Response, ApiError> {
         .await
         .map_err(ApiError::unavailable("clt: queue"))?;
     let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
+    #[derive(serde::Deserialize)]
+    struct Done {
+        done: Option<String>,
+    }
+    let done = req.query::<Done>().ok().and_then(|q| q.done);
     let body = html::moderate_page(
         &session,
         &secret.csrf(&session.token_hash),
         &page.comments,
         &versions,
         waiting,
+        done.as_deref().and_then(|d| d.split_once('-')),
     );
     let path = if waiting {
         "/clt/moderate?show=waiting"
@@ -377,7 +383,24 @@ pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Respon
     }
     Ok(match Format::of(req) {
         Format::Json => http::json(200, &serde_json::json!({ "id": id, "status": reply.status.as_str() })),
-        Format::Page => http::see_other(&format!("/clt/moderate#comment-{id}")),
+        Format::Page => http::see_other(&format!("/clt/moderate?done=reply-{id}#comment-{id}")),
+    })
+}
+
+/// `POST /api/clt/comments/{id}/unpublish`: withdraws a published comment
+/// from beside its chart, with a reason for the audit log.
+pub async fn post_unpublish(req: &mut Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let (db, session, input) = moderator_post::<crate::staff::input::ReasonInput>(req, env).await?;
+    let why = crate::staff::input::reason(&input.reason).map_err(|p| ApiError::Problems(vec![p]))?;
+    if !store::unpublish(&db, id, &session, &why, now_ms())
+        .await
+        .map_err(ApiError::unavailable("clt: unpublish"))?
+    {
+        return Err(ApiError::NotFound);
+    }
+    Ok(match Format::of(req) {
+        Format::Json => http::json(200, &serde_json::json!({ "id": id, "approved": false })),
+        Format::Page => http::see_other(&format!("/clt/moderate?done=unpublish-{id}#comment-{id}")),
     })
 }
 
@@ -390,7 +413,7 @@ pub async fn post_approve(req: &mut Request, env: &Env, id: &str) -> Result<Resp
     {
         Approval::Approved => Ok(match Format::of(req) {
             Format::Json => http::json(200, &serde_json::json!({ "id": id, "approved": true })),
-            Format::Page => http::see_other(&format!("/clt/moderate#comment-{id}")),
+            Format::Page => http::see_other(&format!("/clt/moderate?done=approve-{id}#comment-{id}")),
         }),
         Approval::NotFound => Err(ApiError::NotFound),
         Approval::NotPublishable => Err(ApiError::NotPublishable),

@@ -342,6 +342,7 @@ pub fn moderate_page(
     comments: &[Comment],
     versions: &Versions,
     waiting: bool,
+    done: Option<(&str, &str)>,
 ) -> String {
     let mut body = String::from(if waiting {
         "<p>Comments waiting for a reply, newest first. <a href=\"/clt/moderate\">Show every comment</a></p>"
@@ -371,7 +372,15 @@ pub fn moderate_page(
         );
         let approve = match (c.publish, c.approved_at) {
             (Publish::ProgramOnly, _) => "<p>Kept for the program only: it cannot be published.</p>".to_owned(),
-            (_, Some(_)) => "<p class=\"approved\">Approved: published beside the chart.</p>".to_owned(),
+            (_, Some(_)) => format!(
+                "<p class=\"approved\">Approved: published beside the chart.</p>\
+                 <form method=\"post\" action=\"/api/clt/comments/{id}/unpublish\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+                 <label for=\"unpublish-reason-{id}\">Reason to withdraw it (kept in the audit log)</label>\
+                 <input type=\"text\" id=\"unpublish-reason-{id}\" name=\"reason\" required maxlength=\"{max}\">\
+                 <button type=\"submit\" class=\"button-secondary\">Withdraw from publication</button></form>",
+                escape(csrf),
+                max = crate::staff::input::MAX_REASON_CHARS
+            ),
             _ if c.member_id == session.member_id => {
                 "<p>Your own comment: another moderator approves it for publication.</p>".to_owned()
             }
@@ -381,7 +390,24 @@ pub fn moderate_page(
                 escape(csrf)
             ),
         };
-        body.push_str(&comment_card(c, versions, true, &format!("{reply_form}{approve}")));
+        // What was just done to this comment, where the page lands.
+        let saved = match done {
+            Some((action, done_id)) if done_id == c.id => match action {
+                "reply" => {
+                    "<p class=\"saved\" role=\"status\">Your reply was saved; the member sees it on their page.</p>"
+                }
+                "approve" => "<p class=\"saved\" role=\"status\">Published beside the chart.</p>",
+                "unpublish" => "<p class=\"saved\" role=\"status\">Withdrawn: no longer shown beside the chart.</p>",
+                _ => "",
+            },
+            _ => "",
+        };
+        body.push_str(&comment_card(
+            c,
+            versions,
+            true,
+            &format!("{saved}{reply_form}{approve}"),
+        ));
     }
     page("Moderation queue", Some(session), Some(csrf), &body)
 }

@@ -346,6 +346,41 @@ pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &Session, now: 
     })
 }
 
+/// Withdraws a published comment, with its audit line and the reason, in
+/// one batch; `false` if no published comment has that id.
+pub async fn unpublish(db: &D1Database, id: &str, by: &Session, reason: &str, now: i64) -> Result<bool> {
+    let line = audit_if(
+        db,
+        by,
+        Action::Unpublish,
+        &Entry {
+            subject: Some(id),
+            from: Some("published"),
+            to: Some("not published"),
+            reason: Some(reason),
+        },
+        now,
+        "SELECT 1 FROM clt_comments WHERE id = ?9 AND approved_at IS NOT NULL",
+        &[text(id)],
+    )?;
+    let update = db
+        .prepare(
+            "UPDATE clt_comments SET approved_at = NULL, approved_by = NULL
+             WHERE id = ?1 AND approved_at IS NOT NULL RETURNING id",
+        )
+        .bind(&[text(id)])?;
+    let results = db.batch(vec![line, update]).await?;
+    #[derive(Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        id: String,
+    }
+    Ok(match results.last() {
+        Some(r) => !r.results::<Row>()?.is_empty(),
+        None => false,
+    })
+}
+
 pub enum Approval {
     Approved,
     NotFound,

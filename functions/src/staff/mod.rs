@@ -36,6 +36,7 @@ lead_data::vocabulary!(
         Revoke = "revoke", "Access revoked", "Acceso revocado";
         Reply = "reply", "Comment answered", "Comentario respondido";
         Approve = "approve", "Comment published", "Comentario publicado";
+        Unpublish = "unpublish", "Comment withdrawn from publication", "Comentario retirado de la publicación";
     }
 );
 
