@@ -587,12 +587,17 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
         .await
         .expect("open the dashboard");
     let block = "#average-caseload";
-    c.find(Locator::Css(&format!("{block} .comment-form summary")))
+    let summary = c
+        .find(Locator::Css(&format!("{block} .comment-form summary")))
         .await
-        .expect("the comment form")
-        .click()
-        .await
-        .expect("open it");
+        .expect("the comment form");
+    // The toggle names its chart and period.
+    let named = summary.text().await.expect("text");
+    assert!(
+        named.starts_with("Comment on this chart: Average active caseload per case manager, each month, All time ("),
+        "{named}"
+    );
+    summary.click().await.expect("open it");
     check::accessible(c, "a dashboard with the comment form").await;
     c.find(Locator::Css("#kind-concern-average-caseload"))
         .await
@@ -620,6 +625,9 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
         .expect("choose");
     click_button(c, &format!("{block} .comment-form"), "Send comment").await;
     check::sees(c, "Thank you: your comment was sent to the program.").await;
+    // The page lands on the thank-you, so it is read out.
+    let landed = c.current_url().await.expect("url");
+    assert_eq!(landed.fragment(), Some("sent-average-caseload"), "{landed}");
     nothing_ran(c, "the dashboard after commenting").await;
 
     // More payloads through the API: as comments, and as the moderator's reply.

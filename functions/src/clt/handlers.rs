@@ -349,7 +349,7 @@ pub async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, ApiE
     Ok(match Format::of(req) {
         Format::Json => http::json(201, &serde_json::json!({ "id": id })),
         Format::Page => http::see_other(&format!(
-            "{}?commented={}#{}",
+            "{}?commented={}#sent-{}",
             paths::dashboard_page(&comment.page, comment.period),
             comment.chart,
             comment.chart
@@ -457,17 +457,17 @@ pub async fn dashboard(req: &Request, env: &Env, path: &str) -> Result<Response,
     }
     let commented = req.query::<Query>().ok().and_then(|q| q.commented);
     let period = period.to_string();
-    let body = html::inject(&text, |chart| {
+    let body = html::inject(&text, |chart, about| {
         let mut out = String::new();
         if form_csrf.is_some() && commented.as_deref() == Some(chart) {
-            out.push_str(html::COMMENT_SENT);
+            out.push_str(&html::comment_sent(chart));
         }
         out.push_str(&html::commentary(
             by_chart.get(chart).map(Vec::as_slice).unwrap_or(&[]),
             &versions,
         ));
         if let Some(csrf) = &form_csrf {
-            out.push_str(&html::comment_form(slug, chart, &period, csrf));
+            out.push_str(&html::comment_form(slug, chart, &period, about, csrf));
         }
         out
     });

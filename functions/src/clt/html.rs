@@ -412,18 +412,25 @@ pub fn moderate_page(
     page("Moderation queue", Some(session), Some(csrf), &body)
 }
 
-/// Shown beside the chart a member has just commented on.
-pub const COMMENT_SENT: &str =
-    "<p class=\"comment-sent\" role=\"status\">Thank you: your comment was sent to the program. \
-     It and any reply are on <a href=\"/clt/\">your comments page</a>.</p>";
+/// Shown beside the chart a member has just commented on; the page lands
+/// on it (`#sent-{chart}`), so it is read out.
+pub fn comment_sent(chart: &str) -> String {
+    format!(
+        "<p class=\"comment-sent\" role=\"status\" id=\"sent-{}\" tabindex=\"-1\">Thank you: your comment was sent to the program. \
+         It and any reply are on <a href=\"/clt/\">your comments page</a>.</p>",
+        escape(chart)
+    )
+}
 
 /// The "comment on this chart" form for one chart on a dashboard page.
-pub fn comment_form(page: &str, chart: &str, period: &str, csrf: &str) -> String {
+/// `about` names the chart and period (attribute-escaped, from the page).
+pub fn comment_form(page: &str, chart: &str, period: &str, about: &str, csrf: &str) -> String {
     let id = escape(chart);
     let field = |name: &str| format!("{name}-{id}");
     format!(
-        "<details class=\"comment-form\"><summary>Comment on this chart</summary>\
+        "<details class=\"comment-form\"><summary>Comment on this chart: {about}</summary>\
          <form method=\"post\" action=\"/api/clt/comments\">\
+         <p>Your comment is about <strong>{about}</strong>.</p>\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"page\" value=\"{page}\">\
          <input type=\"hidden\" name=\"chart\" value=\"{id}\"><input type=\"hidden\" name=\"period\" value=\"{period}\">\
          <fieldset><legend>What kind of comment is it?</legend>{kinds}</fieldset>\
@@ -471,8 +478,9 @@ pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
 
 /// Puts `fill(chart id)` inside each `<div … data-commentary="ID" …></div>`
 /// of a prerendered dashboard page.
-pub fn inject(html: &str, mut fill: impl FnMut(&str) -> String) -> String {
+pub fn inject(html: &str, mut fill: impl FnMut(&str, &str) -> String) -> String {
     const MARK: &str = "data-commentary=\"";
+    const ABOUT: &str = "data-about=\"";
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = rest.find(MARK) {
@@ -480,9 +488,16 @@ pub fn inject(html: &str, mut fill: impl FnMut(&str) -> String) -> String {
         let Some(id_end) = after.find('"') else { break };
         let id = &after[..id_end];
         let Some(close) = after.find("></div>") else { break };
+        // The chart and period the slot is about, as the page wrote it
+        // (already escaped for an attribute, so kept as it is).
+        let tag = &after[..close];
+        let about = tag
+            .find(ABOUT)
+            .and_then(|a| tag[a + ABOUT.len()..].split_once('"'))
+            .map_or("", |(about, _)| about);
         let split = at + MARK.len() + close + 1;
         out.push_str(&rest[..split]);
-        out.push_str(&fill(id));
+        out.push_str(&fill(id, about));
         rest = &rest[split..];
     }
     out.push_str(rest);

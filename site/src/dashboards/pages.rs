@@ -69,8 +69,16 @@ fn PeriodNav(slug: &'static str, period: Period, periods: Vec<Period>, covered: 
                 .filter(|p| matches!(p, Period::Quarter(y, _) if *y == year))
                 .map(|&q| {
                     let Period::Quarter(_, n) = q else { unreachable!() };
-                    let label = format!("Q{n}");
-                    view! { <li>{link(q, label)}</li> }
+                    // "Q1" on screen, "Q1 2024" read out: three "Q1"
+                    // links on a page are told apart by their year.
+                    let here = (q == period).then_some("page");
+                    view! {
+                        <li>
+                            <a href=page_path(slug, q) aria-current=here>
+                                {format!("Q{n}")}<span class="visually-hidden">{format!(" {year}")}</span>
+                            </a>
+                        </li>
+                    }
                 })
                 .collect_view();
             view! {
@@ -170,7 +178,8 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
             <p class="download"><a href=csv_href download>{format!("Download these figures (CSV): {}", spec.title)}</a></p>
             // Community commentary (and, for a signed-in CLT member, the
             // comment form) is put here by the worker.
-            <div class="commentary" data-commentary=spec.id></div>
+            // `data-about` names the chart and period for the form.
+            <div class="commentary" data-commentary=spec.id data-about=format!("{}, {period_label}", spec.title)></div>
         </section>
     }
 }
