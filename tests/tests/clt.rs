@@ -794,3 +794,72 @@ async fn a_member_adds_a_device_and_signs_out_knowing_how_to_come_back() {
     assert!(!page.contains("invitation link the program manager sent you"), "{page}");
     browser.close().await;
 }
+
+/// Without JavaScript, a comment that needs correcting comes back on its
+/// chart's page with the form open, what was written, and each problem
+/// beside its field; one sent after the session ended is shown back, not
+/// lost.
+#[test]
+fn a_comment_that_cannot_be_taken_is_kept_for_the_member() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let ana = Member::sign_in(
+        &portal,
+        &invite(&portal, "Ana", "Eastgate Neighbors", "ana@example.org", "member"),
+    );
+    let form = |who: &Member, body: &str| {
+        let csrf = who.csrf.clone();
+        status_and_body(
+            who.request("POST", "/api/clt/comments")
+                .set("Accept", "text/html")
+                .set("Origin", &portal.url(""))
+                .send_form(&[
+                    ("csrf", csrf.as_str()),
+                    ("page", "capacity"),
+                    ("chart", "average-caseload"),
+                    ("period", "all"),
+                    ("kind", "question"),
+                    ("data_point", "2024-Q3 Police"),
+                    ("body", body),
+                    ("publish", "anonymous"),
+                ]),
+        )
+    };
+    let (status, page, _) = form(&ana, "   ");
+    let page = page.as_str().unwrap_or_default().to_owned();
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("<details class=\"comment-form\" open>"),
+        "the form is open"
+    );
+    assert!(page.contains("Please correct your comment"), "{page}");
+    assert!(page.contains("value=\"2024-Q3 Police\""), "what was written stays");
+    assert!(
+        page.contains("id=\"kind-question-average-caseload\" value=\"question\" required checked")
+            || page.contains("value=\"question\" required checked"),
+        "the kind chosen stays"
+    );
+    let body_error = page
+        .find("body-error-average-caseload")
+        .expect("an error beside the comment box");
+    let textarea = page.find("id=\"comment-average-caseload\"").expect("the comment box");
+    assert!(body_error < textarea, "the error is at its field");
+    assert_eq!(
+        portal.query("SELECT COUNT(*) AS n FROM clt_comments")[0]["n"],
+        0,
+        "nothing stored"
+    );
+
+    // The session ends while Ana writes: her comment is shown back.
+    ana.post("/api/clt/signout", json!({}));
+    let (status, page, _) = form(&ana, "Why did waitlists grow in the autumn?");
+    let page = page.as_str().unwrap_or_default().to_owned();
+    assert_eq!(status, 401, "{page}");
+    assert!(page.contains("Why did waitlists grow in the autumn?"), "{page}");
+    assert!(page.contains("Nothing is lost"), "{page}");
+    assert!(page.contains("Sign in on another device"), "how to come back");
+    assert!(
+        page.contains("href=\"/en/data/capacity/#average-caseload\""),
+        "the way back: {page}"
+    );
+}

@@ -309,10 +309,40 @@ pub async fn queue(req: &Request, env: &Env) -> Result<Response, ApiError> {
 
 /// `POST /api/clt/comments`: a member's comment on a published chart.
 pub async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
-    let (secret, db, session) = signed_in(req, env).await?;
+    let page_post = Format::of(req) == Format::Page;
+    let auth = signed_in(req, env).await;
     let (input, csrf) = read::<CommentInput>(req).await?;
+    // A comment typed while the session ended is not lost: the page shows
+    // it back, with how to sign in.
+    let (secret, db, session) = match auth {
+        Ok(signed_in) => signed_in,
+        Err(ApiError::NotSignedIn) if page_post => {
+            return Ok(http::html(401, html::comment_kept_page(&input)));
+        }
+        Err(e) => return Err(e),
+    };
     check_post(req, &secret, &session, csrf.as_deref())?;
-    let comment = NewComment::try_from(input).map_err(ApiError::Problems)?;
+    let comment = match NewComment::try_from(input.clone()) {
+        Ok(comment) => comment,
+        // Without JavaScript: the chart's page again, the form open with
+        // what was written and each problem beside its field.
+        Err(problems) if page_post => {
+            let Some(period) = input.period.parse::<lead_data::Period>().ok() else {
+                return Err(ApiError::Problems(problems));
+            };
+            let path = paths::dashboard_page(&input.page, period);
+            let kept = html::Kept {
+                input: &input,
+                problems: &problems,
+            };
+            let mut page = dashboard_page(req, env, &path, Some(&kept)).await?;
+            if page.status_code() == 200 {
+                page = page.with_status(422);
+            }
+            return Ok(page);
+        }
+        Err(problems) => return Err(ApiError::Problems(problems)),
+    };
     let figures = assets::published(env, &paths::chart_csv(&comment.page, comment.period, &comment.chart))
         .await?
         .ok_or_else(|| {
@@ -424,6 +454,17 @@ pub async fn post_approve(req: &mut Request, env: &Env, id: &str) -> Result<Resp
 /// `GET /en/data/…`: a dashboard page with the community commentary beside
 /// each chart and, for a signed-in member, the comment form.
 pub async fn dashboard(req: &Request, env: &Env, path: &str) -> Result<Response, ApiError> {
+    dashboard_page(req, env, path, None).await
+}
+
+/// A dashboard page with its commentary and, for a member, the comment
+/// forms; `kept`, a comment sent back to be corrected, fills its chart's.
+async fn dashboard_page(
+    req: &Request,
+    env: &Env,
+    path: &str,
+    kept: Option<&html::Kept<'_>>,
+) -> Result<Response, ApiError> {
     let Some((slug, period)) = paths::parse_dashboard_page(path) else {
         return assets::pass_through(req, env).await;
     };
@@ -467,7 +508,8 @@ pub async fn dashboard(req: &Request, env: &Env, path: &str) -> Result<Response,
             &versions,
         ));
         if let Some(csrf) = &form_csrf {
-            out.push_str(&html::comment_form(slug, chart, &period, about, csrf));
+            let kept = kept.filter(|k| k.input.chart == chart);
+            out.push_str(&html::comment_form(slug, chart, &period, about, csrf, kept));
         }
         out
     });

@@ -8,7 +8,7 @@ use lead_data::tables::DIMS;
 use lead_data::vocab::Vocabulary;
 use lead_data::Date;
 
-use super::input::{Kind, Publish, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
+use super::input::{CommentInput, Kind, Publish, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
 use super::store::{Comment, Session};
 use crate::pages::{escape, Area};
 
@@ -318,20 +318,52 @@ pub fn home_page(
 }
 
 fn options<C: Vocabulary>(name: &str) -> String {
+    options_chosen::<C>(name, "")
+}
+
+/// The radios of a vocabulary, `chosen` checked.
+fn options_chosen<C: Vocabulary>(name: &str, chosen: &str) -> String {
     C::VALUES
         .iter()
         .enumerate()
         .map(|(i, choice)| {
             let (value, text) = (choice.code(), escape(choice.labels().en));
             format!(
-                "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{id}\" value=\"{value}\"{checked}>\
+                "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{id}\" value=\"{value}\"{required}{checked}>\
                  <label for=\"{id}\">{text}</label></div>",
                 id = format!("{name}-{value}-{{ID}}"),
                 // One required radio makes the whole group required.
-                checked = if i == 0 { " required" } else { "" },
+                required = if i == 0 { " required" } else { "" },
+                checked = if value == chosen { " checked" } else { "" },
             )
         })
         .collect()
+}
+
+/// A comment sent without a session: not stored, but shown back so the
+/// member keeps what they wrote, with how to sign in and the way back.
+pub fn comment_kept_page(input: &CommentInput) -> String {
+    let back = match input.period.parse::<lead_data::Period>() {
+        Ok(period) if !input.page.is_empty() => format!(
+            "<p><a href=\"{}#{}\">Back to the chart</a></p>",
+            escape(&lead_data::paths::dashboard_page(&input.page, period)),
+            escape(&input.chart)
+        ),
+        _ => String::new(),
+    };
+    page(
+        "Please sign in",
+        None,
+        None,
+        &format!(
+            "<p>You are not signed in on this device, so your comment was not sent. Nothing is lost: \
+             it is below. Copy it, sign in, and send it again.</p>\
+             <label for=\"kept-comment\">Your comment</label>\
+             <textarea id=\"kept-comment\" rows=\"6\" readonly>{}</textarea>{}{back}",
+            escape(&input.body),
+            how_to_sign_in()
+        ),
+    )
 }
 
 /// `/clt/moderate`: every comment, with a reply form and, for publishable
@@ -423,28 +455,65 @@ pub fn comment_sent(chart: &str) -> String {
 }
 
 /// The "comment on this chart" form for one chart on a dashboard page.
-/// `about` names the chart and period (attribute-escaped, from the page).
-pub fn comment_form(page: &str, chart: &str, period: &str, about: &str, csrf: &str) -> String {
+/// A comment form sent back with what needs correcting: what the member
+/// wrote and, beside each field, its problem.
+pub struct Kept<'a> {
+    pub input: &'a CommentInput,
+    pub problems: &'a [crate::error::Problem],
+}
+
+/// `about` names the chart and period (attribute-escaped, from the page);
+/// `kept`, a comment sent back to be corrected, opens the form with it.
+pub fn comment_form(page: &str, chart: &str, period: &str, about: &str, csrf: &str, kept: Option<&Kept<'_>>) -> String {
     let id = escape(chart);
     let field = |name: &str| format!("{name}-{id}");
+    let error = |name: &str| {
+        kept.and_then(|k| k.problems.iter().find(|p| p.field == name))
+            .map(|p| {
+                format!(
+                    "<p class=\"field-error\" id=\"{}-error-{id}\">{}</p>",
+                    name,
+                    escape(&p.message)
+                )
+            })
+            .unwrap_or_default()
+    };
+    let value = |f: fn(&CommentInput) -> &str| kept.map(|k| escape(f(k.input))).unwrap_or_default();
+    let summary = match kept {
+        Some(k) if !k.problems.is_empty() => format!(
+            "<div class=\"error-summary\" role=\"alert\"><h3>Please correct your comment</h3><ul>{}</ul></div>",
+            k.problems
+                .iter()
+                .map(|p| format!("<li>{}</li>", escape(&p.message)))
+                .collect::<String>()
+        ),
+        _ => String::new(),
+    };
     format!(
-        "<details class=\"comment-form\"><summary>Comment on this chart: {about}</summary>\
-         <form method=\"post\" action=\"/api/clt/comments\">\
+        "<details class=\"comment-form\"{open}><summary>Comment on this chart: {about}</summary>\
+         <form method=\"post\" action=\"/api/clt/comments\">{summary}\
          <p>Your comment is about <strong>{about}</strong>.</p>\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"page\" value=\"{page}\">\
          <input type=\"hidden\" name=\"chart\" value=\"{id}\"><input type=\"hidden\" name=\"period\" value=\"{period}\">\
-         <fieldset><legend>What kind of comment is it?</legend>{kinds}</fieldset>\
-         <label for=\"{point}\">Which figure or row (optional)</label><input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"{MAX_POINT_CHARS}\">\
-         <label for=\"{text}\">Your comment</label><textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"{MAX_TEXT_CHARS}\"></textarea>\
-         <fieldset><legend>May it be published?</legend>{publish}</fieldset>\
+         <fieldset><legend>What kind of comment is it?</legend>{kind_error}{kinds}</fieldset>\
+         <label for=\"{point}\">Which figure or row (optional)</label>{point_error}<input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"{MAX_POINT_CHARS}\" value=\"{point_value}\">\
+         <label for=\"{text}\">Your comment</label>{body_error}<textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"{MAX_TEXT_CHARS}\">{body_value}</textarea>\
+         <fieldset><legend>May it be published?</legend>{publish_error}{publish}</fieldset>\
          <button type=\"submit\">Send comment</button></form></details>",
+        open = if kept.is_some() { " open" } else { "" },
         csrf = escape(csrf),
         page = escape(page),
         period = escape(period),
-        kinds = options::<Kind>("kind").replace("{ID}", &id),
-        publish = options::<Publish>("publish").replace("{ID}", &id),
+        kinds = options_chosen::<Kind>("kind", kept.map_or("", |k| k.input.kind.as_str())).replace("{ID}", &id),
+        publish = options_chosen::<Publish>("publish", kept.map_or("", |k| k.input.publish.as_str())).replace("{ID}", &id),
         point = field("point"),
         text = field("comment"),
+        kind_error = error("kind"),
+        point_error = error("data_point"),
+        body_error = error("body"),
+        publish_error = error("publish"),
+        point_value = value(|i| &i.data_point),
+        body_value = value(|i| &i.body),
     )
 }
 
