@@ -850,6 +850,41 @@ fn a_comment_that_cannot_be_taken_is_kept_for_the_member() {
         "nothing stored"
     );
 
+    // A moderator's reply to correct comes back the same way, on the queue.
+    let mo = Member::sign_in(
+        &portal,
+        &invite(&portal, "Mo", "LEAD program", "mo@example.org", "moderator"),
+    );
+    let (_, made) = ana.post(
+        "/api/clt/comments",
+        json!({ "page": "capacity", "chart": "average-caseload", "period": "all", "kind": "question",
+                "body": "What about the waitlist?", "publish": "anonymous" }),
+    );
+    let id = made["id"].as_str().expect("an id").to_owned();
+    let csrf = mo.csrf.clone();
+    let (status, page, _) = status_and_body(
+        mo.request("POST", &format!("/api/clt/comments/{id}/reply"))
+            .set("Accept", "text/html")
+            .set("Origin", &portal.url(""))
+            .send_form(&[
+                ("csrf", csrf.as_str()),
+                ("status", "wont_act"),
+                ("body", "Not this year."),
+                ("reason", ""),
+            ]),
+    );
+    let page = page.as_str().unwrap_or_default().to_owned();
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Please correct your reply"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "id=\"reply-reason-error-{id}\">Say why the program won&#39;t act."
+        )),
+        "{page}"
+    );
+    assert!(page.contains("Not this year.</textarea>"), "what was written stays");
+    assert!(page.contains("value=\"wont_act\" checked"), "the status chosen stays");
+
     // The session ends while Ana writes: her comment is shown back.
     ana.post("/api/clt/signout", json!({}));
     let (status, page, _) = form(&ana, "Why did waitlists grow in the autumn?");

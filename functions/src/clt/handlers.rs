@@ -167,9 +167,20 @@ pub async fn home(req: &Request, env: &Env) -> Result<Response, ApiError> {
 /// `GET /clt/moderate`: every comment, for moderators.
 pub async fn moderate(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let (secret, db, session) = moderator(req, env).await?;
+    queue_page(req, env, (&secret, &db, &session), None).await
+}
+
+/// The moderation queue; `kept`, a reply sent back to be corrected, fills
+/// its comment's form.
+async fn queue_page(
+    req: &Request,
+    env: &Env,
+    (secret, db, session): (&Secret, &D1Database, &Session),
+    kept: Option<&html::KeptReply<'_>>,
+) -> Result<Response, ApiError> {
     let number = page_number(req);
     let waiting = waiting_only(req);
-    let page = store::all_comments(&db, number, waiting)
+    let page = store::all_comments(db, number, waiting)
         .await
         .map_err(ApiError::unavailable("clt: queue"))?;
     let versions = versions(env, &page.comments.iter().collect::<Vec<_>>()).await?;
@@ -179,12 +190,13 @@ pub async fn moderate(req: &Request, env: &Env) -> Result<Response, ApiError> {
     }
     let done = req.query::<Done>().ok().and_then(|q| q.done);
     let body = html::moderate_page(
-        &session,
+        session,
         &secret.csrf(&session.token_hash),
         &page.comments,
         &versions,
         waiting,
         done.as_deref().and_then(|d| d.split_once('-')),
+        kept,
     );
     let path = if waiting {
         "/clt/moderate?show=waiting"
@@ -404,7 +416,22 @@ async fn moderator_post<T: DeserializeOwned>(
 /// `POST /api/clt/comments/{id}/reply`.
 pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let (db, session, input) = moderator_post::<ReplyInput>(req, env).await?;
-    let reply = Reply::try_from(input).map_err(ApiError::Problems)?;
+    let reply = match Reply::try_from(input.clone()) {
+        Ok(reply) => reply,
+        // Without JavaScript: the queue again, this reply's form with what
+        // was written and each problem beside its field.
+        Err(problems) if Format::of(req) == Format::Page => {
+            let secret = secret(env)?;
+            let kept = html::KeptReply {
+                id,
+                input: &input,
+                problems: &problems,
+            };
+            let page = queue_page(req, env, (&secret, &db, &session), Some(&kept)).await?;
+            return Ok(page.with_status(422));
+        }
+        Err(problems) => return Err(ApiError::Problems(problems)),
+    };
     if !store::reply(&db, id, &reply, &session, now_ms())
         .await
         .map_err(ApiError::unavailable("clt: reply"))?

@@ -8,7 +8,7 @@ use lead_data::tables::DIMS;
 use lead_data::vocab::Vocabulary;
 use lead_data::Date;
 
-use super::input::{CommentInput, Kind, Publish, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
+use super::input::{CommentInput, Kind, Publish, ReplyInput, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
 use super::store::{Comment, Session};
 use crate::pages::{escape, Area};
 
@@ -317,10 +317,6 @@ pub fn home_page(
     page("Your comments", Some(session), Some(csrf), &body)
 }
 
-fn options<C: Vocabulary>(name: &str) -> String {
-    options_chosen::<C>(name, "")
-}
-
 /// The radios of a vocabulary, `chosen` checked.
 fn options_chosen<C: Vocabulary>(name: &str, chosen: &str) -> String {
     C::VALUES
@@ -375,6 +371,7 @@ pub fn moderate_page(
     versions: &Versions,
     waiting: bool,
     done: Option<(&str, &str)>,
+    kept: Option<&KeptReply<'_>>,
 ) -> String {
     let mut body = String::from(if waiting {
         "<p>Comments waiting for a reply, newest first. <a href=\"/clt/moderate\">Show every comment</a></p>"
@@ -391,16 +388,42 @@ pub fn moderate_page(
     }
     for c in comments {
         let id = escape(&c.id);
+        // A reply sent back to be corrected: what was written, each
+        // problem beside its field.
+        let kept = kept.filter(|k| k.id == c.id);
+        let error = |name: &str| {
+            kept.and_then(|k| k.problems.iter().find(|p| p.field == name))
+                .map(|p| {
+                    format!(
+                        "<p class=\"field-error\" id=\"reply-{name}-error-{id}\">{}</p>",
+                        escape(&p.message)
+                    )
+                })
+                .unwrap_or_default()
+        };
+        let written = |f: fn(&ReplyInput) -> &str| kept.map(|k| escape(f(k.input))).unwrap_or_default();
         let reply_form = format!(
-            "<form method=\"post\" action=\"/api/clt/comments/{id}/reply\" class=\"reply-form\">\
+            "<form method=\"post\" action=\"/api/clt/comments/{id}/reply\" class=\"reply-form\">{summary}\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <fieldset><legend>Reply: what will the program do?</legend>{statuses}</fieldset>\
-             <label for=\"reply-body-{id}\">Reply (the member reads it)</label><textarea id=\"reply-body-{id}\" name=\"body\" rows=\"3\" required></textarea>\
-             <label for=\"reply-reason-{id}\">Reason (needed for \"Won't act\")</label>\
-             <textarea id=\"reply-reason-{id}\" name=\"reason\" rows=\"2\"></textarea>\
+             <fieldset><legend>Reply: what will the program do?</legend>{status_error}{statuses}</fieldset>\
+             <label for=\"reply-body-{id}\">Reply (the member reads it)</label>{body_error}<textarea id=\"reply-body-{id}\" name=\"body\" rows=\"3\" required>{body_value}</textarea>\
+             <label for=\"reply-reason-{id}\">Reason (needed for \"Won't act\")</label>{reason_error}\
+             <textarea id=\"reply-reason-{id}\" name=\"reason\" rows=\"2\">{reason_value}</textarea>\
              <button type=\"submit\">Send reply</button></form>",
+            summary = match kept {
+                Some(k) => format!(
+                    "<div class=\"error-summary\" role=\"alert\"><h4>Please correct your reply</h4><ul>{}</ul></div>",
+                    k.problems.iter().map(|p| format!("<li>{}</li>", escape(&p.message))).collect::<String>()
+                ),
+                None => String::new(),
+            },
             csrf = escape(csrf),
-            statuses = options::<ReplyStatus>("status").replace("{ID}", &id),
+            statuses = options_chosen::<ReplyStatus>("status", kept.map_or("", |k| k.input.status.as_str())).replace("{ID}", &id),
+            status_error = error("status"),
+            body_error = error("body"),
+            reason_error = error("reason"),
+            body_value = written(|i| &i.body),
+            reason_value = written(|i| &i.reason),
         );
         let approve = match (c.publish, c.approved_at) {
             (Publish::ProgramOnly, _) => "<p>Kept for the program only: it cannot be published.</p>".to_owned(),
@@ -455,6 +478,14 @@ pub fn comment_sent(chart: &str) -> String {
 }
 
 /// The "comment on this chart" form for one chart on a dashboard page.
+/// A reply sent back with what needs correcting.
+pub struct KeptReply<'a> {
+    /// The comment it answers.
+    pub id: &'a str,
+    pub input: &'a ReplyInput,
+    pub problems: &'a [crate::error::Problem],
+}
+
 /// A comment form sent back with what needs correcting: what the member
 /// wrote and, beside each field, its problem.
 pub struct Kept<'a> {

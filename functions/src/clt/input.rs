@@ -31,7 +31,7 @@ lead_data::vocabulary!(
     /// Whether and how a comment may be published.
     Publish, "one of with_organisation, anonymous, program_only" {
         WithOrganisation = "with_organisation", "Publish it with my organisation's name", "Publicarlo con el nombre de mi organización";
-        Anonymous = "anonymous", "Publish it without my organisation's name", "Publicarlo sin el nombre de mi organización";
+        Anonymous = "anonymous", "Publish it without my organization's name", "Publicarlo sin el nombre de mi organización";
         ProgramOnly = "program_only", "Keep it for the program only", "Guardarlo solo para el programa";
     }
 );
