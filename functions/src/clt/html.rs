@@ -669,6 +669,9 @@ mod tests {
             "tok\"en",
             &[c],
             &versions,
+            false,
+            None,
+            None,
         );
         assert!(!home.contains("<b>") && !home.contains("<svg") && !home.contains("tok\"en"));
     }
@@ -709,11 +712,16 @@ mod tests {
     #[test]
     fn commentary_goes_inside_its_chart_s_box() {
         let page = "<p>x</p><div data-commentary=\"a-b\" class=\"commentary\"></div><div class=\"commentary\" data-commentary=\"c\"></div>";
-        let out = inject(page, |id| format!("[{id}]"));
+        let out = inject(page, |id, _| format!("[{id}]"));
         assert_eq!(
             out,
             "<p>x</p><div data-commentary=\"a-b\" class=\"commentary\">[a-b]</div><div class=\"commentary\" data-commentary=\"c\">[c]</div>"
         );
-        assert_eq!(inject("<p>none</p>", |_| "x".into()), "<p>none</p>");
+        assert_eq!(inject("<p>none</p>", |_, _| "x".into()), "<p>none</p>");
+        let named = "<div class=\"commentary\" data-commentary=\"c\" data-about=\"Caseloads, 2024 Q3\"></div>";
+        assert_eq!(
+            inject(named, |id, about| format!("[{id}: {about}]")),
+            "<div class=\"commentary\" data-commentary=\"c\" data-about=\"Caseloads, 2024 Q3\">[c: Caseloads, 2024 Q3]</div>"
+        );
     }
 }
