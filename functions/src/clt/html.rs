@@ -101,13 +101,22 @@ fn figures_table(csv_text: &str) -> String {
     else {
         return String::new();
     };
-    let dims: Vec<usize> = DIMS.iter().filter_map(|d| col(d.column())).collect();
+    let dims: Vec<(usize, lead_data::tables::Dim)> = DIMS.iter().filter_map(|&d| Some((col(d.column())?, d))).collect();
     let rows: String = reader
         .records()
         .map_while(Result::ok)
         .map(|record| {
             let get = |i: usize| record.get(i).unwrap_or("");
-            let what: Vec<&str> = dims.iter().map(|&i| get(i)).filter(|v| !v.is_empty()).collect();
+            // Each group as a person reads it ("Partner organization"),
+            // not its code.
+            let what: Vec<&str> = dims
+                .iter()
+                .map(|&(i, dim)| {
+                    let value = get(i);
+                    dim.label(value).map_or(value, |l| l.en)
+                })
+                .filter(|v| !v.is_empty() && *v != "all")
+                .collect();
             let shown = if get(suppressed) == "true" {
                 "suppressed"
             } else {
@@ -559,14 +568,21 @@ pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
             let who = if c.publish == Publish::WithOrganisation {
                 escape(&c.organisation)
             } else {
-                "A Community Leadership Team member".to_owned()
+                "a Community Leadership Team member".to_owned()
             };
             format!(
-                "<li class=\"comment\"><p class=\"meta\">{kind} from {who}, {date}, on the {period} figures</p>\
+                "<li class=\"comment\"><p class=\"meta\">{kind} from {who}, {date}, on the {period} figures{point}</p>\
                  <p class=\"text\">{body}</p>{changed}{reply}</li>",
                 kind = escape(c.kind.label().en),
                 date = date(c.created_at),
                 period = escape(if c.period == "all" { "all-time" } else { &c.period }),
+                // The figure the member pointed to, as members and
+                // moderators see it.
+                point = c
+                    .data_point
+                    .as_deref()
+                    .map(|p| format!(", about: {}", escape(p)))
+                    .unwrap_or_default(),
                 body = escape(&c.body),
                 changed = changed_note(c, versions),
                 reply = reply_block(c),
@@ -701,12 +717,27 @@ mod tests {
     }
 
     #[test]
+    fn the_public_line_names_the_figure_pointed_to_and_groups_read_as_words() {
+        let mut c = comment("fine", "Org");
+        c.data_point = Some("2025-01 Partner".into());
+        c.figures =
+            "table,period,referrer_type,measure,value,suppressed\nx,2025-01,partner_org,referrals,12,false\n".into();
+        let html = commentary(&[&c], &Versions::new());
+        assert!(html.contains("on the 2025 figures, about: 2025-01 Partner"), "{html}");
+        let table = figures_table(&c.figures);
+        assert!(
+            table.contains("<td>Partner organization</td>") && !table.contains("partner_org"),
+            "{table}"
+        );
+    }
+
+    #[test]
     fn anonymous_comments_name_no_organisation() {
         let mut c = comment("fine", "Secret Org");
         c.publish = Publish::Anonymous;
         let html = commentary(&[&c], &Versions::new());
         assert!(!html.contains("Secret Org"));
-        assert!(html.contains("A Community Leadership Team member"));
+        assert!(html.contains("from a Community Leadership Team member"));
     }
 
     #[test]

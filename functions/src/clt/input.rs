@@ -20,7 +20,7 @@ lead_data::vocabulary!(
     /// What a member can say about a chart.
     Kind, "one of question, blind_spot, concern, suggestion, appreciation" {
         Question = "question", "Question", "Pregunta";
-        BlindSpot = "blind_spot", "Blind spot", "Punto ciego";
+        BlindSpot = "blind_spot", "Blind spot (something the figures leave out)", "Punto ciego (algo que las cifras no muestran)";
         Concern = "concern", "Concern", "Preocupación";
         Suggestion = "suggestion", "Suggestion", "Sugerencia";
         Appreciation = "appreciation", "Appreciation", "Reconocimiento";
