@@ -232,15 +232,7 @@ fn english_texts(content: &Content) -> Vec<(&'static str, String, String)> {
         all.push((POLICY_FILE, format!("privacy.{name}"), text.en.clone()));
     }
     all.push((POLICY_FILE, "program.hours".into(), p.program.hours.en.clone()));
-    let m = &p.intake.messages;
-    for (name, text) in [
-        ("open", &m.open),
-        ("priority_only", &m.priority_only),
-        ("paused", &m.paused),
-        ("capacity_priority_only", &m.capacity_priority_only),
-        ("capacity_paused", &m.capacity_paused),
-        ("priority_criteria", &m.priority_criteria),
-    ] {
+    for (name, text) in p.intake.messages.entries() {
         all.push((POLICY_FILE, format!("intake.messages.{name}"), text.en.clone()));
     }
     for (key, text) in content.copy.entries() {
@@ -596,15 +588,7 @@ fn check_policy(content: &Content, errors: &mut Vec<ContentError>) {
     if !p.program.hours.is_complete() {
         push("program.hours".into(), "needs both en and es text".into());
     }
-    let m = &p.intake.messages;
-    for (name, text) in [
-        ("open", &m.open),
-        ("priority_only", &m.priority_only),
-        ("paused", &m.paused),
-        ("capacity_priority_only", &m.capacity_priority_only),
-        ("capacity_paused", &m.capacity_paused),
-        ("priority_criteria", &m.priority_criteria),
-    ] {
+    for (name, text) in p.intake.messages.entries() {
         if !text.is_complete() {
             push(format!("intake.messages.{name}"), "needs both en and es text".into());
         }

@@ -256,6 +256,20 @@ pub struct IntakeMessages {
     pub priority_criteria: Text,
 }
 
+impl IntakeMessages {
+    /// Every message with its key, for checks that cover them all.
+    pub fn entries(&self) -> [(&'static str, &Text); 6] {
+        [
+            ("open", &self.open),
+            ("priority_only", &self.priority_only),
+            ("paused", &self.paused),
+            ("capacity_priority_only", &self.capacity_priority_only),
+            ("capacity_paused", &self.capacity_paused),
+            ("priority_criteria", &self.priority_criteria),
+        ]
+    }
+}
+
 impl IntakeStatus {
     pub const ALL: [IntakeStatus; 3] = [IntakeStatus::Open, IntakeStatus::PriorityOnly, IntakeStatus::Paused];
 
@@ -407,5 +421,11 @@ impl Content {
 
     pub fn tier(&self, id: &str) -> Option<&Tier> {
         self.policy.tiers.iter().find(|t| t.id == id)
+    }
+
+    /// How to reach the program, in words (`contact_line` with the
+    /// program's phone, hours and email).
+    pub fn contact_line(&self, lang: Lang) -> String {
+        self.policy.program.fill(self.copy.contact_line.get(lang), lang)
     }
 }

@@ -151,7 +151,7 @@ pub fn error_page(error: &ApiError, area: Area) -> String {
             &format!(
                 "<p>{}</p><p>{}</p><p>{}</p>",
                 escape(message),
-                escape(&intake().policy.program.fill(copy.contact_line.get(*lang), *lang)),
+                escape(&intake().contact_line(*lang)),
                 escape(copy.other_help.get(*lang))
             ),
         ),

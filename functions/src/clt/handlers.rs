@@ -257,16 +257,10 @@ pub async fn add_device(req: &mut Request, env: &Env) -> Result<Response, ApiErr
     let most = config::clt_limits(env).sign_in;
     limit::enforce(&db, Limited::SignIns, &key, SIGN_IN_WINDOW_SECONDS, most).await?;
     let now = now_ms();
-    let id = random_token::<16>().ok_or(ApiError::Unavailable)?;
-    let expires_at = now + DEVICE_LINK_MINUTES * 60_000;
+    let (id, expires_at, link) = super::new_link(req, &secret, now + DEVICE_LINK_MINUTES * 60_000)?;
     store::device_link(&db, &session.member_id, &id, expires_at, now)
         .await
         .map_err(ApiError::unavailable("clt: device link"))?;
-    let link = format!(
-        "{}/clt/join?i={}",
-        crate::session::own_origin(req),
-        secret.invitation(&id, expires_at)
-    );
     let response = match Format::of(req) {
         Format::Json => http::json(
             201,

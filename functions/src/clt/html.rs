@@ -206,15 +206,6 @@ fn comment_card(c: &Comment, versions: &Versions, author: bool, extra: &str) -> 
     )
 }
 
-/// How to reach the program manager, from the content.
-fn program_contact() -> String {
-    let content = lead_content::intake();
-    content.policy.program.fill(
-        content.copy.contact_line.get(lead_content::Lang::En),
-        lead_content::Lang::En,
-    )
-}
-
 /// What to do without a session: add a device from one that is signed in,
 /// or ask the program manager for a new invitation.
 pub fn how_to_sign_in() -> String {
@@ -222,7 +213,7 @@ pub fn how_to_sign_in() -> String {
         "<p>If you are signed in on another device (a phone or a computer), open <strong>Your comments</strong> there \
          and choose <strong>Sign in on another device</strong>: it gives you a link for this one. \
          Otherwise ask the program manager for a new invitation link. {}</p>",
-        escape(&program_contact())
+        escape(&lead_content::intake().contact_line(lead_content::Lang::En))
     )
 }
 
@@ -400,16 +391,8 @@ pub fn moderate_page(
         // A reply sent back to be corrected: what was written, each
         // problem beside its field.
         let kept = kept.filter(|k| k.id == c.id);
-        let error = |name: &str| {
-            kept.and_then(|k| k.problems.iter().find(|p| p.field == name))
-                .map(|p| {
-                    format!(
-                        "<p class=\"field-error\" id=\"reply-{name}-error-{id}\">{}</p>",
-                        escape(&p.message)
-                    )
-                })
-                .unwrap_or_default()
-        };
+        let problems = kept.map_or(&[][..], |k| k.problems);
+        let error = |name: &str| field_error(problems, name, &format!("reply-{name}-error-{id}"));
         let written = |f: fn(&ReplyInput) -> &str| kept.map(|k| escape(f(k.input))).unwrap_or_default();
         let reply_form = format!(
             "<form method=\"post\" action=\"/api/clt/comments/{id}/reply\" class=\"reply-form\">{summary}\
@@ -419,13 +402,7 @@ pub fn moderate_page(
              <label for=\"reply-reason-{id}\">Reason (needed for \"Won't act\")</label>{reason_error}\
              <textarea id=\"reply-reason-{id}\" name=\"reason\" rows=\"2\">{reason_value}</textarea>\
              <button type=\"submit\">Send reply</button></form>",
-            summary = match kept {
-                Some(k) => format!(
-                    "<div class=\"error-summary\" role=\"alert\"><h4>Please correct your reply</h4><ul>{}</ul></div>",
-                    k.problems.iter().map(|p| format!("<li>{}</li>", escape(&p.message))).collect::<String>()
-                ),
-                None => String::new(),
-            },
+            summary = error_summary("h4", "Please correct your reply", problems),
             csrf = escape(csrf),
             statuses = options_chosen::<ReplyStatus>("status", kept.map_or("", |k| k.input.status.as_str())).replace("{ID}", &id),
             status_error = error("status"),
@@ -487,6 +464,34 @@ pub fn comment_sent(chart: &str) -> String {
 }
 
 /// The "comment on this chart" form for one chart on a dashboard page.
+/// Above a form sent back to be corrected: every problem, announced.
+/// Empty when there is none.
+fn error_summary(heading: &str, text: &str, problems: &[crate::error::Problem]) -> String {
+    if problems.is_empty() {
+        return String::new();
+    }
+    let items: String = problems
+        .iter()
+        .map(|p| format!("<li>{}</li>", escape(&p.message)))
+        .collect();
+    format!("<div class=\"error-summary\" role=\"alert\"><{heading}>{text}</{heading}><ul>{items}</ul></div>")
+}
+
+/// The problem with `field`, if any, as the paragraph beside it
+/// (`element_id` is its id).
+fn field_error(problems: &[crate::error::Problem], field: &str, element_id: &str) -> String {
+    problems
+        .iter()
+        .find(|p| p.field == field)
+        .map(|p| {
+            format!(
+                "<p class=\"field-error\" id=\"{element_id}\">{}</p>",
+                escape(&p.message)
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// A reply sent back with what needs correcting.
 pub struct KeptReply<'a> {
     /// The comment it answers.
@@ -507,28 +512,10 @@ pub struct Kept<'a> {
 pub fn comment_form(page: &str, chart: &str, period: &str, about: &str, csrf: &str, kept: Option<&Kept<'_>>) -> String {
     let id = escape(chart);
     let field = |name: &str| format!("{name}-{id}");
-    let error = |name: &str| {
-        kept.and_then(|k| k.problems.iter().find(|p| p.field == name))
-            .map(|p| {
-                format!(
-                    "<p class=\"field-error\" id=\"{}-error-{id}\">{}</p>",
-                    name,
-                    escape(&p.message)
-                )
-            })
-            .unwrap_or_default()
-    };
+    let problems = kept.map_or(&[][..], |k| k.problems);
+    let error = |name: &str| field_error(problems, name, &format!("{name}-error-{id}"));
     let value = |f: fn(&CommentInput) -> &str| kept.map(|k| escape(f(k.input))).unwrap_or_default();
-    let summary = match kept {
-        Some(k) if !k.problems.is_empty() => format!(
-            "<div class=\"error-summary\" role=\"alert\"><h3>Please correct your comment</h3><ul>{}</ul></div>",
-            k.problems
-                .iter()
-                .map(|p| format!("<li>{}</li>", escape(&p.message)))
-                .collect::<String>()
-        ),
-        _ => String::new(),
-    };
+    let summary = error_summary("h3", "Please correct your comment", problems);
     format!(
         "<details class=\"comment-form\"{open}><summary>Comment on this chart: {about}</summary>\
          <form method=\"post\" action=\"/api/clt/comments\">{summary}\

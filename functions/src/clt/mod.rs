@@ -98,6 +98,22 @@ impl Secret {
     }
 }
 
+/// A new sign-in link valid until `expires_at`, for an invitation from the
+/// console or another device: its id (to store), expiry and the link.
+pub fn new_link(
+    req: &worker::Request,
+    secret: &Secret,
+    expires_at: i64,
+) -> Result<(String, i64, String), crate::error::ApiError> {
+    let id = random_token::<16>().ok_or(crate::error::ApiError::Unavailable)?;
+    let link = format!(
+        "{}/clt/join?i={}",
+        crate::session::own_origin(req),
+        secret.invitation(&id, expires_at)
+    );
+    Ok((id, expires_at, link))
+}
+
 /// A new random token (base64url of `N` bytes) for a session or an id.
 pub fn random_token<const N: usize>() -> Option<String> {
     crate::crypto::random::<N>().map(|bytes| URL_SAFE_NO_PAD.encode(bytes))

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, Result};
+use worker::{D1Database, D1PreparedStatement, Result};
 
 use super::input::{Kind, NewComment, Publish, Reply, ReplyStatus, Role};
 use super::InvitationError;
@@ -334,6 +334,12 @@ pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &Session, now: 
             number(now),
             text(&by.member_id),
         ])?;
+    changed(db, line, update).await
+}
+
+/// Runs an audit line and the guarded change it records (an `UPDATE …
+/// RETURNING id`) in one batch; whether the change found its row.
+async fn changed(db: &D1Database, line: D1PreparedStatement, update: D1PreparedStatement) -> Result<bool> {
     let results = db.batch(vec![line, update]).await?;
     #[derive(Deserialize)]
     struct Row {
@@ -369,16 +375,7 @@ pub async fn unpublish(db: &D1Database, id: &str, by: &Session, reason: &str, no
              WHERE id = ?1 AND approved_at IS NOT NULL RETURNING id",
         )
         .bind(&[text(id)])?;
-    let results = db.batch(vec![line, update]).await?;
-    #[derive(Deserialize)]
-    struct Row {
-        #[allow(dead_code)]
-        id: String,
-    }
-    Ok(match results.last() {
-        Some(r) => !r.results::<Row>()?.is_empty(),
-        None => false,
-    })
+    changed(db, line, update).await
 }
 
 pub enum Approval {
@@ -414,17 +411,7 @@ pub async fn approve(db: &D1Database, id: &str, by: &Session, now: i64) -> Resul
             PUBLISHABLE.replace("?9", "?3").replace("?10", "?2")
         ))
         .bind(&[number(now), text(&by.member_id), text(id)])?;
-    let results = db.batch(vec![line, update]).await?;
-    #[derive(Deserialize)]
-    struct Row {
-        #[allow(dead_code)]
-        id: String,
-    }
-    let updated = match results.last() {
-        Some(r) => !r.results::<Row>()?.is_empty(),
-        None => false,
-    };
-    if updated {
+    if changed(db, line, update).await? {
         return Ok(Approval::Approved);
     }
     let author = db

@@ -308,18 +308,6 @@ pub async fn people(req: &Request, env: &Env) -> Result<Response, ApiError> {
     ))
 }
 
-/// A new invitation link for `member_id`: its id, expiry and the link.
-fn new_link(req: &Request, secret: &Secret, days: i64, now: i64) -> Result<(String, i64, String), ApiError> {
-    let id = crate::clt::random_token::<16>().ok_or(ApiError::Unavailable)?;
-    let expires_at = now + days * 86_400_000;
-    let link = format!(
-        "{}/clt/join?i={}",
-        crate::session::own_origin(req),
-        secret.invitation(&id, expires_at)
-    );
-    Ok((id, expires_at, link))
-}
-
 /// The link, shown once: a page, or JSON.
 fn show_link(
     req: &Request,
@@ -347,7 +335,7 @@ pub async fn invite(req: &mut Request, env: &Env) -> Result<Response, ApiError> 
     let secret = crate::session::secret(env)?;
     let now = now_ms();
     let member_id = crate::clt::random_token::<12>().ok_or(ApiError::Unavailable)?;
-    let (id, expires_at, link) = new_link(req, &secret, person.days, now)?;
+    let (id, expires_at, link) = crate::clt::new_link(req, &secret, now + person.days * 86_400_000)?;
     let invited = store::invite(
         &db,
         &session,
@@ -377,7 +365,7 @@ pub async fn reinvite(req: &mut Request, env: &Env, member_id: &str) -> Result<R
         .ok_or(ApiError::NotFound)?;
     let secret = crate::session::secret(env)?;
     let now = now_ms();
-    let (id, expires_at, link) = new_link(req, &secret, super::input::INVITATION_DAYS, now)?;
+    let (id, expires_at, link) = crate::clt::new_link(req, &secret, now + super::input::INVITATION_DAYS * 86_400_000)?;
     store::reinvite(&db, &session, &who, &store::Invitation { id: &id, expires_at }, now)
         .await
         .map_err(unavailable("staff: reinvite"))?;

@@ -12,7 +12,6 @@ pub fn PrivacyNotice(lang: Lang) -> impl IntoView {
     let content = intake();
     let copy = &content.copy;
     let privacy = &content.policy.privacy;
-    let program = &content.policy.program;
     let fields = [
         (&copy.privacy_collect, &privacy.collect),
         (&copy.privacy_purpose, &privacy.purpose),
@@ -31,7 +30,7 @@ pub fn PrivacyNotice(lang: Lang) -> impl IntoView {
             <dl>
                 {fields}
                 <dt>{copy.privacy_questions.get(lang)}</dt>
-                <dd>{program.fill(copy.contact_line.get(lang), lang)}</dd>
+                <dd>{content.contact_line(lang)}</dd>
             </dl>
         </section>
     }

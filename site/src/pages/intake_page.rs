@@ -24,7 +24,7 @@ pub fn IntakePage(lang: Lang, notice: Notice) -> impl IntoView {
     let body = if notice.status == IntakeStatus::Paused {
         Either::Left(view! {
             <h2 class="closed">{copy.closed_heading.get(lang)}</h2>
-            <p class="program-contact">{program.fill(copy.contact_line.get(lang), lang)}</p>
+            <p class="program-contact">{content.contact_line(lang)}</p>
         })
     } else {
         Either::Right(view! { <IntakeForm lang/> })
