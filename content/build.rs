@@ -5,7 +5,7 @@
 
 use std::{env, fs, path::Path};
 
-const FILES: [&str; 3] = ["questions", "policy", "copy"];
+const FILES: [&str; 4] = ["questions", "policy", "copy", "clt"];
 
 fn main() {
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("intake");

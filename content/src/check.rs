@@ -10,11 +10,15 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::schema::{Content, Copy as CopyFile, CopyText, IntakeStatus, Policy, QuestionKind, Questions};
+use crate::schema::{
+    CltCopy, CltText, Content, Copy as CopyFile, CopyText, IntakeStatus, Policy, QuestionKind, Questions,
+};
+use crate::Text;
 
 pub const QUESTIONS_FILE: &str = "content/intake/questions.toml";
 pub const POLICY_FILE: &str = "content/intake/policy.toml";
 pub const COPY_FILE: &str = "content/intake/copy.toml";
+pub const CLT_FILE: &str = "content/intake/clt.toml";
 
 /// Questions the referral rules read by id (eligibility is policy, but the
 /// contact rule and the duplicate flag are code).
@@ -101,15 +105,7 @@ pub fn check(content: &Content) -> Vec<ContentError> {
     let mut errors = Vec::new();
     check_questions(content, &mut errors);
     check_policy(content, &mut errors);
-    for (key, text) in content.copy.entries() {
-        if !text.is_complete() {
-            errors.push(ContentError::new(
-                COPY_FILE,
-                format!("text.{key}"),
-                "needs both en and es text",
-            ));
-        }
-    }
+    check_texts(COPY_FILE, &content.copy.entries(), &mut errors);
     // The wizard forgets a draft after DRAFT_MAX_AGE_HOURS; what people
     // are told must say the same.
     let hours = crate::referral::DRAFT_MAX_AGE_HOURS;
@@ -131,18 +127,7 @@ pub fn check(content: &Content) -> Vec<ContentError> {
             }
         }
     }
-    // A placeholder in one language is in the other, and the contact
-    // lines give the program's phone.
-    for (key, text) in content.copy.entries() {
-        let (en, es) = (placeholders(&text.en), placeholders(&text.es));
-        if en != es {
-            errors.push(ContentError::new(
-                COPY_FILE,
-                format!("text.{key}"),
-                format!("en has the placeholders {en:?} and es {es:?}: they must be the same"),
-            ));
-        }
-    }
+    // The contact lines give the program's phone.
     for (key, text) in [
         ("reference_help", &content.copy.reference_help),
         ("phone_referral", &content.copy.phone_referral),
@@ -163,6 +148,69 @@ pub fn check(content: &Content) -> Vec<ContentError> {
             errors.push(ContentError::new(
                 file,
                 field.clone(),
+                format!("{word:?} is British spelling; the site is in US English"),
+            ));
+        }
+    }
+    errors
+}
+
+/// Each text of a page-text file (`[text]` in `copy.toml` or `clt.toml`)
+/// is given in every language, with the same placeholders in each.
+fn check_texts(file: &'static str, entries: &[(&'static str, &Text)], errors: &mut Vec<ContentError>) {
+    for (key, text) in entries {
+        if !text.is_complete() {
+            errors.push(ContentError::new(
+                file,
+                format!("text.{key}"),
+                "needs both en and es text",
+            ));
+        }
+        let (en, es) = (placeholders(&text.en), placeholders(&text.es));
+        if en != es {
+            errors.push(ContentError::new(
+                file,
+                format!("text.{key}"),
+                format!("en has the placeholders {en:?} and es {es:?}: they must be the same"),
+            ));
+        }
+    }
+}
+
+impl CltText {
+    /// Parses the JSON the build embeds and checks it.
+    pub fn from_json(text: &str) -> Result<CltText, Vec<ContentError>> {
+        let file: CltCopy = serde_json::from_str(text).map_err(|e| vec![ContentError::parse(CLT_FILE, e)])?;
+        file.text.checked()
+    }
+
+    /// Parses `clt.toml` as a program manager wrote it and checks it.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<CltText, Vec<ContentError>> {
+        let file: CltCopy = toml::from_str(text).map_err(|e| vec![ContentError::parse(CLT_FILE, e)])?;
+        file.text.checked()
+    }
+
+    fn checked(self) -> Result<CltText, Vec<ContentError>> {
+        let errors = check_clt(&self);
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Every problem in the Community Leadership Team's page text.
+pub fn check_clt(text: &CltText) -> Vec<ContentError> {
+    let entries = text.entries();
+    let mut errors = Vec::new();
+    check_texts(CLT_FILE, &entries, &mut errors);
+    for (key, text) in entries {
+        for word in british_spellings(&text.en) {
+            errors.push(ContentError::new(
+                CLT_FILE,
+                format!("text.{key}"),
                 format!("{word:?} is British spelling; the site is in US English"),
             ));
         }

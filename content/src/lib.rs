@@ -20,7 +20,7 @@ pub mod text;
 use std::sync::OnceLock;
 
 pub use check::ContentError;
-pub use schema::{Content, Copy, Policy, Question, QuestionKind, Questions};
+pub use schema::{CltText, Content, Copy, Policy, Question, QuestionKind, Questions};
 pub use text::{Lang, Text};
 
 /// The embedded intake content, parsed once.
@@ -40,6 +40,21 @@ pub fn intake() -> &'static Content {
         .unwrap_or_else(|errors| {
             let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
             panic!("embedded content is invalid:\n{}", all.join("\n"))
+        })
+    })
+}
+
+/// The embedded Community Leadership Team page text, parsed once.
+///
+/// # Panics
+/// If `clt.toml` does not pass [`check::check_clt`] (the tests and
+/// `check-content` run the same check first).
+pub fn clt() -> &'static CltText {
+    static TEXT: OnceLock<CltText> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        CltText::from_json(include_str!(concat!(env!("OUT_DIR"), "/clt.json"))).unwrap_or_else(|errors| {
+            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!("embedded CLT text is invalid:\n{}", all.join("\n"))
         })
     })
 }

@@ -299,13 +299,13 @@ pub struct Copy {
 }
 
 macro_rules! copy_text {
-    ($($key:ident),* $(,)?) => {
-        /// The page text, one field per key of `[text]` in `copy.toml`.
+    ($(#[$doc:meta])* $name:ident { $($key:ident),* $(,)? }) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
-        pub struct CopyText { $(pub $key: Text,)* }
+        pub struct $name { $(pub $key: Text,)* }
 
-        impl CopyText {
+        impl $name {
             /// Every key with its text, for checks that cover them all.
             pub fn entries(&self) -> Vec<(&'static str, &Text)> {
                 vec![$((stringify!($key), &self.$key),)*]
@@ -315,6 +315,8 @@ macro_rules! copy_text {
 }
 
 copy_text!(
+    /// The page text, one field per key of `[text]` in `copy.toml`.
+    CopyText {
     site_name,
     page_title,
     meta_intake,
@@ -384,7 +386,145 @@ copy_text!(
     data_link,
     delivery_record,
     delivery_record_fast,
+}
 );
+
+copy_text!(
+    /// The Community Leadership Team's page text, one field per key of
+    /// `[text]` in `clt.toml`.
+    CltText {
+    team_name,
+    meta,
+    figures_link,
+    other_language,
+    language,
+    skip_link,
+    signed_in_as,
+    signed_in_as_role,
+    role_moderator,
+    role_manager,
+    sign_out,
+    your_comments,
+    moderation_queue,
+    pages_nav,
+    newer,
+    older,
+    page_number,
+    join_title,
+    join_text,
+    sign_in,
+    how_to_sign_in,
+    sign_out_text,
+    sign_out_now,
+    stay_signed_in,
+    signed_out_title,
+    signed_out_text,
+    device_title,
+    device_text,
+    device_link_label,
+    devices_intro,
+    back_to_comments,
+    home_intro,
+    dashboards,
+    no_comments_yet,
+    new_replies_one,
+    new_replies_many,
+    new_reply,
+    published_beside,
+    comment_heading,
+    comment_from,
+    about_point,
+    all_time,
+    figures_seen,
+    column_period,
+    column_group,
+    column_measure,
+    column_value,
+    suppressed,
+    no_longer_published,
+    figures_changed,
+    no_reply_yet,
+    program_reply,
+    why_not,
+    please_sign_in,
+    kept_text,
+    your_comment,
+    back_to_chart,
+    comment_on,
+    comment_is_about,
+    kind_legend,
+    point_label,
+    publish_legend,
+    send_comment,
+    correct_comment,
+    comment_sent,
+    comments_page,
+    commentary_heading,
+    commentary_line,
+    period_figures,
+    all_time_figures,
+    anonymous_member,
+    queue_heading_all,
+    queue_heading_waiting,
+    queue_all_intro,
+    queue_waiting_intro,
+    show_waiting,
+    show_all,
+    approve_intro,
+    none_waiting,
+    no_comments,
+    reply_legend,
+    reply_body_label,
+    reply_reason_label,
+    send_reply,
+    correct_reply,
+    program_only,
+    approved,
+    withdraw_reason,
+    withdraw,
+    own_comment,
+    approve,
+    saved_reply,
+    saved_unpublish,
+    title_invitation,
+    title_wait,
+    title_not_found,
+    title_try_later,
+    title_not_allowed,
+    error_not_signed_in,
+    error_revoked,
+    error_moderators_only,
+    error_managers_only,
+    error_cross_site,
+    error_invitation_invalid,
+    error_invitation_expired,
+    error_invitation_used,
+    error_not_publishable,
+    error_own_comment,
+    error_closed,
+    error_sign_ins,
+    error_comments,
+    error_not_found,
+    error_unavailable,
+    error_request,
+    problem_too_long,
+    problem_chart,
+    problem_no_chart,
+    problem_kind,
+    problem_publish,
+    problem_body,
+    problem_status,
+    problem_reason,
+    problem_body_reply,
+    problem_withdraw_reason,
+}
+);
+
+/// `clt.toml`: the Community Leadership Team's page text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CltCopy {
+    pub text: CltText,
+}
 
 /// Everything the intake pages and rules need, checked for consistency.
 #[derive(Debug, Clone)]

@@ -20,12 +20,14 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/intake");
 const QUESTIONS: &str = "content/intake/questions.toml";
 const POLICY: &str = "content/intake/policy.toml";
 const COPY: &str = "content/intake/copy.toml";
+const CLT: &str = "content/intake/clt.toml";
 
-/// The three files' text.
+/// The content files' text.
 struct Sources {
     questions: String,
     policy: String,
     copy: String,
+    clt: String,
 }
 
 fn shipped() -> Sources {
@@ -35,6 +37,7 @@ fn shipped() -> Sources {
         questions: read("questions.toml"),
         policy: read("policy.toml"),
         copy: read("copy.toml"),
+        clt: read("clt.toml"),
     }
 }
 
@@ -48,6 +51,7 @@ impl Sources {
             QUESTIONS => &mut self.questions,
             POLICY => &mut self.policy,
             COPY => &mut self.copy,
+            CLT => &mut self.clt,
             other => panic!("no such content file {other}"),
         }
     }
@@ -640,6 +644,7 @@ impl TempDir {
             ("questions.toml", &sources.questions),
             ("policy.toml", &sources.policy),
             ("copy.toml", &sources.copy),
+            ("clt.toml", &sources.clt),
         ] {
             fs::write(dir.join(file), text).expect("write content file");
         }
@@ -716,4 +721,69 @@ fn check_content_fails_when_a_file_is_missing() {
     let (output, _, stderr) = check_content(&[dir.0.as_os_str()]);
     assert!(!output.status.success());
     assert!(stderr.contains("policy.toml: cannot read"), "{stderr}");
+}
+
+#[test]
+fn the_clt_text_is_checked_like_the_intake_text() {
+    let shipped_text = shipped();
+    assert!(lead_content::CltText::from_toml(&shipped_text.clt).is_ok());
+    let cases = [
+        (
+            Replace(
+                CLT,
+                r#"sign_out = { en = "Sign out", es = "Cerrar sesión" }"#,
+                r#"sign_out = { en = "Sign out", es = " " }"#,
+            ),
+            "text.sign_out: needs both en and es text",
+        ),
+        (
+            Replace(CLT, r#"es = "Página {n}""#, r#"es = "Página""#),
+            "text.page_number: en has the placeholders",
+        ),
+        (
+            Replace(
+                CLT,
+                r#"es = "Su comentario" }"#,
+                r#"es = "Su comentario" }
+extra_key = { en = "x", es = "y" }"#,
+            ),
+            "unknown field `extra_key`",
+        ),
+        (
+            Replace(
+                CLT,
+                "(kept in the audit log)",
+                "(kept in the audit log, organised by date)",
+            ),
+            "text.withdraw_reason: \"organised\" is British spelling",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let sources = shipped().edited(&[edit]);
+        let errors = lead_content::CltText::from_toml(&sources.clt).expect_err(expected);
+        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            all.iter()
+                .any(|e| e.starts_with("content/intake/clt.toml: ") && e.contains(expected)),
+            "{expected}: {all:?}"
+        );
+    }
+    // And check-content names the file and the key.
+    let sources = shipped().edited(&[Replace(CLT, r#"es = "Enviar respuesta""#, r#"es = """#)]);
+    let dir = TempDir::with("clt", &sources);
+    let (output, _, stderr) = check_content(&[dir.0.as_os_str()]);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("content/intake/clt.toml: text.send_reply: needs both en and es text"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_embedded_clt_text_is_the_file_on_disk() {
+    let from_disk = lead_content::CltText::from_toml(&shipped().clt).expect("clt.toml loads");
+    assert_eq!(
+        serde_json::to_value(lead_content::clt()).expect("serialises"),
+        serde_json::to_value(&from_disk).expect("serialises")
+    );
 }

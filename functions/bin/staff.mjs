@@ -107,14 +107,14 @@ const firstManager = () => {
                 ${quote(`${email} (${organisation})`)}, NULL, 'manager', ${quote(again ?? "the program's first manager")});`);
   const tag = createHmac("sha256", secret).update(`invite|${invitationId}|${expires}`).digest("base64url");
   console.log(`Invitation for ${name} (${organisation}, manager), single use, expires ${new Date(expires).toISOString()}:`);
-  console.log(`${site}/clt/join?i=${invitationId}.${expires}.${tag}`);
+  console.log(`${site}/en/clt/join?i=${invitationId}.${expires}.${tag}`);
 };
 
 switch (action) {
   case "first-manager": firstManager(); break;
   case "sign-in": {
     const link = one("invitation link");
-    const invitation = new URL(link).searchParams.get("i") ?? fail("that is not an invitation link (…/clt/join?i=…)");
+    const invitation = new URL(link).searchParams.get("i") ?? fail("that is not an invitation link (…/en/clt/join?i=…)");
     const response = await fetch(`${site}/api/clt/join`, {
       method: "POST",
       headers: { Accept: "application/json", "Content-Type": "application/json", Origin: site },

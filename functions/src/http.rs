@@ -78,6 +78,11 @@ pub fn see_other(location: &str) -> Response {
     with_headers(empty(303), &[("Location", location)])
 }
 
+/// 301 to where a page has moved for good.
+pub fn moved(location: &str) -> Response {
+    with_headers(empty(301), &[("Location", location)])
+}
+
 /// The response with these headers set. Headers are copied into a new set
 /// because a response's own headers may be immutable (fetched responses).
 pub fn with_headers(response: Response, set: &[(&str, &str)]) -> Response {

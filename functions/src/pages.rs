@@ -21,14 +21,22 @@ pub const REFERENCE_PLACEHOLDER: &str = "{{REFERENCE}}";
 pub enum Area {
     /// Referring someone, in the referrer's language.
     Intake(Lang),
-    /// The Community Leadership Team's members-only pages (English).
-    Clt,
+    /// The Community Leadership Team's members-only pages, in the
+    /// member's language.
+    Clt(Lang),
     /// The staff console (English).
     Staff,
 }
 
 /// A page of `area` titled `title` around `body` (trusted markup).
 pub fn page(area: Area, title: &str, body: &str) -> String {
+    shell(area, title, body, None)
+}
+
+/// [`page`], for a CLT page at `/{lang}/clt/{here}`: its language switch
+/// leads to the same page in the other language (without `here`, to the
+/// other language's CLT home).
+pub fn shell(area: Area, title: &str, body: &str, here: Option<&str>) -> String {
     let copy = &intake().copy;
     let (lang, site, top, main_class, tail, css): (Lang, &str, String, &str, String, &[&str]) = match area {
         Area::Intake(lang) => (
@@ -47,25 +55,38 @@ pub fn page(area: Area, title: &str, body: &str) -> String {
             ),
             &[],
         ),
-        Area::Clt => (
-            Lang::En,
-            "Community Leadership Team",
-            "<a class=\"skip-link\" href=\"#main\">Skip to the content</a>\
-             <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
-             <a class=\"site-name\" href=\"/clt/\">Community Leadership Team</a>\
-             <nav aria-label=\"Site\"><a href=\"/en/data/\">LEAD in figures</a></nav></div></header>"
-                .to_owned(),
-            "wrap wrap-wide",
-            String::new(),
-            &["/dashboards.css"],
-        ),
+        Area::Clt(lang) => {
+            let t = lead_content::clt();
+            let other = lang.other();
+            (
+                lang,
+                t.team_name.get(lang),
+                format!(
+                    "<a class=\"skip-link\" href=\"#main\">{skip}</a>\
+                     <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
+                     <a class=\"site-name\" href=\"/{code}/clt/\">{team}</a>\
+                     <nav aria-label=\"{team}\"><a href=\"/en/data/\">{figures}</a> \
+                     <a href=\"/{other_code}/clt/{here}\" lang=\"{other_code}\" hreflang=\"{other_code}\">{switch}</a></nav></div></header>",
+                    skip = escape(t.skip_link.get(lang)),
+                    code = lang.code(),
+                    team = escape(t.team_name.get(lang)),
+                    figures = escape(t.figures_link.get(lang)),
+                    other_code = other.code(),
+                    here = here.unwrap_or_default(),
+                    switch = escape(t.other_language.get(lang)),
+                ),
+                "wrap wrap-wide",
+                String::new(),
+                &["/dashboards.css"],
+            )
+        }
         Area::Staff => (
             Lang::En,
             "Staff console",
             "<a class=\"skip-link\" href=\"#main\">Skip to the content</a>\
              <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
              <a class=\"site-name\" href=\"/staff/\">Staff console</a>\
-             <nav aria-label=\"Site\"><a href=\"/staff/people\">People</a> <a href=\"/clt/moderate\">Moderation</a> <a href=\"/en/\">Intake</a> \
+             <nav aria-label=\"Site\"><a href=\"/staff/people\">People</a> <a href=\"/en/clt/moderate\">Moderation</a> <a href=\"/en/\">Intake</a> \
              <a href=\"/en/data/\">LEAD in figures</a></nav></div></header>"
                 .to_owned(),
             "wrap wrap-wide staff",
@@ -79,7 +100,7 @@ pub fn page(area: Area, title: &str, body: &str) -> String {
     );
     let description = match area {
         Area::Intake(lang) => copy.meta_not_sent.get(lang),
-        Area::Clt => "The Community Leadership Team's comments on LEAD's published figures and the program's replies (members only).",
+        Area::Clt(lang) => lead_content::clt().meta.get(lang),
         Area::Staff => "The LEAD program's staff console: intake, delivery of referrals to case managers, people and the audit log.",
     };
     Document {
@@ -179,20 +200,27 @@ pub fn error_page(error: &ApiError, area: Area) -> String {
                 ),
             )
         }
-        // Without a session, or with a link that no longer works: how to
-        // sign in anyway (another device, or the program manager).
-        (ApiError::NotSignedIn | ApiError::Invitation(_), Area::Clt | Area::Staff) => page(
+        // In the member's language; without a session, or with a link that
+        // no longer works, how to sign in anyway (another device, or the
+        // program manager).
+        (error, Area::Clt(lang)) => {
+            let (title, message) = crate::clt::html::error_text(error, lang);
+            let how = match error {
+                ApiError::NotSignedIn | ApiError::Invitation(_) => crate::clt::html::how_to_sign_in(lang),
+                _ => String::new(),
+            };
+            page(area, &title, &format!("<p>{message}</p>{how}"))
+        }
+        (ApiError::NotSignedIn | ApiError::Invitation(_), Area::Staff) => page(
             area,
             error.title(),
             &format!(
                 "<p>{}</p>{}",
                 escape(&error.to_string()),
-                crate::clt::html::how_to_sign_in()
+                crate::clt::html::how_to_sign_in(Lang::En)
             ),
         ),
-        (other, Area::Clt | Area::Staff) => {
-            page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string())))
-        }
+        (other, Area::Staff) => page(area, other.title(), &format!("<p>{}</p>", escape(&other.to_string()))),
     }
 }
 
@@ -205,7 +233,8 @@ mod tests {
         for (area, lang) in [
             (Area::Intake(Lang::En), Lang::En),
             (Area::Intake(Lang::Es), Lang::Es),
-            (Area::Clt, Lang::En),
+            (Area::Clt(Lang::En), Lang::En),
+            (Area::Clt(Lang::Es), Lang::Es),
             (Area::Staff, Lang::En),
         ] {
             let html = page(area, "A title", "<p>Body</p>");

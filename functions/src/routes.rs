@@ -6,8 +6,9 @@
 //! What reaches the worker (`run_worker_first` in `wrangler.toml`):
 //! `/api/*`, the intake pages `/en/` and `/es/` (for today's intake status
 //! and a fresh idempotency key; the pages of each status under
-//! `/{lang}/status/` are only served there), `/sent`, the CLT's pages `/clt/*`, and the dashboards `/en/data/*`
-//! (for the community commentary).
+//! `/{lang}/status/` are only served there), `/sent`, the CLT's pages
+//! `/{lang}/clt/*` (and the old `/clt/*` addresses, which move there), and
+//! the dashboards `/en/data/*` (for the community commentary).
 
 use lead_content::reference::Reference;
 use lead_content::referral::IDEMPOTENCY_PLACEHOLDER;
@@ -31,6 +32,8 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
             .and_then(|(_, code)| Lang::parse(&code))
     });
     let (format, area) = (Format::of(&req), area(&path, lang));
+    // A CLT form's answer comes in the language of the page it was on.
+    let clt_lang = lang.unwrap_or_default();
     let result = match (req.method(), path.as_str()) {
         // Health: what a deploy check waits on.
         (Get, "/api/health") => health(&env),
@@ -54,23 +57,37 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
         (Put, "/api/capacity") => capacity::put(&mut req, &env).await,
         (_, "/api/status" | "/api/capacity") => Err(ApiError::MethodNotAllowed),
 
-        // The Community Leadership Team.
-        (Get, "/clt/join") => clt::join_page(&req),
-        (Post, "/api/clt/join") => clt::join(&mut req, &env).await,
-        (Get, "/clt" | "/clt/") => clt::home(&req, &env).await,
-        (Get, "/clt/moderate" | "/clt/moderate/") => clt::moderate(&req, &env).await,
-        (Post, "/api/clt/signout") => clt::sign_out(&mut req, &env).await,
-        (Get, "/clt/signout") => clt::sign_out_page(&req, &env).await,
-        (Get, "/clt/signed-out") => Ok(clt::signed_out_page()),
-        (Post, "/api/clt/devices") => clt::add_device(&mut req, &env).await,
+        // The Community Leadership Team, in each language.
+        (Get, p) if clt_page(p).is_some() => {
+            let (lang, page) = clt_page(p).unwrap_or_default();
+            match page {
+                "join" => clt::join_page(&req, lang),
+                "" => clt::home(&req, &env, lang).await,
+                "moderate" => clt::moderate(&req, &env, lang).await,
+                "signout" => clt::sign_out_page(&req, &env, lang).await,
+                "signed-out" => Ok(clt::signed_out_page(lang)),
+                _ => Err(ApiError::NotFound),
+            }
+        }
+        // The CLT's first addresses (invitation links already sent): in English.
+        (Get, p) if p == "/clt" || p.starts_with("/clt/") => Ok(http::moved(&format!(
+            "/en{p}{}",
+            req.url()
+                .ok()
+                .and_then(|u| u.query().map(|q| format!("?{q}")))
+                .unwrap_or_default()
+        ))),
+        (Post, "/api/clt/join") => clt::join(&mut req, &env, clt_lang).await,
+        (Post, "/api/clt/signout") => clt::sign_out(&mut req, &env, clt_lang).await,
+        (Post, "/api/clt/devices") => clt::add_device(&mut req, &env, clt_lang).await,
         (Get, "/api/clt/me") => clt::me(&req, &env).await,
         (Get, "/api/clt/comments") => clt::my_comments(&req, &env).await,
-        (Post, "/api/clt/comments") => clt::post_comment(&mut req, &env).await,
+        (Post, "/api/clt/comments") => clt::post_comment(&mut req, &env, clt_lang).await,
         (Get, "/api/clt/queue") => clt::queue(&req, &env).await,
         (Post, p) if p.starts_with(COMMENTS) => match comment_action(p) {
-            Some((id, "reply")) => clt::post_reply(&mut req, &env, id).await,
-            Some((id, "approve")) => clt::post_approve(&mut req, &env, id).await,
-            Some((id, "unpublish")) => clt::post_unpublish(&mut req, &env, id).await,
+            Some((id, "reply")) => clt::post_reply(&mut req, &env, id, clt_lang).await,
+            Some((id, "approve")) => clt::post_approve(&mut req, &env, id, clt_lang).await,
+            Some((id, "unpublish")) => clt::post_unpublish(&mut req, &env, id, clt_lang).await,
             _ => Err(ApiError::NotFound),
         },
 
@@ -112,13 +129,27 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
 fn area(path: &str, lang: Option<Lang>) -> Area {
     if path.starts_with("/staff") || path.starts_with("/api/staff/") {
         Area::Staff
+    } else if let Some((lang, _)) = clt_page(path) {
+        Area::Clt(lang)
     } else if path.starts_with("/clt") || path.starts_with("/api/clt/") {
-        Area::Clt
+        Area::Clt(lang.unwrap_or_default())
     } else if path.starts_with("/es/") {
         Area::Intake(Lang::Es)
     } else {
         Area::Intake(lang.unwrap_or(Lang::En))
     }
+}
+
+/// A CLT page's language and name: `/es/clt/moderate` is
+/// `(Es, "moderate")`, `/en/clt/` is `(En, "")`.
+fn clt_page(path: &str) -> Option<(Lang, &str)> {
+    let (code, rest) = path.strip_prefix('/')?.split_once('/')?;
+    let rest = rest.strip_prefix("clt")?;
+    let page = match rest {
+        "" | "/" => "",
+        _ => rest.strip_prefix('/')?.trim_end_matches('/'),
+    };
+    Some((Lang::parse(code)?, page))
 }
 
 /// The language of an intake page path (`/en/`, `/es/`).

@@ -115,6 +115,14 @@ fn clt_errors(extra: &[(&str, &str, &str)]) -> Map<String, Value> {
 
 /// A CLT operation: tag `clt`, the session cookie, and for posts the CSRF
 /// token (form field `csrf` or header `X-CSRF-Token`).
+/// The language of the page a CLT form post is answered with (and of the
+/// problems it lists).
+static CLT_LANG: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| {
+    json!({ "name": "lang", "in": "query", "required": false,
+        "description": "The language of the page a form post is answered with or sent to, and of the problems listed.",
+        "schema": { "type": "string", "enum": ["en", "es"], "default": "en" } })
+});
+
 fn clt_operation(
     id: &str,
     summary: &str,
@@ -147,7 +155,7 @@ fn clt_operation(
     if post {
         op["parameters"] = json!([{ "name": "X-CSRF-Token", "in": "header", "required": false,
             "description": "The session's CSRF token (from /api/clt/me), unless sent as the form field `csrf`.",
-            "schema": { "type": "string" } }]);
+            "schema": { "type": "string" } }, CLT_LANG.clone()]);
     }
     if let Some(schema) = body {
         op["requestBody"] = json!({ "required": true, "content": {
@@ -182,12 +190,13 @@ fn clt_paths() -> Map<String, Value> {
         "tags": ["clt"],
         "summary": "Redeem a single-use invitation and start a session",
         "description": "Sets the `__Host-lead_clt` cookie (HttpOnly, Secure, SameSite=Strict). Must come from the portal's own origin. Rate limited per client.",
+        "parameters": [CLT_LANG.clone()],
         "requestBody": { "required": true, "content": {
             "application/x-www-form-urlencoded": { "schema": { "$ref": "#/components/schemas/Invitation" } },
             "application/json": { "schema": { "$ref": "#/components/schemas/Invitation" } } } },
         "responses": {
             "200": json_ok("Signed in (JSON request).", json!({ "$ref": "#/components/schemas/Member" })),
-            "303": { "description": "Signed in (form post): to /clt/." },
+            "303": { "description": "Signed in (form post): to /{lang}/clt/, in the language of the lang query parameter." },
             "400": { "description": "Not an invitation this program made.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
             "403": { "description": "Posted from another site.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },
             "410": { "description": "The invitation expired (`invitation_expired`) or was already used (`invitation_used`).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CltError" } } } },

@@ -69,8 +69,8 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
         "/api/clt/me",
         "/api/clt/comments",
         "/api/clt/queue",
-        "/clt/",
-        "/clt/moderate",
+        "/en/clt/",
+        "/en/clt/moderate",
     ] {
         assert_eq!(public.get(path).0, 401, "{path} without a session");
     }
@@ -266,7 +266,7 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
     );
     // Her page marks the reply as new once, until she has seen it.
     let home = |who: &Member| {
-        let (_, page, _) = status_and_body(who.request("GET", "/clt/").set("Accept", "text/html").call());
+        let (_, page, _) = status_and_body(who.request("GET", "/en/clt/").set("Accept", "text/html").call());
         page.as_str().unwrap_or_default().to_owned()
     };
     let first = home(&ana);
@@ -274,7 +274,12 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
         first.contains("1 comment has a new reply since your last visit."),
         "{first}"
     );
-    assert_eq!(first.matches("<strong>New reply</strong>").count(), 1);
+    assert_eq!(
+        first
+            .matches("<strong>New reply since your last visit.</strong>")
+            .count(),
+        1
+    );
     assert!(!home(&ana).contains("New reply"), "seen now");
     // A published comment can be withdrawn, with a reason, and is gone
     // from beside its chart; then published again.
@@ -308,7 +313,7 @@ fn members_comment_moderators_answer_and_the_public_sees_only_what_was_approved(
         .collect();
     assert_eq!(ids, [private.as_str()], "the answered one is not waiting");
     let (_, page, _) = status_and_body(
-        mo.request("GET", "/clt/moderate?show=waiting")
+        mo.request("GET", "/en/clt/moderate?show=waiting")
             .set("Accept", "text/html")
             .call(),
     );
@@ -485,10 +490,10 @@ fn the_clt_stays_within_bounds() {
         assert_eq!(two["comments"].as_array().map(Vec::len), Some(5), "{path}");
         assert_eq!(two["next_page"], Value::Null, "{path}");
     }
-    let (_, queue, _) = status_and_body(ana.request("GET", "/clt/moderate").set("Accept", "text/html").call());
+    let (_, queue, _) = status_and_body(ana.request("GET", "/en/clt/moderate").set("Accept", "text/html").call());
     let queue = queue.as_str().unwrap_or("").to_string();
     assert!(
-        queue.contains("/clt/moderate?page=2\">Older comments"),
+        queue.contains("/en/clt/moderate?page=2\">Older comments"),
         "the queue links its next page"
     );
 
@@ -576,7 +581,7 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
     // The member follows the link, signs in and comments on a chart.
     let member = Browser::start(true).await;
     let c = &member.client;
-    c.goto(&portal.url(&format!("/clt/join?i={ana_link}")))
+    c.goto(&portal.url(&format!("/en/clt/join?i={ana_link}")))
         .await
         .expect("open the link");
     check::accessible(c, "the invitation page").await;
@@ -648,22 +653,22 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
     // The moderator replies (with payloads) and approves everything publishable.
     let moderator = Browser::start(true).await;
     let m = &moderator.client;
-    m.goto(&portal.url(&format!("/clt/join?i={mo_link}")))
+    m.goto(&portal.url(&format!("/en/clt/join?i={mo_link}")))
         .await
         .expect("open the link");
     click_button(m, "main", "Sign in").await;
     check::sees(m, "Moderation queue").await;
-    m.goto(&portal.url("/clt/moderate")).await.expect("queue");
+    m.goto(&portal.url("/en/clt/moderate")).await.expect("queue");
     check::accessible(m, "the moderation queue").await;
     nothing_ran(m, "the moderation queue").await;
     loop {
-        let Ok(form) = m.find(Locator::Css("form[action$='/approve']")).await else {
+        let Ok(form) = m.find(Locator::Css("form[action$='/approve?lang=en']")).await else {
             break;
         };
         let action = form.attr("action").await.expect("attr").expect("action");
         let id = action
             .trim_start_matches("/api/clt/comments/")
-            .trim_end_matches("/approve")
+            .trim_end_matches("/approve?lang=en")
             .to_owned();
         let card = format!("#comment-{id}");
         m.find(Locator::Css(&format!("#status-will_act-{id}")))
@@ -684,7 +689,7 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     nothing_ran(m, "the moderation queue after replies").await;
-    c.goto(&portal.url("/clt/")).await.expect("member page");
+    c.goto(&portal.url("/en/clt/")).await.expect("member page");
     check::sees(c, "The program's reply: Will act").await;
     nothing_ran(c, "the member's page").await;
 
@@ -728,7 +733,7 @@ async fn a_member_adds_a_device_and_signs_out_knowing_how_to_come_back() {
     let (status, body) = ana.post("/api/clt/devices", json!({}));
     assert_eq!(status, 201, "{body}");
     let link = body["link"].as_str().expect("a link").to_owned();
-    assert!(link.starts_with(&portal.url("/clt/join?i=")), "{link}");
+    assert!(link.starts_with(&portal.url("/en/clt/join?i=")), "{link}");
     let phone = Member::sign_in(&portal, &invitation_of(&link));
     assert_eq!(phone.get("/api/clt/me").1["name"], "Ana Ruiz", "the same person");
     let (status, _, _) = join(&portal, &invitation_of(&link), Some(&portal.url("")));
@@ -760,7 +765,7 @@ async fn a_member_adds_a_device_and_signs_out_knowing_how_to_come_back() {
     check::sees(c, "It works once, for the next 15 minutes").await;
     let shown = find::field_by_label(c, "Sign-in link").await;
     let shown = shown.prop("value").await.ok().flatten().expect("the link");
-    assert!(shown.starts_with(&portal.url("/clt/join?i=")), "{shown}");
+    assert!(shown.starts_with(&portal.url("/en/clt/join?i=")), "{shown}");
     let qr = c.find(Locator::Css("svg.qr-code")).await.expect("a QR code");
     assert_eq!(
         qr.attr("aria-label").await.ok().flatten().as_deref(),
@@ -769,7 +774,7 @@ async fn a_member_adds_a_device_and_signs_out_knowing_how_to_come_back() {
     check::accessible(c, "the link for another device").await;
 
     // Signing out: first what it means, then said so.
-    c.goto(&portal.url("/clt/")).await.expect("home");
+    c.goto(&portal.url("/en/clt/")).await.expect("home");
     c.find(Locator::LinkText("Sign out"))
         .await
         .expect("link")
@@ -783,7 +788,7 @@ async fn a_member_adds_a_device_and_signs_out_knowing_how_to_come_back() {
     check::sees(c, contact).await;
     check::accessible(c, "the signed-out page").await;
     // Without a session, and with a spent link: what to do instead.
-    c.goto(&portal.url("/clt/")).await.expect("home");
+    c.goto(&portal.url("/en/clt/")).await.expect("home");
     check::sees(c, "You are not signed in on this device").await;
     check::sees(c, "Sign in on another device").await;
     check::sees(c, contact).await;
@@ -897,4 +902,144 @@ fn a_comment_that_cannot_be_taken_is_kept_for_the_member() {
         page.contains("href=\"/en/data/capacity/#average-caseload\""),
         "the way back: {page}"
     );
+}
+
+/// The CLT in Spanish, in a real browser: an English invitation link
+/// switched to Spanish signs in to `/es/clt/`; the member page, the link for
+/// another device, the moderation queue with a reply to correct, sign-out
+/// and the "please sign in" page all speak Spanish and keep it; a member
+/// sees on the dashboards that they are signed in; the old `/clt/`
+/// addresses move to `/en/clt/`.
+#[tokio::test]
+async fn the_clt_in_spanish_keeps_the_language_from_sign_in_to_sign_out() {
+    use lead_e2e::browser::{action, find};
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let contact = "(555) 010-0142";
+
+    // Invitation links already sent keep working: /clt/… moves to /en/clt/….
+    for (old, new) in [
+        ("/clt/", "/en/clt/"),
+        ("/clt/join?i=abc", "/en/clt/join?i=abc"),
+        ("/clt/moderate", "/en/clt/moderate"),
+    ] {
+        let response = lead_e2e::member::agent()
+            .get(&portal.url(old))
+            .call()
+            .expect("a redirect");
+        assert_eq!(response.status(), 301, "{old}");
+        assert_eq!(response.header("Location"), Some(new), "{old}");
+    }
+
+    let ana = invite(&portal, "Ana Ruiz", "Vecinos de Eastgate", "ana@example.org", "member");
+    Member::sign_in(&portal, &ana).comment("average-caseload", "¿Y la lista de espera?", "anonymous");
+    let ana_link = reinvite(&portal, "ana@example.org");
+    let mo_link = invite(&portal, "Mo Díaz", "Programa", "mo@example.org", "moderator");
+
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    // The English invitation page, switched to Spanish, keeps the link.
+    c.goto(&portal.url(&format!("/en/clt/join?i={ana_link}")))
+        .await
+        .expect("the invitation");
+    c.find(Locator::LinkText("Español"))
+        .await
+        .expect("the language switch")
+        .click()
+        .await
+        .expect("click");
+    check::sees(c, "Únase al Equipo de Liderazgo Comunitario").await;
+    check::accessible(c, "the invitation page in Spanish").await;
+    action::press(c, "Iniciar sesión").await;
+    check::sees(c, "Sesión abierta como Ana Ruiz (Vecinos de Eastgate)").await;
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/es/clt/", "{url}");
+    check::sees(c, "¿Y la lista de espera?").await;
+    check::sees(c, "El programa todavía no ha respondido.").await;
+    check::accessible(c, "the member page in Spanish").await;
+
+    // Another device, in Spanish: the link opens the Spanish sign-in page.
+    action::press(c, "Iniciar sesión en otro dispositivo").await;
+    check::sees(c, "Funciona una sola vez, durante los próximos 15 minutos").await;
+    let shown = find::field_by_label(c, "Enlace para iniciar sesión").await;
+    let shown = shown.prop("value").await.ok().flatten().expect("the link");
+    assert!(shown.starts_with(&portal.url("/es/clt/join?i=")), "{shown}");
+    check::accessible(c, "the link for another device in Spanish").await;
+
+    // On the dashboards, a member sees who is signed in and the way back.
+    c.goto(&portal.url("/en/data/capacity/")).await.expect("dashboard");
+    check::sees(c, "Signed in as Ana Ruiz").await;
+    c.find(Locator::LinkText("Your comments"))
+        .await
+        .expect("the way to the comments");
+
+    // Sign-out in Spanish, then the page for a device without a session.
+    c.goto(&portal.url("/es/clt/signout")).await.expect("sign-out page");
+    check::sees(c, "necesitará un enlace nuevo").await;
+    action::press(c, "Cerrar sesión ahora").await;
+    check::sees(c, "Cerró sesión").await;
+    check::sees(c, contact).await;
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/es/clt/signed-out", "{url}");
+    check::accessible(c, "the signed-out page in Spanish").await;
+    c.goto(&portal.url("/es/clt/")).await.expect("home");
+    check::sees(c, "No tiene una sesión abierta en este dispositivo").await;
+    check::sees(c, "Iniciar sesión en otro dispositivo").await;
+    check::accessible(c, "the please-sign-in page in Spanish").await;
+
+    // A moderator in Spanish: the queue, and a reply to correct.
+    c.goto(&portal.url(&format!("/es/clt/join?i={mo_link}")))
+        .await
+        .expect("the invitation");
+    action::press(c, "Iniciar sesión").await;
+    c.goto(&portal.url("/es/clt/moderate")).await.expect("queue");
+    check::sees(c, "Cola de moderación").await;
+    let headings: Vec<String> = {
+        let mut levels = Vec::new();
+        for h in c
+            .find_all(Locator::Css("main h1, main h2, main h3, main h4"))
+            .await
+            .expect("headings")
+        {
+            levels.push(h.tag_name().await.expect("tag"));
+        }
+        levels
+    };
+    let mut previous = 1;
+    for h in &headings {
+        let level: usize = h.trim_start_matches('h').parse().expect("level");
+        assert!(level <= previous + 1, "the queue's headings skip a level: {headings:?}");
+        previous = level;
+    }
+    // "Won't act" without a reason: the form comes back, in Spanish.
+    find::radio(c, "Respuesta: ¿qué hará el programa?", "No actuará")
+        .await
+        .click()
+        .await
+        .expect("choose");
+    find::field_by_label(c, "Respuesta (el/la miembro la lee)")
+        .await
+        .send_keys("Lo hablaremos en la próxima reunión.")
+        .await
+        .expect("type");
+    action::press(c, "Enviar respuesta").await;
+    check::sees(c, "Corrija su respuesta").await;
+    check::sees(c, "Diga por qué el programa no actuará.").await;
+    check::accessible(c, "the queue with a reply to correct, in Spanish").await;
+    let url = c.current_url().await.expect("url");
+    assert!(url.as_str().contains("lang=es"), "{url}");
+    find::field_by_label(c, "Motivo (necesario para “No actuará”)")
+        .await
+        .send_keys("Ya se publica.")
+        .await
+        .expect("type");
+    action::press(c, "Enviar respuesta").await;
+    check::sees(c, "Su respuesta se guardó").await;
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/es/clt/moderate", "{url}");
+    assert!(
+        find::body_text(c).await.contains("Respuesta del programa: No actuará"),
+        "the reply, in Spanish"
+    );
+    browser.close().await;
 }

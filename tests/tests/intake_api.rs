@@ -389,7 +389,7 @@ fn every_page_and_api_response_carries_the_security_headers() {
         "/api/health",
         "/api/nope",
         "/no-such-page",
-        "/clt/",
+        "/en/clt/",
         "/en/data/",
         "/staff/",
         "/api/status",

@@ -53,7 +53,7 @@ async fn a_manager_pauses_intake_and_the_intake_page_shows_it_with_and_without_j
 
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    action::sign_in_with(c, &portal.url(&format!("/clt/join?i={link}"))).await;
+    action::sign_in_with(c, &portal.url(&format!("/en/clt/join?i={link}"))).await;
     check::sees(c, "Staff console").await;
     check::sees(c, "Open: taking community referrals").await;
     // Community referrals beside the other doors, from the published figures.
@@ -205,7 +205,7 @@ async fn a_stuck_referral_is_resent_from_the_console() {
     let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    action::sign_in_with(c, &portal.url(&format!("/clt/join?i={link}"))).await;
+    action::sign_in_with(c, &portal.url(&format!("/en/clt/join?i={link}"))).await;
     check::sees(c, "Stuck referrals").await;
     check::sees(c, &reference).await;
     check::sees(c, "could not connect to the case system").await;
@@ -330,7 +330,7 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
     let link = invite(&portal, "Pat Manager", "LEAD program", "pm@example.org", "manager");
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    action::sign_in_with(c, &portal.url(&format!("/clt/join?i={link}"))).await;
+    action::sign_in_with(c, &portal.url(&format!("/en/clt/join?i={link}"))).await;
     check::sees(c, "Staff console").await;
     c.goto(&portal.url("/staff/people")).await.expect("people");
     check::sees(c, "People who sign in").await;
@@ -351,7 +351,7 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
     // The link is shown once, with a copy button (JavaScript) and its QR code.
     let field = find::field_by_label(c, "Sign-in link").await;
     let member_link = field.prop("value").await.ok().flatten().expect("the link");
-    assert!(member_link.starts_with(&portal.url("/clt/join?i=")), "{member_link}");
+    assert!(member_link.starts_with(&portal.url("/en/clt/join?i=")), "{member_link}");
     find::button(c, "Copy link").await;
     let qr = c
         .find(fantoccini::Locator::Css("svg.qr-code"))
@@ -377,7 +377,7 @@ async fn a_clt_member_invited_from_the_console_signs_in_and_loses_access_when_re
     action::type_into(c, "Reason to revoke Ana Ruiz", "Left the council").await;
     action::press(c, "Revoke Ana Ruiz").await;
     check::sees(c, "Access revoked").await;
-    a.goto(&portal.url("/clt/")).await.expect("Ana's page");
+    a.goto(&portal.url("/en/clt/")).await.expect("Ana's page");
     check::sees(a, "Your access to the Community Leadership Team has ended.").await;
     ana.close().await;
     browser.close().await;
@@ -450,7 +450,7 @@ fn the_staff_command_goes_through_the_console_api_and_is_audited() {
         !ok && err.contains("has a manager already (pm@example.org)"),
         "only the first manager is made this way: {err}"
     );
-    let (ok, out, err) = portal.staff_command(&session, &["sign-in", &portal.url(&format!("/clt/join?i={link}"))]);
+    let (ok, out, err) = portal.staff_command(&session, &["sign-in", &portal.url(&format!("/en/clt/join?i={link}"))]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("signed in as Pat Manager"), "{out}");
     let mode = std::fs::metadata(&session).expect("session file").permissions().mode();
@@ -481,7 +481,7 @@ fn the_staff_command_goes_through_the_console_api_and_is_audited() {
             "ana@example.org",
         ],
     );
-    assert!(ok && out.contains("/clt/join?i="), "{out}{err}");
+    assert!(ok && out.contains("/en/clt/join?i="), "{out}{err}");
     let (ok, csv, _) = portal.staff_command(&session, &["audit"]);
     assert!(ok);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -524,7 +524,10 @@ fn the_staff_command_goes_through_the_console_api_and_is_audited() {
     let other = portal.state_dir().join("moderator-session");
     let (ok, _, err) = portal.staff_command(&other, &["status"]);
     assert!(!ok && err.contains("not signed in"), "{err}");
-    let (ok, _, _) = portal.staff_command(&other, &["sign-in", &portal.url(&format!("/clt/join?i={moderator}"))]);
+    let (ok, _, _) = portal.staff_command(
+        &other,
+        &["sign-in", &portal.url(&format!("/en/clt/join?i={moderator}"))],
+    );
     assert!(ok);
     let (ok, _, err) = portal.staff_command(&other, &["intake", "paused", "--hours", "1", "--reason", "x"]);
     assert!(!ok && err.contains("403"), "{err}");
@@ -535,7 +538,7 @@ fn the_staff_command_goes_through_the_console_api_and_is_audited() {
     let (ok, _, err) = first("lee@example.org", Some(""));
     assert!(!ok && err.contains("--again needs the reason"), "{err}");
     let (ok, out, err) = first("lee@example.org", Some("Pat left; no manager can sign in"));
-    assert!(ok && out.contains("/clt/join?i="), "{out}{err}");
+    assert!(ok && out.contains("/en/clt/join?i="), "{out}{err}");
     let last =
         portal.query("SELECT actor_name, action, subject, to_value, reason FROM audit_log ORDER BY id DESC LIMIT 1");
     assert_eq!(

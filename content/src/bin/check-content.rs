@@ -1,5 +1,5 @@
 //! `check-content [DIR]`: checks the intake content files a program manager
-//! edits (`questions.toml`, `policy.toml`, `copy.toml` in DIR, by default
+//! edits (`questions.toml`, `policy.toml`, `copy.toml` and `clt.toml` in DIR, by default
 //! `content/intake`) and prints every problem with its file and field.
 
 use std::path::PathBuf;
@@ -14,16 +14,25 @@ fn main() -> ExitCode {
         let path = dir.join(name);
         std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
     };
-    let files = (|| Ok::<_, String>((read("questions.toml")?, read("policy.toml")?, read("copy.toml")?)))();
-    let (questions, policy, copy) = match files {
+    let files = (|| {
+        Ok::<_, String>((
+            read("questions.toml")?,
+            read("policy.toml")?,
+            read("copy.toml")?,
+            read("clt.toml")?,
+        ))
+    })();
+    let (questions, policy, copy, clt) = match files {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    match lead_content::Content::from_toml(&questions, &policy, &copy) {
-        Ok(content) => {
+    let content = lead_content::Content::from_toml(&questions, &policy, &copy);
+    let clt = lead_content::CltText::from_toml(&clt);
+    match (content, clt) {
+        (Ok(content), Ok(_)) => {
             println!(
                 "content is valid: {} questions in {} steps, {} tiers, intake {:?}",
                 content.questions.questions.len(),
@@ -33,7 +42,8 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(errors) => {
+        (content, clt) => {
+            let errors: Vec<_> = content.err().into_iter().chain(clt.err()).flatten().collect();
             for e in &errors {
                 eprintln!("{e}");
             }

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use lead_content::Lang;
 use lead_data::paths;
 use serde::de::DeserializeOwned;
 use worker::{D1Database, Env, Request, Response};
@@ -78,18 +79,18 @@ fn comment_json(c: &store::Comment, versions: &Versions) -> serde_json::Value {
     })
 }
 
-/// `GET /clt/join?i=…`: the page an invitation link opens.
-pub fn join_page(req: &Request) -> Result<Response, ApiError> {
+/// `GET /{lang}/clt/join?i=…`: the page an invitation link opens.
+pub fn join_page(req: &Request, lang: Lang) -> Result<Response, ApiError> {
     #[derive(serde::Deserialize)]
     struct Query {
         i: Option<String>,
     }
     let token = req.query::<Query>().ok().and_then(|q| q.i).unwrap_or_default();
-    Ok(http::html(200, html::join_page(&token)))
+    Ok(http::html(200, html::join_page(lang, &token)))
 }
 
 /// `POST /api/clt/join`: spends an invitation and starts a session.
-pub async fn join(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn join(req: &mut Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let secret = secret(env)?;
     check_origin(req)?;
     let db = db(env)?;
@@ -121,7 +122,7 @@ pub async fn join(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
         Format::Json => http::json(200, &member_json(&session, &secret.csrf(&token_hash))),
         // A manager runs the portal from the console.
         Format::Page if session.is_manager() => http::see_other("/staff/"),
-        Format::Page => http::see_other("/clt/"),
+        Format::Page => http::see_other(&html::at(lang, "")),
     };
     Ok(http::with_headers(response, &[("Set-Cookie", &cookie)]))
 }
@@ -143,8 +144,8 @@ async fn moderator(req: &Request, env: &Env) -> Result<(Secret, D1Database, Sess
     Ok((secret, db, session))
 }
 
-/// `GET /clt/`: the member's own comments and the program's replies.
-pub async fn home(req: &Request, env: &Env) -> Result<Response, ApiError> {
+/// `GET /{lang}/clt/`: the member's own comments and the program's replies.
+pub async fn home(req: &Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let (secret, db, session) = signed_in(req, env).await?;
     let number = page_number(req);
     let page = store::comments_of(&db, &session.member_id, number)
@@ -155,19 +156,23 @@ pub async fn home(req: &Request, env: &Env) -> Result<Response, ApiError> {
         .await
         .map_err(ApiError::unavailable("clt: last visit"))?;
     let body = html::home_page(
+        lang,
         &session,
         &secret.csrf(&session.token_hash),
         &page.comments,
         &versions,
         seen,
     );
-    Ok(http::html(200, html::with_pages(&body, "/clt/", number, page.more)))
+    Ok(http::html(
+        200,
+        html::with_pages(&body, lang, &html::at(lang, ""), number, page.more),
+    ))
 }
 
-/// `GET /clt/moderate`: every comment, for moderators.
-pub async fn moderate(req: &Request, env: &Env) -> Result<Response, ApiError> {
+/// `GET /{lang}/clt/moderate`: every comment, for moderators.
+pub async fn moderate(req: &Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let (secret, db, session) = moderator(req, env).await?;
-    queue_page(req, env, (&secret, &db, &session), None).await
+    queue_page(req, env, lang, (&secret, &db, &session), None).await
 }
 
 /// The moderation queue; `kept`, a reply sent back to be corrected, fills
@@ -175,6 +180,7 @@ pub async fn moderate(req: &Request, env: &Env) -> Result<Response, ApiError> {
 async fn queue_page(
     req: &Request,
     env: &Env,
+    lang: Lang,
     (secret, db, session): (&Secret, &D1Database, &Session),
     kept: Option<&html::KeptReply<'_>>,
 ) -> Result<Response, ApiError> {
@@ -190,6 +196,7 @@ async fn queue_page(
     }
     let done = req.query::<Done>().ok().and_then(|q| q.done);
     let body = html::moderate_page(
+        lang,
         session,
         &secret.csrf(&session.token_hash),
         &page.comments,
@@ -198,12 +205,8 @@ async fn queue_page(
         done.as_deref().and_then(|d| d.split_once('-')),
         kept,
     );
-    let path = if waiting {
-        "/clt/moderate?show=waiting"
-    } else {
-        "/clt/moderate"
-    };
-    Ok(http::html(200, html::with_pages(&body, path, number, page.more)))
+    let path = html::at(lang, if waiting { "moderate?show=waiting" } else { "moderate" });
+    Ok(http::html(200, html::with_pages(&body, lang, &path, number, page.more)))
 }
 
 /// `?show=waiting`: only the comments without a reply yet.
@@ -216,7 +219,7 @@ fn waiting_only(req: &Request) -> bool {
 }
 
 /// `POST /api/clt/signout`.
-pub async fn sign_out(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn sign_out(req: &mut Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let (secret, db, session) = signed_in(req, env).await?;
     let (_, csrf) = read::<serde_json::Value>(req).await?;
     check_post(req, &secret, &session, csrf.as_deref())?;
@@ -225,21 +228,24 @@ pub async fn sign_out(req: &mut Request, env: &Env) -> Result<Response, ApiError
         .map_err(ApiError::unavailable("clt: sign out"))?;
     let response = match Format::of(req) {
         Format::Json => http::json(200, &serde_json::json!({ "signed_out": true })),
-        Format::Page => http::see_other("/clt/signed-out"),
+        Format::Page => http::see_other(&html::at(lang, "signed-out")),
     };
     Ok(http::with_headers(response, &[("Set-Cookie", &clear_cookie())]))
 }
 
-/// `GET /clt/signout`: what signing out means (a new link is needed to
-/// come back), and the button that does it.
-pub async fn sign_out_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
+/// `GET /{lang}/clt/signout`: what signing out means (a new link is needed
+/// to come back), and the button that does it.
+pub async fn sign_out_page(req: &Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let (secret, _, session) = signed_in(req, env).await?;
-    Ok(http::html(200, html::sign_out_page(&secret.csrf(&session.token_hash))))
+    Ok(http::html(
+        200,
+        html::sign_out_page(lang, &secret.csrf(&session.token_hash)),
+    ))
 }
 
-/// `GET /clt/signed-out`: said so, with how to come back.
-pub fn signed_out_page() -> Response {
-    http::html(200, html::signed_out_page())
+/// `GET /{lang}/clt/signed-out`: said so, with how to come back.
+pub fn signed_out_page(lang: Lang) -> Response {
+    http::html(200, html::signed_out_page(lang))
 }
 
 /// How long a link for another device works.
@@ -248,7 +254,7 @@ pub const DEVICE_LINK_MINUTES: i64 = 15;
 /// `POST /api/clt/devices`: a single-use link, valid for
 /// [`DEVICE_LINK_MINUTES`], that signs the same person in on another
 /// device, so nobody needs the program manager to sign in on a phone.
-pub async fn add_device(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn add_device(req: &mut Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let (secret, db, session) = signed_in(req, env).await?;
     let (_, csrf) = read::<serde_json::Value>(req).await?;
     check_post(req, &secret, &session, csrf.as_deref())?;
@@ -257,7 +263,7 @@ pub async fn add_device(req: &mut Request, env: &Env) -> Result<Response, ApiErr
     let most = config::clt_limits(env).sign_in;
     limit::enforce(&db, Limited::SignIns, &key, SIGN_IN_WINDOW_SECONDS, most).await?;
     let now = now_ms();
-    let (id, expires_at, link) = super::new_link(req, &secret, now + DEVICE_LINK_MINUTES * 60_000)?;
+    let (id, expires_at, link) = super::new_link(req, &secret, lang, now + DEVICE_LINK_MINUTES * 60_000)?;
     store::device_link(&db, &session.member_id, &id, expires_at, now)
         .await
         .map_err(ApiError::unavailable("clt: device link"))?;
@@ -266,7 +272,7 @@ pub async fn add_device(req: &mut Request, env: &Env) -> Result<Response, ApiErr
             201,
             &serde_json::json!({ "link": link, "expires_at": crate::time::iso(expires_at) }),
         ),
-        Format::Page => http::html(201, html::device_page(&link)),
+        Format::Page => http::html(201, html::device_page(lang, &link)),
     };
     // The link signs someone in: never kept by a cache.
     Ok(http::with_headers(response, &[("Cache-Control", "no-store")]))
@@ -314,7 +320,7 @@ pub async fn queue(req: &Request, env: &Env) -> Result<Response, ApiError> {
 }
 
 /// `POST /api/clt/comments`: a member's comment on a published chart.
-pub async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
     let page_post = Format::of(req) == Format::Page;
     let auth = signed_in(req, env).await;
     let (input, csrf) = read::<CommentInput>(req).await?;
@@ -323,12 +329,12 @@ pub async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, ApiE
     let (secret, db, session) = match auth {
         Ok(signed_in) => signed_in,
         Err(ApiError::NotSignedIn) if page_post => {
-            return Ok(http::html(401, html::comment_kept_page(&input)));
+            return Ok(http::html(401, html::comment_kept_page(lang, &input)));
         }
         Err(e) => return Err(e),
     };
     check_post(req, &secret, &session, csrf.as_deref())?;
-    let comment = match NewComment::try_from(input.clone()) {
+    let comment = match NewComment::parse(input.clone(), lang) {
         Ok(comment) => comment,
         // Without JavaScript: the chart's page again, the form open with
         // what was written and each problem beside its field.
@@ -351,12 +357,7 @@ pub async fn post_comment(req: &mut Request, env: &Env) -> Result<Response, ApiE
     };
     let figures = assets::published(env, &paths::chart_csv(&comment.page, comment.period, &comment.chart))
         .await?
-        .ok_or_else(|| {
-            problem(
-                "chart",
-                "There is no such chart for that period on the dashboards.".into(),
-            )
-        })?;
+        .ok_or_else(|| problem("chart", lead_content::clt().problem_no_chart.get(lang).to_owned()))?;
     // Counted only for comments that would be stored: a correction does
     // not use up the hour's allowance.
     let limits = config::clt_limits(env);
@@ -408,9 +409,9 @@ async fn moderator_post<T: DeserializeOwned>(
 }
 
 /// `POST /api/clt/comments/{id}/reply`.
-pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+pub async fn post_reply(req: &mut Request, env: &Env, id: &str, lang: Lang) -> Result<Response, ApiError> {
     let (db, session, input) = moderator_post::<ReplyInput>(req, env).await?;
-    let reply = match Reply::try_from(input.clone()) {
+    let reply = match Reply::parse(input.clone(), lang) {
         Ok(reply) => reply,
         // Without JavaScript: the queue again, this reply's form with what
         // was written and each problem beside its field.
@@ -421,7 +422,7 @@ pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Respon
                 input: &input,
                 problems: &problems,
             };
-            let page = queue_page(req, env, (&secret, &db, &session), Some(&kept)).await?;
+            let page = queue_page(req, env, lang, (&secret, &db, &session), Some(&kept)).await?;
             return Ok(page.with_status(422));
         }
         Err(problems) => return Err(ApiError::Problems(problems)),
@@ -434,15 +435,15 @@ pub async fn post_reply(req: &mut Request, env: &Env, id: &str) -> Result<Respon
     }
     Ok(match Format::of(req) {
         Format::Json => http::json(200, &serde_json::json!({ "id": id, "status": reply.status.as_str() })),
-        Format::Page => http::see_other(&format!("/clt/moderate?done=reply-{id}#comment-{id}")),
+        Format::Page => http::see_other(&html::at(lang, &format!("moderate?done=reply-{id}#comment-{id}"))),
     })
 }
 
 /// `POST /api/clt/comments/{id}/unpublish`: withdraws a published comment
 /// from beside its chart, with a reason for the audit log.
-pub async fn post_unpublish(req: &mut Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+pub async fn post_unpublish(req: &mut Request, env: &Env, id: &str, lang: Lang) -> Result<Response, ApiError> {
     let (db, session, input) = moderator_post::<crate::staff::input::ReasonInput>(req, env).await?;
-    let why = crate::staff::input::reason(&input.reason).map_err(|p| ApiError::Problems(vec![p]))?;
+    let why = crate::staff::input::reason(&input.reason, lang).map_err(|p| ApiError::Problems(vec![p]))?;
     if !store::unpublish(&db, id, &session, &why, now_ms())
         .await
         .map_err(ApiError::unavailable("clt: unpublish"))?
@@ -451,12 +452,12 @@ pub async fn post_unpublish(req: &mut Request, env: &Env, id: &str) -> Result<Re
     }
     Ok(match Format::of(req) {
         Format::Json => http::json(200, &serde_json::json!({ "id": id, "approved": false })),
-        Format::Page => http::see_other(&format!("/clt/moderate?done=unpublish-{id}#comment-{id}")),
+        Format::Page => http::see_other(&html::at(lang, &format!("moderate?done=unpublish-{id}#comment-{id}"))),
     })
 }
 
 /// `POST /api/clt/comments/{id}/approve`.
-pub async fn post_approve(req: &mut Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+pub async fn post_approve(req: &mut Request, env: &Env, id: &str, lang: Lang) -> Result<Response, ApiError> {
     let (db, session, _) = moderator_post::<serde_json::Value>(req, env).await?;
     match store::approve(&db, id, &session, now_ms())
         .await
@@ -464,7 +465,7 @@ pub async fn post_approve(req: &mut Request, env: &Env, id: &str) -> Result<Resp
     {
         Approval::Approved => Ok(match Format::of(req) {
             Format::Json => http::json(200, &serde_json::json!({ "id": id, "approved": true })),
-            Format::Page => http::see_other(&format!("/clt/moderate?done=approve-{id}#comment-{id}")),
+            Format::Page => http::see_other(&html::at(lang, &format!("moderate?done=approve-{id}#comment-{id}"))),
         }),
         Approval::NotFound => Err(ApiError::NotFound),
         Approval::NotPublishable => Err(ApiError::NotPublishable),
@@ -489,6 +490,8 @@ async fn dashboard_page(
     let Some((slug, period)) = paths::parse_dashboard_page(path) else {
         return assets::pass_through(req, env).await;
     };
+    // The dashboards' language is their path's (`/en/data/…`).
+    let lang = path.get(1..3).and_then(Lang::parse).unwrap_or_default();
     let mut page = assets::fetch(env, path).await?;
     if page.status_code() != 200 {
         return Ok(page);
@@ -509,10 +512,11 @@ async fn dashboard_page(
         by_chart.entry(c.chart.as_str()).or_default().push(c);
     }
     // A member's form only with a live session; anyone else sees the page.
-    let form_csrf = match (secret(env), authenticate(req, &db).await) {
-        (Ok(secret), Ok(session)) => Some(secret.csrf(&session.token_hash)),
+    let member = match (secret(env), authenticate(req, &db).await) {
+        (Ok(secret), Ok(session)) => Some((secret.csrf(&session.token_hash), session)),
         _ => None,
     };
+    let form_csrf = member.as_ref().map(|(csrf, _)| csrf.clone());
     #[derive(serde::Deserialize)]
     struct Query {
         commented: Option<String>,
@@ -522,17 +526,23 @@ async fn dashboard_page(
     let body = html::inject(&text, |chart, about| {
         let mut out = String::new();
         if form_csrf.is_some() && commented.as_deref() == Some(chart) {
-            out.push_str(&html::comment_sent(chart));
+            out.push_str(&html::comment_sent(lang, chart));
         }
         out.push_str(&html::commentary(
             by_chart.get(chart).map(Vec::as_slice).unwrap_or(&[]),
             &versions,
+            lang,
         ));
         if let Some(csrf) = &form_csrf {
             let kept = kept.filter(|k| k.input.chart == chart);
-            out.push_str(&html::comment_form(slug, chart, &period, about, csrf, kept));
+            out.push_str(&html::comment_form(lang, slug, chart, &period, about, csrf, kept));
         }
         out
     });
+    // A signed-in member sees who they are and the way to their comments.
+    let body = match &member {
+        Some((_, session)) => html::after_main_opens(&body, &html::member_bar(session, lang)),
+        None => body,
+    };
     Ok(http::html(200, body))
 }

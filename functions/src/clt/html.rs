@@ -1,69 +1,157 @@
 //! The CLT's HTML: its own pages, the comment form and the community
-//! commentary put into the prerendered dashboard pages. Everything a member
+//! commentary put into the prerendered dashboard pages, in the reader's
+//! language (the words are `content/intake/clt.toml`). Everything a member
 //! or moderator wrote goes through [`escape`], so it is only ever text.
 
 use std::collections::HashMap;
 
+use lead_content::{CltText, Lang, Text};
 use lead_data::tables::DIMS;
-use lead_data::vocab::Vocabulary;
+use lead_data::vocab::{Label, Vocabulary};
 use lead_data::Date;
 
 use super::input::{CommentInput, Kind, Publish, ReplyInput, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
 use super::store::{Comment, Session};
+use crate::error::{ApiError, InvitationError, Limited, Problem};
 use crate::pages::{escape, Area};
 
 /// The current data version of each (page, chart, period) a comment is on;
 /// `None` when the chart is no longer published.
 pub type Versions = HashMap<(String, String, String), Option<String>>;
 
+/// The CLT's words.
+fn t() -> &'static CltText {
+    lead_content::clt()
+}
+
+/// `text` in `lang` with each `{name}` replaced by its value, as plain
+/// text (escaped).
+pub fn say(text: &Text, lang: Lang, values: &[(&str, &str)]) -> String {
+    escape(&fill(text.get(lang), values))
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(text.to_owned(), |out, (name, value)| {
+        out.replace(&format!("{{{name}}}"), value)
+    })
+}
+
+/// `text` in `lang`, escaped, with `{name}` replaced by trusted markup.
+fn say_with_markup(text: &Text, lang: Lang, name: &str, markup: &str) -> String {
+    escape(text.get(lang)).replace(&format!("{{{name}}}"), markup)
+}
+
+/// A vocabulary label in `lang`.
+pub fn label(l: Label, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => l.en,
+        Lang::Es => l.es,
+    }
+}
+
+/// Where a CLT page is: `/{lang}/clt/{rest}`.
+pub fn at(lang: Lang, rest: &str) -> String {
+    format!("/{}/clt/{rest}", lang.code())
+}
+
+/// Where a CLT form posts: `/api/clt/{rest}?lang=`, so the answer comes in
+/// the page's language.
+fn api(lang: Lang, rest: &str) -> String {
+    format!("/api/clt/{rest}?lang={}", lang.code())
+}
+
 /// `YYYY-MM-DD` (UTC) of a time in ms.
 fn date(ms: f64) -> String {
     Date::from_unix_ms(ms as i64).map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// A CLT page: the portal's page shell, and who is signed in.
-pub fn page(title: &str, session: Option<&Session>, csrf: Option<&str>, body: &str) -> String {
+/// A CLT page in `lang`: the portal's page shell, and who is signed in.
+/// `here` is the page's address after `/{lang}/clt/` (its query included),
+/// so the language switch keeps the reader where they are.
+pub fn page(lang: Lang, here: &str, title: &str, session: Option<&Session>, csrf: Option<&str>, body: &str) -> String {
     let who = match (session, csrf) {
-        (Some(s), Some(_)) => signed_in_as(s),
+        (Some(s), Some(_)) => signed_in_as(s, lang),
         _ => String::new(),
     };
-    crate::pages::page(Area::Clt, title, &format!("{who}{body}"))
+    crate::pages::shell(Area::Clt(lang), title, &format!("{who}{body}"), Some(here))
 }
 
 /// Who is signed in, and the link to sign out (a page that says what
 /// signing out means first), on the CLT's pages and the staff console.
-pub fn signed_in_as(s: &Session) -> String {
+pub fn signed_in_as(s: &Session, lang: Lang) -> String {
+    let (name, organization) = (s.name.as_str(), s.organisation.as_str());
+    let who = match s.role {
+        Role::Member => say(
+            &t().signed_in_as,
+            lang,
+            &[("name", name), ("organization", organization)],
+        ),
+        Role::Moderator | Role::Manager => {
+            let role = if s.role == Role::Moderator {
+                &t().role_moderator
+            } else {
+                &t().role_manager
+            };
+            say(
+                &t().signed_in_as_role,
+                lang,
+                &[("name", name), ("organization", organization), ("role", role.get(lang))],
+            )
+        }
+    };
     format!(
-        "<p class=\"clt-who\">Signed in as {} ({}){} <a href=\"/clt/signout\">Sign out</a></p>",
-        escape(&s.name),
-        escape(&s.organisation),
-        match s.role {
-            Role::Member => "",
-            Role::Moderator => ", moderator",
-            Role::Manager => ", manager",
-        },
+        "<p class=\"clt-who\">{who} <a href=\"{}\">{}</a></p>",
+        at(lang, "signout"),
+        escape(t().sign_out.get(lang))
+    )
+}
+
+/// On a dashboard page, for a signed-in member: who they are, and the way
+/// to their comments (and, for moderators, the queue).
+pub fn member_bar(s: &Session, lang: Lang) -> String {
+    let queue = if s.is_moderator() {
+        format!(
+            " <a href=\"{}\">{}</a>",
+            at(lang, "moderate"),
+            escape(t().moderation_queue.get(lang))
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<nav class=\"clt-bar\" aria-label=\"{team}\">{who}<p><a href=\"{home}\">{yours}</a>{queue}</p></nav>",
+        team = escape(t().team_name.get(lang)),
+        who = signed_in_as(s, lang),
+        home = at(lang, ""),
+        yours = escape(t().your_comments.get(lang)),
     )
 }
 
 /// A CLT page with links to the pages of its list before `</main>`: lists
 /// show [`store::PAGE_SIZE`](super::store::PAGE_SIZE) comments at a time.
-pub fn with_pages(html: &str, path: &str, number: usize, more: bool) -> String {
+pub fn with_pages(html: &str, lang: Lang, path: &str, number: usize, more: bool) -> String {
     if number <= 1 && !more {
         return html.to_string();
     }
-    let mut nav = String::from("<nav class=\"pages\" aria-label=\"Pages of comments\"><p>");
+    let mut nav = format!(
+        "<nav class=\"pages\" aria-label=\"{}\"><p>",
+        escape(t().pages_nav.get(lang))
+    );
     let join = if path.contains('?') { "&amp;" } else { "?" };
     if number > 1 {
         nav.push_str(&format!(
-            "<a href=\"{path}{join}page={}\">Newer comments</a> ",
-            number - 1
+            "<a href=\"{path}{join}page={}\">{}</a> ",
+            number - 1,
+            escape(t().newer.get(lang))
         ));
     }
-    nav.push_str(&format!("Page {number}"));
+    nav.push_str(&say(&t().page_number, lang, &[("n", &number.to_string())]));
     if more {
         nav.push_str(&format!(
-            " <a href=\"{path}{join}page={}\">Older comments</a>",
-            number + 1
+            " <a href=\"{path}{join}page={}\">{}</a>",
+            number + 1,
+            escape(t().older.get(lang))
         ));
     }
     nav.push_str("</p></nav>");
@@ -74,23 +162,28 @@ pub fn with_pages(html: &str, path: &str, number: usize, more: bool) -> String {
 }
 
 /// The page an invitation link opens: one button that spends it.
-pub fn join_page(token: &str) -> String {
+pub fn join_page(lang: Lang, token: &str) -> String {
     page(
-        "Join the Community Leadership Team",
+        lang,
+        &format!("join?i={}", escape(token)),
+        t().join_title.get(lang),
         None,
         None,
         &format!(
-            "<p>This invitation signs you in to comment on the program's published data. It works once.</p>\
-             <form method=\"post\" action=\"/api/clt/join\"><input type=\"hidden\" name=\"invitation\" value=\"{}\">\
-             <button type=\"submit\">Sign in</button></form>",
-            escape(token)
+            "<p>{}</p>\
+             <form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"invitation\" value=\"{}\">\
+             <button type=\"submit\">{}</button></form>",
+            escape(t().join_text.get(lang)),
+            api(lang, "join"),
+            escape(token),
+            escape(t().sign_in.get(lang)),
         ),
     )
 }
 
 /// The figures a comment was made on (the chart's published CSV), as a
 /// small table.
-fn figures_table(csv_text: &str) -> String {
+fn figures_table(csv_text: &str, lang: Lang) -> String {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let Ok(header) = reader.headers().cloned() else {
         return String::new();
@@ -113,12 +206,12 @@ fn figures_table(csv_text: &str) -> String {
                 .iter()
                 .map(|&(i, dim)| {
                     let value = get(i);
-                    dim.label(value).map_or(value, |l| l.en)
+                    dim.label(value).map_or(value, |l| label(l, lang))
                 })
                 .filter(|v| !v.is_empty() && *v != "all")
                 .collect();
             let shown = if get(suppressed) == "true" {
-                "suppressed"
+                t().suppressed.get(lang)
             } else {
                 get(value)
             };
@@ -131,146 +224,181 @@ fn figures_table(csv_text: &str) -> String {
             )
         })
         .collect();
+    let seen = escape(t().figures_seen.get(lang));
     format!(
-        "<details class=\"figures-seen\"><summary>The figures this comment was made on</summary>\
-         <div class=\"table-scroll\" role=\"region\" aria-label=\"Figures this comment was made on\" tabindex=\"0\">\
-         <table class=\"data-table\"><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Group</th>\
-         <th scope=\"col\">Measure</th><th scope=\"col\">Value</th></tr></thead><tbody>{rows}</tbody></table></div></details>"
+        "<details class=\"figures-seen\"><summary>{seen}</summary>\
+         <div class=\"table-scroll\" role=\"region\" aria-label=\"{seen}\" tabindex=\"0\">\
+         <table class=\"data-table\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{rows}</tbody></table></div></details>",
+        escape(t().column_period.get(lang)),
+        escape(t().column_group.get(lang)),
+        escape(t().column_measure.get(lang)),
+        escape(t().column_value.get(lang)),
     )
 }
 
-fn changed_note(c: &Comment, versions: &Versions) -> &'static str {
-    match versions.get(&(c.page.clone(), c.chart.clone(), c.period.clone())) {
-        Some(Some(v)) if *v == c.data_version => "",
-        Some(None) => "<p class=\"changed\">This chart is no longer published for this period.</p>",
-        _ => "<p class=\"changed\">The figures have changed since this comment was made.</p>",
-    }
+fn changed_note(c: &Comment, versions: &Versions, lang: Lang) -> String {
+    let note = match versions.get(&(c.page.clone(), c.chart.clone(), c.period.clone())) {
+        Some(Some(v)) if *v == c.data_version => return String::new(),
+        Some(None) => &t().no_longer_published,
+        _ => &t().figures_changed,
+    };
+    format!("<p class=\"changed\">{}</p>", escape(note.get(lang)))
 }
 
-fn reply_block(c: &Comment) -> String {
+fn reply_block(c: &Comment, lang: Lang) -> String {
     let Some(status) = c.reply_status else {
-        return "<p class=\"reply-status\">No reply from the program yet.</p>".into();
+        return format!("<p class=\"reply-status\">{}</p>", escape(t().no_reply_yet.get(lang)));
     };
     let mut out = format!(
-        "<div class=\"reply\"><p><strong>The program's reply: {}</strong>{}</p>",
-        escape(status.label().en),
+        "<div class=\"reply\"><p><strong>{}</strong>{}</p>",
+        say(&t().program_reply, lang, &[("status", label(status.label(), lang))]),
         c.replied_at.map(|t| format!(" ({})", date(t))).unwrap_or_default()
     );
     if let Some(body) = c.reply_body.as_deref() {
         out.push_str(&format!("<p class=\"text\">{}</p>", escape(body)));
     }
     if let Some(reason) = c.reply_reason.as_deref() {
-        out.push_str(&format!("<p class=\"text\">Why not: {}</p>", escape(reason)));
+        out.push_str(&format!(
+            "<p class=\"text\">{}</p>",
+            say(&t().why_not, lang, &[("reason", reason)])
+        ));
     }
     out.push_str("</div>");
     out
 }
 
-fn chart_link(c: &Comment) -> String {
+fn chart_link(c: &Comment, lang: Lang) -> String {
     let period = c.period.parse().unwrap_or(lead_data::Period::All);
     format!(
         "<a href=\"{}#{}\">{} ({})</a>",
         escape(&lead_data::paths::dashboard_page(&c.page, period)),
         escape(&c.chart),
         escape(&c.chart.replace('-', " ")),
-        escape(if c.period == "all" { "all time" } else { &c.period })
+        escape(if c.period == "all" {
+            t().all_time.get(lang)
+        } else {
+            &c.period
+        })
     )
 }
 
 /// One comment as its author or (with `author`, the member who wrote it,
 /// shown above the comment, never under the program's reply) a moderator
 /// sees it.
-fn comment_card(c: &Comment, versions: &Versions, author: bool, extra: &str) -> String {
+fn comment_card(c: &Comment, versions: &Versions, lang: Lang, author: bool, extra: &str) -> String {
+    let heading = escape(t().comment_heading.get(lang))
+        .replace("{kind}", &escape(label(c.kind.label(), lang)))
+        .replace("{chart}", &chart_link(c, lang));
     format!(
-        "<article class=\"comment\" id=\"comment-{id}\"><h3>{kind} on {chart}</h3>\
+        "<article class=\"comment\" id=\"comment-{id}\"><h3>{heading}</h3>\
          <p class=\"meta\">{by}{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{extra}</article>",
         id = escape(&c.id),
-        kind = escape(c.kind.label().en),
-        chart = chart_link(c),
         by = if author {
-            format!("From {} ({}) · ", escape(&c.member_name), escape(&c.organisation))
+            format!(
+                "{} · ",
+                say(
+                    &t().comment_from,
+                    lang,
+                    &[("name", &c.member_name), ("organization", &c.organisation)]
+                )
+            )
         } else {
             String::new()
         },
         date = date(c.created_at),
-        publish = escape(c.publish.label().en),
+        publish = escape(label(c.publish.label(), lang)),
         point = c
             .data_point
             .as_deref()
-            .map(|p| format!(" · about: {}", escape(p)))
+            .map(|p| format!(" · {}", say(&t().about_point, lang, &[("point", p)])))
             .unwrap_or_default(),
         body = escape(&c.body),
-        changed = changed_note(c, versions),
-        figures = figures_table(&c.figures),
-        reply = reply_block(c),
+        changed = changed_note(c, versions, lang),
+        figures = figures_table(&c.figures, lang),
+        reply = reply_block(c, lang),
     )
 }
 
 /// What to do without a session: add a device from one that is signed in,
 /// or ask the program manager for a new invitation.
-pub fn how_to_sign_in() -> String {
+pub fn how_to_sign_in(lang: Lang) -> String {
     format!(
-        "<p>If you are signed in on another device (a phone or a computer), open <strong>Your comments</strong> there \
-         and choose <strong>Sign in on another device</strong>: it gives you a link for this one. \
-         Otherwise ask the program manager for a new invitation link. {}</p>",
-        escape(&lead_content::intake().contact_line(lead_content::Lang::En))
+        "<p>{} {}</p>",
+        escape(t().how_to_sign_in.get(lang)),
+        escape(&lead_content::intake().contact_line(lang))
     )
 }
 
-/// `GET /clt/signout`.
-pub fn sign_out_page(csrf: &str) -> String {
+/// `GET /{lang}/clt/signout`.
+pub fn sign_out_page(lang: Lang, csrf: &str) -> String {
     page(
-        "Sign out",
+        lang,
+        "signout",
+        t().sign_out.get(lang),
         None,
         None,
         &format!(
-            "<p>After you sign out, you need a new link to sign in again. To keep signing in on another device, \
-             get its link first from <a href=\"/clt/\">Your comments</a> (<strong>Sign in on another device</strong>).</p>\
-             <form method=\"post\" action=\"/api/clt/signout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <button type=\"submit\">Sign out now</button></form>\
-             <p><a href=\"/clt/\">Stay signed in</a></p>",
-            escape(csrf)
+            "<p>{}</p>\
+             <form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <button type=\"submit\">{}</button></form>\
+             <p><a href=\"{}\">{}</a></p>",
+            escape(t().sign_out_text.get(lang)),
+            api(lang, "signout"),
+            escape(csrf),
+            escape(t().sign_out_now.get(lang)),
+            at(lang, ""),
+            escape(t().stay_signed_in.get(lang)),
         ),
     )
 }
 
-/// `GET /clt/signed-out`.
-pub fn signed_out_page() -> String {
+/// `GET /{lang}/clt/signed-out`.
+pub fn signed_out_page(lang: Lang) -> String {
     page(
-        "You are signed out",
+        lang,
+        "signed-out",
+        t().signed_out_title.get(lang),
         None,
         None,
         &format!(
-            "<p>This device is no longer signed in to the Community Leadership Team.</p>{}\
-             <p><a href=\"/en/data/\">LEAD in figures</a></p>",
-            how_to_sign_in()
+            "<p>{}</p>{}<p><a href=\"/en/data/\">{}</a></p>",
+            escape(t().signed_out_text.get(lang)),
+            how_to_sign_in(lang),
+            escape(t().figures_link.get(lang)),
         ),
     )
 }
 
 /// A link that signs the same person in on another device, shown once.
-pub fn device_page(link: &str) -> String {
+pub fn device_page(lang: Lang, link: &str) -> String {
     let qr = lead_content::page::qr_svg(link).unwrap_or_default();
+    let minutes = super::handlers::DEVICE_LINK_MINUTES.to_string();
     page(
-        "Sign in on another device",
+        lang,
+        "",
+        t().device_title.get(lang),
         None,
         None,
         &format!(
-            "<p>Open this link on the other device, or scan the code with it. It works once, for the next {minutes} \
-             minutes, and signs that device in as you. Do not send it to anyone else.</p>\
-             <label for=\"device-link\">Sign-in link</label>\
+            "<p>{text}</p>\
+             <label for=\"device-link\">{label}</label>\
              <input type=\"text\" id=\"device-link\" class=\"invite-link\" value=\"{link}\" readonly>\
              <div class=\"qr\">{qr}</div>\
-             <p><a href=\"/clt/\">Back to your comments</a></p>",
-            minutes = super::handlers::DEVICE_LINK_MINUTES,
-            link = escape(link)
+             <p><a href=\"{home}\">{back}</a></p>",
+            text = say(&t().device_text, lang, &[("minutes", &minutes)]),
+            label = escape(t().device_link_label.get(lang)),
+            link = escape(link),
+            home = at(lang, ""),
+            back = escape(t().back_to_comments.get(lang)),
         ),
     )
 }
 
-/// `/clt/`: the member's own comments and the program's replies, those
-/// answered since `seen` (the member's last visit) marked.
+/// `/{lang}/clt/`: the member's own comments and the program's replies,
+/// those answered since `seen` (the member's last visit) marked.
 pub fn home_page(
+    lang: Lang,
     session: &Session,
     csrf: &str,
     comments: &[Comment],
@@ -278,52 +406,74 @@ pub fn home_page(
     seen: Option<f64>,
 ) -> String {
     let is_new = |c: &Comment| c.replied_at.is_some_and(|r| seen.is_none_or(|s| r > s));
-    let mut body = String::from(
-        "<p>Open any chart on the <a href=\"/en/data/\">dashboards</a> to comment on it. \
-         Comments you allow to be published appear beside their chart once a moderator approves them.</p>",
+    let mut body = format!(
+        "<p>{}</p>",
+        say_with_markup(
+            &t().home_intro,
+            lang,
+            "dashboards",
+            &format!("<a href=\"/en/data/\">{}</a>", escape(t().dashboards.get(lang)))
+        )
     );
+    let minutes = super::handlers::DEVICE_LINK_MINUTES.to_string();
     body.push_str(&format!(
-        "<section aria-labelledby=\"devices-heading\"><h2 id=\"devices-heading\">Sign in on another device</h2>\
-         <p>To sign in on your phone or another computer too, get a link for it here. It works once, for {} minutes.</p>\
-         <form method=\"post\" action=\"/api/clt/devices\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button type=\"submit\" class=\"button-secondary\">Sign in on another device</button></form></section>",
-        super::handlers::DEVICE_LINK_MINUTES,
-        escape(csrf)
+        "<section aria-labelledby=\"devices-heading\"><h2 id=\"devices-heading\">{title}</h2>\
+         <p>{intro}</p>\
+         <form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <button type=\"submit\" class=\"button-secondary\">{title}</button></form></section>",
+        title = escape(t().device_title.get(lang)),
+        intro = say(&t().devices_intro, lang, &[("minutes", &minutes)]),
+        action = api(lang, "devices"),
+        csrf = escape(csrf)
     ));
     if session.is_moderator() {
-        body.push_str("<p><a href=\"/clt/moderate\">Moderation queue</a></p>");
+        body.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            at(lang, "moderate"),
+            escape(t().moderation_queue.get(lang))
+        ));
     }
-    body.push_str("<h2>Your comments</h2>");
+    body.push_str(&format!("<h2>{}</h2>", escape(t().your_comments.get(lang))));
     if comments.is_empty() {
-        body.push_str("<p>You have not commented yet.</p>");
+        body.push_str(&format!("<p>{}</p>", escape(t().no_comments_yet.get(lang))));
     }
     match comments.iter().filter(|c| is_new(c)).count() {
         0 => {}
-        1 => body.push_str("<p class=\"new-replies\">1 comment has a new reply since your last visit.</p>"),
+        1 => body.push_str(&format!(
+            "<p class=\"new-replies\">{}</p>",
+            escape(t().new_replies_one.get(lang))
+        )),
         n => body.push_str(&format!(
-            "<p class=\"new-replies\">{n} comments have a new reply since your last visit.</p>"
+            "<p class=\"new-replies\">{}</p>",
+            say(&t().new_replies_many, lang, &[("n", &n.to_string())])
         )),
     }
     for c in comments {
         let mut status = String::new();
         if is_new(c) {
-            status.push_str("<p class=\"new-reply\"><strong>New reply</strong> since your last visit.</p>");
+            status.push_str(&format!(
+                "<p class=\"new-reply\"><strong>{}</strong></p>",
+                escape(t().new_reply.get(lang))
+            ));
         }
         if c.approved_at.is_some() {
-            status.push_str("<p class=\"approved\">Published beside the chart.</p>");
+            status.push_str(&format!(
+                "<p class=\"approved\">{}</p>",
+                escape(t().published_beside.get(lang))
+            ));
         }
-        body.push_str(&comment_card(c, versions, false, &status));
+        body.push_str(&comment_card(c, versions, lang, false, &status));
     }
-    page("Your comments", Some(session), Some(csrf), &body)
+    page(lang, "", t().your_comments.get(lang), Some(session), Some(csrf), &body)
 }
 
 /// The radios of a vocabulary, `chosen` checked.
-fn options_chosen<C: Vocabulary>(name: &str, chosen: &str) -> String {
+fn options_chosen<C: Vocabulary>(name: &str, chosen: &str, lang: Lang) -> String {
     C::VALUES
         .iter()
         .enumerate()
         .map(|(i, choice)| {
-            let (value, text) = (choice.code(), escape(choice.labels().en));
+            let (value, text) = (choice.code(), escape(label(choice.labels(), lang)));
             format!(
                 "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{id}\" value=\"{value}\"{required}{checked}>\
                  <label for=\"{id}\">{text}</label></div>",
@@ -338,33 +488,39 @@ fn options_chosen<C: Vocabulary>(name: &str, chosen: &str) -> String {
 
 /// A comment sent without a session: not stored, but shown back so the
 /// member keeps what they wrote, with how to sign in and the way back.
-pub fn comment_kept_page(input: &CommentInput) -> String {
+pub fn comment_kept_page(lang: Lang, input: &CommentInput) -> String {
     let back = match input.period.parse::<lead_data::Period>() {
         Ok(period) if !input.page.is_empty() => format!(
-            "<p><a href=\"{}#{}\">Back to the chart</a></p>",
+            "<p><a href=\"{}#{}\">{}</a></p>",
             escape(&lead_data::paths::dashboard_page(&input.page, period)),
-            escape(&input.chart)
+            escape(&input.chart),
+            escape(t().back_to_chart.get(lang))
         ),
         _ => String::new(),
     };
     page(
-        "Please sign in",
+        lang,
+        "",
+        t().please_sign_in.get(lang),
         None,
         None,
         &format!(
-            "<p>You are not signed in on this device, so your comment was not sent. Nothing is lost: \
-             it is below. Copy it, sign in, and send it again.</p>\
-             <label for=\"kept-comment\">Your comment</label>\
+            "<p>{}</p>\
+             <label for=\"kept-comment\">{}</label>\
              <textarea id=\"kept-comment\" rows=\"6\" readonly>{}</textarea>{}{back}",
+            escape(t().kept_text.get(lang)),
+            escape(t().your_comment.get(lang)),
             escape(&input.body),
-            how_to_sign_in()
+            how_to_sign_in(lang)
         ),
     )
 }
 
-/// `/clt/moderate`: every comment, with a reply form and, for publishable
-/// ones, the approval button.
+/// `/{lang}/clt/moderate`: every comment, with a reply form and, for
+/// publishable ones, the approval button.
+#[allow(clippy::too_many_arguments)]
 pub fn moderate_page(
+    lang: Lang,
     session: &Session,
     csrf: &str,
     comments: &[Comment],
@@ -373,19 +529,34 @@ pub fn moderate_page(
     done: Option<(&str, &str)>,
     kept: Option<&KeptReply<'_>>,
 ) -> String {
-    let mut body = String::from(if waiting {
-        "<p>Comments waiting for a reply, newest first. <a href=\"/clt/moderate\">Show every comment</a></p>"
+    let (heading, intro, other, other_href) = if waiting {
+        (
+            &t().queue_heading_waiting,
+            &t().queue_waiting_intro,
+            &t().show_all,
+            at(lang, "moderate"),
+        )
     } else {
-        "<p>Every comment, unanswered first. <a href=\"/clt/moderate?show=waiting\">Show only those waiting for a reply</a></p>"
-    });
-    body.push_str("<p>Approve a comment to publish it beside its chart.</p>");
+        (
+            &t().queue_heading_all,
+            &t().queue_all_intro,
+            &t().show_waiting,
+            at(lang, "moderate?show=waiting"),
+        )
+    };
+    let mut body = format!(
+        "<p>{}</p><h2>{}</h2><p>{} <a href=\"{}\">{}</a></p>",
+        escape(t().approve_intro.get(lang)),
+        escape(heading.get(lang)),
+        escape(intro.get(lang)),
+        escape(&other_href),
+        escape(other.get(lang)),
+    );
     if comments.is_empty() {
-        body.push_str(if waiting {
-            "<p>No comment is waiting for a reply.</p>"
-        } else {
-            "<p>No comments yet.</p>"
-        });
+        let none = if waiting { &t().none_waiting } else { &t().no_comments };
+        body.push_str(&format!("<p>{}</p>", escape(none.get(lang))));
     }
+    let csrf = escape(csrf);
     for c in comments {
         let id = escape(&c.id);
         // A reply sent back to be corrected: what was written, each
@@ -395,78 +566,102 @@ pub fn moderate_page(
         let error = |name: &str| field_error(problems, name, &format!("reply-{name}-error-{id}"));
         let written = |f: fn(&ReplyInput) -> &str| kept.map(|k| escape(f(k.input))).unwrap_or_default();
         let reply_form = format!(
-            "<form method=\"post\" action=\"/api/clt/comments/{id}/reply\" class=\"reply-form\">{summary}\
+            "<form method=\"post\" action=\"{action}\" class=\"reply-form\">{summary}\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <fieldset><legend>Reply: what will the program do?</legend>{status_error}{statuses}</fieldset>\
-             <label for=\"reply-body-{id}\">Reply (the member reads it)</label>{body_error}<textarea id=\"reply-body-{id}\" name=\"body\" rows=\"3\" required>{body_value}</textarea>\
-             <label for=\"reply-reason-{id}\">Reason (needed for \"Won't act\")</label>{reason_error}\
+             <fieldset><legend>{legend}</legend>{status_error}{statuses}</fieldset>\
+             <label for=\"reply-body-{id}\">{body_label}</label>{body_error}<textarea id=\"reply-body-{id}\" name=\"body\" rows=\"3\" required>{body_value}</textarea>\
+             <label for=\"reply-reason-{id}\">{reason_label}</label>{reason_error}\
              <textarea id=\"reply-reason-{id}\" name=\"reason\" rows=\"2\">{reason_value}</textarea>\
-             <button type=\"submit\">Send reply</button></form>",
-            summary = error_summary("h4", "Please correct your reply", problems),
-            csrf = escape(csrf),
-            statuses = options_chosen::<ReplyStatus>("status", kept.map_or("", |k| k.input.status.as_str())).replace("{ID}", &id),
+             <button type=\"submit\">{send}</button></form>",
+            action = api(lang, &format!("comments/{id}/reply")),
+            summary = error_summary("h4", t().correct_reply.get(lang), problems),
+            legend = escape(t().reply_legend.get(lang)),
+            statuses = options_chosen::<ReplyStatus>("status", kept.map_or("", |k| k.input.status.as_str()), lang)
+                .replace("{ID}", &id),
             status_error = error("status"),
+            body_label = escape(t().reply_body_label.get(lang)),
             body_error = error("body"),
+            reason_label = escape(t().reply_reason_label.get(lang)),
             reason_error = error("reason"),
             body_value = written(|i| &i.body),
             reason_value = written(|i| &i.reason),
+            send = escape(t().send_reply.get(lang)),
         );
         let approve = match (c.publish, c.approved_at) {
-            (Publish::ProgramOnly, _) => "<p>Kept for the program only: it cannot be published.</p>".to_owned(),
+            (Publish::ProgramOnly, _) => format!("<p>{}</p>", escape(t().program_only.get(lang))),
             (_, Some(_)) => format!(
-                "<p class=\"approved\">Approved: published beside the chart.</p>\
-                 <form method=\"post\" action=\"/api/clt/comments/{id}/unpublish\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-                 <label for=\"unpublish-reason-{id}\">Reason to withdraw it (kept in the audit log)</label>\
+                "<p class=\"approved\">{approved}</p>\
+                 <form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+                 <label for=\"unpublish-reason-{id}\">{reason}</label>\
                  <input type=\"text\" id=\"unpublish-reason-{id}\" name=\"reason\" required maxlength=\"{max}\">\
-                 <button type=\"submit\" class=\"button-secondary\">Withdraw from publication</button></form>",
-                escape(csrf),
-                max = crate::staff::input::MAX_REASON_CHARS
+                 <button type=\"submit\" class=\"button-secondary\">{withdraw}</button></form>",
+                approved = escape(t().approved.get(lang)),
+                action = api(lang, &format!("comments/{id}/unpublish")),
+                reason = escape(t().withdraw_reason.get(lang)),
+                max = crate::staff::input::MAX_REASON_CHARS,
+                withdraw = escape(t().withdraw.get(lang)),
             ),
-            _ if c.member_id == session.member_id => {
-                "<p>Your own comment: another moderator approves it for publication.</p>".to_owned()
-            }
+            _ if c.member_id == session.member_id => format!("<p>{}</p>", escape(t().own_comment.get(lang))),
             _ => format!(
-                "<form method=\"post\" action=\"/api/clt/comments/{id}/approve\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-                 <button type=\"submit\">Approve for publication</button></form>",
-                escape(csrf)
+                "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+                 <button type=\"submit\">{}</button></form>",
+                api(lang, &format!("comments/{id}/approve")),
+                escape(t().approve.get(lang)),
             ),
         };
         // What was just done to this comment, where the page lands.
         let saved = match done {
             Some((action, done_id)) if done_id == c.id => match action {
-                "reply" => {
-                    "<p class=\"saved\" role=\"status\">Your reply was saved; the member sees it on their page.</p>"
-                }
-                "approve" => "<p class=\"saved\" role=\"status\">Published beside the chart.</p>",
-                "unpublish" => "<p class=\"saved\" role=\"status\">Withdrawn: no longer shown beside the chart.</p>",
-                _ => "",
+                "reply" => Some(&t().saved_reply),
+                "approve" => Some(&t().published_beside),
+                "unpublish" => Some(&t().saved_unpublish),
+                _ => None,
             },
-            _ => "",
-        };
+            _ => None,
+        }
+        .map(|text| format!("<p class=\"saved\" role=\"status\">{}</p>", escape(text.get(lang))))
+        .unwrap_or_default();
         body.push_str(&comment_card(
             c,
             versions,
+            lang,
             true,
             &format!("{saved}{reply_form}{approve}"),
         ));
     }
-    page("Moderation queue", Some(session), Some(csrf), &body)
+    let here = if waiting { "moderate?show=waiting" } else { "moderate" };
+    page(
+        lang,
+        here,
+        t().moderation_queue.get(lang),
+        Some(session),
+        Some(&csrf),
+        &body,
+    )
 }
 
 /// Shown beside the chart a member has just commented on; the page lands
 /// on it (`#sent-{chart}`), so it is read out.
-pub fn comment_sent(chart: &str) -> String {
+pub fn comment_sent(lang: Lang, chart: &str) -> String {
     format!(
-        "<p class=\"comment-sent\" role=\"status\" id=\"sent-{}\" tabindex=\"-1\">Thank you: your comment was sent to the program. \
-         It and any reply are on <a href=\"/clt/\">your comments page</a>.</p>",
-        escape(chart)
+        "<p class=\"comment-sent\" role=\"status\" id=\"sent-{}\" tabindex=\"-1\">{}</p>",
+        escape(chart),
+        say_with_markup(
+            &t().comment_sent,
+            lang,
+            "link",
+            &format!(
+                "<a href=\"{}\">{}</a>",
+                at(lang, ""),
+                escape(t().comments_page.get(lang))
+            )
+        )
     )
 }
 
-/// The "comment on this chart" form for one chart on a dashboard page.
 /// Above a form sent back to be corrected: every problem, announced.
 /// Empty when there is none.
-fn error_summary(heading: &str, text: &str, problems: &[crate::error::Problem]) -> String {
+fn error_summary(heading: &str, text: &str, problems: &[Problem]) -> String {
     if problems.is_empty() {
         return String::new();
     }
@@ -474,12 +669,15 @@ fn error_summary(heading: &str, text: &str, problems: &[crate::error::Problem]) 
         .iter()
         .map(|p| format!("<li>{}</li>", escape(&p.message)))
         .collect();
-    format!("<div class=\"error-summary\" role=\"alert\"><{heading}>{text}</{heading}><ul>{items}</ul></div>")
+    format!(
+        "<div class=\"error-summary\" role=\"alert\"><{heading}>{}</{heading}><ul>{items}</ul></div>",
+        escape(text)
+    )
 }
 
 /// The problem with `field`, if any, as the paragraph beside it
 /// (`element_id` is its id).
-fn field_error(problems: &[crate::error::Problem], field: &str, element_id: &str) -> String {
+fn field_error(problems: &[Problem], field: &str, element_id: &str) -> String {
     problems
         .iter()
         .find(|p| p.field == field)
@@ -497,42 +695,60 @@ pub struct KeptReply<'a> {
     /// The comment it answers.
     pub id: &'a str,
     pub input: &'a ReplyInput,
-    pub problems: &'a [crate::error::Problem],
+    pub problems: &'a [Problem],
 }
 
 /// A comment form sent back with what needs correcting: what the member
 /// wrote and, beside each field, its problem.
 pub struct Kept<'a> {
     pub input: &'a CommentInput,
-    pub problems: &'a [crate::error::Problem],
+    pub problems: &'a [Problem],
 }
 
+/// The "comment on this chart" form for one chart on a dashboard page.
 /// `about` names the chart and period (attribute-escaped, from the page);
 /// `kept`, a comment sent back to be corrected, opens the form with it.
-pub fn comment_form(page: &str, chart: &str, period: &str, about: &str, csrf: &str, kept: Option<&Kept<'_>>) -> String {
+pub fn comment_form(
+    lang: Lang,
+    page: &str,
+    chart: &str,
+    period: &str,
+    about: &str,
+    csrf: &str,
+    kept: Option<&Kept<'_>>,
+) -> String {
     let id = escape(chart);
     let field = |name: &str| format!("{name}-{id}");
     let problems = kept.map_or(&[][..], |k| k.problems);
     let error = |name: &str| field_error(problems, name, &format!("{name}-error-{id}"));
     let value = |f: fn(&CommentInput) -> &str| kept.map(|k| escape(f(k.input))).unwrap_or_default();
-    let summary = error_summary("h3", "Please correct your comment", problems);
     format!(
-        "<details class=\"comment-form\"{open}><summary>Comment on this chart: {about}</summary>\
-         <form method=\"post\" action=\"/api/clt/comments\">{summary}\
-         <p>Your comment is about <strong>{about}</strong>.</p>\
+        "<details class=\"comment-form\"{open}><summary>{summary_text}</summary>\
+         <form method=\"post\" action=\"{action}\">{summary}\
+         <p>{is_about}</p>\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"page\" value=\"{page}\">\
          <input type=\"hidden\" name=\"chart\" value=\"{id}\"><input type=\"hidden\" name=\"period\" value=\"{period}\">\
-         <fieldset><legend>What kind of comment is it?</legend>{kind_error}{kinds}</fieldset>\
-         <label for=\"{point}\">Which figure or row (optional)</label>{point_error}<input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"{MAX_POINT_CHARS}\" value=\"{point_value}\">\
-         <label for=\"{text}\">Your comment</label>{body_error}<textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"{MAX_TEXT_CHARS}\">{body_value}</textarea>\
-         <fieldset><legend>May it be published?</legend>{publish_error}{publish}</fieldset>\
-         <button type=\"submit\">Send comment</button></form></details>",
+         <fieldset><legend>{kind_legend}</legend>{kind_error}{kinds}</fieldset>\
+         <label for=\"{point}\">{point_label}</label>{point_error}<input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"{MAX_POINT_CHARS}\" value=\"{point_value}\">\
+         <label for=\"{text}\">{text_label}</label>{body_error}<textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"{MAX_TEXT_CHARS}\">{body_value}</textarea>\
+         <fieldset><legend>{publish_legend}</legend>{publish_error}{publish}</fieldset>\
+         <button type=\"submit\">{send}</button></form></details>",
         open = if kept.is_some() { " open" } else { "" },
+        summary_text = escape(t().comment_on.get(lang)).replace("{about}", about),
+        action = api(lang, "comments"),
+        summary = error_summary("h3", t().correct_comment.get(lang), problems),
+        is_about = escape(t().comment_is_about.get(lang)).replace("{about}", &format!("<strong>{about}</strong>")),
         csrf = escape(csrf),
         page = escape(page),
         period = escape(period),
-        kinds = options_chosen::<Kind>("kind", kept.map_or("", |k| k.input.kind.as_str())).replace("{ID}", &id),
-        publish = options_chosen::<Publish>("publish", kept.map_or("", |k| k.input.publish.as_str())).replace("{ID}", &id),
+        kind_legend = escape(t().kind_legend.get(lang)),
+        kinds = options_chosen::<Kind>("kind", kept.map_or("", |k| k.input.kind.as_str()), lang).replace("{ID}", &id),
+        point_label = escape(t().point_label.get(lang)),
+        text_label = escape(t().your_comment.get(lang)),
+        publish_legend = escape(t().publish_legend.get(lang)),
+        publish = options_chosen::<Publish>("publish", kept.map_or("", |k| k.input.publish.as_str()), lang)
+            .replace("{ID}", &id),
+        send = escape(t().send_comment.get(lang)),
         point = field("point"),
         text = field("comment"),
         kind_error = error("kind"),
@@ -545,7 +761,7 @@ pub fn comment_form(page: &str, chart: &str, period: &str, about: &str, csrf: &s
 }
 
 /// The approved comments on one chart, as published community commentary.
-pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
+pub fn commentary(comments: &[&Comment], versions: &Versions, lang: Lang) -> String {
     if comments.is_empty() {
         return String::new();
     }
@@ -553,30 +769,109 @@ pub fn commentary(comments: &[&Comment], versions: &Versions) -> String {
         .iter()
         .map(|c| {
             let who = if c.publish == Publish::WithOrganisation {
-                escape(&c.organisation)
+                c.organisation.as_str()
             } else {
-                "a Community Leadership Team member".to_owned()
+                t().anonymous_member.get(lang)
             };
+            let figures = if c.period == "all" {
+                t().all_time_figures.get(lang).to_owned()
+            } else {
+                fill(t().period_figures.get(lang), &[("period", &c.period)])
+            };
+            let date = date(c.created_at);
+            let line = say(
+                &t().commentary_line,
+                lang,
+                &[
+                    ("kind", label(c.kind.label(), lang)),
+                    ("who", who),
+                    ("date", &date),
+                    ("figures", &figures),
+                ],
+            );
             format!(
-                "<li class=\"comment\"><p class=\"meta\">{kind} from {who}, {date}, on the {period} figures{point}</p>\
+                "<li class=\"comment\"><p class=\"meta\">{line}{point}</p>\
                  <p class=\"text\">{body}</p>{changed}{reply}</li>",
-                kind = escape(c.kind.label().en),
-                date = date(c.created_at),
-                period = escape(if c.period == "all" { "all-time" } else { &c.period }),
                 // The figure the member pointed to, as members and
                 // moderators see it.
                 point = c
                     .data_point
                     .as_deref()
-                    .map(|p| format!(", about: {}", escape(p)))
+                    .map(|p| format!(", {}", say(&t().about_point, lang, &[("point", p)])))
                     .unwrap_or_default(),
                 body = escape(&c.body),
-                changed = changed_note(c, versions),
-                reply = reply_block(c),
+                changed = changed_note(c, versions, lang),
+                reply = reply_block(c, lang),
             )
         })
         .collect();
-    format!("<h3>Community commentary</h3><ul class=\"commentary-list\">{items}</ul>")
+    format!(
+        "<h3>{}</h3><ul class=\"commentary-list\">{items}</ul>",
+        escape(t().commentary_heading.get(lang))
+    )
+}
+
+/// The heading and message of the page that shows an error on a CLT page,
+/// in the reader's language.
+pub fn error_text(error: &ApiError, lang: Lang) -> (String, String) {
+    let t = t();
+    let minutes = |seconds: u32| seconds.div_ceil(60).max(1).to_string();
+    let (title, message) = match error {
+        ApiError::NotSignedIn => (&t.please_sign_in, say(&t.error_not_signed_in, lang, &[])),
+        ApiError::Invitation(e) => (
+            &t.title_invitation,
+            say(
+                match e {
+                    InvitationError::Invalid => &t.error_invitation_invalid,
+                    InvitationError::Expired => &t.error_invitation_expired,
+                    InvitationError::Used => &t.error_invitation_used,
+                },
+                lang,
+                &[],
+            ),
+        ),
+        ApiError::Problems(problems) => (
+            &t.correct_comment,
+            escape(
+                &problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        ),
+        ApiError::RateLimited { retry_after, limit } => {
+            let (title, text) = match limit {
+                Limited::Comments => (&t.title_wait, &t.error_comments),
+                _ => (&t.title_not_allowed, &t.error_sign_ins),
+            };
+            (title, say(text, lang, &[("minutes", &minutes(*retry_after))]))
+        }
+        ApiError::NotFound => (&t.title_not_found, say(&t.error_not_found, lang, &[])),
+        ApiError::CltClosed => (&t.title_try_later, say(&t.error_closed, lang, &[])),
+        ApiError::Misconfigured(_) | ApiError::Unavailable => {
+            (&t.title_try_later, say(&t.error_unavailable, lang, &[]))
+        }
+        ApiError::Revoked => (&t.title_not_allowed, say(&t.error_revoked, lang, &[])),
+        ApiError::ModeratorsOnly => (&t.title_not_allowed, say(&t.error_moderators_only, lang, &[])),
+        ApiError::ManagersOnly | ApiError::StaffOnly => (&t.title_not_allowed, say(&t.error_managers_only, lang, &[])),
+        ApiError::CrossSite => (&t.title_not_allowed, say(&t.error_cross_site, lang, &[])),
+        ApiError::NotPublishable => (&t.title_not_allowed, say(&t.error_not_publishable, lang, &[])),
+        ApiError::OwnComment => (&t.title_not_allowed, say(&t.error_own_comment, lang, &[])),
+        _ => (&t.title_not_allowed, say(&t.error_request, lang, &[])),
+    };
+    (title.get(lang).to_owned(), message)
+}
+
+/// `insert` just inside the page's `<main …>`.
+pub fn after_main_opens(html: &str, insert: &str) -> String {
+    match html
+        .find("<main")
+        .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
+    {
+        Some(at) => format!("{}{insert}{}", &html[..at], &html[at..]),
+        None => html.to_owned(),
+    }
 }
 
 /// Puts `fill(chart id)` inside each `<div … data-commentary="ID" …></div>`
@@ -650,7 +945,7 @@ mod tests {
         )]
         .into_iter()
         .collect();
-        let html = commentary(&[&c], &versions);
+        let html = commentary(&[&c], &versions, Lang::En);
         for raw in ["<script", "<img", "<svg", "<i>", "\"quoted\""] {
             assert!(!html.contains(raw), "{raw} reached the page: {html}");
         }
@@ -659,6 +954,7 @@ mod tests {
         assert!(html.contains("The figures have changed since"));
         assert!(html.contains("Won&#39;t act"));
         let home = moderate_page(
+            Lang::En,
             &Session {
                 token_hash: "h".into(),
                 member_id: "m".into(),
@@ -689,16 +985,18 @@ mod tests {
     #[test]
     fn long_lists_link_their_pages() {
         let html = "<main><h1>Queue</h1></main>";
-        assert_eq!(with_pages(html, "/clt/moderate", 1, false), html);
-        let first = with_pages(html, "/clt/moderate", 1, true);
+        assert_eq!(with_pages(html, Lang::En, "/en/clt/moderate", 1, false), html);
+        let first = with_pages(html, Lang::En, "/en/clt/moderate", 1, true);
         assert!(
-            first.contains("<a href=\"/clt/moderate?page=2\">Older comments</a></p></nav></main>"),
+            first.contains("<a href=\"/en/clt/moderate?page=2\">Older comments</a></p></nav></main>"),
             "{first}"
         );
         assert!(!first.contains("Newer"));
-        let middle = with_pages(html, "/clt/", 3, true);
+        let middle = with_pages(html, Lang::Es, "/es/clt/", 3, true);
         assert!(
-            middle.contains("/clt/?page=2\">Newer") && middle.contains("/clt/?page=4\">Older"),
+            middle.contains("/es/clt/?page=2\">Comentarios más recientes")
+                && middle.contains("Página 3")
+                && middle.contains("/es/clt/?page=4\">Comentarios anteriores"),
             "{middle}"
         );
     }
@@ -709,12 +1007,22 @@ mod tests {
         c.data_point = Some("2025-01 Partner".into());
         c.figures =
             "table,period,referrer_type,measure,value,suppressed\nx,2025-01,partner_org,referrals,12,false\n".into();
-        let html = commentary(&[&c], &Versions::new());
+        let html = commentary(&[&c], &Versions::new(), Lang::En);
         assert!(html.contains("on the 2025 figures, about: 2025-01 Partner"), "{html}");
-        let table = figures_table(&c.figures);
+        let table = figures_table(&c.figures, Lang::En);
         assert!(
             table.contains("<td>Partner organization</td>") && !table.contains("partner_org"),
             "{table}"
+        );
+        let spanish = figures_table(&c.figures, Lang::Es);
+        assert!(
+            spanish.contains("<td>Organización aliada</td>") && spanish.contains("<th scope=\"col\">Período</th>"),
+            "{spanish}"
+        );
+        let html = commentary(&[&c], &Versions::new(), Lang::Es);
+        assert!(
+            html.contains("sobre las cifras de 2025, sobre: 2025-01 Partner"),
+            "{html}"
         );
     }
 
@@ -722,9 +1030,14 @@ mod tests {
     fn anonymous_comments_name_no_organisation() {
         let mut c = comment("fine", "Secret Org");
         c.publish = Publish::Anonymous;
-        let html = commentary(&[&c], &Versions::new());
+        let html = commentary(&[&c], &Versions::new(), Lang::En);
         assert!(!html.contains("Secret Org"));
         assert!(html.contains("from a Community Leadership Team member"));
+        let html = commentary(&[&c], &Versions::new(), Lang::Es);
+        assert!(
+            html.contains("de un/a miembro del Equipo de Liderazgo Comunitario"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -740,6 +1053,92 @@ mod tests {
         assert_eq!(
             inject(named, |id, about| format!("[{id}: {about}]")),
             "<div class=\"commentary\" data-commentary=\"c\" data-about=\"Caseloads, 2024 Q3\">[c: Caseloads, 2024 Q3]</div>"
+        );
+    }
+}
+
+#[cfg(test)]
+mod in_spanish {
+    use super::*;
+
+    fn session(role: Role) -> Session {
+        Session {
+            token_hash: "h".into(),
+            member_id: "m".into(),
+            name: "Ana".into(),
+            organisation: "Tienda".into(),
+            role,
+            expires_at: 0.0,
+            session_revoked_at: None,
+            member_revoked_at: None,
+        }
+    }
+
+    #[test]
+    fn every_clt_page_speaks_the_reader_s_language_and_keeps_it() {
+        let member = session(Role::Member);
+        let pages = [
+            join_page(Lang::Es, "tok"),
+            home_page(Lang::Es, &member, "c", &[], &Versions::new(), None),
+            sign_out_page(Lang::Es, "c"),
+            signed_out_page(Lang::Es),
+            device_page(Lang::Es, "https://x.example/es/clt/join?i=t"),
+            moderate_page(
+                Lang::Es,
+                &session(Role::Moderator),
+                "c",
+                &[],
+                &Versions::new(),
+                true,
+                None,
+                None,
+            ),
+        ];
+        for html in &pages {
+            assert!(html.contains("<html lang=\"es\""), "{html}");
+            assert!(html.contains("Equipo de Liderazgo Comunitario"), "{html}");
+            // Every form answers in Spanish; every CLT link stays in it.
+            for action in html.split("action=\"").skip(1) {
+                assert!(
+                    action.split('"').next().is_some_and(|a| a.ends_with("lang=es")),
+                    "{action}"
+                );
+            }
+            // (but for the switch to English).
+            let english: Vec<&str> = html
+                .split("href=\"")
+                .skip(1)
+                .filter_map(|h| h.split('"').next())
+                .filter(|href| href.starts_with("/en/clt") || href.starts_with("/clt"))
+                .collect();
+            assert_eq!(english.len(), 1, "{english:?} in {html}");
+            // The switch leads to the same page in English.
+            assert!(html.contains("hreflang=\"en\">English</a>"), "{html}");
+        }
+        assert!(pages[0].contains("href=\"/en/clt/join?i=tok\""), "{}", pages[0]);
+        assert!(pages[1].contains("Sesión abierta como Ana (Tienda)"), "{}", pages[1]);
+        assert!(pages[5].contains("Ningún comentario espera respuesta."), "{}", pages[5]);
+        // The queue's headings go down one level at a time.
+        assert!(pages[5].contains("<h2>Esperan respuesta</h2>"), "{}", pages[5]);
+    }
+
+    #[test]
+    fn errors_on_clt_pages_are_in_the_page_s_language() {
+        let (title, message) = error_text(&ApiError::Invitation(InvitationError::Used), Lang::Es);
+        assert_eq!(title, "Esta invitación no se puede usar");
+        assert!(message.contains("ya se usó"), "{message}");
+        let (_, message) = error_text(
+            &ApiError::RateLimited {
+                retry_after: 61,
+                limit: Limited::Comments,
+            },
+            Lang::Es,
+        );
+        assert!(message.contains("en 2 minutos"), "{message}");
+        let page = crate::pages::error_page(&ApiError::NotSignedIn, Area::Clt(Lang::Es));
+        assert!(
+            page.contains("<h1>Inicie sesión</h1>") && page.contains("Iniciar sesión en otro dispositivo"),
+            "{page}"
         );
     }
 }

@@ -3,6 +3,7 @@
 //! [`ReplyInput`]) holds strings as sent; only a [`NewComment`] or a
 //! [`Reply`] reaches storage. The limits here are the ones the forms use.
 
+use lead_content::{CltText, Lang};
 use lead_data::vocab::Vocabulary;
 use lead_data::Period;
 
@@ -30,7 +31,7 @@ lead_data::vocabulary!(
 lead_data::vocabulary!(
     /// Whether and how a comment may be published.
     Publish, "one of with_organisation, anonymous, program_only" {
-        WithOrganisation = "with_organisation", "Publish it with my organisation's name", "Publicarlo con el nombre de mi organización";
+        WithOrganisation = "with_organisation", "Publish it with my organization's name", "Publicarlo con el nombre de mi organización";
         Anonymous = "anonymous", "Publish it without my organization's name", "Publicarlo sin el nombre de mi organización";
         ProgramOnly = "program_only", "Keep it for the program only", "Guardarlo solo para el programa";
     }
@@ -124,38 +125,61 @@ pub(crate) fn clean(text: &str, multiline: bool) -> String {
     lead_content::referral::normalise(kind, text).trim().to_owned()
 }
 
-/// Cleaned text within `max` characters: `None` when empty.
-fn text(problems: &mut Vec<Problem>, field: &'static str, raw: &str, multiline: bool, max: usize) -> Option<String> {
-    let text = clean(raw, multiline);
-    let n = text.chars().count();
-    if n > max {
-        problems.push(Problem {
-            field,
-            message: format!("Keep this to {max} characters or fewer (it has {n})."),
-        });
-    }
-    (!text.is_empty()).then_some(text)
+/// The problems found so far, said in the sender's language.
+struct Problems {
+    lang: Lang,
+    words: &'static CltText,
+    found: Vec<Problem>,
 }
 
-fn required(problems: &mut Vec<Problem>, field: &'static str, value: Option<String>, message: &str) -> String {
-    if value.is_none() && !problems.iter().any(|p| p.field == field) {
-        problems.push(Problem {
-            field,
-            message: message.into(),
-        });
+impl Problems {
+    fn new(lang: Lang) -> Problems {
+        Problems {
+            lang,
+            words: lead_content::clt(),
+            found: Vec::new(),
+        }
     }
-    value.unwrap_or_default()
-}
 
-fn choice<C: Vocabulary>(problems: &mut Vec<Problem>, field: &'static str, raw: &str, message: &str) -> Option<C> {
-    let parsed = C::from_code(raw);
-    if parsed.is_none() {
-        problems.push(Problem {
+    fn add(&mut self, field: &'static str, message: fn(&CltText) -> &lead_content::Text) {
+        self.found.push(Problem {
             field,
-            message: message.into(),
+            message: message(self.words).get(self.lang).to_owned(),
         });
     }
-    parsed
+
+    fn has(&self, field: &str) -> bool {
+        self.found.iter().any(|p| p.field == field)
+    }
+
+    /// Cleaned text within `max` characters: `None` when empty.
+    fn text(&mut self, field: &'static str, raw: &str, multiline: bool, max: usize) -> Option<String> {
+        let text = clean(raw, multiline);
+        let n = text.chars().count();
+        if n > max {
+            self.found.push(Problem {
+                field,
+                message: crate::clt::html::fill(
+                    self.words.problem_too_long.get(self.lang),
+                    &[("max", &max.to_string()), ("n", &n.to_string())],
+                ),
+            });
+        }
+        (!text.is_empty()).then_some(text)
+    }
+
+    fn choice<C: Vocabulary>(
+        &mut self,
+        field: &'static str,
+        raw: &str,
+        message: fn(&CltText) -> &lead_content::Text,
+    ) -> Option<C> {
+        let parsed = C::from_code(raw);
+        if parsed.is_none() {
+            self.add(field, message);
+        }
+        parsed
+    }
 }
 
 fn slug(s: &str) -> Option<String> {
@@ -166,12 +190,10 @@ fn slug(s: &str) -> Option<String> {
     ok.then(|| s.to_owned())
 }
 
-impl TryFrom<CommentInput> for NewComment {
-    type Error = Vec<Problem>;
-
-    /// Every problem at once, in the order of the form.
-    fn try_from(input: CommentInput) -> Result<NewComment, Vec<Problem>> {
-        let mut problems = Vec::new();
+impl NewComment {
+    /// Every problem at once, in the order of the form, in `lang`.
+    pub fn parse(input: CommentInput, lang: Lang) -> Result<NewComment, Vec<Problem>> {
+        let mut problems = Problems::new(lang);
         // Only dashboard pages have comment forms: all time, a year, a quarter.
         let period = input
             .period
@@ -180,28 +202,18 @@ impl TryFrom<CommentInput> for NewComment {
             .filter(|p| !matches!(p, Period::Month(_)));
         let place = (slug(&input.page), slug(&input.chart), period);
         if !matches!(place, (Some(_), Some(_), Some(_))) {
-            problems.push(Problem {
-                field: "chart",
-                message: "Comment from a chart on a dashboard page.".into(),
-            });
+            problems.add("chart", |t| &t.problem_chart);
         }
-        let kind = choice::<Kind>(
-            &mut problems,
-            "kind",
-            &input.kind,
-            "Choose what kind of comment this is.",
-        );
-        let publish = choice::<Publish>(
-            &mut problems,
-            "publish",
-            &input.publish,
-            "Choose whether the comment may be published.",
-        );
-        let body = text(&mut problems, "body", &input.body, true, MAX_TEXT_CHARS);
-        let body = required(&mut problems, "body", body, "Write something here.");
-        let data_point = text(&mut problems, "data_point", &input.data_point, false, MAX_POINT_CHARS);
+        let kind = problems.choice::<Kind>("kind", &input.kind, |t| &t.problem_kind);
+        let publish = problems.choice::<Publish>("publish", &input.publish, |t| &t.problem_publish);
+        let body = problems.text("body", &input.body, true, MAX_TEXT_CHARS);
+        if body.is_none() && !problems.has("body") {
+            problems.add("body", |t| &t.problem_body);
+        }
+        let body = body.unwrap_or_default();
+        let data_point = problems.text("data_point", &input.data_point, false, MAX_POINT_CHARS);
         match (place, kind, publish) {
-            ((Some(page), Some(chart), Some(period)), Some(kind), Some(publish)) if problems.is_empty() => {
+            ((Some(page), Some(chart), Some(period)), Some(kind), Some(publish)) if problems.found.is_empty() => {
                 Ok(NewComment {
                     page,
                     chart,
@@ -212,40 +224,28 @@ impl TryFrom<CommentInput> for NewComment {
                     publish,
                 })
             }
-            _ => Err(problems),
+            _ => Err(problems.found),
         }
     }
 }
 
-impl TryFrom<ReplyInput> for Reply {
-    type Error = Vec<Problem>;
-
-    fn try_from(input: ReplyInput) -> Result<Reply, Vec<Problem>> {
-        let mut problems = Vec::new();
-        let status = choice::<ReplyStatus>(
-            &mut problems,
-            "status",
-            &input.status,
-            "Choose what the program will do.",
-        );
-        let body = text(&mut problems, "body", &input.body, true, MAX_TEXT_CHARS);
-        let reason = text(&mut problems, "reason", &input.reason, true, MAX_TEXT_CHARS);
-        if status == Some(ReplyStatus::WontAct) && reason.is_none() {
-            problems.push(Problem {
-                field: "reason",
-                message: "Say why the program won't act.".into(),
-            });
+impl Reply {
+    /// Every problem at once, in `lang`.
+    pub fn parse(input: ReplyInput, lang: Lang) -> Result<Reply, Vec<Problem>> {
+        let mut problems = Problems::new(lang);
+        let status = problems.choice::<ReplyStatus>("status", &input.status, |t| &t.problem_status);
+        let body = problems.text("body", &input.body, true, MAX_TEXT_CHARS);
+        let reason = problems.text("reason", &input.reason, true, MAX_TEXT_CHARS);
+        if status == Some(ReplyStatus::WontAct) && reason.is_none() && !problems.has("reason") {
+            problems.add("reason", |t| &t.problem_reason);
         }
         // Whatever the status, the member reads a reply in words.
-        if body.is_none() && !problems.iter().any(|p| p.field == "body") {
-            problems.push(Problem {
-                field: "body",
-                message: "Write the reply the member will read.".into(),
-            });
+        if body.is_none() && !problems.has("body") {
+            problems.add("body", |t| &t.problem_body_reply);
         }
         match status {
-            Some(status) if problems.is_empty() => Ok(Reply { status, body, reason }),
-            _ => Err(problems),
+            Some(status) if problems.found.is_empty() => Ok(Reply { status, body, reason }),
+            _ => Err(problems.found),
         }
     }
 }
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn a_comment_is_parsed_field_by_field() {
-        let comment = NewComment::try_from(good()).expect("a good comment");
+        let comment = NewComment::parse(good(), Lang::En).expect("a good comment");
         assert_eq!(comment.period, Period::Quarter(2025, 1));
         assert_eq!(
             (comment.kind, comment.publish),
@@ -287,30 +287,36 @@ mod tests {
             data_point: "x".repeat(MAX_POINT_CHARS + 1),
             ..good()
         };
-        let problems = NewComment::try_from(bad).expect_err("problems");
+        let problems = NewComment::parse(bad, Lang::En).expect_err("problems");
         assert_eq!(fields(problems), ["chart", "kind", "publish", "body", "data_point"]);
         let long = CommentInput {
             body: "é".repeat(MAX_TEXT_CHARS + 1),
             ..good()
         };
-        let problems = NewComment::try_from(long).expect_err("too long");
+        let problems = NewComment::parse(long, Lang::En).expect_err("too long");
         assert!(problems[0].message.contains("4000 characters"), "{problems:?}");
         for period in ["all", "2025", "2025-Q4"] {
             assert!(
-                NewComment::try_from(CommentInput {
-                    period: period.into(),
-                    ..good()
-                })
+                NewComment::parse(
+                    CommentInput {
+                        period: period.into(),
+                        ..good()
+                    },
+                    Lang::En
+                )
                 .is_ok(),
                 "{period}"
             );
         }
         for period in ["2025-03", "ALL", "2025-Q1 ", ""] {
             assert!(
-                NewComment::try_from(CommentInput {
-                    period: period.into(),
-                    ..good()
-                })
+                NewComment::parse(
+                    CommentInput {
+                        period: period.into(),
+                        ..good()
+                    },
+                    Lang::En
+                )
                 .is_err(),
                 "{period}"
             );
@@ -319,19 +325,25 @@ mod tests {
 
     #[test]
     fn control_and_bidi_characters_are_removed_from_what_members_write() {
-        let comment = NewComment::try_from(CommentInput {
-            body: "Fine\u{202E}txt.exe\u{7}\u{1b}[31m red\r\n\r\nnext line\u{2066}".into(),
-            data_point: "2025-Q1\u{200F}\n Police".into(),
-            ..good()
-        })
+        let comment = NewComment::parse(
+            CommentInput {
+                body: "Fine\u{202E}txt.exe\u{7}\u{1b}[31m red\r\n\r\nnext line\u{2066}".into(),
+                data_point: "2025-Q1\u{200F}\n Police".into(),
+                ..good()
+            },
+            Lang::En,
+        )
         .expect("a good comment");
         assert_eq!(comment.body, "Finetxt.exe[31m red\nnext line");
         assert_eq!(comment.data_point.as_deref(), Some("2025-Q1 Police"));
-        let reply = Reply::try_from(ReplyInput {
-            status: "wont_act".into(),
-            body: "Not this year.".into(),
-            reason: "\u{202D}no\u{0}".into(),
-        })
+        let reply = Reply::parse(
+            ReplyInput {
+                status: "wont_act".into(),
+                body: "Not this year.".into(),
+                reason: "\u{202D}no\u{0}".into(),
+            },
+            Lang::En,
+        )
         .expect("a reason");
         assert_eq!(reply.reason.as_deref(), Some("no"));
     }
@@ -343,21 +355,27 @@ mod tests {
             body: "".into(),
             reason: " \u{202E} ".into(),
         };
-        let problems = Reply::try_from(reply.clone()).expect_err("no reason");
+        let problems = Reply::parse(reply.clone(), Lang::En).expect_err("no reason");
         assert_eq!(problems[0].field, "reason");
         assert_eq!(problems[0].message, "Say why the program won't act.");
         assert_eq!(problems[1].field, "body", "and every reply has words");
-        let noted = Reply::try_from(ReplyInput {
-            status: "noted".into(),
-            body: "Thank you: we will look at this at the next policy group meeting.".into(),
-            ..reply.clone()
-        })
+        let noted = Reply::parse(
+            ReplyInput {
+                status: "noted".into(),
+                body: "Thank you: we will look at this at the next policy group meeting.".into(),
+                ..reply.clone()
+            },
+            Lang::En,
+        )
         .expect("noted needs no reason");
         assert_eq!((noted.status, noted.reason), (ReplyStatus::Noted, None));
-        let empty = Reply::try_from(ReplyInput {
-            status: "noted".into(),
-            ..reply
-        })
+        let empty = Reply::parse(
+            ReplyInput {
+                status: "noted".into(),
+                ..reply
+            },
+            Lang::En,
+        )
         .expect_err("an empty reply");
         assert_eq!(empty[0].field, "body");
     }

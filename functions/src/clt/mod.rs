@@ -100,15 +100,18 @@ impl Secret {
 
 /// A new sign-in link valid until `expires_at`, for an invitation from the
 /// console or another device: its id (to store), expiry and the link.
+/// The link opens the sign-in page in `lang`.
 pub fn new_link(
     req: &worker::Request,
     secret: &Secret,
+    lang: lead_content::Lang,
     expires_at: i64,
 ) -> Result<(String, i64, String), crate::error::ApiError> {
     let id = random_token::<16>().ok_or(crate::error::ApiError::Unavailable)?;
     let link = format!(
-        "{}/clt/join?i={}",
+        "{}{}?i={}",
         crate::session::own_origin(req),
+        html::at(lang, "join"),
         secret.invitation(&id, expires_at)
     );
     Ok((id, expires_at, link))

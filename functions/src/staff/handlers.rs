@@ -4,6 +4,7 @@
 //! another site or without the session's CSRF token. A form post gets a
 //! 303 back to the console; JSON gets JSON.
 
+use lead_content::Lang;
 use serde::de::DeserializeOwned;
 use worker::{D1Database, Env, Request, Response};
 
@@ -175,7 +176,7 @@ pub async fn set_intake(req: &mut Request, env: &Env) -> Result<Response, ApiErr
 /// `POST /api/staff/intake/end`: a manager ends the override now.
 pub async fn end_intake(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
     let (db, session, input) = post::<ReasonInput>(req, env, Need::Manager).await?;
-    let why = reason(&input.reason).map_err(|p| ApiError::Problems(vec![p]))?;
+    let why = reason(&input.reason, Lang::En).map_err(|p| ApiError::Problems(vec![p]))?;
     let now = now_ms();
     if !store::end_override(&db, &session, &why, now)
         .await
@@ -335,7 +336,7 @@ pub async fn invite(req: &mut Request, env: &Env) -> Result<Response, ApiError> 
     let secret = crate::session::secret(env)?;
     let now = now_ms();
     let member_id = crate::clt::random_token::<12>().ok_or(ApiError::Unavailable)?;
-    let (id, expires_at, link) = crate::clt::new_link(req, &secret, now + person.days * 86_400_000)?;
+    let (id, expires_at, link) = crate::clt::new_link(req, &secret, Lang::En, now + person.days * 86_400_000)?;
     let invited = store::invite(
         &db,
         &session,
@@ -365,7 +366,8 @@ pub async fn reinvite(req: &mut Request, env: &Env, member_id: &str) -> Result<R
         .ok_or(ApiError::NotFound)?;
     let secret = crate::session::secret(env)?;
     let now = now_ms();
-    let (id, expires_at, link) = crate::clt::new_link(req, &secret, now + super::input::INVITATION_DAYS * 86_400_000)?;
+    let (id, expires_at, link) =
+        crate::clt::new_link(req, &secret, Lang::En, now + super::input::INVITATION_DAYS * 86_400_000)?;
     store::reinvite(&db, &session, &who, &store::Invitation { id: &id, expires_at }, now)
         .await
         .map_err(unavailable("staff: reinvite"))?;
@@ -376,7 +378,7 @@ pub async fn reinvite(req: &mut Request, env: &Env, member_id: &str) -> Result<R
 /// `POST /api/staff/people/{id}/revoke`: ends their access at once.
 pub async fn revoke(req: &mut Request, env: &Env, member_id: &str) -> Result<Response, ApiError> {
     let (db, session, input) = post::<ReasonInput>(req, env, Need::Manager).await?;
-    let why = reason(&input.reason).map_err(|p| ApiError::Problems(vec![p]))?;
+    let why = reason(&input.reason, Lang::En).map_err(|p| ApiError::Problems(vec![p]))?;
     let who = store::person(&db, member_id)
         .await
         .map_err(unavailable("staff: person"))?

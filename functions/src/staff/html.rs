@@ -372,14 +372,14 @@ pub struct Console<'a> {
 /// `/staff/`.
 pub fn console_page(c: &Console<'_>) -> String {
     let manager = c.session.is_manager();
-    let mut body = crate::clt::html::signed_in_as(c.session);
+    let mut body = crate::clt::html::signed_in_as(c.session, lead_content::Lang::En);
     if let Some(message) = c.done.and_then(done_message) {
         body.push_str(&format!("<p class=\"comment-sent\" role=\"status\">{message}</p>"));
     }
     if !manager {
         body.push_str(
             "<p>As a moderator you can see how intake and delivery stand, and answer and publish the \
-             Community Leadership Team's comments on the <a href=\"/clt/moderate\">moderation page</a>. \
+             Community Leadership Team's comments on the <a href=\"/en/clt/moderate\">moderation page</a>. \
              Changes to intake and resending are for managers.</p>",
         );
     }
@@ -394,7 +394,7 @@ pub fn console_page(c: &Console<'_>) -> String {
 
 /// `/staff/people`: who signs in, and inviting, reinviting and revoking.
 pub fn people_page(session: &Session, csrf: &str, people: &[Person], done: Option<&str>, now: i64) -> String {
-    let mut body = crate::clt::html::signed_in_as(session);
+    let mut body = crate::clt::html::signed_in_as(session, lead_content::Lang::En);
     if let Some(message) = done.and_then(done_message) {
         body.push_str(&format!("<p class=\"comment-sent\" role=\"status\">{message}</p>"));
     }

@@ -20,16 +20,23 @@ fn problem(field: &'static str, message: impl Into<String>) -> Problem {
     }
 }
 
-/// A reason as given: required, cleaned as CLT text is (line breaks kept).
-pub fn reason(text: &str) -> Result<String, Problem> {
+/// A reason as given: required, cleaned as CLT text is (line breaks kept);
+/// what is wrong with it is said in `lang` (a moderator's CLT page may be
+/// Spanish; the console is English).
+pub fn reason(text: &str, lang: lead_content::Lang) -> Result<String, Problem> {
+    let words = lead_content::clt();
     let clean = crate::clt::input::clean(text, true);
     if clean.is_empty() {
-        return Err(problem("reason", "Give a reason: the audit log keeps it."));
+        return Err(problem("reason", words.problem_withdraw_reason.get(lang)));
     }
-    if clean.chars().count() > MAX_REASON_CHARS {
+    let n = clean.chars().count();
+    if n > MAX_REASON_CHARS {
         return Err(problem(
             "reason",
-            format!("Keep the reason to {MAX_REASON_CHARS} characters."),
+            crate::clt::html::fill(
+                words.problem_too_long.get(lang),
+                &[("max", &MAX_REASON_CHARS.to_string()), ("n", &n.to_string())],
+            ),
         ));
     }
     Ok(clean)
@@ -84,7 +91,9 @@ impl OverrideInput {
             other => other,
         };
         let until = until.map_err(|p| problems.push(p)).ok();
-        let reason = reason(&self.reason).map_err(|p| problems.push(p)).ok();
+        let reason = reason(&self.reason, lead_content::Lang::En)
+            .map_err(|p| problems.push(p))
+            .ok();
         match (status, until, reason) {
             (Some(status), Some(until_ms), Some(reason)) if problems.is_empty() => Ok(NewOverride {
                 state: Override { status, until_ms },

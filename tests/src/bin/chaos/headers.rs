@@ -33,7 +33,7 @@ pub fn headers() -> ExitCode {
         ("GET", "/api/health"),
         ("POST", "/api/referrals"),
         ("GET", "/sent?ref=LEAD-00000-00000"),
-        ("GET", "/clt/"),
+        ("GET", "/en/clt/"),
         ("GET", "/api/clt/me"),
         ("GET", "/staff/"),
         ("GET", "/api/status"),

@@ -200,7 +200,7 @@ pub fn hostile() -> ExitCode {
             markup: document.querySelectorAll('.comment .text *, .comment .meta *, .comment [onerror], .comment [onload], .comment [onfocus], .comment [ontoggle], .comment [onstart], .comment a[href^=\"javascript\"], .comment iframe, .comment script').length,
             comments: document.querySelectorAll('.comment').length }";
         let sign_in = |c: fantoccini::Client, token: String, url: String| async move {
-            c.goto(&format!("{url}/clt/join?i={token}")).await.expect("open the link");
+            c.goto(&format!("{url}/en/clt/join?i={token}")).await.expect("open the link");
             c.find(Locator::XPath("//button[normalize-space()='Sign in']")).await.expect("button").click().await.expect("click");
             tokio::time::sleep(Duration::from_millis(500)).await;
             c
@@ -213,8 +213,8 @@ pub fn hostile() -> ExitCode {
         for (who, client, path) in [
             ("public", &public.client, "/en/data/capacity/"),
             ("member", &m, "/en/data/capacity/"),
-            ("member", &m, "/clt/"),
-            ("moderator", &d, "/clt/moderate"),
+            ("member", &m, "/en/clt/"),
+            ("moderator", &d, "/en/clt/moderate"),
             ("moderator", &d, "/en/data/capacity/"),
         ] {
             client.goto(&portal.url(path)).await.expect("open");

@@ -97,7 +97,7 @@ pub fn sessions(guesses: u32) -> ExitCode {
         })
         .collect();
     row("forged session tokens", forged);
-    let wrong_role: Vec<bool> = ["/api/clt/queue", "/clt/moderate"]
+    let wrong_role: Vec<bool> = ["/api/clt/queue", "/en/clt/moderate"]
         .iter()
         .map(|p| ok(get(&member, p)))
         .chain(
@@ -136,7 +136,7 @@ pub fn sessions(guesses: u32) -> ExitCode {
         "revoked member's session",
         vec![
             ok(get(&revoked, "/api/clt/me")),
-            ok(get(&revoked, "/clt/")),
+            ok(get(&revoked, "/en/clt/")),
             ok(post(&revoked, &revoked_csrf, Some(&own), "/api/clt/comments")),
         ],
     );
