@@ -9,6 +9,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{Lang, Text};
 
+/// A struct of texts, one field per key, whose [`entries`] list every key
+/// with its text, so checks (both languages, placeholders, spelling) cover
+/// every field without a list kept by hand.
+macro_rules! text_fields {
+    ($(#[$doc:meta])* $name:ident { $($(#[$field_doc:meta])* $key:ident),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name { $($(#[$field_doc])* pub $key: Text,)* }
+
+        impl $name {
+            /// Every key with its text, in the order declared.
+            pub fn entries(&self) -> Vec<(&'static str, &Text)> {
+                vec![$((stringify!($key), &self.$key),)*]
+            }
+        }
+    };
+}
+
 /// `questions.toml`: the steps of the intake form and their questions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,42 +170,27 @@ impl Program {
     }
 }
 
-/// The privacy notice, field by field: policy the program signs off, so
-/// each is set explicitly and none can be left out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Privacy {
-    /// What the form collects.
-    pub collect: Text,
-    /// Why.
-    pub purpose: Text,
-    /// Who may see a referral.
-    pub seen_by: Text,
-    /// Who checks a community referral before outreach, and who may
-    /// discuss it (police and prosecutors, where they do).
-    pub vetted_by: Text,
-    /// Whether the person referred may learn who referred them.
-    pub referred_person: Text,
-    /// How long the portal and the case system keep a referral.
-    pub retention: Text,
-    /// How long a draft stays on the device (must name the hours).
-    pub on_device: Text,
-}
-
-impl Privacy {
-    /// Every field with its name, in the order the notice shows them.
-    pub fn entries(&self) -> [(&'static str, &Text); 7] {
-        [
-            ("collect", &self.collect),
-            ("purpose", &self.purpose),
-            ("seen_by", &self.seen_by),
-            ("vetted_by", &self.vetted_by),
-            ("referred_person", &self.referred_person),
-            ("retention", &self.retention),
-            ("on_device", &self.on_device),
-        ]
+text_fields!(
+    /// The privacy notice, field by field: policy the program signs off, so
+    /// each is set explicitly and none can be left out.
+    Privacy {
+        /// What the form collects.
+        collect,
+        /// Why.
+        purpose,
+        /// Who may see a referral.
+        seen_by,
+        /// Who checks a community referral before outreach, and who may
+        /// discuss it (police and prosecutors, where they do).
+        vetted_by,
+        /// Whether the person referred may learn who referred them.
+        referred_person,
+        /// How long the portal and the case system keep a referral.
+        retention,
+        /// How long a draft stays on the device (must name the hours).
+        on_device,
     }
-}
+);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -241,34 +245,18 @@ pub struct CapacityRule {
     pub stale_after_hours: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntakeMessages {
-    pub open: Text,
-    pub priority_only: Text,
-    pub paused: Text,
+text_fields!(IntakeMessages {
+    open,
+    priority_only,
+    paused,
     /// Priority only because caseloads are over the capacity rule.
-    pub capacity_priority_only: Text,
+    capacity_priority_only,
     /// Paused because caseloads are over the capacity rule.
-    pub capacity_paused: Text,
+    capacity_paused,
     /// What counts as priority, shown before the questions while only
     /// priority referrals are taken.
-    pub priority_criteria: Text,
-}
-
-impl IntakeMessages {
-    /// Every message with its key, for checks that cover them all.
-    pub fn entries(&self) -> [(&'static str, &Text); 6] {
-        [
-            ("open", &self.open),
-            ("priority_only", &self.priority_only),
-            ("paused", &self.paused),
-            ("capacity_priority_only", &self.capacity_priority_only),
-            ("capacity_paused", &self.capacity_paused),
-            ("priority_criteria", &self.priority_criteria),
-        ]
-    }
-}
+    priority_criteria,
+});
 
 impl IntakeStatus {
     pub const ALL: [IntakeStatus; 3] = [IntakeStatus::Open, IntakeStatus::PriorityOnly, IntakeStatus::Paused];
@@ -298,23 +286,7 @@ pub struct Copy {
     pub text: CopyText,
 }
 
-macro_rules! copy_text {
-    ($(#[$doc:meta])* $name:ident { $($key:ident),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Serialize, Deserialize)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name { $(pub $key: Text,)* }
-
-        impl $name {
-            /// Every key with its text, for checks that cover them all.
-            pub fn entries(&self) -> Vec<(&'static str, &Text)> {
-                vec![$((stringify!($key), &self.$key),)*]
-            }
-        }
-    };
-}
-
-copy_text!(
+text_fields!(
     /// The page text, one field per key of `[text]` in `copy.toml`.
     CopyText {
     site_name,
@@ -389,7 +361,7 @@ copy_text!(
 }
 );
 
-copy_text!(
+text_fields!(
     /// The Community Leadership Team's page text, one field per key of
     /// `[text]` in `clt.toml`.
     CltText {
