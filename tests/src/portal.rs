@@ -183,10 +183,21 @@ impl Portal {
     }
 
     /// `Err(the runtime's log)` if it is not healthy within `timeout`, or
-    /// as soon as it says its port is taken.
+    /// as soon as it says its port is taken. Healthy means this runtime's
+    /// own log says it listens on the port and the port answers: another
+    /// test's runtime that took the port first would answer too.
     fn wait_healthy(&self, timeout: Duration) -> Result<(), String> {
         let end = Instant::now() + timeout;
+        let ready = format!("Ready on http://127.0.0.1:{}", self.port);
         while Instant::now() < end {
+            let log = self.logs();
+            if log.contains("Address already in use") {
+                return Err(log);
+            }
+            if !log.contains(&ready) {
+                thread::sleep(Duration::from_millis(200));
+                continue;
+            }
             match ureq::get(&self.url("/api/health"))
                 .timeout(Duration::from_secs(2))
                 .call()
@@ -200,10 +211,6 @@ impl Portal {
                     assert!(!body.contains("misconfigured"), "the portal refused a setting: {body}");
                 }
                 _ => {}
-            }
-            let log = self.logs();
-            if log.contains("Address already in use") {
-                return Err(log);
             }
             thread::sleep(Duration::from_millis(200));
         }
