@@ -407,6 +407,7 @@ text_fields!(
     comment_from,
     about_point,
     all_time,
+    quarter,
     figures_seen,
     column_period,
     column_group,

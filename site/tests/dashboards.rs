@@ -109,7 +109,7 @@ fn every_dashboard_and_period_has_a_page_with_a_table_per_chart() {
                 "{path}: a chart per chart"
             );
             for spec in &page.charts {
-                let csv = csv_path(page.slug, period, spec.id);
+                let csv = csv_path(page.slug, period, spec.id.as_str());
                 assert!(html.contains(&format!("href=\"{csv}\"")), "{path}: links {csv}");
                 assert!(site().contains_key(csv.trim_start_matches('/')), "{csv} is built");
             }
@@ -143,7 +143,7 @@ fn every_figure_shown_is_the_published_one() {
         for period in periods(covered) {
             for spec in &page.charts {
                 let grid = spec.grid(data, period, covered);
-                let csv = &site()[csv_path(page.slug, period, spec.id).trim_start_matches('/')];
+                let csv = &site()[csv_path(page.slug, period, spec.id.as_str()).trim_start_matches('/')];
                 let mut csv_rows = csv.lines().skip(1);
                 for (key, figure) in grid.cells.iter().flatten() {
                     let rows = json.entry(key.table).or_insert_with(|| json_rows(key.table));

@@ -154,7 +154,7 @@ proptest! {
                 .iter()
                 .find(|t| t.id == row.table)
                 .and_then(|t| t.derived.first())
-                .map(|d| d.1.name())
+                .map(|d| d.1.as_str())
                 .unwrap_or_default();
             let mut all_races = dims.clone();
             all_races[4] = "all".to_owned();

@@ -14,6 +14,25 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::vocab::Label;
+
+/// Each month's short name as a reader sees it ("Mar 2025", "mar 2025"),
+/// January first.
+pub const MONTH_NAMES: [Label; 12] = [
+    Label { en: "Jan", es: "ene" },
+    Label { en: "Feb", es: "feb" },
+    Label { en: "Mar", es: "mar" },
+    Label { en: "Apr", es: "abr" },
+    Label { en: "May", es: "may" },
+    Label { en: "Jun", es: "jun" },
+    Label { en: "Jul", es: "jul" },
+    Label { en: "Aug", es: "ago" },
+    Label { en: "Sep", es: "sept" },
+    Label { en: "Oct", es: "oct" },
+    Label { en: "Nov", es: "nov" },
+    Label { en: "Dec", es: "dic" },
+];
+
 /// A proleptic Gregorian date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {

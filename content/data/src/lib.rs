@@ -11,11 +11,13 @@
 //! - [`published`]: the published files (`cells.csv`, a JSON file per
 //!   table) and the [`published::Figure`] a reader gets: a value or suppressed.
 //! - [`paths`]: where a dashboard page and a chart's CSV are on the site.
+//! - [`unit`]: what a figure measures, and how it is rounded and written.
 
 pub mod calendar;
 pub mod paths;
 pub mod published;
 pub mod tables;
+pub mod unit;
 pub mod vocab;
 
 /// For [`vocabulary!`]: the enums it declares implement serde's traits.

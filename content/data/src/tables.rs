@@ -4,6 +4,7 @@
 //! draws them, the worker shows the figures a comment was made on; a table,
 //! a dimension or a measure is named here and nowhere else.
 
+use crate::unit::Unit;
 use crate::vocab::{Door, Label, Outcome, RaceEthnicity, ReferrerType, PRIORITY_TIERS};
 use crate::vocabulary;
 
@@ -27,6 +28,30 @@ vocabulary!(
         ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
+    }
+);
+
+vocabulary!(
+    /// A chart on a dashboard page, as its CSV, its anchor and a Community
+    /// Leadership Team comment name it; its label is its title.
+    ChartId, "the id of a dashboard chart" {
+        ReferralsByDoor = "referrals-by-door", "Referrals by door, each month", "Referidos por puerta, cada mes";
+        CommunityByReferrer = "community-by-referrer", "Community referrals by who referred", "Referidos comunitarios según quién refirió";
+        CommunityByTier = "community-by-tier", "Community referrals by priority tier", "Referidos comunitarios por nivel de prioridad";
+        ReferralOutcomes = "referral-outcomes", "What became of referrals", "Qué pasó con los referidos";
+        MedianDaysToIntake = "median-days-to-intake", "Median days from referral to intake, each month", "Mediana de días entre el referido y la primera entrevista, cada mes";
+        IntakeWithin30Days = "intake-within-30-days", "Share with an intake within 30 days, each month", "Porcentaje con primera entrevista dentro de los 30 días, cada mes";
+        DaysToIntakeByDoor = "days-to-intake-by-door", "Median days from referral to intake, by door", "Mediana de días entre el referido y la primera entrevista, por puerta";
+        EnrolmentsByStatus = "enrolments-by-status", "Enrollments each month, by current status", "Inscripciones cada mes, por estado actual";
+        Retention = "retention", "Retention at 6 and 12 months", "Permanencia a los 6 y 12 meses";
+        AverageCaseload = "average-caseload", "Average active caseload per case manager, each month", "Número medio de casos activos por administrador de casos, cada mes";
+        WaitlistedDeclined = "waitlisted-declined", "Referrals waitlisted or declined, each month", "Referidos en lista de espera o que no quisieron participar, cada mes";
+        ShareByStage = "share-by-stage", "Race and ethnicity at each stage, beside the population", "Raza y etnia en cada etapa, junto a la población";
+        RelativeRateByStage = "relative-rate-by-stage", "Relative rate at each stage", "Tasa relativa en cada etapa";
+        BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";
+        Housing = "housing", "Housed after enrollment", "Con vivienda después de la inscripción";
+        DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
+        SystemBookings = "system-bookings", "Diversion-eligible arrests and bookings, each month", "Arrestos elegibles para desvío e ingresos en la cárcel, cada mes";
     }
 );
 
@@ -74,139 +99,102 @@ impl Dim {
     }
 }
 
-/// Counted measures. Those a table lists as `implied` are never published
-/// but follow from published ones (a total minus a part), so they are
-/// protected if small.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Measure {
-    Referrals,
-    WithIntake,
-    IntakeWithin30Days,
-    IntakeAfter30Days,
-    WithoutIntake,
-    /// Referrals whose outcome is not `enrolled` (implied: referrals minus
-    /// the `enrolled` row); keyed with the outcome dimension at `all`.
-    ReferralsNotEnrolled,
-    // Engagement: enrolments by month of `enrolled_date`, current status.
-    Enrolled,
-    Active,
-    Inactive,
-    /// Discharged, or enrolled with no status.
-    Discharged,
-    /// Enrolments at least 6 months (183 days) before the export date.
-    Followed6,
-    /// Enrolments too recent for the 6-month look.
-    NotFollowed6,
-    Retained6,
-    NotRetained6,
-    /// Followed for 6 but not 12 months (365 days).
-    Followed6Not12,
-    Followed12,
-    Retained12,
-    NotRetained12,
-    // Capacity: caseloads.csv by month.
-    CaseManagerMonths,
-    CaseloadSum,
-    // arrests.csv by month.
-    EligibleArrests,
-    Booked,
-    EligibleNotBooked,
-    // Participant outcomes (outcomes.csv) by month of first enrolment.
-    OutcomePeople12,
-    JailBookingsPre12,
-    JailBookingsPost12,
-    EdVisitsPre12,
-    EdVisitsPost12,
-    HousingPeople6,
-    Housed6,
-    NotHoused6,
-    HousingPeople12,
-    Housed12,
-    NotHoused12,
-}
-
-impl Measure {
-    pub fn name(self) -> &'static str {
-        match self {
-            Measure::Referrals => "referrals",
-            Measure::WithIntake => "referrals_with_intake",
-            Measure::IntakeWithin30Days => "intake_within_30_days",
-            Measure::IntakeAfter30Days => "intake_after_30_days",
-            Measure::WithoutIntake => "referrals_without_intake",
-            Measure::ReferralsNotEnrolled => "referrals_not_enrolled",
-            Measure::Enrolled => "participants_enrolled",
-            Measure::Active => "participants_active",
-            Measure::Inactive => "participants_inactive",
-            Measure::Discharged => "participants_discharged",
-            Measure::Followed6 => "enrolments_followed_6m",
-            Measure::NotFollowed6 => "enrolments_not_followed_6m",
-            Measure::Retained6 => "retained_6m",
-            Measure::NotRetained6 => "not_retained_6m",
-            Measure::Followed6Not12 => "enrolments_followed_6m_not_12m",
-            Measure::Followed12 => "enrolments_followed_12m",
-            Measure::Retained12 => "retained_12m",
-            Measure::NotRetained12 => "not_retained_12m",
-            Measure::CaseManagerMonths => "case_manager_months",
-            Measure::CaseloadSum => "active_caseload_sum",
-            Measure::EligibleArrests => "diversion_eligible_arrests",
-            Measure::Booked => "booked",
-            Measure::EligibleNotBooked => "eligible_arrests_not_booked",
-            Measure::OutcomePeople12 => "people_followed_12m",
-            Measure::JailBookingsPre12 => "jail_bookings_pre_12m",
-            Measure::JailBookingsPost12 => "jail_bookings_post_12m",
-            Measure::EdVisitsPre12 => "ed_visits_pre_12m",
-            Measure::EdVisitsPost12 => "ed_visits_post_12m",
-            Measure::HousingPeople6 => "people_followed_housing_6m",
-            Measure::Housed6 => "housed_post_6m",
-            Measure::NotHoused6 => "not_housed_post_6m",
-            Measure::HousingPeople12 => "people_followed_housing_12m",
-            Measure::Housed12 => "housed_post_12m",
-            Measure::NotHoused12 => "not_housed_post_12m",
-        }
+vocabulary!(
+    /// Counted measures, as `cells.csv` names them and as a reader reads
+    /// them. Those a table lists as `implied` are never published but
+    /// follow from published ones (a total minus a part), so they are
+    /// protected if small.
+    Measure, "the name of a counted measure" {
+        Referrals = "referrals", "Referrals", "Referidos";
+        WithIntake = "referrals_with_intake", "Referrals that reached an intake", "Referidos que llegaron a una primera entrevista";
+        IntakeWithin30Days = "intake_within_30_days", "Intakes within 30 days of the referral", "Primeras entrevistas dentro de los 30 días del referido";
+        IntakeAfter30Days = "intake_after_30_days", "Intakes more than 30 days after the referral", "Primeras entrevistas más de 30 días después del referido";
+        WithoutIntake = "referrals_without_intake", "Referrals with no intake yet", "Referidos todavía sin primera entrevista";
+        /// Referrals whose outcome is not `enrolled` (implied: referrals minus
+        /// the `enrolled` row); keyed with the outcome dimension at `all`.
+        ReferralsNotEnrolled = "referrals_not_enrolled", "Referrals not enrolled", "Referidos sin inscripción";
+        // Engagement: enrolments by month of `enrolled_date`, current status.
+        Enrolled = "participants_enrolled", "People enrolled", "Personas inscritas";
+        Active = "participants_active", "Enrolled, now active", "Inscritas, ahora activas";
+        Inactive = "participants_inactive", "Enrolled, now inactive", "Inscritas, ahora inactivas";
+        /// Discharged, or enrolled with no status.
+        Discharged = "participants_discharged", "Enrolled, since discharged", "Inscritas y dadas de baja después";
+        /// Enrolments at least 6 months (183 days) before the export date.
+        Followed6 = "enrolments_followed_6m", "Enrollments followed for 6 months", "Inscripciones con 6 meses de seguimiento";
+        /// Enrolments too recent for the 6-month look.
+        NotFollowed6 = "enrolments_not_followed_6m", "Enrollments too recent to follow for 6 months", "Inscripciones demasiado recientes para 6 meses de seguimiento";
+        Retained6 = "retained_6m", "Still enrolled after 6 months", "Siguen inscritas a los 6 meses";
+        NotRetained6 = "not_retained_6m", "Discharged within 6 months", "Dadas de baja antes de los 6 meses";
+        /// Followed for 6 but not 12 months (365 days).
+        Followed6Not12 = "enrolments_followed_6m_not_12m", "Enrollments followed for 6 but not 12 months", "Inscripciones con 6 meses de seguimiento pero no 12";
+        Followed12 = "enrolments_followed_12m", "Enrollments followed for 12 months", "Inscripciones con 12 meses de seguimiento";
+        Retained12 = "retained_12m", "Still enrolled after 12 months", "Siguen inscritas a los 12 meses";
+        NotRetained12 = "not_retained_12m", "Discharged within 12 months", "Dadas de baja antes de los 12 meses";
+        // Capacity: caseloads.csv by month.
+        CaseManagerMonths = "case_manager_months", "Case managers (months worked)", "Administradores de casos (meses trabajados)";
+        CaseloadSum = "active_caseload_sum", "Active cases of all case managers", "Casos activos de todos los administradores de casos";
+        // arrests.csv by month.
+        EligibleArrests = "diversion_eligible_arrests", "Diversion-eligible arrests", "Arrestos elegibles para desvío";
+        Booked = "booked", "Diversion-eligible arrests booked into jail", "Arrestos elegibles para desvío con ingreso en la cárcel";
+        EligibleNotBooked = "eligible_arrests_not_booked", "Diversion-eligible arrests not booked into jail", "Arrestos elegibles para desvío sin ingreso en la cárcel";
+        // Participant outcomes (outcomes.csv) by month of first enrolment.
+        OutcomePeople12 = "people_followed_12m", "People followed for 12 months", "Personas con 12 meses de seguimiento";
+        JailBookingsPre12 = "jail_bookings_pre_12m", "Jail bookings in the 12 months before enrollment", "Ingresos en la cárcel en los 12 meses antes de la inscripción";
+        JailBookingsPost12 = "jail_bookings_post_12m", "Jail bookings in the 12 months after enrollment", "Ingresos en la cárcel en los 12 meses después de la inscripción";
+        EdVisitsPre12 = "ed_visits_pre_12m", "Emergency room visits in the 12 months before enrollment", "Visitas a urgencias en los 12 meses antes de la inscripción";
+        EdVisitsPost12 = "ed_visits_post_12m", "Emergency room visits in the 12 months after enrollment", "Visitas a urgencias en los 12 meses después de la inscripción";
+        HousingPeople6 = "people_followed_housing_6m", "People whose housing was known 6 months after enrollment", "Personas con situación de vivienda conocida 6 meses después de la inscripción";
+        Housed6 = "housed_post_6m", "Housed 6 months after enrollment", "Con vivienda 6 meses después de la inscripción";
+        NotHoused6 = "not_housed_post_6m", "Not housed 6 months after enrollment", "Sin vivienda 6 meses después de la inscripción";
+        HousingPeople12 = "people_followed_housing_12m", "People whose housing was known 12 months after enrollment", "Personas con situación de vivienda conocida 12 meses después de la inscripción";
+        Housed12 = "housed_post_12m", "Housed 12 months after enrollment", "Con vivienda 12 meses después de la inscripción";
+        NotHoused12 = "not_housed_post_12m", "Not housed 12 months after enrollment", "Sin vivienda 12 meses después de la inscripción";
     }
-}
+);
 
-/// Figures computed from published counts (or, for the population
-/// baseline, from the census file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DerivedMeasure {
-    /// Median days from referral to intake among referrals with an intake.
-    MedianDaysToIntake,
-    /// Share of referrals with an intake that had it within 30 days.
-    ShareWithin30Days,
-    /// Share of enrolments followed 6 (12) months that were not discharged by then.
-    Retention6,
-    Retention12,
-    /// Caseload sum / case-manager months.
-    AverageCaseload,
-    /// A stage's count for one race / the stage's count for all races.
-    ShareByRace,
-    /// The race's share of the census population (not a count of people
-    /// LEAD served, so not suppressed).
-    PopulationShare,
-    /// ShareByRace / PopulationShare.
-    RelativeRate,
-    /// Arrest diversions (referrals through the arrest diversion door) /
-    /// diversion-eligible arrests.
-    DiversionRate,
-    ShareHoused6,
-    ShareHoused12,
-}
+vocabulary!(
+    /// Figures computed from published counts (or, for the population
+    /// baseline, from the census file).
+    DerivedMeasure, "the name of a derived measure" {
+        /// Median days from referral to intake among referrals with an intake.
+        MedianDaysToIntake = "median_days_to_intake", "Median days from referral to intake", "Mediana de días entre el referido y la primera entrevista";
+        /// Share of referrals with an intake that had it within 30 days.
+        ShareWithin30Days = "share_intake_within_30_days", "Share of intakes within 30 days of the referral", "Porcentaje de primeras entrevistas dentro de los 30 días del referido";
+        /// Share of enrolments followed 6 (12) months that were not discharged by then.
+        Retention6 = "retention_6m", "Share still enrolled after 6 months", "Porcentaje que sigue inscrito a los 6 meses";
+        Retention12 = "retention_12m", "Share still enrolled after 12 months", "Porcentaje que sigue inscrito a los 12 meses";
+        /// Caseload sum / case-manager months.
+        AverageCaseload = "average_active_caseload", "Average active caseload per case manager", "Número medio de casos activos por administrador de casos";
+        /// A stage's count for one race / the stage's count for all races.
+        ShareByRace = "share_by_race", "Share of everyone at this stage", "Porcentaje de todas las personas en esta etapa";
+        /// The race's share of the census population (not a count of people
+        /// LEAD served, so not suppressed).
+        PopulationShare = "population_share", "Share of the population", "Porcentaje de la población";
+        /// ShareByRace / PopulationShare.
+        RelativeRate = "relative_rate", "Relative rate (share at this stage divided by share of the population)", "Tasa relativa (porcentaje en esta etapa dividido entre el porcentaje de la población)";
+        /// Arrest diversions (referrals through the arrest diversion door) /
+        /// diversion-eligible arrests.
+        DiversionRate = "diversion_rate", "Share of diversion-eligible arrests diverted", "Porcentaje de arrestos elegibles para desvío que se desviaron";
+        ShareHoused6 = "share_housed_post_6m", "Share housed 6 months after enrollment", "Porcentaje con vivienda 6 meses después de la inscripción";
+        ShareHoused12 = "share_housed_post_12m", "Share housed 12 months after enrollment", "Porcentaje con vivienda 12 meses después de la inscripción";
+    }
+);
 
 impl DerivedMeasure {
-    pub fn name(self) -> &'static str {
+    /// What the figure measures.
+    pub fn unit(self) -> Unit {
         match self {
-            DerivedMeasure::MedianDaysToIntake => "median_days_to_intake",
-            DerivedMeasure::ShareWithin30Days => "share_intake_within_30_days",
-            DerivedMeasure::Retention6 => "retention_6m",
-            DerivedMeasure::Retention12 => "retention_12m",
-            DerivedMeasure::AverageCaseload => "average_active_caseload",
-            DerivedMeasure::ShareByRace => "share_by_race",
-            DerivedMeasure::PopulationShare => "population_share",
-            DerivedMeasure::RelativeRate => "relative_rate",
-            DerivedMeasure::DiversionRate => "diversion_rate",
-            DerivedMeasure::ShareHoused6 => "share_housed_post_6m",
-            DerivedMeasure::ShareHoused12 => "share_housed_post_12m",
+            DerivedMeasure::MedianDaysToIntake => Unit::Days,
+            DerivedMeasure::AverageCaseload => Unit::Average,
+            DerivedMeasure::RelativeRate => Unit::Ratio,
+            DerivedMeasure::ShareWithin30Days
+            | DerivedMeasure::Retention6
+            | DerivedMeasure::Retention12
+            | DerivedMeasure::ShareByRace
+            | DerivedMeasure::PopulationShare
+            | DerivedMeasure::DiversionRate
+            | DerivedMeasure::ShareHoused6
+            | DerivedMeasure::ShareHoused12 => Unit::Share,
         }
     }
 }
@@ -449,8 +437,31 @@ impl Stat {
     /// The `measure` column of `cells.csv` and the table files.
     pub fn name(self) -> &'static str {
         match self {
-            Stat::Count(m) => m.name(),
-            Stat::Derived(d) => d.name(),
+            Stat::Count(m) => m.as_str(),
+            Stat::Derived(d) => d.as_str(),
+        }
+    }
+
+    /// The measure named `name` in `cells.csv`, if there is one.
+    pub fn parse(name: &str) -> Option<Stat> {
+        Measure::parse(name)
+            .map(Stat::Count)
+            .or_else(|| DerivedMeasure::parse(name).map(Stat::Derived))
+    }
+
+    /// How a person reads the measure.
+    pub fn label(self) -> Label {
+        match self {
+            Stat::Count(m) => m.label(),
+            Stat::Derived(d) => d.label(),
+        }
+    }
+
+    /// What the figure measures: counted measures are counts.
+    pub fn unit(self) -> Unit {
+        match self {
+            Stat::Count(_) => Unit::Count,
+            Stat::Derived(d) => d.unit(),
         }
     }
 }
@@ -482,5 +493,27 @@ mod tests {
         }
         assert_eq!(Dim::Door.label("community").map(|l| l.en), Some("Community referral"));
         assert_eq!(Dim::PriorityTier.label("tier_9"), None);
+    }
+
+    #[test]
+    fn every_measure_is_named_once_and_labelled_in_both_languages() {
+        let stats = Measure::ALL
+            .iter()
+            .map(|&m| Stat::from(m))
+            .chain(DerivedMeasure::ALL.iter().map(|&d| Stat::from(d)));
+        let mut names = std::collections::BTreeSet::new();
+        for stat in stats {
+            assert!(names.insert(stat.name()), "{} named twice", stat.name());
+            assert_eq!(Stat::parse(stat.name()), Some(stat));
+            let label = stat.label();
+            assert!(!label.en.is_empty() && !label.es.is_empty(), "{}", stat.name());
+            assert!(!label.en.contains('_') && !label.es.contains('_'), "{}", stat.name());
+        }
+        assert_eq!(
+            Stat::parse("average_active_caseload").map(Stat::unit),
+            Some(Unit::Average)
+        );
+        assert_eq!(Stat::parse("referrals").map(Stat::unit), Some(Unit::Count));
+        assert_eq!(Stat::parse("Referrals"), None);
     }
 }

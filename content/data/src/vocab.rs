@@ -42,11 +42,11 @@ pub trait Vocabulary: Copy + PartialEq + 'static {
 #[macro_export]
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $expected:literal {
-        $($variant:ident = $code:literal, $en:literal, $es:literal;)+
+        $($(#[$vmeta:meta])* $variant:ident = $code:literal, $en:literal, $es:literal;)+
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             /// Every value, in declaration order.

@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use lead_content::{CltText, Lang, Text};
-use lead_data::tables::DIMS;
+use lead_data::calendar::MONTH_NAMES;
+use lead_data::tables::{ChartId, Stat, DIMS};
 use lead_data::vocab::{Label, Vocabulary};
-use lead_data::Date;
+use lead_data::{Date, Period};
 
 use super::input::{CommentInput, Kind, Publish, ReplyInput, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
 use super::store::{Comment, Session};
@@ -210,17 +211,23 @@ fn figures_table(csv_text: &str, lang: Lang) -> String {
                 })
                 .filter(|v| !v.is_empty() && *v != "all")
                 .collect();
+            // The measure by its name and the value written as the
+            // chart's table writes it ("13.6", "42.5%"), not as stored.
+            let stat = Stat::parse(get(measure));
             let shown = if get(suppressed) == "true" {
-                t().suppressed.get(lang)
+                t().suppressed.get(lang).to_owned()
             } else {
-                get(value)
+                match (stat, get(value).parse::<f64>()) {
+                    (Some(stat), Ok(v)) => stat.unit().format(v),
+                    _ => get(value).to_owned(),
+                }
             };
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                escape(get(period)),
+                escape(&period_words(get(period), lang)),
                 escape(&what.join(", ")),
-                escape(get(measure)),
-                escape(shown)
+                escape(stat.map_or(get(measure), |s| label(s.label(), lang))),
+                escape(&shown)
             )
         })
         .collect();
@@ -268,18 +275,37 @@ fn reply_block(c: &Comment, lang: Lang) -> String {
     out
 }
 
+/// A period as a reader says it: "all time", "2025", "Q1 2025",
+/// "Mar 2025" (in Spanish "todo el período", "trimestre 1 de 2025",
+/// "mar 2025"); text that is not a period is shown as it is.
+fn period_words(period: &str, lang: Lang) -> String {
+    match period.parse::<Period>() {
+        Ok(Period::All) => t().all_time.get(lang).to_owned(),
+        Ok(Period::Year(year)) => year.to_string(),
+        Ok(Period::Quarter(year, quarter)) => fill(
+            t().quarter.get(lang),
+            &[("quarter", &quarter.to_string()), ("year", &year.to_string())],
+        ),
+        Ok(Period::Month(month)) => format!(
+            "{} {}",
+            label(MONTH_NAMES[usize::from(month.number() - 1)], lang),
+            month.year()
+        ),
+        Err(_) => period.to_owned(),
+    }
+}
+
+/// The chart a comment is on, by its title, linked to its place on the
+/// dashboard page of the comment's period.
 fn chart_link(c: &Comment, lang: Lang) -> String {
-    let period = c.period.parse().unwrap_or(lead_data::Period::All);
+    let period = c.period.parse().unwrap_or(Period::All);
+    let title = ChartId::parse(&c.chart).map_or(c.chart.as_str(), |chart| label(chart.label(), lang));
     format!(
         "<a href=\"{}#{}\">{} ({})</a>",
         escape(&lead_data::paths::dashboard_page(&c.page, period)),
         escape(&c.chart),
-        escape(&c.chart.replace('-', " ")),
-        escape(if c.period == "all" {
-            t().all_time.get(lang)
-        } else {
-            &c.period
-        })
+        escape(title),
+        escape(&period_words(&c.period, lang))
     )
 }
 
@@ -1023,6 +1049,64 @@ mod tests {
         assert!(
             html.contains("sobre las cifras de 2025, sobre: 2025-01 Partner"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn a_reader_sees_titles_measures_and_rounded_figures_never_codes() {
+        let mut c = comment("fine", "Org");
+        c.period = "2025-Q1".into();
+        c.figures = "table,period,door,measure,value,suppressed\n\
+                     average_caseload,2025-01,,average_active_caseload,13.6098,false\n\
+                     retention,2025-Q1,arrest_diversion,retention_6m,0.4251,false\n\
+                     retention,2025-Q1,community,retention_6m,,true\n\
+                     x,all,,made_up_measure,3,false\n"
+            .into();
+        let table = figures_table(&c.figures, Lang::En);
+        for shown in [
+            "<td>Jan 2025</td>",
+            "<td>Q1 2025</td>",
+            "<td>Average active caseload per case manager</td>",
+            "<td class=\"num\">13.6</td>",
+            "<td>Arrest diversion</td>",
+            "<td>Share still enrolled after 6 months</td>",
+            "<td class=\"num\">42.5%</td>",
+            "not shown (too few people)",
+            // A measure the contract does not know is shown as it is.
+            "<td>made_up_measure</td>",
+        ] {
+            assert!(table.contains(shown), "{shown} in {table}");
+        }
+        for code in [
+            "average_active_caseload",
+            "retention_6m",
+            "arrest_diversion",
+            "13.6098",
+            "2025-Q1",
+        ] {
+            assert!(!table.contains(code), "{code} in {table}");
+        }
+        let spanish = figures_table(&c.figures, Lang::Es);
+        for shown in [
+            "<td>ene 2025</td>",
+            "<td>trimestre 1 de 2025</td>",
+            "<td>Número medio de casos activos por administrador de casos</td>",
+            "<td>Porcentaje que sigue inscrito a los 6 meses</td>",
+        ] {
+            assert!(spanish.contains(shown), "{shown} in {spanish}");
+        }
+        let link = chart_link(&c, Lang::En);
+        assert!(
+            link.contains(">Average active caseload per case manager, each month (Q1 2025)</a>")
+                && link.contains("href=\"/en/data/capacity/2025-Q1/#average-caseload\""),
+            "{link}"
+        );
+        let enlace = chart_link(&c, Lang::Es);
+        assert!(
+            enlace.contains(
+                ">Número medio de casos activos por administrador de casos, cada mes (trimestre 1 de 2025)</a>"
+            ),
+            "{enlace}"
         );
     }
 

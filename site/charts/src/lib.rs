@@ -31,65 +31,15 @@ pub enum Kind {
     Line,
 }
 
-/// What a figure measures, which decides how it is scaled and labelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// A count of people, referrals or arrests.
-    Count,
-    /// A proportion from 0 to 1, shown as a percentage.
-    Share,
-    /// A number of days.
-    Days,
-    /// A ratio to a baseline (1 means the same as the baseline).
-    Ratio,
-    /// An average, shown with one decimal.
-    Average,
-}
+pub use lead_data::unit::{group_thousands, Unit};
 
-impl Unit {
-    /// The figure as drawn: shares become percentages; everything is
-    /// rounded to what the table shows.
-    pub fn scale(self, value: f64) -> f64 {
-        match self {
-            Unit::Count => value.round(),
-            Unit::Share => (value * 1000.0).round() / 10.0,
-            Unit::Days | Unit::Average => (value * 10.0).round() / 10.0,
-            Unit::Ratio => (value * 100.0).round() / 100.0,
-        }
+/// How the value axis labels a unit.
+fn axis_formatter(unit: Unit) -> Option<&'static str> {
+    match unit {
+        Unit::Share => Some("{value}%"),
+        Unit::Ratio => Some("{value}×"),
+        Unit::Count | Unit::Days | Unit::Average => None,
     }
-
-    /// The figure as the data table writes it.
-    pub fn format(self, value: f64) -> String {
-        let scaled = self.scale(value);
-        match self {
-            Unit::Count => group_thousands(scaled as u64),
-            Unit::Share => format!("{scaled:.1}%"),
-            Unit::Days | Unit::Average => format!("{scaled:.1}"),
-            Unit::Ratio => format!("{scaled:.2}"),
-        }
-    }
-
-    fn axis_formatter(self) -> Option<&'static str> {
-        match self {
-            Unit::Share => Some("{value}%"),
-            Unit::Ratio => Some("{value}×"),
-            Unit::Count | Unit::Days | Unit::Average => None,
-        }
-    }
-}
-
-/// `12345` as `12,345`.
-pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// One series: a value (or a suppressed gap) per category.
@@ -182,7 +132,7 @@ pub fn chart(view: &ChartView) -> Chart {
         category_axis = category_axis.axis_label(AxisLabel::new().interval(0));
     }
     let mut value_axis = Axis::new().type_(AxisType::Value);
-    if let Some(formatter) = view.unit.axis_formatter() {
+    if let Some(formatter) = axis_formatter(view.unit) {
         value_axis = value_axis.axis_label(AxisLabel::new().formatter(Formatter::String(formatter.to_owned())));
     }
     if view.unit == Unit::Share && view.kind == Kind::StackedBar {

@@ -116,7 +116,9 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
             for spec in &page.charts {
                 let grid = spec.grid(data, period, covered);
                 files.push((
-                    csv_path(page.slug, period, spec.id).trim_start_matches('/').to_owned(),
+                    csv_path(page.slug, period, spec.id.as_str())
+                        .trim_start_matches('/')
+                        .to_owned(),
                     spec.csv(data, &grid),
                 ));
             }

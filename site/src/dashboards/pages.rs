@@ -153,9 +153,9 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
     };
     let chart_label = format!(
         "Chart: {}, {period_label}. The figures are in the table that follows.",
-        spec.title
+        spec.title()
     );
-    let table_label = format!("Table: {}", spec.title);
+    let table_label = format!("Table: {}", spec.title());
     let unit_note = match unit {
         Unit::Share => Some("Percentages."),
         Unit::Days => Some("Days."),
@@ -163,23 +163,23 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
         Unit::Count | Unit::Average => None,
     };
     view! {
-        <section class="chart-block" aria-labelledby=title_id.clone() id=spec.id>
-            <h2 id=title_id.clone()>{spec.title}</h2>
+        <section class="chart-block" aria-labelledby=title_id.clone() id=spec.id.as_str()>
+            <h2 id=title_id.clone()>{spec.title()}</h2>
             <p class="caption">{spec.caption}</p>
             <div class="chart" id=format!("chart-{}", spec.id) data-chart=view_json role="img" aria-label=chart_label hidden></div>
             <div class="table-scroll" role="region" aria-label=table_label tabindex="0">
                 <table class="data-table">
-                    <caption>{format!("{}, {period_label}.", spec.title)}{unit_note.map(|n| format!(" {n}"))}</caption>
+                    <caption>{format!("{}, {period_label}.", spec.title())}{unit_note.map(|n| format!(" {n}"))}</caption>
                     <thead><tr><th scope="col">{spec.axis}</th>{head}</tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </div>
             <p class="note">{note}</p>
-            <p class="download"><a href=csv_href download>{format!("Download these figures (CSV): {}", spec.title)}</a></p>
+            <p class="download"><a href=csv_href download>{format!("Download these figures (CSV): {}", spec.title())}</a></p>
             // Community commentary (and, for a signed-in CLT member, the
             // comment form) is put here by the worker.
             // `data-about` names the chart and period for the form.
-            <div class="commentary" data-commentary=spec.id data-about=format!("{}, {period_label}", spec.title)></div>
+            <div class="commentary" data-commentary=spec.id.as_str() data-about=format!("{}, {period_label}", spec.title())></div>
         </section>
     }
 }
@@ -234,7 +234,7 @@ pub fn DashboardPage(
                     spec=spec.clone()
                     grid
                     period_label=period_label.clone()
-                    csv_href=csv_path(page.slug, period, spec.id)
+                    csv_href=csv_path(page.slug, period, spec.id.as_str())
                     k
                 />
             }

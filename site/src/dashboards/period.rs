@@ -4,13 +4,14 @@
 
 pub use lead_data::{Month, Period};
 
-const MONTH_NAMES: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+/// A month's short name, in English.
+fn month_name(number: u8) -> &'static str {
+    lead_data::calendar::MONTH_NAMES[usize::from(number - 1)].en
+}
 
 /// "Mar 2025".
 pub fn month_label(m: Month) -> String {
-    format!("{} {}", MONTH_NAMES[usize::from(m.number() - 1)], m.year())
+    format!("{} {}", month_name(m.number()), m.year())
 }
 
 /// How the dashboards show a period; the period itself and its text form
@@ -27,11 +28,7 @@ impl PeriodView for Period {
         match self {
             Period::All => format!("All time ({} to {})", month_label(covered.0), month_label(covered.1)),
             Period::Year(y) => format!("{y}"),
-            Period::Quarter(y, q) => format!(
-                "{y} Q{q} ({} to {})",
-                MONTH_NAMES[usize::from(q * 3 - 3)],
-                MONTH_NAMES[usize::from(q * 3 - 1)]
-            ),
+            Period::Quarter(y, q) => format!("{y} Q{q} ({} to {})", month_name(q * 3 - 2), month_name(q * 3)),
             Period::Month(m) => month_label(m),
         }
     }

@@ -4,7 +4,7 @@
 
 use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
-use lead_data::tables::{DerivedMeasure, Dim, Measure, Stat, TableId};
+use lead_data::tables::{ChartId, DerivedMeasure, Dim, Measure, Stat, TableId};
 use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
@@ -67,8 +67,8 @@ pub enum Categories {
 
 #[derive(Debug, Clone)]
 pub struct ChartSpec {
-    pub id: &'static str,
-    pub title: &'static str,
+    /// Which chart: its id and its title.
+    pub id: ChartId,
     /// What the chart shows, in a sentence or two.
     pub caption: &'static str,
     pub kind: Kind,
@@ -108,6 +108,11 @@ impl Grid {
 }
 
 impl ChartSpec {
+    /// The chart's title (in English; [`ChartId::label`] has both).
+    pub fn title(&self) -> &'static str {
+        self.id.label().en
+    }
+
     fn key(&self, category: &Part, index: usize, series: &Part, period: String) -> CellKey {
         let table = series
             .table
@@ -299,8 +304,7 @@ pub fn pages() -> Vec<Page> {
             intro: "Who is referred to LEAD, through which door, and what became of each referral.",
             charts: vec![
                 ChartSpec {
-                    id: "referrals-by-door",
-                    title: "Referrals by door, each month",
+                    id: ChartId::ReferralsByDoor,
                     caption: "People referred each month through each of LEAD's three doors: arrest diversion (an officer refers instead of booking), social contact (an officer refers without an arrest) and community referral (businesses, residents and partner organizations).",
                     kind: StackedBar,
                     unit: Count,
@@ -313,8 +317,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "community-by-referrer",
-                    title: "Community referrals by who referred",
+                    id: ChartId::CommunityByReferrer,
                     caption: "Community referrals in the period, by who made them.",
                     kind: Bar,
                     unit: Count,
@@ -328,8 +331,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "community-by-tier",
-                    title: "Community referrals by priority tier",
+                    id: ChartId::CommunityByTier,
                     caption: "Community referrals in the period, by the priority tier the policy group's questions gave them.",
                     kind: Bar,
                     unit: Count,
@@ -339,8 +341,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "referral-outcomes",
-                    title: "What became of referrals",
+                    id: ChartId::ReferralOutcomes,
                     caption: "Referrals made in the period, by door and by what became of them so far.",
                     kind: StackedBar,
                     unit: Count,
@@ -360,8 +361,7 @@ pub fn pages() -> Vec<Page> {
             intro: "How long people wait between referral and their first intake with a case manager.",
             charts: vec![
                 ChartSpec {
-                    id: "median-days-to-intake",
-                    title: "Median days from referral to intake, each month",
+                    id: ChartId::MedianDaysToIntake,
                     caption: "For referrals made each month that reached an intake, the median number of days between referral and intake, by door.",
                     kind: Line,
                     unit: Days,
@@ -374,8 +374,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "intake-within-30-days",
-                    title: "Share with an intake within 30 days, each month",
+                    id: ChartId::IntakeWithin30Days,
                     caption: "Of referrals made each month that reached an intake, the share whose intake was within 30 days of the referral.",
                     kind: Line,
                     unit: Share,
@@ -388,8 +387,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "days-to-intake-by-door",
-                    title: "Median days from referral to intake, by door",
+                    id: ChartId::DaysToIntakeByDoor,
                     caption: "For referrals made in the period that reached an intake, the median number of days to intake.",
                     kind: Bar,
                     unit: Days,
@@ -406,8 +404,7 @@ pub fn pages() -> Vec<Page> {
             intro: "Whether people who enroll stay engaged with their case manager.",
             charts: vec![
                 ChartSpec {
-                    id: "enrolments-by-status",
-                    title: "Enrollments each month, by current status",
+                    id: ChartId::EnrolmentsByStatus,
                     caption: "People enrolled each month, by whether they are now active or inactive (people discharged since are not shown).",
                     kind: StackedBar,
                     unit: Count,
@@ -420,8 +417,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "retention",
-                    title: "Retention at 6 and 12 months",
+                    id: ChartId::Retention,
                     caption: "Of people enrolled in the period and followed long enough, the share still active or inactive (not discharged) 6 and 12 months after enrollment, by door.",
                     kind: Bar,
                     unit: Share,
@@ -441,8 +437,7 @@ pub fn pages() -> Vec<Page> {
             intro: "Whether case managers have room for the people referred: LEAD caseloads should average 20 and never pass 25.",
             charts: vec![
                 ChartSpec {
-                    id: "average-caseload",
-                    title: "Average active caseload per case manager, each month",
+                    id: ChartId::AverageCaseload,
                     caption: "The average number of active participants per case manager each month, against the program's standard of 20 on average and 25 at most.",
                     kind: Line,
                     unit: Average,
@@ -461,8 +456,7 @@ pub fn pages() -> Vec<Page> {
                     ],
                 },
                 ChartSpec {
-                    id: "waitlisted-declined",
-                    title: "Referrals waitlisted or declined, each month",
+                    id: ChartId::WaitlistedDeclined,
                     caption: "Referrals made each month that were put on the waitlist or declined because the program was full.",
                     kind: Bar,
                     unit: Count,
@@ -482,8 +476,7 @@ pub fn pages() -> Vec<Page> {
             intro: "At each stage from arrest to retention, who LEAD reaches, beside the population of the area it serves. A gap that grows from one stage to the next shows where the program should look.",
             charts: vec![
                 ChartSpec {
-                    id: "share-by-stage",
-                    title: "Race and ethnicity at each stage, beside the population",
+                    id: ChartId::ShareByStage,
                     caption: "The share of each race and ethnicity among diversion-eligible arrests, each kind of referral, enrollments and people retained 6 months, beside their share of the population of the neighborhoods served.",
                     kind: StackedBar,
                     unit: Share,
@@ -502,8 +495,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "relative-rate-by-stage",
-                    title: "Relative rate at each stage",
+                    id: ChartId::RelativeRateByStage,
                     caption: "Each group's share at a stage divided by its share of the population: 1 means the same as the population, 2 means twice the population share.",
                     kind: Line,
                     unit: Ratio,
@@ -523,8 +515,7 @@ pub fn pages() -> Vec<Page> {
             intro: "What changes for participants, for the program's reach among arrests, and for the justice system.",
             charts: vec![
                 ChartSpec {
-                    id: "bookings-and-emergency-visits",
-                    title: "Jail bookings and emergency visits, before and after enrollment",
+                    id: ChartId::BookingsAndEmergencyVisits,
                     caption: "For people enrolled in the period who have been followed for 12 months, the total jail bookings and emergency department visits in the 12 months before and the 12 months after enrollment.",
                     kind: Bar,
                     unit: Count,
@@ -541,8 +532,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "housing",
-                    title: "Housed after enrollment",
+                    id: ChartId::Housing,
                     caption: "Of people enrolled in the period and followed long enough, the share housed 6 and 12 months after enrollment.",
                     kind: Bar,
                     unit: Share,
@@ -555,8 +545,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "diversion-rate",
-                    title: "Diversion rate, each month",
+                    id: ChartId::DiversionRate,
                     caption: "Of diversion-eligible arrests each month, the share referred to LEAD through arrest diversion instead of being booked.",
                     kind: Line,
                     unit: Share,
@@ -566,8 +555,7 @@ pub fn pages() -> Vec<Page> {
                     lines: vec![],
                 },
                 ChartSpec {
-                    id: "system-bookings",
-                    title: "Diversion-eligible arrests and bookings, each month",
+                    id: ChartId::SystemBookings,
                     caption: "Arrests for conduct LEAD can divert, and how many of them ended in a jail booking, each month.",
                     kind: Line,
                     unit: Count,

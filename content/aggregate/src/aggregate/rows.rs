@@ -330,7 +330,7 @@ where
                     table: spec.id,
                     period: key.period,
                     dims,
-                    measure: key.measure.name(),
+                    measure: key.measure.as_str(),
                     figure: Figure::Count(publish(key)),
                 });
                 continue;
@@ -367,7 +367,7 @@ where
                 table: spec.id,
                 period: key.period,
                 dims,
-                measure: derived.name(),
+                measure: derived.as_str(),
                 figure: Figure::Derived(figure),
             });
         }
