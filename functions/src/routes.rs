@@ -113,7 +113,7 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
         (Get, "/api/staff/feedback.csv") => staff::feedback_csv(&req, &env).await,
 
         // The dashboards, with the community commentary and the delivery record.
-        (Get, "/en/data/" | "/en/data") => status::dashboards_index(&env).await,
+        (Get, "/en/data/" | "/en/data") => clt::dashboard(&req, &env, lead_data::paths::DASHBOARDS).await,
         (Get, p) if p.starts_with("/en/data/") => clt::dashboard(&req, &env, p).await,
         // HEAD and anything else on the dashboards: the static page as is.
         (_, p) if p.starts_with("/en/data/") => assets::pass_through(&req, &env).await,

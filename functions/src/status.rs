@@ -204,15 +204,6 @@ pub async fn with_record(env: &Env, db: &D1Database, html: String, lang: Lang, n
     }
 }
 
-/// `GET /en/data/`: the dashboards' index with the delivery record.
-pub async fn dashboards_index(env: &Env) -> Result<Response, ApiError> {
-    let text = assets::page(env, "/en/data/").await?;
-    let db = env
-        .d1(crate::config::DB)
-        .map_err(ApiError::unavailable("dashboards index: no database"))?;
-    Ok(http::html(200, with_record(env, &db, text, Lang::En, now_ms()).await))
-}
-
 /// `GET /api/status?lang=en|es`: intake now, the delivery record and the
 /// dashboards' data version.
 pub async fn get(req: &Request, env: &Env) -> Result<Response, ApiError> {

@@ -96,7 +96,7 @@ fn every_dashboard_and_period_has_a_page_with_a_table_per_chart() {
     assert_eq!(all.len(), 1 + 3 * 5, "all time, 3 years and 12 quarters");
     for page in pages() {
         for &period in &all {
-            let path = format!("{}index.html", page_path(page.slug, period).trim_start_matches('/'));
+            let path = format!("{}index.html", page_path(page.slug(), period).trim_start_matches('/'));
             let html = site().get(&path).unwrap_or_else(|| panic!("{path} is built"));
             assert_eq!(
                 html.matches("<table").count(),
@@ -109,7 +109,7 @@ fn every_dashboard_and_period_has_a_page_with_a_table_per_chart() {
                 "{path}: a chart per chart"
             );
             for spec in &page.charts {
-                let csv = csv_path(page.slug, period, spec.id.as_str());
+                let csv = csv_path(page.slug(), period, spec.id.as_str());
                 assert!(html.contains(&format!("href=\"{csv}\"")), "{path}: links {csv}");
                 assert!(site().contains_key(csv.trim_start_matches('/')), "{csv} is built");
             }
@@ -143,7 +143,7 @@ fn every_figure_shown_is_the_published_one() {
         for period in periods(covered) {
             for spec in &page.charts {
                 let grid = spec.grid(data, period, covered);
-                let csv = &site()[csv_path(page.slug, period, spec.id.as_str()).trim_start_matches('/')];
+                let csv = &site()[csv_path(page.slug(), period, spec.id.as_str()).trim_start_matches('/')];
                 let mut csv_rows = csv.lines().skip(1);
                 for (key, figure) in grid.cells.iter().flatten() {
                     let rows = json.entry(key.table).or_insert_with(|| json_rows(key.table));
@@ -184,7 +184,7 @@ fn no_table_shows_a_small_count() {
     let k = data.suppression.k as f64;
     for page in pages() {
         for period in periods(covered) {
-            let path = format!("{}index.html", page_path(page.slug, period).trim_start_matches('/'));
+            let path = format!("{}index.html", page_path(page.slug(), period).trim_start_matches('/'));
             let html = &site()[&path];
             for spec in page.charts.iter().filter(|s| s.unit == Unit::Count) {
                 let section = &html[html.find(&format!("id=\"{}\"", spec.id)).expect("chart section")..];

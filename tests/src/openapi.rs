@@ -248,9 +248,9 @@ fn clt_paths() -> Map<String, Value> {
             "schema": { "type": "string", "enum": ["all", "waiting"], "default": "all" } }));
     paths.insert("/api/clt/comments".into(), json!({
         "get": mine,
-        "post": clt_operation("cltComment", "Comment on a chart", true, Some(json!({ "$ref": "#/components/schemas/CommentInput" })),
+        "post": clt_operation("cltComment", "Comment on a chart, a dashboard page as a whole, or a part of the program", true, Some(json!({ "$ref": "#/components/schemas/CommentInput" })),
             ("201", json_ok("Stored, with the version of the figures it was made on.", json!({ "type": "object", "required": ["id"], "properties": { "id": { "type": "string" } } }))),
-            &[("422", "Fields need correcting, or there is no such chart for that period.", "invalid"),
+            &[("422", "Fields need correcting, or there is no such chart or page for that period.", "invalid"),
               ("429", "More comments than one member may send in an hour (`CLT_COMMENTS_PER_HOUR`, 20); see Retry-After.", "rate_limited")])
     }));
     paths.insert("/api/clt/queue".into(), json!({ "get": queue }));
@@ -704,10 +704,12 @@ pub fn document() -> Value {
                     }
                 },
                 "CommentInput": {
-                    "type": "object", "required": ["page", "chart", "period", "kind", "body", "publish"],
+                    "type": "object", "required": ["kind", "body", "publish"],
+                    "description": "On a chart: page, chart and period. On a dashboard page as a whole: page and period. On a part of the program: topic alone.",
                     "properties": {
+                        "topic": { "enum": ["intake-questions", "prioritization", "capacity", "program"], "description": "The part of the program the comment is on; then page, chart and period are left out." },
                         "page": { "type": "string", "description": "Dashboard slug, e.g. capacity." },
-                        "chart": { "type": "string", "description": "Chart id on that page, e.g. average-caseload." },
+                        "chart": { "type": "string", "description": "Chart id on that page, e.g. average-caseload; left out for the page as a whole." },
                         "period": { "type": "string", "pattern": "^(all|[0-9]{4}(-Q[1-4])?)$" },
                         "data_point": { "type": "string", "maxLength": 200 },
                         "kind": { "enum": ["question", "blind_spot", "concern", "suggestion", "appreciation"] },
@@ -727,13 +729,16 @@ pub fn document() -> Value {
                 },
                 "Comment": {
                     "type": "object",
-                    "required": ["id", "page", "chart", "period", "kind", "body", "publish", "data_version", "figures_changed", "figures", "created_at", "approved"],
+                    "required": ["id", "topic", "page", "chart", "period", "kind", "body", "publish", "data_version", "figures_changed", "figures", "created_at", "approved"],
                     "properties": {
-                        "id": { "type": "string" }, "page": { "type": "string" }, "chart": { "type": "string" },
-                        "period": { "type": "string" }, "data_point": { "type": ["string", "null"] },
+                        "id": { "type": "string" },
+                        "topic": { "type": ["string", "null"], "description": "The part of the program, for a comment on the program (then page, chart and period are null)." },
+                        "page": { "type": ["string", "null"] },
+                        "chart": { "type": ["string", "null"], "description": "Null for a comment on a page as a whole." },
+                        "period": { "type": ["string", "null"] }, "data_point": { "type": ["string", "null"] },
                         "kind": { "type": "string" }, "body": { "type": "string" }, "publish": { "type": "string" },
                         "organisation": { "type": "string" }, "member": { "type": "string" },
-                        "data_version": { "type": "string", "description": "SHA-256 of the chart's published CSV when the comment was made." },
+                        "data_version": { "type": "string", "description": "SHA-256 of the chart's published CSV when the comment was made; empty for a comment on a page or the program." },
                         "figures_changed": { "type": "boolean" },
                         "figures": { "type": "string", "description": "That CSV: the figures the member saw." },
                         "created_at": { "type": "string", "format": "date-time" },

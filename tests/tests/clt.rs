@@ -635,6 +635,27 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
     assert_eq!(landed.fragment(), Some("sent-average-caseload"), "{landed}");
     nothing_ran(c, "the dashboard after commenting").await;
 
+    // The form on the page as a whole, and on the front page the form on
+    // the program, pass axe open.
+    for (path, toggle) in [
+        (
+            "/en/data/capacity/",
+            "Comment on this page as a whole: Capacity, All time",
+        ),
+        ("/en/data/", "Comment on the program as a whole"),
+    ] {
+        c.goto(&portal.url(path)).await.expect("open the page");
+        c.find(Locator::XPath(&format!(
+            "//summary[starts-with(normalize-space(), '{toggle}')]"
+        )))
+        .await
+        .unwrap_or_else(|_| panic!("{path}: the toggle {toggle}"))
+        .click()
+        .await
+        .expect("open it");
+        check::accessible(c, &format!("{path} with the form open: {toggle}")).await;
+    }
+
     // More payloads through the API: as comments, and as the moderator's reply.
     let api = Member::sign_in(
         &portal,
@@ -902,6 +923,176 @@ fn a_comment_that_cannot_be_taken_is_kept_for_the_member() {
         page.contains("href=\"/en/data/capacity/#average-caseload\""),
         "the way back: {page}"
     );
+}
+
+/// Beside the charts, members comment on a dashboard page as a whole and on
+/// the parts of the program the CLT advises on (the referral questions,
+/// prioritization, capacity); the same moderation publishes them where
+/// they belong: the page's comments at the foot of the page, the
+/// program's on the dashboards' front page (which keeps its delivery
+/// record).
+#[test]
+fn members_comment_on_the_program_and_on_a_whole_page_and_the_public_reads_them_where_they_belong() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let ana = Member::sign_in(
+        &portal,
+        &invite(&portal, "Ana", "Eastgate Neighbors", "ana@example.org", "member"),
+    );
+    let mo = Member::sign_in(
+        &portal,
+        &invite(&portal, "Mo", "LEAD program", "mo@example.org", "moderator"),
+    );
+    let html = |who: &Member, path: &str| {
+        let (status, body, _) = status_and_body(who.request("GET", path).set("Accept", "text/html").call());
+        assert_eq!(status, 200, "{path}: {body}");
+        body.as_str().unwrap_or_default().to_owned()
+    };
+
+    // A member sees both forms; the public sees neither.
+    let front = html(&ana, "/en/data/");
+    assert!(
+        front.contains("Comment on the program as a whole")
+            && front.contains("name=\"topic\" id=\"topic-prioritization-program\" value=\"prioritization\""),
+        "{front}"
+    );
+    assert!(html(&ana, "/en/data/capacity/").contains("Comment on this page as a whole: Capacity, All time"));
+    let public = html(&Member::anonymous(&portal), "/en/data/");
+    assert!(!public.contains("Comment on the program") && !public.contains("Comments on the program"));
+    assert!(
+        public.contains("data-delivery-record"),
+        "the front page keeps its delivery record"
+    );
+
+    // What is refused, in words.
+    let (status, body) = ana.post(
+        "/api/clt/comments",
+        json!({ "topic": "police", "kind": "concern", "body": "x", "publish": "anonymous" }),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("which part of the program"), "{body}");
+    let (status, body) = ana.post(
+        "/api/clt/comments",
+        json!({ "page": "nowhere", "period": "all", "kind": "concern", "body": "x", "publish": "anonymous" }),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("no such dashboard page"), "{body}");
+
+    // Stored, answered and approved like a comment on a chart.
+    let (status, made) = ana.post(
+        "/api/clt/comments",
+        json!({ "topic": "prioritization", "kind": "concern", "publish": "with_organisation",
+                "body": "Referrals from shop owners seem to wait longer than others." }),
+    );
+    assert_eq!(status, 201, "{made}");
+    let on_program = made["id"].as_str().expect("an id").to_owned();
+    let (status, made) = ana.post(
+        "/api/clt/comments",
+        json!({ "page": "capacity", "period": "all", "kind": "suggestion", "publish": "anonymous",
+                "body": "Show how many case managers are hired against the plan." }),
+    );
+    assert_eq!(status, 201, "{made}");
+    let on_page = made["id"].as_str().expect("an id").to_owned();
+    let (_, mine) = ana.get("/api/clt/comments");
+    let mine = mine.to_string();
+    assert!(
+        mine.contains("\"topic\":\"prioritization\"") && mine.contains("\"chart\":null"),
+        "{mine}"
+    );
+    for id in [&on_program, &on_page] {
+        let (status, out) = mo.post(
+            &format!("/api/clt/comments/{id}/reply"),
+            json!({ "status": "will_act", "body": "We will look at it this quarter." }),
+        );
+        assert_eq!(status, 200, "{out}");
+        let (status, out) = mo.post(&format!("/api/clt/comments/{id}/approve"), json!({}));
+        assert_eq!(status, 200, "{out}");
+    }
+
+    // The public reads each where it belongs.
+    let front = html(&Member::anonymous(&portal), "/en/data/");
+    let program = &front[front
+        .find("Comments on the program as a whole")
+        .expect("the program's commentary")..];
+    assert!(
+        program.contains("Concern from Eastgate Neighbors")
+            && program.contains("on the program: How referrals are prioritized")
+            && program.contains("shop owners seem to wait longer")
+            && program.contains("Will act"),
+        "{program}"
+    );
+    assert!(
+        !front.contains("case managers are hired"),
+        "the page's comment stays on its page"
+    );
+    let capacity = html(&Member::anonymous(&portal), "/en/data/capacity/");
+    let whole = &capacity[capacity
+        .find("Comments on this page as a whole")
+        .expect("the page's commentary")..];
+    assert!(
+        whole.contains("Suggestion from a Community Leadership Team member")
+            && whole.contains("case managers are hired"),
+        "{whole}"
+    );
+    assert_eq!(capacity.matches("case managers are hired").count(), 1, "under no chart");
+    assert!(!capacity.contains("shop owners seem to wait"));
+
+    // On the member's page, each says what it is on, in their language.
+    let home = html(&ana, "/en/clt/");
+    assert!(
+        home.contains(">the program: How referrals are prioritized</a>")
+            && home.contains(">the Capacity page as a whole (all time)</a>")
+            && home.contains("use the form on <a href=\"/en/data/#program-commentary\">"),
+        "{home}"
+    );
+    let casa = html(&ana, "/es/clt/");
+    assert!(
+        casa.contains(">el programa: Cómo se da prioridad a los referidos</a>")
+            && casa.contains(">la página Capacidad en conjunto (todo el período)</a>"),
+        "{casa}"
+    );
+
+    // Without JavaScript: a problem comes back on the front page with the
+    // form open; a comment sent lands on its thanks.
+    // (status, Location, page)
+    let form = |body: &str| {
+        let csrf = ana.csrf.clone();
+        let sent = ana
+            .request("POST", "/api/clt/comments?lang=en")
+            .set("Accept", "text/html")
+            .set("Origin", &portal.url(""))
+            .send_form(&[
+                ("csrf", csrf.as_str()),
+                ("topic", "capacity"),
+                ("kind", "question"),
+                ("body", body),
+                ("publish", "program_only"),
+            ]);
+        let response = match sent {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        (
+            response.status(),
+            response.header("Location").map(str::to_owned),
+            response.into_string().unwrap_or_default(),
+        )
+    };
+    let (status, _, page) = form(" ");
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("<details class=\"comment-form\" open>")
+            && page.contains("value=\"capacity\" checked")
+            && page.contains("data-delivery-record"),
+        "{page}"
+    );
+    let (status, location, _) = form("Could the program say how many people it can take this year?");
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/en/data/?commented=program#sent-program"))
+    );
+    let thanks = html(&ana, "/en/data/?commented=program");
+    assert!(thanks.contains("id=\"sent-program\""), "{thanks}");
 }
 
 /// The CLT in Spanish, in a real browser: an English invitation link

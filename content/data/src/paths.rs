@@ -4,6 +4,18 @@
 
 use crate::Period;
 
+/// The dashboards' front page: what each page shows, the delivery record
+/// and the community commentary on the program as a whole.
+pub const DASHBOARDS: &str = "/en/data/";
+
+/// The commentary slot of a dashboard page for comments on the page as a
+/// whole (a chart's slot is named by its chart id). The site writes the
+/// slots; the worker fills them.
+pub const WHOLE_PAGE: &str = "page";
+/// The commentary slot of the dashboards' front page, for comments on the
+/// program as a whole.
+pub const PROGRAM: &str = "program";
+
 /// The English dashboard page of `slug` for `period`; all time is the page
 /// itself.
 pub fn dashboard_page(slug: &str, period: Period) -> String {

@@ -32,6 +32,18 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// A dashboard page, as its path names it; its label is its title.
+    DashboardId, "the id of a dashboard page" {
+        Referrals = "referrals", "Referrals", "Referidos";
+        GettingStarted = "getting-started", "Getting started", "Primeros pasos";
+        Engagement = "engagement", "Engagement", "Participación";
+        Capacity = "capacity", "Capacity", "Capacidad";
+        RacialEquity = "racial-equity", "Racial equity", "Equidad racial";
+        Outcomes = "outcomes", "Outcomes", "Resultados";
+    }
+);
+
+vocabulary!(
     /// A chart on a dashboard page, as its CSV, its anchor and a Community
     /// Leadership Team comment name it; its label is its title.
     ChartId, "the id of a dashboard chart" {

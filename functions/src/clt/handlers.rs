@@ -9,11 +9,12 @@ use std::collections::HashMap;
 
 use lead_content::Lang;
 use lead_data::paths;
+use lead_data::Period;
 use serde::de::DeserializeOwned;
 use worker::{D1Database, Env, Request, Response};
 
 use super::html::{self, Versions};
-use super::input::{CommentInput, NewComment, Reply, ReplyInput};
+use super::input::{CommentInput, NewComment, Reply, ReplyInput, Subject, PROGRAM, WHOLE_PAGE};
 use super::store::{self, Approval, Session};
 use super::{clear_cookie, random_token, set_cookie, Secret, SIGN_IN_WINDOW_SECONDS};
 use crate::crypto::sha256_hex;
@@ -31,10 +32,11 @@ async fn chart_csv(env: &Env, page: &str, chart: &str, period: &str) -> Result<O
     assets::published(env, &paths::chart_csv(page, period, chart)).await
 }
 
-/// The current data version of every chart and period these comments are on.
+/// The current data version of every chart and period these comments are
+/// on (comments on a page as a whole or on the program have no figures).
 async fn versions(env: &Env, comments: &[&store::Comment]) -> Result<Versions, ApiError> {
     let mut out = Versions::new();
-    for c in comments {
+    for c in comments.iter().filter(|c| c.has_figures()) {
         let key = (c.page.clone(), c.chart.clone(), c.period.clone());
         if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(key) {
             let csv = chart_csv(env, &c.page, &c.chart, &c.period).await?;
@@ -55,18 +57,24 @@ fn member_json(session: &Session, csrf: &str) -> serde_json::Value {
 
 fn comment_json(c: &store::Comment, versions: &Versions) -> serde_json::Value {
     let current = versions.get(&(c.page.clone(), c.chart.clone(), c.period.clone()));
+    let (page, chart, period, topic) = match c.subject() {
+        Some(Subject::Program(topic)) => (None, None, None, Some(topic.as_str())),
+        Some(Subject::Page { .. }) => (Some(&c.page), None, Some(&c.period), None),
+        _ => (Some(&c.page), Some(&c.chart), Some(&c.period), None),
+    };
     serde_json::json!({
         "id": c.id,
-        "page": c.page,
-        "chart": c.chart,
-        "period": c.period,
+        "topic": topic,
+        "page": page,
+        "chart": chart,
+        "period": period,
         "data_point": c.data_point,
         "kind": c.kind.as_str(),
         "body": c.body,
         "publish": c.publish.as_str(),
         "organisation": c.organisation,
         "data_version": c.data_version,
-        "figures_changed": !matches!(current, Some(Some(v)) if *v == c.data_version),
+        "figures_changed": c.has_figures() && !matches!(current, Some(Some(v)) if *v == c.data_version),
         "figures": c.figures,
         "created_at": crate::time::iso(c.created_at as i64),
         "reply": c.reply_status.map(|status| serde_json::json!({
@@ -336,13 +344,17 @@ pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Re
     check_post(req, &secret, &session, csrf.as_deref())?;
     let comment = match NewComment::parse(input.clone(), lang) {
         Ok(comment) => comment,
-        // Without JavaScript: the chart's page again, the form open with
-        // what was written and each problem beside its field.
+        // Without JavaScript: the page the form was on again, the form
+        // open with what was written and each problem beside its field.
         Err(problems) if page_post => {
-            let Some(period) = input.period.parse::<lead_data::Period>().ok() else {
-                return Err(ApiError::Problems(problems));
+            let path = if input.topic.is_empty() {
+                let Some(period) = input.period.parse::<lead_data::Period>().ok() else {
+                    return Err(ApiError::Problems(problems));
+                };
+                paths::dashboard_page(&input.page, period)
+            } else {
+                paths::DASHBOARDS.to_owned()
             };
-            let path = paths::dashboard_page(&input.page, period);
             let kept = html::Kept {
                 input: &input,
                 problems: &problems,
@@ -355,9 +367,25 @@ pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Re
         }
         Err(problems) => return Err(ApiError::Problems(problems)),
     };
-    let figures = assets::published(env, &paths::chart_csv(&comment.page, comment.period, &comment.chart))
-        .await?
-        .ok_or_else(|| problem("chart", lead_content::clt().problem_no_chart.get(lang).to_owned()))?;
+    // A chart's comment keeps the figures it was made on; a page's needs
+    // the page to be published.
+    let figures = match &comment.subject {
+        Subject::Chart { page, chart, period } => assets::published(env, &paths::chart_csv(page, *period, chart))
+            .await?
+            .ok_or_else(|| problem("chart", lead_content::clt().problem_no_chart.get(lang).to_owned()))?,
+        Subject::Page { page, period } => {
+            assets::published(env, &paths::dashboard_page(page, *period))
+                .await?
+                .ok_or_else(|| problem("chart", lead_content::clt().problem_no_page.get(lang).to_owned()))?;
+            String::new()
+        }
+        Subject::Program(_) => String::new(),
+    };
+    let data_version = if figures.is_empty() {
+        String::new()
+    } else {
+        sha256_hex(figures.as_bytes())
+    };
     // Counted only for comments that would be stored: a correction does
     // not use up the hour's allowance.
     let limits = config::clt_limits(env);
@@ -376,7 +404,7 @@ pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Re
             id: &id,
             member_id: &session.member_id,
             comment: &comment,
-            data_version: &sha256_hex(figures.as_bytes()),
+            data_version: &data_version,
             figures: &figures,
             now: now_ms(),
         },
@@ -385,12 +413,15 @@ pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Re
     .map_err(ApiError::unavailable("clt: insert comment"))?;
     Ok(match Format::of(req) {
         Format::Json => http::json(201, &serde_json::json!({ "id": id })),
-        Format::Page => http::see_other(&format!(
-            "{}?commented={}#sent-{}",
-            paths::dashboard_page(&comment.page, comment.period),
-            comment.chart,
-            comment.chart
-        )),
+        Format::Page => {
+            // Back to the form's place, which thanks the member.
+            let (path, slot) = match &comment.subject {
+                Subject::Chart { page, chart, period } => (paths::dashboard_page(page, *period), chart.as_str()),
+                Subject::Page { page, period } => (paths::dashboard_page(page, *period), WHOLE_PAGE),
+                Subject::Program(_) => (paths::DASHBOARDS.to_owned(), PROGRAM),
+            };
+            http::see_other(&format!("{path}?commented={slot}#sent-{slot}"))
+        }
     })
 }
 
@@ -487,7 +518,10 @@ async fn dashboard_page(
     path: &str,
     kept: Option<&html::Kept<'_>>,
 ) -> Result<Response, ApiError> {
-    let Some((slug, period)) = paths::parse_dashboard_page(path) else {
+    // A dashboard page, or the dashboards' front page (whose commentary is
+    // on the program as a whole).
+    let front = path == paths::DASHBOARDS;
+    let Some((slug, period)) = paths::parse_dashboard_page(path).or(front.then_some((PROGRAM, Period::All))) else {
         return assets::pass_through(req, env).await;
     };
     // The dashboards' language is their path's (`/en/data/…`).
@@ -507,9 +541,11 @@ async fn dashboard_page(
     });
     let approved: Vec<&store::Comment> = approved.iter().collect();
     let versions = versions(env, &approved).await.unwrap_or_default();
-    let mut by_chart: HashMap<&str, Vec<&store::Comment>> = HashMap::new();
+    // Each comment in its slot: its chart's, the page's, the program's.
+    let mut by_slot: HashMap<&str, Vec<&store::Comment>> = HashMap::new();
     for c in &approved {
-        by_chart.entry(c.chart.as_str()).or_default().push(c);
+        let slot = if front { PROGRAM } else { c.chart.as_str() };
+        by_slot.entry(slot).or_default().push(c);
     }
     // A member's form only with a live session; anyone else sees the page.
     let member = match (secret(env), authenticate(req, &db).await) {
@@ -523,26 +559,31 @@ async fn dashboard_page(
     }
     let commented = req.query::<Query>().ok().and_then(|q| q.commented);
     let period = period.to_string();
-    let body = html::inject(&text, |chart, about| {
+    let body = html::inject(&text, |slot, about| {
         let mut out = String::new();
-        if form_csrf.is_some() && commented.as_deref() == Some(chart) {
-            out.push_str(&html::comment_sent(lang, chart));
+        if form_csrf.is_some() && commented.as_deref() == Some(slot) {
+            out.push_str(&html::comment_sent(lang, slot));
         }
         out.push_str(&html::commentary(
-            by_chart.get(chart).map(Vec::as_slice).unwrap_or(&[]),
+            by_slot.get(slot).map(Vec::as_slice).unwrap_or(&[]),
             &versions,
             lang,
         ));
         if let Some(csrf) = &form_csrf {
-            let kept = kept.filter(|k| k.input.chart == chart);
-            out.push_str(&html::comment_form(lang, slug, chart, &period, about, csrf, kept));
+            let kept = kept.filter(|k| k.slot() == slot);
+            out.push_str(&html::comment_form(lang, slug, slot, &period, about, csrf, kept));
         }
-        out
+        html::slot_section(slot, lang, out)
     });
     // A signed-in member sees who they are and the way to their comments.
     let body = match &member {
         Some((_, session)) => html::after_main_opens(&body, &html::member_bar(session, lang)),
         None => body,
+    };
+    let body = if front {
+        crate::status::with_record(env, &db, body, lang, now_ms()).await
+    } else {
+        body
     };
     Ok(http::html(200, body))
 }

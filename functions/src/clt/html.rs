@@ -7,11 +7,14 @@ use std::collections::HashMap;
 
 use lead_content::{CltText, Lang, Text};
 use lead_data::calendar::MONTH_NAMES;
-use lead_data::tables::{ChartId, Stat, DIMS};
+use lead_data::tables::{ChartId, DashboardId, Stat, DIMS};
 use lead_data::vocab::{Label, Vocabulary};
 use lead_data::{Date, Period};
 
-use super::input::{CommentInput, Kind, Publish, ReplyInput, ReplyStatus, Role, MAX_POINT_CHARS, MAX_TEXT_CHARS};
+use super::input::{
+    CommentInput, Kind, Publish, ReplyInput, ReplyStatus, Role, Subject, Topic, MAX_POINT_CHARS, MAX_TEXT_CHARS,
+    PROGRAM, WHOLE_PAGE,
+};
 use super::store::{Comment, Session};
 use crate::error::{ApiError, InvitationError, Limited, Problem};
 use crate::pages::{escape, Area};
@@ -245,6 +248,9 @@ fn figures_table(csv_text: &str, lang: Lang) -> String {
 }
 
 fn changed_note(c: &Comment, versions: &Versions, lang: Lang) -> String {
+    if !c.has_figures() {
+        return String::new();
+    }
     let note = match versions.get(&(c.page.clone(), c.chart.clone(), c.period.clone())) {
         Some(Some(v)) if *v == c.data_version => return String::new(),
         Some(None) => &t().no_longer_published,
@@ -295,18 +301,36 @@ fn period_words(period: &str, lang: Lang) -> String {
     }
 }
 
-/// The chart a comment is on, by its title, linked to its place on the
-/// dashboard page of the comment's period.
+/// What a comment is on, in words: a chart or a page by its title, linked
+/// to its place on the dashboard page of the comment's period, or the part
+/// of the program, linked to the program's commentary.
 fn chart_link(c: &Comment, lang: Lang) -> String {
     let period = c.period.parse().unwrap_or(Period::All);
-    let title = ChartId::parse(&c.chart).map_or(c.chart.as_str(), |chart| label(chart.label(), lang));
-    format!(
-        "<a href=\"{}#{}\">{} ({})</a>",
-        escape(&lead_data::paths::dashboard_page(&c.page, period)),
-        escape(&c.chart),
-        escape(title),
-        escape(&period_words(&c.period, lang))
-    )
+    let page_title = DashboardId::parse(&c.page).map_or(c.page.as_str(), |page| label(page.label(), lang));
+    let (href, title) = match c.subject() {
+        Some(Subject::Program(topic)) => (
+            format!("{}#{PROGRAM}-commentary", lead_data::paths::DASHBOARDS),
+            fill(t().program_topic.get(lang), &[("topic", label(topic.label(), lang))]),
+        ),
+        Some(Subject::Page { .. }) => (
+            format!(
+                "{}#{WHOLE_PAGE}-commentary",
+                lead_data::paths::dashboard_page(&c.page, period)
+            ),
+            fill(t().whole_page.get(lang), &[("page", page_title)]),
+        ),
+        _ => (
+            format!("{}#{}", lead_data::paths::dashboard_page(&c.page, period), c.chart),
+            ChartId::parse(&c.chart)
+                .map_or(c.chart.as_str(), |chart| label(chart.label(), lang))
+                .to_owned(),
+        ),
+    };
+    let when = match c.subject() {
+        Some(Subject::Program(_)) => String::new(),
+        _ => format!(" ({})", period_words(&c.period, lang)),
+    };
+    format!("<a href=\"{}\">{}{}</a>", escape(&href), escape(&title), escape(&when))
 }
 
 /// One comment as its author or (with `author`, the member who wrote it,
@@ -441,6 +465,19 @@ pub fn home_page(
             &format!("<a href=\"/en/data/\">{}</a>", escape(t().dashboards.get(lang)))
         )
     );
+    body.push_str(&format!(
+        "<p>{}</p>",
+        say_with_markup(
+            &t().home_program,
+            lang,
+            "link",
+            &format!(
+                "<a href=\"{}#{PROGRAM}-commentary\">{}</a>",
+                lead_data::paths::DASHBOARDS,
+                escape(t().dashboards_front.get(lang))
+            )
+        )
+    ));
     let minutes = super::handlers::DEVICE_LINK_MINUTES.to_string();
     body.push_str(&format!(
         "<section aria-labelledby=\"devices-heading\"><h2 id=\"devices-heading\">{title}</h2>\
@@ -515,11 +552,21 @@ fn options_chosen<C: Vocabulary>(name: &str, chosen: &str, lang: Lang) -> String
 /// A comment sent without a session: not stored, but shown back so the
 /// member keeps what they wrote, with how to sign in and the way back.
 pub fn comment_kept_page(lang: Lang, input: &CommentInput) -> String {
-    let back = match input.period.parse::<lead_data::Period>() {
-        Ok(period) if !input.page.is_empty() => format!(
+    let back = match (input.slot(), input.period.parse::<lead_data::Period>()) {
+        (PROGRAM, _) => format!(
+            "<p><a href=\"{}#{PROGRAM}-commentary\">{}</a></p>",
+            lead_data::paths::DASHBOARDS,
+            escape(t().back_to_page.get(lang))
+        ),
+        (WHOLE_PAGE, Ok(period)) if !input.page.is_empty() => format!(
+            "<p><a href=\"{}#{WHOLE_PAGE}-commentary\">{}</a></p>",
+            escape(&lead_data::paths::dashboard_page(&input.page, period)),
+            escape(t().back_to_page.get(lang))
+        ),
+        (chart, Ok(period)) if !input.page.is_empty() => format!(
             "<p><a href=\"{}#{}\">{}</a></p>",
             escape(&lead_data::paths::dashboard_page(&input.page, period)),
-            escape(&input.chart),
+            escape(chart),
             escape(t().back_to_chart.get(lang))
         ),
         _ => String::new(),
@@ -731,58 +778,120 @@ pub struct Kept<'a> {
     pub problems: &'a [Problem],
 }
 
-/// The "comment on this chart" form for one chart on a dashboard page.
-/// `about` names the chart and period (attribute-escaped, from the page);
-/// `kept`, a comment sent back to be corrected, opens the form with it.
+impl Kept<'_> {
+    /// The commentary slot whose form it goes back to.
+    pub fn slot(&self) -> &str {
+        self.input.slot()
+    }
+}
+
+/// The comment form of one commentary slot: a chart's on a dashboard page,
+/// the page's as a whole ([`WHOLE_PAGE`]) or, on the dashboards' front
+/// page, the program's ([`PROGRAM`]: the member picks the part of the
+/// program). `about` names the chart or page and period (attribute-escaped,
+/// from the page); `kept`, a comment sent back to be corrected, opens the
+/// form with it.
 pub fn comment_form(
     lang: Lang,
     page: &str,
-    chart: &str,
+    slot: &str,
     period: &str,
     about: &str,
     csrf: &str,
     kept: Option<&Kept<'_>>,
 ) -> String {
-    let id = escape(chart);
+    let id = escape(slot);
     let field = |name: &str| format!("{name}-{id}");
     let problems = kept.map_or(&[][..], |k| k.problems);
     let error = |name: &str| field_error(problems, name, &format!("{name}-error-{id}"));
     let value = |f: fn(&CommentInput) -> &str| kept.map(|k| escape(f(k.input))).unwrap_or_default();
+    let chosen = |f: fn(&CommentInput) -> &str| kept.map_or("", |k| f(k.input));
+    let is_about = format!(
+        "<p>{}</p>",
+        escape(t().comment_is_about.get(lang)).replace("{about}", &format!("<strong>{about}</strong>"))
+    );
+    let hidden =
+        |name: &str, value: &str| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value));
+    // What the comment is on: hidden for a chart or a page, chosen for the
+    // program. A comment on the program points to no figure.
+    let (summary_text, place, point) = match slot {
+        PROGRAM => (
+            escape(t().comment_on_program.get(lang)),
+            format!(
+                "<fieldset><legend>{}</legend>{}{}</fieldset>",
+                escape(t().topic_legend.get(lang)),
+                error("topic"),
+                options_chosen::<Topic>("topic", chosen(|i| &i.topic), lang).replace("{ID}", &id)
+            ),
+            false,
+        ),
+        WHOLE_PAGE => (
+            escape(t().comment_on_page.get(lang)).replace("{about}", about),
+            format!("{is_about}{}{}", hidden("page", page), hidden("period", period)),
+            true,
+        ),
+        chart => (
+            escape(t().comment_on.get(lang)).replace("{about}", about),
+            format!(
+                "{is_about}{}{}{}",
+                hidden("page", page),
+                hidden("chart", chart),
+                hidden("period", period)
+            ),
+            true,
+        ),
+    };
+    let point = if point {
+        format!(
+            "<label for=\"{point}\">{point_label}</label>{point_error}<input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"{MAX_POINT_CHARS}\" value=\"{point_value}\">",
+            point = field("point"),
+            point_label = escape(t().point_label.get(lang)),
+            point_error = error("data_point"),
+            point_value = value(|i| &i.data_point),
+        )
+    } else {
+        String::new()
+    };
     format!(
         "<details class=\"comment-form\"{open}><summary>{summary_text}</summary>\
          <form method=\"post\" action=\"{action}\">{summary}\
-         <p>{is_about}</p>\
-         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"page\" value=\"{page}\">\
-         <input type=\"hidden\" name=\"chart\" value=\"{id}\"><input type=\"hidden\" name=\"period\" value=\"{period}\">\
+         {csrf}{place}\
          <fieldset><legend>{kind_legend}</legend>{kind_error}{kinds}</fieldset>\
-         <label for=\"{point}\">{point_label}</label>{point_error}<input type=\"text\" id=\"{point}\" name=\"data_point\" maxlength=\"{MAX_POINT_CHARS}\" value=\"{point_value}\">\
+         {point}\
          <label for=\"{text}\">{text_label}</label>{body_error}<textarea id=\"{text}\" name=\"body\" rows=\"4\" required maxlength=\"{MAX_TEXT_CHARS}\">{body_value}</textarea>\
          <fieldset><legend>{publish_legend}</legend>{publish_error}{publish}</fieldset>\
          <button type=\"submit\">{send}</button></form></details>",
         open = if kept.is_some() { " open" } else { "" },
-        summary_text = escape(t().comment_on.get(lang)).replace("{about}", about),
         action = api(lang, "comments"),
         summary = error_summary("h3", t().correct_comment.get(lang), problems),
-        is_about = escape(t().comment_is_about.get(lang)).replace("{about}", &format!("<strong>{about}</strong>")),
-        csrf = escape(csrf),
-        page = escape(page),
-        period = escape(period),
+        csrf = hidden("csrf", csrf),
         kind_legend = escape(t().kind_legend.get(lang)),
-        kinds = options_chosen::<Kind>("kind", kept.map_or("", |k| k.input.kind.as_str()), lang).replace("{ID}", &id),
-        point_label = escape(t().point_label.get(lang)),
+        kinds = options_chosen::<Kind>("kind", chosen(|i| &i.kind), lang).replace("{ID}", &id),
         text_label = escape(t().your_comment.get(lang)),
         publish_legend = escape(t().publish_legend.get(lang)),
-        publish = options_chosen::<Publish>("publish", kept.map_or("", |k| k.input.publish.as_str()), lang)
-            .replace("{ID}", &id),
+        publish = options_chosen::<Publish>("publish", chosen(|i| &i.publish), lang).replace("{ID}", &id),
         send = escape(t().send_comment.get(lang)),
-        point = field("point"),
         text = field("comment"),
         kind_error = error("kind"),
-        point_error = error("data_point"),
         body_error = error("body"),
         publish_error = error("publish"),
-        point_value = value(|i| &i.data_point),
         body_value = value(|i| &i.body),
+    )
+}
+
+/// What fills a commentary slot: the published commentary and, for a
+/// member, the form. A chart's goes in its box; the page's and the
+/// program's, when there is anything, in a section of their own.
+pub fn slot_section(slot: &str, lang: Lang, inside: String) -> String {
+    let heading = match slot {
+        _ if inside.is_empty() => return inside,
+        WHOLE_PAGE => &t().page_commentary_heading,
+        PROGRAM => &t().program_commentary_heading,
+        _ => return inside,
+    };
+    format!(
+        "<section aria-labelledby=\"{slot}-commentary\"><h2 id=\"{slot}-commentary\">{}</h2>{inside}</section>",
+        escape(heading.get(lang))
     )
 }
 
@@ -799,10 +908,15 @@ pub fn commentary(comments: &[&Comment], versions: &Versions, lang: Lang) -> Str
             } else {
                 t().anonymous_member.get(lang)
             };
-            let figures = if c.period == "all" {
-                t().all_time_figures.get(lang).to_owned()
-            } else {
-                fill(t().period_figures.get(lang), &[("period", &c.period)])
+            let figures = match c.subject() {
+                Some(Subject::Program(topic)) => {
+                    fill(t().program_topic.get(lang), &[("topic", label(topic.label(), lang))])
+                }
+                _ if c.period == "all" => t().all_time_figures.get(lang).to_owned(),
+                _ => fill(
+                    t().period_figures.get(lang),
+                    &[("period", &period_words(&c.period, lang))],
+                ),
             };
             let date = date(c.created_at);
             let line = say(

@@ -29,6 +29,76 @@ lead_data::vocabulary!(
 );
 
 lead_data::vocabulary!(
+    /// The parts of the program as a whole a member can comment on, beside
+    /// its figures: the Community Leadership Team advises on who is
+    /// referred and how, on priorities and on capacity.
+    Topic, "one of intake-questions, prioritization, capacity, program" {
+        IntakeQuestions = "intake-questions", "The referral questions and who can be referred", "Las preguntas para referir y a quién se puede referir";
+        Prioritization = "prioritization", "How referrals are prioritized", "Cómo se da prioridad a los referidos";
+        Capacity = "capacity", "The program's capacity to take people", "La capacidad del programa para recibir personas";
+        Program = "program", "Something else about the program", "Otro aspecto del programa";
+    }
+);
+
+/// What a comment is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// One chart of a dashboard page, for a period.
+    Chart {
+        page: String,
+        chart: String,
+        period: Period,
+    },
+    /// A dashboard page as a whole, for a period.
+    Page { page: String, period: Period },
+    /// A part of the program, whatever the figures.
+    Program(Topic),
+}
+
+/// A comment on a dashboard page as a whole is stored with its slot's name
+/// in the `chart` column; one on the program, with the program's slot name
+/// in the `page` column and its topic in `chart`.
+pub use lead_data::paths::{PROGRAM, WHOLE_PAGE};
+
+impl Subject {
+    /// The stored `page`, `chart` and `period` columns.
+    pub fn columns(&self) -> (String, String, Period) {
+        match self {
+            Subject::Chart { page, chart, period } => (page.clone(), chart.clone(), *period),
+            Subject::Page { page, period } => (page.clone(), WHOLE_PAGE.to_owned(), *period),
+            Subject::Program(topic) => (PROGRAM.to_owned(), topic.as_str().to_owned(), Period::All),
+        }
+    }
+
+    /// The subject stored as these columns; `None` for columns no parsed
+    /// comment writes.
+    pub fn from_columns(page: &str, chart: &str, period: &str) -> Option<Subject> {
+        if page == PROGRAM {
+            return Topic::parse(chart).map(Subject::Program);
+        }
+        let period = period.parse().ok()?;
+        let page = slug(page)?;
+        Some(if chart == WHOLE_PAGE {
+            Subject::Page { page, period }
+        } else {
+            Subject::Chart {
+                page,
+                chart: slug(chart)?,
+                period,
+            }
+        })
+    }
+
+    /// The dashboard page and period the subject is on, if it is on one.
+    pub fn dashboard(&self) -> Option<(&str, Period)> {
+        match self {
+            Subject::Chart { page, period, .. } | Subject::Page { page, period } => Some((page, *period)),
+            Subject::Program(_) => None,
+        }
+    }
+}
+
+lead_data::vocabulary!(
     /// Whether and how a comment may be published.
     Publish, "one of with_organisation, anonymous, program_only" {
         WithOrganisation = "with_organisation", "Publish it with my organization's name", "Publicarlo con el nombre de mi organización";
@@ -57,9 +127,13 @@ lead_data::vocabulary!(
     }
 );
 
-/// A comment as a member submits it, before parsing.
+/// A comment as a member submits it, before parsing: on a chart (`page`,
+/// `chart`, `period`), on a dashboard page as a whole (`page`, `period`)
+/// or on a part of the program (`topic`).
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct CommentInput {
+    #[serde(default)]
+    pub topic: String,
     #[serde(default)]
     pub page: String,
     #[serde(default)]
@@ -76,6 +150,20 @@ pub struct CommentInput {
     pub publish: String,
 }
 
+impl CommentInput {
+    /// The commentary slot of the form it was sent from: the program's,
+    /// the page's, or its chart's.
+    pub fn slot(&self) -> &str {
+        if !self.topic.is_empty() {
+            PROGRAM
+        } else if self.chart.is_empty() {
+            WHOLE_PAGE
+        } else {
+            &self.chart
+        }
+    }
+}
+
 /// A reply as a moderator submits it, before parsing.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct ReplyInput {
@@ -87,14 +175,13 @@ pub struct ReplyInput {
     pub reason: String,
 }
 
-/// A comment that may be stored: on a chart of a published dashboard page
-/// and period (whether that chart exists is the published site's to say),
-/// with its text cleaned and within the limits.
+/// A comment that may be stored: on a part of the program, or on a chart
+/// or a whole page of a published dashboard page and period (whether that
+/// chart or page exists is the published site's to say), with its text
+/// cleaned and within the limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewComment {
-    pub page: String,
-    pub chart: String,
-    pub period: Period,
+    pub subject: Subject,
     pub data_point: Option<String>,
     pub kind: Kind,
     pub body: String,
@@ -194,16 +281,30 @@ impl NewComment {
     /// Every problem at once, in the order of the form, in `lang`.
     pub fn parse(input: CommentInput, lang: Lang) -> Result<NewComment, Vec<Problem>> {
         let mut problems = Problems::new(lang);
-        // Only dashboard pages have comment forms: all time, a year, a quarter.
-        let period = input
-            .period
-            .parse::<Period>()
-            .ok()
-            .filter(|p| !matches!(p, Period::Month(_)));
-        let place = (slug(&input.page), slug(&input.chart), period);
-        if !matches!(place, (Some(_), Some(_), Some(_))) {
-            problems.add("chart", |t| &t.problem_chart);
-        }
+        let subject = if input.topic.is_empty() {
+            // Only dashboard pages have comment forms: all time, a year, a quarter.
+            let period = input
+                .period
+                .parse::<Period>()
+                .ok()
+                .filter(|p| !matches!(p, Period::Month(_)));
+            let page = slug(&input.page).filter(|p| p != PROGRAM);
+            match (page, period, input.chart.as_str()) {
+                (Some(page), Some(period), "") => Some(Subject::Page { page, period }),
+                (Some(page), Some(period), chart) => slug(chart)
+                    .filter(|c| c != WHOLE_PAGE)
+                    .map(|chart| Subject::Chart { page, chart, period }),
+                _ => None,
+            }
+            .or_else(|| {
+                problems.add("chart", |t| &t.problem_chart);
+                None
+            })
+        } else {
+            problems
+                .choice::<Topic>("topic", &input.topic, |t| &t.problem_topic)
+                .map(Subject::Program)
+        };
         let kind = problems.choice::<Kind>("kind", &input.kind, |t| &t.problem_kind);
         let publish = problems.choice::<Publish>("publish", &input.publish, |t| &t.problem_publish);
         let body = problems.text("body", &input.body, true, MAX_TEXT_CHARS);
@@ -212,18 +313,14 @@ impl NewComment {
         }
         let body = body.unwrap_or_default();
         let data_point = problems.text("data_point", &input.data_point, false, MAX_POINT_CHARS);
-        match (place, kind, publish) {
-            ((Some(page), Some(chart), Some(period)), Some(kind), Some(publish)) if problems.found.is_empty() => {
-                Ok(NewComment {
-                    page,
-                    chart,
-                    period,
-                    data_point,
-                    kind,
-                    body,
-                    publish,
-                })
-            }
+        match (subject, kind, publish) {
+            (Some(subject), Some(kind), Some(publish)) if problems.found.is_empty() => Ok(NewComment {
+                subject,
+                data_point,
+                kind,
+                body,
+                publish,
+            }),
             _ => Err(problems.found),
         }
     }
@@ -256,6 +353,7 @@ mod tests {
 
     fn good() -> CommentInput {
         CommentInput {
+            topic: "".into(),
             page: "capacity".into(),
             chart: "average-caseload".into(),
             period: "2025-Q1".into(),
@@ -273,7 +371,14 @@ mod tests {
     #[test]
     fn a_comment_is_parsed_field_by_field() {
         let comment = NewComment::parse(good(), Lang::En).expect("a good comment");
-        assert_eq!(comment.period, Period::Quarter(2025, 1));
+        assert_eq!(
+            comment.subject,
+            Subject::Chart {
+                page: "capacity".into(),
+                chart: "average-caseload".into(),
+                period: Period::Quarter(2025, 1)
+            }
+        );
         assert_eq!(
             (comment.kind, comment.publish),
             (Kind::BlindSpot, Publish::WithOrganisation)
@@ -320,6 +425,61 @@ mod tests {
                 .is_err(),
                 "{period}"
             );
+        }
+    }
+
+    #[test]
+    fn a_comment_is_on_a_chart_a_whole_page_or_a_part_of_the_program() {
+        let whole = CommentInput {
+            chart: "".into(),
+            ..good()
+        };
+        let subject = NewComment::parse(whole, Lang::En).expect("a page comment").subject;
+        assert_eq!(
+            subject,
+            Subject::Page {
+                page: "capacity".into(),
+                period: Period::Quarter(2025, 1)
+            }
+        );
+        let program = CommentInput {
+            topic: "prioritization".into(),
+            page: "".into(),
+            chart: "".into(),
+            period: "".into(),
+            ..good()
+        };
+        let subject = NewComment::parse(program, Lang::En).expect("a program comment").subject;
+        assert_eq!(subject, Subject::Program(Topic::Prioritization));
+        // Stored and read back as the same subject.
+        for subject in [
+            subject,
+            Subject::Page {
+                page: "capacity".into(),
+                period: Period::All,
+            },
+            NewComment::parse(good(), Lang::En).expect("a chart comment").subject,
+        ] {
+            let (page, chart, period) = subject.columns();
+            assert_eq!(Subject::from_columns(&page, &chart, &period.to_string()), Some(subject));
+        }
+        let unknown = CommentInput {
+            topic: "police".into(),
+            ..good()
+        };
+        let problems = NewComment::parse(unknown, Lang::Es).expect_err("no such topic");
+        assert_eq!(fields(problems.clone()), ["topic"]);
+        assert!(problems[0].message.contains("programa"), "{problems:?}");
+        // The stored names of a whole page and of the program cannot be
+        // sent as a chart or a page.
+        for (page, chart) in [("capacity", WHOLE_PAGE), (PROGRAM, "average-caseload"), (PROGRAM, "")] {
+            let odd = CommentInput {
+                page: page.into(),
+                chart: chart.into(),
+                ..good()
+            };
+            let problems = NewComment::parse(odd, Lang::En).expect_err("not a place");
+            assert_eq!(fields(problems), ["chart"], "{page} {chart}");
         }
     }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Result};
 
-use super::input::{Kind, NewComment, Publish, Reply, ReplyStatus, Role};
+use super::input::{Kind, NewComment, Publish, Reply, ReplyStatus, Role, Subject};
 use super::InvitationError;
 use crate::d1::{number, optional, text};
 use crate::staff::{audit_if, Action, Entry};
@@ -187,6 +187,19 @@ pub struct Comment {
     pub approved_at: Option<f64>,
 }
 
+impl Comment {
+    /// What the comment is on; `None` only for a row no parsed comment
+    /// wrote.
+    pub fn subject(&self) -> Option<Subject> {
+        Subject::from_columns(&self.page, &self.chart, &self.period)
+    }
+
+    /// Whether the comment was made on a chart's figures (and keeps them).
+    pub fn has_figures(&self) -> bool {
+        matches!(self.subject(), Some(Subject::Chart { .. }))
+    }
+}
+
 const COMMENT_COLUMNS: &str = "c.id, c.member_id, m.name AS member_name, m.organisation, c.page, c.chart, c.period,
     c.data_point, c.kind, c.body, c.publish, c.data_version, COALESCE(f.figures, c.figures, '') AS figures, c.created_at, c.reply_status,
     c.reply_body, c.reply_reason, c.replied_at, c.approved_at";
@@ -206,6 +219,7 @@ pub async fn insert_comment(db: &D1Database, c: &Stored<'_>) -> Result<()> {
     let figures = db
         .prepare("INSERT OR IGNORE INTO clt_figures (data_version, figures) VALUES (?1, ?2)")
         .bind(&[text(c.data_version), text(c.figures)])?;
+    let (page, chart, period) = c.comment.subject.columns();
     let comment = db
         .prepare(
             "INSERT INTO clt_comments (id, member_id, page, chart, period, data_point, kind, body, publish,
@@ -215,9 +229,9 @@ pub async fn insert_comment(db: &D1Database, c: &Stored<'_>) -> Result<()> {
         .bind(&[
             text(c.id),
             text(c.member_id),
-            text(&c.comment.page),
-            text(&c.comment.chart),
-            text(&c.comment.period.to_string()),
+            text(&page),
+            text(&chart),
+            text(&period.to_string()),
             optional(c.comment.data_point.as_deref()),
             text(c.comment.kind.as_str()),
             text(&c.comment.body),
@@ -225,7 +239,13 @@ pub async fn insert_comment(db: &D1Database, c: &Stored<'_>) -> Result<()> {
             text(c.data_version),
             number(c.now),
         ])?;
-    db.batch(vec![figures, comment]).await?;
+    // A comment on a page as a whole or on the program has no figures.
+    let statements = if c.figures.is_empty() {
+        vec![comment]
+    } else {
+        vec![figures, comment]
+    };
+    db.batch(statements).await?;
     Ok(())
 }
 

@@ -86,7 +86,7 @@ fn version_json(data: &PublishedData) -> String {
 pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, DataError> {
     let covered = covered(data)?;
     let pages: &'static [Page] = Vec::leak(spec::pages());
-    let nav: Vec<(&'static str, &'static str)> = pages.iter().map(|p| (p.slug, p.title)).collect();
+    let nav: Vec<(&'static str, &'static str)> = pages.iter().map(|p| (p.slug(), p.title())).collect();
     let all_periods = periods(covered);
     let mut files = vec![
         ("dashboards.css".to_owned(), DASHBOARDS_CSS.to_owned()),
@@ -116,19 +116,19 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
             for spec in &page.charts {
                 let grid = spec.grid(data, period, covered);
                 files.push((
-                    csv_path(page.slug, period, spec.id.as_str())
+                    csv_path(page.slug(), period, spec.id.as_str())
                         .trim_start_matches('/')
                         .to_owned(),
                     spec.csv(data, &grid),
                 ));
             }
-            let title = format!("{}: {} | LEAD in figures", page.title, period.label(covered));
+            let title = format!("{}: {} | LEAD in figures", page.title(), period.label(covered));
             let (nav, periods) = (nav.clone(), all_periods.clone());
             let body = crate::render::render_view(move || {
                 view! { <DashboardPage page period data periods nav covered/> }
             });
             files.push((
-                format!("{}index.html", page_path(page.slug, period).trim_start_matches('/')),
+                format!("{}index.html", page_path(page.slug(), period).trim_start_matches('/')),
                 crate::render::dashboard_document(&title, page.intro, &body),
             ));
         }

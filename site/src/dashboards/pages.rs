@@ -234,7 +234,7 @@ pub fn DashboardPage(
                     spec=spec.clone()
                     grid
                     period_label=period_label.clone()
-                    csv_href=csv_path(page.slug, period, spec.id.as_str())
+                    csv_href=csv_path(page.slug(), period, spec.id.as_str())
                     k
                 />
             }
@@ -243,12 +243,14 @@ pub fn DashboardPage(
     view! {
         <DashboardHeader/>
         <main id="main" class="wrap wrap-wide dashboard">
-            <h1>{page.title}<span class="period-shown">{format!(": {period_label}")}</span></h1>
+            <h1>{page.title()}<span class="period-shown">{format!(": {period_label}")}</span></h1>
             <DemoBanner data/>
             <p class="intro">{page.intro}</p>
-            <DashboardNav pages=nav current=page.slug period/>
-            <PeriodNav slug=page.slug period periods covered/>
+            <DashboardNav pages=nav current=page.slug() period/>
+            <PeriodNav slug=page.slug() period periods covered/>
             {charts}
+            // Comments on the page as a whole, filled by the worker.
+            <div class="commentary page-commentary" data-commentary=lead_data::paths::WHOLE_PAGE data-about=format!("{}, {period_label}", page.title())></div>
             <AboutData data/>
         </main>
     }
@@ -262,7 +264,7 @@ pub fn DashboardIndex(pages: &'static [Page], data: &'static PublishedData) -> i
         .map(|page| {
             view! {
                 <li>
-                    <a href=page_path(page.slug, Period::All)>{page.title}</a>
+                    <a href=page_path(page.slug(), Period::All)>{page.title()}</a>
                     " "
                     <span>{page.intro}</span>
                 </li>
@@ -278,6 +280,8 @@ pub fn DashboardIndex(pages: &'static [Page], data: &'static PublishedData) -> i
             <p class="delivery-record" data-delivery-record=""></p>
             <p class="intro">"What the program does and for whom, published for the community it serves. Every figure is a count or rate over groups of people; no one can be picked out of them."</p>
             <ul class="dashboard-list">{items}</ul>
+            // Comments on the program as a whole, filled by the worker.
+            <div class="commentary program-commentary" data-commentary=lead_data::paths::PROGRAM data-about=""></div>
             <AboutData data/>
         </main>
     }

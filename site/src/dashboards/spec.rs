@@ -4,7 +4,7 @@
 
 use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
-use lead_data::tables::{ChartId, DerivedMeasure, Dim, Measure, Stat, TableId};
+use lead_data::tables::{ChartId, DashboardId, DerivedMeasure, Dim, Measure, Stat, TableId};
 use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
@@ -82,10 +82,22 @@ pub struct ChartSpec {
 
 #[derive(Debug)]
 pub struct Page {
-    pub slug: &'static str,
-    pub title: &'static str,
+    /// Which page: its path's slug and its title.
+    pub id: DashboardId,
     pub intro: &'static str,
     pub charts: Vec<ChartSpec>,
+}
+
+impl Page {
+    /// Where the page is (`/en/data/{slug}/`).
+    pub fn slug(&self) -> &'static str {
+        self.id.as_str()
+    }
+
+    /// The page's title (in English; [`DashboardId::label`] has both).
+    pub fn title(&self) -> &'static str {
+        self.id.label().en
+    }
 }
 
 /// One chart's figures for one period.
@@ -299,8 +311,7 @@ pub fn pages() -> Vec<Page> {
     let one = |label: &str, table: TableId, measure: Stat| Part::new(label).table(table).measure(measure);
     vec![
         Page {
-            slug: "referrals",
-            title: "Referrals",
+            id: DashboardId::Referrals,
             intro: "Who is referred to LEAD, through which door, and what became of each referral.",
             charts: vec![
                 ChartSpec {
@@ -356,8 +367,7 @@ pub fn pages() -> Vec<Page> {
             ],
         },
         Page {
-            slug: "getting-started",
-            title: "Getting started",
+            id: DashboardId::GettingStarted,
             intro: "How long people wait between referral and their first intake with a case manager.",
             charts: vec![
                 ChartSpec {
@@ -399,8 +409,7 @@ pub fn pages() -> Vec<Page> {
             ],
         },
         Page {
-            slug: "engagement",
-            title: "Engagement",
+            id: DashboardId::Engagement,
             intro: "Whether people who enroll stay engaged with their case manager.",
             charts: vec![
                 ChartSpec {
@@ -432,8 +441,7 @@ pub fn pages() -> Vec<Page> {
             ],
         },
         Page {
-            slug: "capacity",
-            title: "Capacity",
+            id: DashboardId::Capacity,
             intro: "Whether case managers have room for the people referred: LEAD caseloads should average 20 and never pass 25.",
             charts: vec![
                 ChartSpec {
@@ -471,8 +479,7 @@ pub fn pages() -> Vec<Page> {
             ],
         },
         Page {
-            slug: "racial-equity",
-            title: "Racial equity",
+            id: DashboardId::RacialEquity,
             intro: "At each stage from arrest to retention, who LEAD reaches, beside the population of the area it serves. A gap that grows from one stage to the next shows where the program should look.",
             charts: vec![
                 ChartSpec {
@@ -510,8 +517,7 @@ pub fn pages() -> Vec<Page> {
             ],
         },
         Page {
-            slug: "outcomes",
-            title: "Outcomes",
+            id: DashboardId::Outcomes,
             intro: "What changes for participants, for the program's reach among arrests, and for the justice system.",
             charts: vec![
                 ChartSpec {
