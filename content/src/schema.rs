@@ -420,6 +420,8 @@ text_fields!(
     figures_changed,
     no_reply_yet,
     program_reply,
+    earlier_replies,
+    earlier_reply,
     why_not,
     please_sign_in,
     kept_text,

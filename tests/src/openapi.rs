@@ -743,6 +743,7 @@ pub fn document() -> Value {
                         "figures": { "type": "string", "description": "That CSV: the figures the member saw." },
                         "created_at": { "type": "string", "format": "date-time" },
                         "reply": { "type": ["object", "null"] },
+                        "earlier_replies": { "type": "array", "description": "The replies the newest one replaced, oldest first (status, body, reason, replied_at).", "items": { "type": "object" } },
                         "approved": { "type": "boolean" }
                     }
                 },

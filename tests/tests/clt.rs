@@ -1008,6 +1008,32 @@ fn members_comment_on_the_program_and_on_a_whole_page_and_the_public_reads_them_
         let (status, out) = mo.post(&format!("/api/clt/comments/{id}/approve"), json!({}));
         assert_eq!(status, 200, "{out}");
     }
+    // A second reply replaces the first for the public, and the first is
+    // kept for the member and the moderators.
+    let (status, out) = mo.post(
+        &format!("/api/clt/comments/{on_program}/reply"),
+        json!({ "status": "done", "body": "Shop owners' referrals now wait no longer than others." }),
+    );
+    assert_eq!(status, 200, "{out}");
+    let queue = html(&mo, "/en/clt/moderate");
+    let card = &queue[queue.find(&format!("id=\"comment-{on_program}\"")).expect("the card")..];
+    let card = &card[..card.find("</article>").expect("its end")];
+    assert!(
+        card.contains("The program&#39;s reply: Done")
+            && card.contains("Earlier replies from the program (1)")
+            && card.contains("Will act, ")
+            && card.contains(", by Mo")
+            && card.contains("We will look at it this quarter."),
+        "{card}"
+    );
+    let (_, mine) = ana.get("/api/clt/comments");
+    let earlier = mine["comments"]
+        .as_array()
+        .and_then(|all| all.iter().find(|c| c["id"] == on_program.as_str()))
+        .map(|c| c["earlier_replies"].clone())
+        .expect("the member's comment");
+    assert_eq!(earlier[0]["status"], "will_act", "{earlier}");
+    assert_eq!(earlier.as_array().map(Vec::len), Some(1), "{earlier}");
 
     // The public reads each where it belongs.
     let front = html(&Member::anonymous(&portal), "/en/data/");
@@ -1018,7 +1044,10 @@ fn members_comment_on_the_program_and_on_a_whole_page_and_the_public_reads_them_
         program.contains("Concern from Eastgate Neighbors")
             && program.contains("on the program: How referrals are prioritized")
             && program.contains("shop owners seem to wait longer")
-            && program.contains("Will act"),
+            && program.contains("Done")
+            && program.contains("now wait no longer")
+            && !program.contains("Earlier replies")
+            && !program.contains("this quarter"),
         "{program}"
     );
     assert!(

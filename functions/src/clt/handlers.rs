@@ -83,6 +83,13 @@ fn comment_json(c: &store::Comment, versions: &Versions) -> serde_json::Value {
             "reason": c.reply_reason,
             "replied_at": c.replied_at.map(|t| crate::time::iso(t as i64)),
         })),
+        // The replies the newest one replaced, oldest first.
+        "earlier_replies": c.earlier_replies().iter().map(|r| serde_json::json!({
+            "status": r.status.as_str(),
+            "body": r.body,
+            "reason": r.reason,
+            "replied_at": crate::time::iso(r.replied_at as i64),
+        })).collect::<Vec<_>>(),
         "approved": c.approved_at.is_some(),
     })
 }

@@ -281,6 +281,47 @@ fn reply_block(c: &Comment, lang: Lang) -> String {
     out
 }
 
+/// The replies the program's newest one replaced, oldest first, for the
+/// member and the moderators (the public reads only the newest).
+fn earlier_replies(c: &Comment, lang: Lang) -> String {
+    let earlier = c.earlier_replies();
+    if earlier.is_empty() {
+        return String::new();
+    }
+    let items: String = earlier
+        .iter()
+        .map(|r| {
+            let mut item = format!(
+                "<li><p>{}</p>",
+                say(
+                    &t().earlier_reply,
+                    lang,
+                    &[
+                        ("status", label(r.status.label(), lang)),
+                        ("date", &date(r.replied_at)),
+                        ("name", r.by.as_deref().unwrap_or("")),
+                    ]
+                )
+            );
+            if let Some(body) = r.body.as_deref() {
+                item.push_str(&format!("<p class=\"text\">{}</p>", escape(body)));
+            }
+            if let Some(reason) = r.reason.as_deref() {
+                item.push_str(&format!(
+                    "<p class=\"text\">{}</p>",
+                    say(&t().why_not, lang, &[("reason", reason)])
+                ));
+            }
+            item.push_str("</li>");
+            item
+        })
+        .collect();
+    format!(
+        "<details class=\"earlier-replies\"><summary>{}</summary><ol>{items}</ol></details>",
+        say(&t().earlier_replies, lang, &[("n", &earlier.len().to_string())])
+    )
+}
+
 /// A period as a reader says it: "all time", "2025", "Q1 2025",
 /// "Mar 2025" (in Spanish "todo el período", "trimestre 1 de 2025",
 /// "mar 2025"); text that is not a period is shown as it is.
@@ -342,7 +383,7 @@ fn comment_card(c: &Comment, versions: &Versions, lang: Lang, author: bool, extr
         .replace("{chart}", &chart_link(c, lang));
     format!(
         "<article class=\"comment\" id=\"comment-{id}\"><h3>{heading}</h3>\
-         <p class=\"meta\">{by}{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{extra}</article>",
+         <p class=\"meta\">{by}{date} · {publish}{point}</p><p class=\"text\">{body}</p>{changed}{figures}{reply}{earlier}{extra}</article>",
         id = escape(&c.id),
         by = if author {
             format!(
@@ -367,6 +408,7 @@ fn comment_card(c: &Comment, versions: &Versions, lang: Lang, author: bool, extr
         changed = changed_note(c, versions, lang),
         figures = figures_table(&c.figures, lang),
         reply = reply_block(c, lang),
+        earlier = earlier_replies(c, lang),
     )
 }
 
@@ -1070,6 +1112,10 @@ mod tests {
             reply_reason: Some("'; DROP".into()),
             replied_at: None,
             approved_at: Some(1.0),
+            earlier: Some(
+                r#"[{"status":"noted","body":"<b>first</b>","reason":null,"replied_at":1750000000000,"by":"Mo <i>"}]"#
+                    .into(),
+            ),
         }
     }
 
@@ -1113,6 +1159,16 @@ mod tests {
             None,
         );
         assert!(!home.contains("<b>") && !home.contains("<svg") && !home.contains("tok\"en"));
+        // The reply the newest one replaced is kept, as text, for the
+        // moderators (and the member), never in the public commentary.
+        assert!(
+            home.contains("Earlier replies from the program (1)")
+                && home.contains("Noted, 2025-06-15, by Mo &lt;i&gt;")
+                && home.contains("&lt;b&gt;first&lt;/b&gt;")
+                && !home.contains("<i>"),
+            "{home}"
+        );
+        assert!(!html.contains("Earlier replies") && !html.contains("first"), "{html}");
     }
 
     #[test]

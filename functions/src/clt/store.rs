@@ -185,6 +185,21 @@ pub struct Comment {
     pub reply_reason: Option<String>,
     pub replied_at: Option<f64>,
     pub approved_at: Option<f64>,
+    /// The replies this one replaced, oldest first, as a JSON array (see
+    /// [`Comment::earlier_replies`]).
+    #[serde(default)]
+    pub earlier: Option<String>,
+}
+
+/// A reply the program gave before its newest one.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EarlierReply {
+    pub status: ReplyStatus,
+    pub body: Option<String>,
+    pub reason: Option<String>,
+    pub replied_at: f64,
+    /// The moderator's name.
+    pub by: Option<String>,
 }
 
 impl Comment {
@@ -192,6 +207,17 @@ impl Comment {
     /// wrote.
     pub fn subject(&self) -> Option<Subject> {
         Subject::from_columns(&self.page, &self.chart, &self.period)
+    }
+
+    /// The replies the newest one replaced, oldest first.
+    pub fn earlier_replies(&self) -> Vec<EarlierReply> {
+        let mut replies: Vec<EarlierReply> = self
+            .earlier
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default();
+        replies.sort_by(|a, b| a.replied_at.total_cmp(&b.replied_at));
+        replies
     }
 
     /// Whether the comment was made on a chart's figures (and keeps them).
@@ -202,7 +228,11 @@ impl Comment {
 
 const COMMENT_COLUMNS: &str = "c.id, c.member_id, m.name AS member_name, m.organisation, c.page, c.chart, c.period,
     c.data_point, c.kind, c.body, c.publish, c.data_version, COALESCE(f.figures, c.figures, '') AS figures, c.created_at, c.reply_status,
-    c.reply_body, c.reply_reason, c.replied_at, c.approved_at";
+    c.reply_body, c.reply_reason, c.replied_at, c.approved_at,
+    (SELECT json_group_array(json_object('status', r.status, 'body', r.body, 'reason', r.reason,
+                                         'replied_at', r.replied_at, 'by', rm.name))
+       FROM (SELECT * FROM clt_replies WHERE comment_id = c.id ORDER BY replied_at, rowid) r
+       LEFT JOIN clt_members rm ON rm.id = r.replied_by) AS earlier";
 
 /// A comment as it is stored: who made it, on which figures, when.
 pub struct Stored<'a> {
@@ -319,7 +349,8 @@ pub async fn approved_on_page(db: &D1Database, page: &str) -> Result<Vec<Comment
 }
 
 /// Records the program's reply, with its audit line (from the reply
-/// before, to this one), in one batch; `false` if there is no such comment.
+/// before, to this one), in one batch that first keeps the reply it
+/// replaces in `clt_replies`; `false` if there is no such comment.
 pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &Session, now: i64) -> Result<bool> {
     let before = db
         .prepare("SELECT reply_status FROM clt_comments WHERE id = ?1")
@@ -354,13 +385,25 @@ pub async fn reply(db: &D1Database, id: &str, reply: &Reply, by: &Session, now: 
             number(now),
             text(&by.member_id),
         ])?;
-    changed(db, line, update).await
+    let keep = db
+        .prepare(
+            "INSERT INTO clt_replies (comment_id, status, body, reason, replied_at, replied_by)
+             SELECT id, reply_status, reply_body, reply_reason, COALESCE(replied_at, 0), replied_by
+             FROM clt_comments WHERE id = ?1 AND reply_status IS NOT NULL",
+        )
+        .bind(&[text(id)])?;
+    found(db.batch(vec![line, keep, update]).await?)
 }
 
 /// Runs an audit line and the guarded change it records (an `UPDATE …
 /// RETURNING id`) in one batch; whether the change found its row.
 async fn changed(db: &D1Database, line: D1PreparedStatement, update: D1PreparedStatement) -> Result<bool> {
-    let results = db.batch(vec![line, update]).await?;
+    found(db.batch(vec![line, update]).await?)
+}
+
+/// Whether the last statement of a batch (an `UPDATE … RETURNING id`)
+/// found its row.
+fn found(results: Vec<worker::D1Result>) -> Result<bool> {
     #[derive(Deserialize)]
     struct Row {
         #[allow(dead_code)]
