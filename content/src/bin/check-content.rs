@@ -1,6 +1,8 @@
 //! `check-content [DIR]`: checks the intake content files a program manager
 //! edits (`questions.toml`, `policy.toml`, `copy.toml` and `clt.toml` in DIR, by default
-//! `content/intake`) and prints every problem with its file and field.
+//! the content set the build embeds: `LEAD_CONTENT_DIR` if set, relative to the
+//! workspace root, else `content/intake`) and prints every problem with its
+//! file and field.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +11,13 @@ fn main() -> ExitCode {
     let dir = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("LEAD_CONTENT_DIR")
+                .filter(|d| !d.is_empty())
+                .map(|d| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(d))
+        })
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("intake"));
+    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("intake");
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
@@ -44,8 +52,16 @@ fn main() -> ExitCode {
         }
         (content, clt) => {
             let errors: Vec<_> = content.err().into_iter().chain(clt.err()).flatten().collect();
+            // Errors name the files as `content/intake/…`; for another
+            // program's set, name the folder that was checked instead.
+            let same = |a: &PathBuf| a.canonicalize().ok();
+            let shown = if same(&dir) == same(&shipped) {
+                "content/intake/".to_owned()
+            } else {
+                format!("{}/", dir.display())
+            };
             for e in &errors {
-                eprintln!("{e}");
+                eprintln!("{}", e.to_string().replacen("content/intake/", &shown, 1));
             }
             eprintln!("{} problem(s) found; nothing was changed", errors.len());
             ExitCode::FAILURE
