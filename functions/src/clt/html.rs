@@ -268,16 +268,23 @@ fn reply_block(c: &Comment, lang: Lang) -> String {
         say(&t().program_reply, lang, &[("status", label(status.label(), lang))]),
         c.replied_at.map(|t| format!(" ({})", date(t))).unwrap_or_default()
     );
-    if let Some(body) = c.reply_body.as_deref() {
+    out.push_str(&reply_words(c.reply_body.as_deref(), c.reply_reason.as_deref(), lang));
+    out.push_str("</div>");
+    out
+}
+
+/// What a reply says, and why the program will not act, as text.
+fn reply_words(body: Option<&str>, reason: Option<&str>, lang: Lang) -> String {
+    let mut out = String::new();
+    if let Some(body) = body {
         out.push_str(&format!("<p class=\"text\">{}</p>", escape(body)));
     }
-    if let Some(reason) = c.reply_reason.as_deref() {
+    if let Some(reason) = reason {
         out.push_str(&format!(
             "<p class=\"text\">{}</p>",
             say(&t().why_not, lang, &[("reason", reason)])
         ));
     }
-    out.push_str("</div>");
     out
 }
 
@@ -303,15 +310,7 @@ fn earlier_replies(c: &Comment, lang: Lang) -> String {
                     ]
                 )
             );
-            if let Some(body) = r.body.as_deref() {
-                item.push_str(&format!("<p class=\"text\">{}</p>", escape(body)));
-            }
-            if let Some(reason) = r.reason.as_deref() {
-                item.push_str(&format!(
-                    "<p class=\"text\">{}</p>",
-                    say(&t().why_not, lang, &[("reason", reason)])
-                ));
-            }
+            item.push_str(&reply_words(r.body.as_deref(), r.reason.as_deref(), lang));
             item.push_str("</li>");
             item
         })
