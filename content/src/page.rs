@@ -86,28 +86,6 @@ impl Document<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_leaves_only_text() {
-        assert_eq!(
-            escape(r#"<a href="x" onclick='y'>&</a>"#),
-            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
-        );
-    }
-
-    #[test]
-    fn the_headers_file_holds_every_header_once() {
-        let file = headers_file();
-        assert!(file.starts_with("/*\n"));
-        for (name, value) in SECURITY_HEADERS {
-            assert_eq!(file.matches(&format!("  {name}: {value}\n")).count(), 1, "{name}");
-        }
-    }
-}
-
 /// A QR code of `url` as an `<svg>` element sized by CSS (class
 /// `qr-code`), labelled with the address it holds: the poster's, and an
 /// invitation link's in the staff console. `None` if the text is too long
@@ -128,4 +106,26 @@ pub fn qr_svg(url: &str) -> Option<String> {
         &format!("<svg class=\"qr-code\" role=\"img\" aria-label=\"{}\" ", escape(url)),
         1,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_leaves_only_text() {
+        assert_eq!(
+            escape(r#"<a href="x" onclick='y'>&</a>"#),
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn the_headers_file_holds_every_header_once() {
+        let file = headers_file();
+        assert!(file.starts_with("/*\n"));
+        for (name, value) in SECURITY_HEADERS {
+            assert_eq!(file.matches(&format!("  {name}: {value}\n")).count(), 1, "{name}");
+        }
+    }
 }

@@ -87,6 +87,66 @@ fn wrangler(args: &[&str], state_dir: &Path) -> Command {
     cmd
 }
 
+/// Local state with every D1 migration applied, made once for a set of
+/// migrations and copied for each portal: applying them takes `wrangler`
+/// several seconds of CPU, and each test starts its own portal. The
+/// directory is named by a hash of the migrations, so a changed migration
+/// makes a new one; it is built beside its final name and renamed into
+/// place, so test binaries running at once never see half of one.
+fn migrated_state() -> &'static Path {
+    static STATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    STATE.get_or_init(|| {
+        use std::hash::{Hash, Hasher};
+        let dir = root().join("functions/migrations");
+        let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+            .expect("functions/migrations is readable")
+            .map(|e| e.expect("directory entry").path())
+            .collect();
+        files.sort();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for file in &files {
+            file.file_name().hash(&mut hasher);
+            fs::read(file).expect("migration is readable").hash(&mut hasher);
+        }
+        let target = root().join("target");
+        let done = target.join(format!("lead-d1-migrated-{:016x}", hasher.finish()));
+        if done.exists() {
+            return done;
+        }
+        let building = target.join(format!(
+            "lead-d1-migrating-{}-{:016x}",
+            std::process::id(),
+            hasher.finish()
+        ));
+        let _ = fs::remove_dir_all(&building);
+        fs::create_dir_all(&building).expect("target/ is writable");
+        let status = wrangler(&["d1", "migrations", "apply", "DB", "--local"], &building)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("wrangler runs");
+        assert!(status.success(), "applying D1 migrations failed");
+        if fs::rename(&building, &done).is_err() {
+            // Another test binary finished the same state first.
+            let _ = fs::remove_dir_all(&building);
+        }
+        done
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("temp dir is writable");
+    for entry in fs::read_dir(from).expect("state is readable") {
+        let entry = entry.expect("directory entry");
+        let dest = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            fs::copy(entry.path(), &dest).expect("state file copies");
+        }
+    }
+}
+
 impl Portal {
     /// Builds nothing: the test command builds the site and worker first.
     pub fn start(options: Options) -> Portal {
@@ -104,13 +164,7 @@ impl Portal {
             COUNT.fetch_add(1, Ordering::SeqCst)
         ));
         let _ = fs::remove_dir_all(&state_dir);
-        fs::create_dir_all(&state_dir).expect("temp dir is writable");
-        let status = wrangler(&["d1", "migrations", "apply", "DB", "--local"], &state_dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("wrangler runs");
-        assert!(status.success(), "applying D1 migrations failed");
+        copy_dir(migrated_state(), &state_dir);
         let mut portal = Portal {
             port: free_port(),
             inspector_port: free_port(),
