@@ -125,6 +125,12 @@ impl Notice {
     pub fn page(&self, lang: Lang) -> String {
         format!("/{}/status/{}/", lang.code(), self.variant())
     }
+
+    /// The same for the whole form without JavaScript, served at
+    /// `/{lang}/details/` once the first step's answers were checked.
+    pub fn details_page(&self, lang: Lang) -> String {
+        format!("{}details/", self.page(lang))
+    }
 }
 
 /// The attribute of the empty element the site leaves for the public

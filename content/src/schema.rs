@@ -163,6 +163,14 @@ pub struct Program {
 impl Program {
     /// `template` with the program's contact details in place.
     pub fn fill(&self, template: &str, lang: Lang) -> String {
+        // Hours that end a sentence themselves ("… 5 p.m.") take the
+        // template's full stop.
+        let hours = self.hours.get(lang);
+        let template = if hours.ends_with('.') {
+            template.replace("{hours}.", "{hours}")
+        } else {
+            template.to_owned()
+        };
         template
             .replace("{phone}", &self.phone)
             .replace("{email}", &self.email)
@@ -321,12 +329,26 @@ text_fields!(
     error_request,
     error_too_large,
     go_back,
+    back_to_form,
+    already_sent_heading,
+    already_sent,
     required_mark,
     honeypot,
     draft_note,
+    skip_link,
+    draft_restored,
+    start_again,
+    step_done,
+    error_title,
+    chars_limit,
+    chars_left,
+    chars_left_one,
+    chars_over,
+    chars_over_one,
     clear_answers,
     answers_cleared,
     no_js_note,
+    no_js_first_note,
     not_fit_heading,
     not_fit_intro,
     other_help,
@@ -355,6 +377,9 @@ text_fields!(
     privacy_questions,
     poster_title,
     poster_body,
+    poster_switch,
+    poster_phone,
+    poster_local,
     data_link,
     delivery_record,
     delivery_record_fast,

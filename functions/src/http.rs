@@ -96,6 +96,22 @@ pub fn with_headers(response: Response, set: &[(&str, &str)]) -> Response {
     response.with_headers(headers)
 }
 
+/// The value of the cookie `name` in a `Cookie` header (empty values and
+/// values over 128 characters are none).
+pub fn cookie<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+    cookie_header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.trim())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The request's `Cookie` header (empty without one).
+pub fn cookies(req: &Request) -> String {
+    req.headers().get("Cookie").ok().flatten().unwrap_or_default()
+}
+
 /// The answer to an error: its JSON body, or the page of `area` that
 /// explains it; `Retry-After` when there is a wait.
 pub fn error(e: &ApiError, format: Format, area: Area) -> Response {

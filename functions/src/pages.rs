@@ -39,17 +39,30 @@ pub fn page(area: Area, title: &str, body: &str) -> String {
 pub fn shell(area: Area, title: &str, body: &str, here: Option<&str>) -> String {
     let copy = &intake().copy;
     let (lang, site, top, main_class, tail, css): (Lang, &str, String, &str, String, &[&str]) = match area {
+        // As the site's header: skip link, name, the other language; a
+        // real link back to the form's start; the emergency numbers.
         Area::Intake(lang) => (
             lang,
             copy.site_name.get(lang),
             format!(
-                "<header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"site-name\" href=\"/{}/\">{}</a></div></header>",
-                lang.code(),
-                escape(copy.site_name.get(lang))
+                "<a class=\"skip-link\" href=\"#main\">{skip}</a>\
+                 <header class=\"site-header\"><div class=\"wrap header-row\">\
+                 <a class=\"site-name\" href=\"/{code}/\">{site}</a>\
+                 <nav aria-label=\"{language}\"><a class=\"lang-switch\" href=\"/{other}/\" hreflang=\"{other}\" lang=\"{other}\">{switch}</a></nav>\
+                 </div></header>",
+                skip = escape(copy.skip_link.get(lang)),
+                code = lang.code(),
+                site = escape(copy.site_name.get(lang)),
+                language = escape(copy.language.get(lang)),
+                other = lang.other().code(),
+                switch = escape(copy.other_language.get(lang)),
             ),
             "page",
             format!(
-                "<aside class=\"emergency\" aria-labelledby=\"emergency-heading\"><h2 id=\"emergency-heading\">{}</h2><p>{}</p></aside>",
+                "<p><a class=\"button-link\" href=\"/{}/\">{}</a></p>\
+                 <aside class=\"emergency\" aria-labelledby=\"emergency-heading\"><h2 id=\"emergency-heading\">{}</h2><p>{}</p></aside>",
+                lang.code(),
+                escape(copy.back_to_form.get(lang)),
                 escape(copy.emergency_heading.get(lang)),
                 escape(copy.emergency.get(lang))
             ),
@@ -117,6 +130,17 @@ pub fn shell(area: Area, title: &str, body: &str, here: Option<&str>) -> String 
         body: &body,
     }
     .render()
+}
+
+/// Where Back leads after a referral was sent without JavaScript: no
+/// form, so the answers sent cannot be put back into one on this device.
+pub fn already_sent_page(lang: Lang) -> String {
+    let copy = &intake().copy;
+    page(
+        Area::Intake(lang),
+        copy.already_sent_heading.get(lang),
+        &format!("<p>{}</p>", escape(copy.already_sent.get(lang))),
+    )
 }
 
 fn field_label(field: &str, lang: Lang) -> String {
@@ -255,6 +279,18 @@ mod tests {
             Area::Intake(Lang::Es),
         );
         assert!(refused.contains("Vuelva a intentarlo en 2 minutos"), "{refused}");
+        // Issue 16 (4): the site's header, a way back and the other language.
+        for lang in Lang::ALL {
+            let copy = &intake().copy;
+            for html in [already_sent_page(lang), page(Area::Intake(lang), "A title", "")] {
+                assert!(html.contains("class=\"skip-link\""), "{html}");
+                assert!(
+                    html.contains(&format!("href=\"/{}/\" hreflang", lang.other().code())),
+                    "{html}"
+                );
+                assert!(html.contains(&escape(copy.back_to_form.get(lang))), "{html}");
+            }
+        }
         assert!(refused.contains(intake().copy.meta_not_sent.es.as_str()));
     }
 }

@@ -42,7 +42,8 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
         (Post, "/api/referrals") => post_referral(&mut req, &env, &ctx).await,
         (_, "/api/referrals" | "/api/health") => Err(ApiError::MethodNotAllowed),
         (Get, "/sent") => sent_page(&req, &env).await,
-        (Get, p) if intake_lang(p).is_some() => intake_page(&env, intake_lang(p).unwrap_or_default()).await,
+        (Get, p) if intake_lang(p).is_some() => intake_page(&req, &env, intake_lang(p).unwrap_or_default()).await,
+        (Get, p) if details_lang(p).is_some() => details_page(&req, &env, details_lang(p).unwrap_or_default()).await,
         // The page of one notice is only ever served at /{lang}/, while it holds.
         (_, p) if notice_page_lang(p).is_some() => Ok(http::see_other(&format!(
             "/{}/",
@@ -158,6 +159,12 @@ fn intake_lang(path: &str) -> Option<Lang> {
     Lang::parse(code)
 }
 
+/// `/{lang}/details/`: the whole form without JavaScript.
+fn details_lang(path: &str) -> Option<Lang> {
+    let code = path.strip_prefix('/')?.strip_suffix("/details/")?;
+    Lang::parse(code)
+}
+
 /// The language of a prerendered notice page (`/en/status/paused/`).
 fn notice_page_lang(path: &str) -> Option<Lang> {
     let rest = path.strip_prefix('/')?;
@@ -214,28 +221,107 @@ async fn post_referral(req: &mut Request, env: &Env, ctx: &Context) -> Result<Re
     }
     Ok(match kind {
         BodyKind::Json => http::json(202, &serde_json::to_value(&accepted).unwrap_or_default()),
-        BodyKind::Form => http::see_other(&format!(
-            "/sent?ref={}&lang={}",
-            accepted.reference,
-            accepted.lang.code()
-        )),
+        // Noted for this browser, so Back to the whole form finds no form
+        // to put the answers back into (see `details_page`).
+        BodyKind::Form => http::with_headers(
+            http::see_other(&format!(
+                "/sent?ref={}&lang={}",
+                accepted.reference,
+                accepted.lang.code()
+            )),
+            &[(
+                "Set-Cookie",
+                &format!("{SENT_COOKIE}=1; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=3600"),
+            )],
+        ),
     })
 }
 
-/// The intake page as intake is now (the site prerenders one page per
-/// notice), with a fresh idempotency key in the form's hidden field, so the
-/// form sent twice without JavaScript (Back, then Send again) is stored
-/// once. Never cached: each view gets its own key and today's status.
-async fn intake_page(env: &Env, lang: Lang) -> Result<Response, ApiError> {
+/// Set when a referral was sent without JavaScript; cleared by the first
+/// page of the form. It holds nothing but that.
+const SENT_COOKIE: &str = "lead_sent";
+
+/// The intake page as intake is now, first part or whole: the site
+/// prerenders one page per notice and part. A fresh idempotency key goes
+/// in the form's hidden field, so the form sent twice without JavaScript
+/// (Back, then Send again) is stored once. Never cached: each view gets
+/// its own key and today's status.
+async fn form_page(env: &Env, lang: Lang, whole: bool) -> Result<String, ApiError> {
     let db = env
         .d1(crate::config::DB)
         .map_err(ApiError::unavailable("intake page: no database"))?;
     let now = crate::time::now_ms();
     let notice = status::current(&db, now).await?.notice;
-    let text = assets::page(env, &notice.page(lang)).await?;
+    let page = if whole {
+        notice.details_page(lang)
+    } else {
+        notice.page(lang)
+    };
+    let text = assets::page(env, &page).await?;
     let text = status::with_record(env, &db, text, lang, now).await;
     let key = crate::crypto::hex(&intake::random::<16>()?);
-    Ok(http::html(200, text.replace(IDEMPOTENCY_PLACEHOLDER, &key)))
+    Ok(text.replace(IDEMPOTENCY_PLACEHOLDER, &key))
+}
+
+/// `/{lang}/`: the form's first page (the wizard with JavaScript). It ends
+/// the note that a referral was sent: what comes after is a new one.
+async fn intake_page(req: &Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
+    let response = http::html(200, form_page(env, lang, false).await?);
+    Ok(match http::cookie(&http::cookies(req), SENT_COOKIE) {
+        Some(_) => http::with_headers(
+            response,
+            &[(
+                "Set-Cookie",
+                &format!("{SENT_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"),
+            )],
+        ),
+        None => response,
+    })
+}
+
+/// `/{lang}/details/?…`: without JavaScript, the whole form once the first
+/// page's answers pass the same rules a sent referral meets. Unanswered, or
+/// not a fit for LEAD, is said before anything about the person or the
+/// referrer is asked. The first step's answers come back chosen; each is
+/// one of its question's options (checked), so only option values reach
+/// the page. After a referral was sent from this browser, Back lands here
+/// and finds no form to fill with what was sent.
+async fn details_page(req: &Request, env: &Env, lang: Lang) -> Result<Response, ApiError> {
+    if http::cookie(&http::cookies(req), SENT_COOKIE).is_some() {
+        return Ok(http::html(200, pages::already_sent_page(lang)));
+    }
+    let content = lead_content::intake();
+    let first = content
+        .questions
+        .steps
+        .first()
+        .map(|s| s.id.as_str())
+        .unwrap_or_default();
+    let pairs: Vec<(String, String)> = req
+        .url()
+        .map_err(|_| ApiError::MalformedForm)?
+        .query_pairs()
+        .filter(|(name, _)| content.questions_in_step(first).any(|q| q.id == *name))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let raw = lead_content::referral::RawReferral::from_pairs(pairs.clone());
+    let errors = content.field_errors(&raw, content.questions_in_step(first));
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid { errors, lang });
+    }
+    let failed = content.failed_criteria(&raw);
+    if !failed.is_empty() {
+        return Err(ApiError::NotEligible {
+            reasons: content.not_fit_reasons(&failed, lang),
+            lang,
+        });
+    }
+    let mut text = form_page(env, lang, true).await?;
+    for (question, value) in &pairs {
+        let option = format!("id=\"{}\"", crate::pages::escape(&format!("{question}-{value}")));
+        text = text.replacen(&option, &format!("{option} checked"), 1);
+    }
+    Ok(http::html(200, text))
 }
 
 /// The no-JavaScript confirmation: the site's prerendered page with the

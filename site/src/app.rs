@@ -6,11 +6,12 @@ use lead_content::Lang;
 use leptos::prelude::*;
 
 use crate::pages::intake_page::IntakePage;
+use crate::wizard::FormPart;
 
 /// The intake page in `lang`, showing intake as `notice` says: the page is
 /// prerendered once for each notice, and the worker serves the one that
 /// holds now.
 #[component]
-pub fn App(lang: Lang, notice: Notice) -> impl IntoView {
-    view! { <IntakePage lang notice/> }
+pub fn App(lang: Lang, notice: Notice, part: FormPart) -> impl IntoView {
+    view! { <IntakePage lang notice part/> }
 }

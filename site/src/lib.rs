@@ -44,5 +44,12 @@ pub fn hydrate() {
         .unwrap_or(lead_content::intake_state::Notice::policy(
             content::intake().policy.intake.status,
         ));
-    leptos::mount::hydrate_body(move || leptos::view! { <app::App lang notice/> });
+    let part = document
+        .query_selector("main[data-part]")
+        .ok()
+        .flatten()
+        .and_then(|main| main.get_attribute("data-part"))
+        .and_then(|code| wizard::FormPart::parse(&code))
+        .unwrap_or(wizard::FormPart::First);
+    leptos::mount::hydrate_body(move || leptos::view! { <app::App lang notice part/> });
 }

@@ -14,6 +14,15 @@ use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::poster_page::PosterPage;
 use crate::pages::sent_page::SentPage;
 use crate::text::intake_path;
+use crate::wizard::FormPart;
+
+/// Where the page of one notice and one part of the form is written.
+fn part_page(notice: Notice, lang: Lang, part: FormPart) -> String {
+    match part {
+        FormPart::First => notice.page(lang),
+        FormPart::Whole => notice.details_page(lang),
+    }
+}
 
 /// The stylesheet, written to `/site.css`.
 pub const SITE_CSS: &str = include_str!("../style/site.css");
@@ -30,6 +39,39 @@ pub const LANG_JS: &str = include_str!("../static/lang.js");
 
 /// Where the intake page is published when `SITE_URL` is not set.
 pub const DEFAULT_SITE_URL: &str = "http://127.0.0.1:8787";
+
+/// Whether an address reaches only the computer it is opened on.
+pub fn is_loopback(site_url: &str) -> bool {
+    let rest = site_url.split_once("://").map_or(site_url, |(_, rest)| rest);
+    let host = rest.split('/').next().unwrap_or_default();
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+        || host.is_empty()
+}
+
+/// A production build's `SITE_URL` is what the poster prints and its QR
+/// code holds: an `https://` address that reaches the portal from anywhere.
+pub fn check_site_url(site_url: &str) -> Result<(), String> {
+    if !site_url.starts_with("https://") {
+        return Err(format!(
+            "SITE_URL {site_url:?} must start with https:// (the poster prints it)"
+        ));
+    }
+    if is_loopback(site_url) {
+        return Err(format!(
+            "SITE_URL {site_url:?} only reaches this computer: the poster would send people nowhere"
+        ));
+    }
+    Ok(())
+}
 
 /// Which scripts a page loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,11 +143,12 @@ pub(crate) fn dashboard_document(title: &str, description: &str, body: &str) -> 
 /// The intake page in one language, as the policy file sets intake, as
 /// hydrated by the wasm.
 pub fn intake_page(lang: Lang) -> String {
-    intake_page_with(lang, Notice::policy(intake().policy.intake.status))
+    intake_page_with(lang, Notice::policy(intake().policy.intake.status), FormPart::First)
 }
 
-/// The intake page in one language showing `notice`.
-pub fn intake_page_with(lang: Lang, notice: Notice) -> String {
+/// The intake page in one language showing `notice` and `part` of the
+/// form (without JavaScript: the first step, or all of them).
+pub fn intake_page_with(lang: Lang, notice: Notice, part: FormPart) -> String {
     let copy = &intake().copy;
     let title = format!("{} | {}", copy.page_title.get(lang), copy.site_name.get(lang));
     document(
@@ -113,7 +156,7 @@ pub fn intake_page_with(lang: Lang, notice: Notice) -> String {
         (&title, copy.meta_intake.get(lang)),
         Scripts::Hydrate,
         None,
-        &render(move || view! { <App lang notice/> }),
+        &render(move || view! { <App lang notice part/> }),
     )
 }
 
@@ -135,13 +178,14 @@ pub fn poster_page(lang: Lang, site_url: &str) -> String {
     let copy = &intake().copy;
     let url = format!("{}{}", site_url.trim_end_matches('/'), intake_path(lang));
     let qr_svg = qr_svg(&url);
+    let local = is_loopback(site_url);
     let title = format!("{} | {}", copy.poster_title.get(lang), copy.site_name.get(lang));
     document(
         lang,
         (&title, copy.meta_poster.get(lang)),
         Scripts::None,
         None,
-        &render(move || view! { <PosterPage lang url qr_svg/> }),
+        &render(move || view! { <PosterPage lang url qr_svg local/> }),
     )
 }
 
@@ -191,10 +235,15 @@ pub fn site(site_url: &str) -> Vec<(String, String)> {
     for lang in Lang::ALL {
         let code = lang.code();
         files.push((format!("{code}/index.html"), intake_page(lang)));
-        // One per notice: the worker serves the one that holds now.
+        // One per notice and part: the worker serves the one that holds now.
         for notice in Notice::VARIANTS {
-            let path = notice.page(lang);
-            files.push((format!("{}index.html", &path[1..]), intake_page_with(lang, notice)));
+            for part in FormPart::ALL {
+                let path = part_page(notice, lang, part);
+                files.push((
+                    format!("{}index.html", &path[1..]),
+                    intake_page_with(lang, notice, part),
+                ));
+            }
         }
         files.push((format!("{code}/sent/index.html"), sent_page(lang)));
         files.push((format!("{code}/poster/index.html"), poster_page(lang, site_url)));

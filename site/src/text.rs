@@ -14,6 +14,12 @@ pub fn intake_path(lang: Lang) -> String {
     format!("/{}/", lang.code())
 }
 
+/// The whole form without JavaScript, once the first step's answers were
+/// checked, e.g. `/es/details/`.
+pub fn details_path(lang: Lang) -> String {
+    format!("/{}/details/", lang.code())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

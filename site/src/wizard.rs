@@ -29,6 +29,10 @@ pub struct Draft {
     #[serde(default)]
     pub key_sent: bool,
     pub answers: BTreeMap<String, String>,
+    /// The step the person was on ([`steps`]`().len()` for the review), so
+    /// switching language or reloading comes back to it.
+    #[serde(default)]
+    pub step: usize,
 }
 
 impl Draft {
@@ -42,13 +46,54 @@ impl Draft {
 }
 /// localStorage key of the language the person chose.
 pub const LANG_KEY: &str = "lead.lang";
+/// sessionStorage key set when the person switches language.
+pub const SWITCHED_KEY: &str = "lead.switched";
 /// Where referrals are posted, as JSON (wizard) or urlencoded (plain form).
 pub const REFERRALS_URL: &str = "/api/referrals";
+
+/// Which part of the form a prerendered intake page holds, for a browser
+/// without JavaScript: the first step alone (`/{lang}/`), whose answers the
+/// worker checks before anything about the person or the referrer is
+/// asked, then every step (`/{lang}/details/`). With JavaScript both
+/// become the same wizard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormPart {
+    First,
+    Whole,
+}
+
+impl FormPart {
+    pub const ALL: [FormPart; 2] = [FormPart::First, FormPart::Whole];
+
+    /// The `data-part` the page carries, for the hydrating wasm.
+    pub fn code(self) -> &'static str {
+        match self {
+            FormPart::First => "first",
+            FormPart::Whole => "whole",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<FormPart> {
+        FormPart::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The stage the page is prerendered in.
+    pub fn stage(self) -> Stage {
+        match self {
+            FormPart::First => Stage::First,
+            FormPart::Whole => Stage::All,
+        }
+    }
+}
 
 /// Which part of the intake the person is looking at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-    /// Every step at once: the prerendered page and the page without JavaScript.
+    /// Without JavaScript, the first step alone: Continue asks the worker
+    /// for the rest ([`FormPart::First`]).
+    First,
+    /// Every step at once: the page without JavaScript once the first
+    /// step's answers were checked.
     All,
     /// One step, by index into the content's steps.
     Step(usize),
@@ -89,6 +134,12 @@ pub struct Wizard {
     pub key_sent: RwSignal<bool>,
     /// The person just cleared their answers (announced once).
     pub cleared: RwSignal<bool>,
+    /// Answers from earlier on this device were put back: said on screen,
+    /// with "Start again" beside it.
+    pub restored: RwSignal<bool>,
+    /// A step was opened with "Change" on the review: Continue (and Back)
+    /// go back to the review, not on through the steps.
+    pub returning: RwSignal<bool>,
 }
 
 pub fn steps() -> &'static [Step] {
@@ -138,6 +189,66 @@ pub fn first_step_with(fields: &BTreeMap<String, String>) -> Option<usize> {
         .position(|step| content.questions_in_step(&step.id).any(|q| fields.contains_key(&q.id)))
 }
 
+/// Where restored answers resume: the step they were saved on (the review
+/// is `steps().len()`), or the first step before it whose answers do not
+/// pass (skipping a question is never the result of a reload), or the first
+/// step if the answers rule LEAD out.
+pub fn resume_at(saved: usize, raw: &RawReferral) -> usize {
+    let content = intake();
+    let saved = saved.min(steps().len());
+    if saved > 0 && !content.failed_criteria(raw).is_empty() {
+        return 0;
+    }
+    steps()
+        .iter()
+        .take(saved)
+        .position(|step| {
+            !content
+                .field_errors(raw, content.questions_in_step(&step.id))
+                .is_empty()
+        })
+        .unwrap_or(saved)
+}
+
+/// What a screen reader is told when a numbered stage opens, e.g. "Step 2
+/// of 5: About the person" (focus goes to its heading, which alone would
+/// not say where in the form the person is). Empty for other stages.
+pub fn stage_announcement(stage: &Stage, lang: Lang) -> String {
+    let copy = &intake().copy;
+    let (n, title) = match stage {
+        Stage::Step(i) => match steps().get(*i) {
+            Some(step) => (i + 1, step.title.get(lang)),
+            None => return String::new(),
+        },
+        Stage::Review => (total_stages(), copy.review_heading.get(lang)),
+        _ => return String::new(),
+    };
+    format!(
+        "{}: {title}",
+        crate::text::progress(copy.progress.get(lang), n, total_stages())
+    )
+}
+
+/// The document title for a stage, in the form the prerendered page's
+/// title has: "Step 2 of 5: About the person | Refer someone to LEAD |
+/// <site>", with "Error: " first while the stage shows errors.
+pub fn stage_title(stage: &Stage, has_errors: bool, lang: Lang) -> String {
+    let copy = &intake().copy;
+    let page = format!("{} | {}", copy.page_title.get(lang), copy.site_name.get(lang));
+    let what = match stage {
+        Stage::All | Stage::First => return page,
+        Stage::NotFit(_) => copy.not_fit_heading.get(lang).to_owned(),
+        Stage::Sent(_) => copy.sent_heading.get(lang).to_owned(),
+        stage => stage_announcement(stage, lang),
+    };
+    let error = if has_errors {
+        format!("{}: ", copy.error_title.get(lang))
+    } else {
+        String::new()
+    };
+    format!("{error}{what} | {page}")
+}
+
 /// Field errors as the map the page shows (first message per field).
 pub fn error_map(errors: &[FieldError], lang: Lang) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
@@ -148,10 +259,10 @@ pub fn error_map(errors: &[FieldError], lang: Lang) -> BTreeMap<String, String> 
 }
 
 impl Wizard {
-    pub fn new(lang: Lang) -> Wizard {
+    pub fn new(lang: Lang, part: FormPart) -> Wizard {
         Wizard {
             lang,
-            stage: RwSignal::new(Stage::All),
+            stage: RwSignal::new(part.stage()),
             answers: RwSignal::new(BTreeMap::new()),
             errors: RwSignal::new(BTreeMap::new()),
             honeypot: RwSignal::new(String::new()),
@@ -160,12 +271,20 @@ impl Wizard {
             idempotency_key: RwSignal::new(String::new()),
             key_sent: RwSignal::new(false),
             cleared: RwSignal::new(false),
+            restored: RwSignal::new(false),
+            returning: RwSignal::new(false),
         }
     }
 
     /// True once hydrated: the wizard has taken over from the plain form.
     pub fn is_active(self) -> bool {
-        self.stage.with(|s| *s != Stage::All)
+        self.stage.with(|s| !matches!(s, Stage::All | Stage::First))
+    }
+
+    /// The plain form's first page: only the first step, and nothing sent
+    /// with it but its answers and the language.
+    pub fn first_page(self) -> bool {
+        self.stage.with(|s| *s == Stage::First)
     }
 
     pub fn answer(self, id: &str) -> String {
@@ -184,7 +303,34 @@ impl Wizard {
         if self.key_sent.get_untracked() {
             self.new_key();
         }
+        self.recheck(id);
         self.save_draft();
+    }
+
+    /// Once an answer shown with an error is corrected, its error (and the
+    /// summary's line) goes at once; an answer still wrong keeps it. New
+    /// errors wait for Continue.
+    fn recheck(self, id: &str) {
+        let content = intake();
+        let Some(question) = content.question(id) else { return };
+        let shown: Vec<&Question> = self.errors.with_untracked(|e| {
+            content
+                .questions_in_step(&question.step)
+                .filter(|q| e.contains_key(&q.id))
+                .collect()
+        });
+        if shown.is_empty() {
+            return;
+        }
+        let now = error_map(&content.field_errors(&self.raw(), shown.iter().copied()), self.lang);
+        self.errors.update(|e| {
+            for q in &shown {
+                match now.get(&q.id) {
+                    Some(message) => e.insert(q.id.clone(), message.clone()),
+                    None => e.remove(&q.id),
+                };
+            }
+        });
     }
 
     /// "Clear my answers": forgets every answer, here and on the device,
@@ -195,6 +341,8 @@ impl Wizard {
         self.refusal.set(None);
         self.send.set(SendState::Idle);
         self.new_key();
+        self.restored.set(false);
+        self.returning.set(false);
         self.go_to_step(0);
         self.cleared.set(true);
     }
@@ -209,6 +357,7 @@ impl Wizard {
     pub fn shows_step(self, index: usize) -> bool {
         self.stage.with(|s| match s {
             Stage::All => true,
+            Stage::First => index == 0,
             Stage::Step(i) => *i == index,
             _ => false,
         })
@@ -250,15 +399,32 @@ impl Wizard {
                 return;
             }
         }
-        if index + 1 < steps().len() {
+        if index + 1 < steps().len() && !self.returning.get_untracked() {
             self.go_to_step(index + 1);
         } else {
-            self.stage.set(Stage::Review);
-            focus_later(REVIEW_HEADING_ID.to_owned());
+            self.go_to_review();
         }
     }
 
+    fn go_to_review(self) {
+        self.returning.set(false);
+        self.send.set(SendState::Idle);
+        self.stage.set(Stage::Review);
+        self.remember_stage(steps().len());
+        focus_later(REVIEW_HEADING_ID.to_owned());
+    }
+
+    /// "Change" on the review: that step, then straight back to the review.
+    pub fn change_from_review(self, index: usize) {
+        self.go_to_step(index);
+        self.returning.set(true);
+    }
+
     pub fn back(self) {
+        if self.returning.get_untracked() && matches!(self.stage.get_untracked(), Stage::Step(_)) {
+            self.go_to_review();
+            return;
+        }
         match self.stage.get_untracked() {
             Stage::Step(i) if i > 0 => self.go_to_step(i - 1),
             Stage::Review => self.go_to_step(steps().len().saturating_sub(1)),
@@ -268,9 +434,23 @@ impl Wizard {
     }
 
     pub fn go_to_step(self, index: usize) {
+        self.returning.set(false);
         self.send.set(SendState::Idle);
         self.stage.set(Stage::Step(index));
+        self.remember_stage(index);
         focus_later(step_heading_id(index));
+    }
+
+    /// Notes the step in the stored draft, if there is one (nothing is
+    /// stored just for moving between steps).
+    fn remember_stage(self, step: usize) {
+        #[cfg(feature = "hydrate")]
+        if let Some(mut draft) = browser::load_draft() {
+            draft.step = step;
+            browser::save_draft(&draft);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = step;
     }
 
     /// Checks every answer once more, then posts them.
@@ -361,7 +541,14 @@ impl Wizard {
     /// [`DRAFT_MAX_AGE_HOURS`] ago (an older one is deleted), then become a
     /// wizard.
     pub fn start(self) {
+        // The plain form's second page carries the first page's answers in
+        // its address: they are newer than any draft.
+        #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+        let second_page = self.stage.get_untracked() == Stage::All;
         let mut key = String::new();
+        // Set only where there is a device to restore from.
+        #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
+        let mut step = 0;
         #[cfg(feature = "hydrate")]
         match browser::load_draft() {
             Some(draft) if draft.is_fresh(browser::now_ms()) => {
@@ -371,18 +558,39 @@ impl Wizard {
                     .into_iter()
                     .filter(|(k, _)| content.question(k).is_some())
                     .collect();
+                let any = known.values().any(|v| !v.trim().is_empty());
                 self.answers.set(known);
                 key = draft.idempotency_key;
                 self.key_sent.set(draft.key_sent);
+                step = resume_at(draft.step, &self.raw());
+                // Said unless the person only switched language this moment.
+                self.restored.set(any && !browser::take_switched());
             }
             Some(_) => browser::clear_draft(),
             None => {}
+        }
+        #[cfg(feature = "hydrate")]
+        if second_page {
+            let content = intake();
+            let first: Vec<&str> = steps()
+                .first()
+                .map(|s| content.questions_in_step(&s.id).map(|q| q.id.as_str()).collect())
+                .unwrap_or_default();
+            let given = browser::address_answers(&first);
+            if !given.is_empty() {
+                self.answers.update(|a| a.extend(given));
+                step = resume_at(step.max(1), &self.raw());
+            }
         }
         if lead_content::referral::idempotency_key(&key).ok().flatten().is_none() {
             key = new_idempotency_key();
         }
         self.idempotency_key.set(key);
-        self.stage.set(Stage::Step(0));
+        if step >= steps().len() {
+            self.stage.set(Stage::Review);
+        } else {
+            self.stage.set(Stage::Step(step));
+        }
     }
 
     fn save_draft(self) {
@@ -392,6 +600,11 @@ impl Wizard {
             idempotency_key: self.idempotency_key.get_untracked(),
             key_sent: self.key_sent.get_untracked(),
             answers: self.answers.get_untracked(),
+            step: match self.stage.get_untracked() {
+                Stage::Step(i) => i,
+                Stage::Review => steps().len(),
+                _ => 0,
+            },
         });
     }
 
@@ -442,6 +655,28 @@ pub fn remember_lang(lang: Lang) {
     let _ = lang;
 }
 
+/// Sets the document title (in the browser only).
+pub fn set_title(title: &str) {
+    #[cfg(feature = "hydrate")]
+    browser::set_title(title);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = title;
+}
+
+/// Shows a question whole and focuses its control (an error-summary link).
+pub fn reveal_question(question: &Question) {
+    #[cfg(feature = "hydrate")]
+    browser::reveal(&question_container_id(&question.id), &field_target(question));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = question;
+}
+
+/// The id of the element holding a question's label, help, error and
+/// control.
+pub fn question_container_id(question: &str) -> String {
+    format!("{question}-question")
+}
+
 /// Moves focus once the DOM has caught up with the signals just set.
 pub fn focus_later(id: String) {
     #[cfg(feature = "hydrate")]
@@ -456,12 +691,12 @@ mod browser {
 
     use std::collections::BTreeMap;
 
-    use gloo_storage::{LocalStorage, Storage};
+    use gloo_storage::{LocalStorage, SessionStorage, Storage};
     use lead_content::Lang;
     use serde::Deserialize;
     use wasm_bindgen::JsCast;
 
-    use super::{Draft, SendOutcome, DRAFT_KEY, LANG_KEY, REFERRALS_URL};
+    use super::{Draft, SendOutcome, DRAFT_KEY, LANG_KEY, REFERRALS_URL, SWITCHED_KEY};
 
     /// The stored draft; one in an older format (no expiry) is deleted.
     pub fn load_draft() -> Option<Draft> {
@@ -494,8 +729,54 @@ mod browser {
     }
 
     /// Stored as the bare code (not JSON) because `lang.js` reads it too.
+    /// The switch is noted for this tab, so the page in the other language
+    /// does not call its answers "kept from earlier".
     pub fn remember_lang(lang: Lang) {
         let _ = LocalStorage::raw().set_item(LANG_KEY, lang.code());
+        let _ = SessionStorage::raw().set_item(SWITCHED_KEY, "1");
+    }
+
+    /// The answers to these questions given in the page's address (the
+    /// plain form's first page sends them there).
+    pub fn address_answers(ids: &[&str]) -> BTreeMap<String, String> {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+            return BTreeMap::new();
+        };
+        ids.iter()
+            .filter_map(|id| params.get(id).map(|v| ((*id).to_owned(), v)))
+            .collect()
+    }
+
+    /// Whether this tab just switched language (and forgets it).
+    pub fn take_switched() -> bool {
+        let storage = SessionStorage::raw();
+        let switched = storage.get_item(SWITCHED_KEY).ok().flatten().is_some();
+        let _ = storage.remove_item(SWITCHED_KEY);
+        switched
+    }
+
+    pub fn set_title(title: &str) {
+        leptos::prelude::document().set_title(title);
+    }
+
+    /// Brings a whole question (its legend or label, help and error) into
+    /// view, then focuses its control without scrolling again: a link to
+    /// the control alone would put it at the top of the screen with the
+    /// question above it, out of sight.
+    pub fn reveal(container: &str, control: &str) {
+        let document = leptos::prelude::document();
+        if let Some(container) = document.get_element_by_id(container) {
+            container.scroll_into_view_with_bool(true);
+        }
+        let control = document.get_element_by_id(control);
+        if let Some(control) = control.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = control.focus_with_options(&options);
+        }
     }
 
     pub fn focus(id: &str) {

@@ -90,7 +90,7 @@ fn intake_page_starts_with_emergency_notice_and_intake_status() {
         }
         let contact = content.policy.program.fill(content.copy.contact_line.get(lang), lang);
         assert!(contains_text(&html, &contact), "{lang:?}: the program's contact");
-        assert!(contains_text(&html, content.copy.no_js_note.get(lang)));
+        assert!(contains_text(&html, content.copy.no_js_first_note.get(lang)));
         assert_eq!(html.matches("<h1").count(), 1, "{lang:?}: one h1");
         for landmark in ["<header", "<main", "<footer"] {
             assert!(html.contains(landmark), "{lang:?}: {landmark}");
@@ -129,7 +129,8 @@ fn every_control_has_a_label() {
 
 #[test]
 fn plain_form_posts_to_the_worker_with_language_and_honeypot() {
-    let html = render::intake_page(Lang::Es);
+    let notice = Notice::policy(intake().policy.intake.status);
+    let html = render::intake_page_with(Lang::Es, notice, lead_site::wizard::FormPart::Whole);
     let form = tags(&html, "form")[0];
     assert_eq!(attr(form, "method"), Some("post"));
     // The language in the address too, for a page refused before the
@@ -142,7 +143,8 @@ fn plain_form_posts_to_the_worker_with_language_and_honeypot() {
         .expect("honeypot");
     assert_eq!(attr(honeypot, "tabindex"), Some("-1"));
     assert_eq!(attr(honeypot, "autocomplete"), Some("off"));
-    // Before hydration the whole form is one page: no step is hidden.
+    // Before hydration the whole form (after the first page) is one page:
+    // no step is hidden.
     for tag in tags(&html, "fieldset").into_iter().chain(tags(&html, "form")) {
         assert!(!tag.contains(" hidden"), "hidden before hydration: {tag}");
     }
@@ -184,12 +186,59 @@ fn sent_page_has_one_reference_placeholder_and_no_wasm() {
     }
 }
 
+/// Issue 16 (8): what a shop owner puts up: the program's name and phone,
+/// both languages, and a QR code holding exactly the printed address.
 #[test]
 fn poster_has_a_qr_code_and_the_address_it_encodes() {
-    let html = render::poster_page(Lang::Es, "https://lead.example.org/");
-    assert!(html.contains("<svg class=\"qr-code\""));
-    assert!(html.contains("https://lead.example.org/es/</p>"));
-    assert!(!html.contains("<script"));
+    let content = intake();
+    let copy = &content.copy;
+    for lang in Lang::ALL {
+        let html = render::poster_page(lang, "https://lead.example.org/");
+        let url = format!("https://lead.example.org/{}/", lang.code());
+        assert!(html.contains(&format!("<p class=\"poster-url\">{url}</p>")), "{html}");
+        let svg = tags(&html, "svg")[0];
+        assert_eq!(
+            attr(svg, "aria-label"),
+            Some(url.as_str()),
+            "the code holds the printed address"
+        );
+        assert!(!html.contains("<script"));
+        for each in Lang::ALL {
+            assert!(contains_text(&html, copy.poster_title.get(each)), "{lang:?}: {each:?}");
+            let phone = content.policy.program.fill(copy.poster_phone.get(each), each);
+            assert!(contains_text(&html, &phone), "{lang:?}: {phone}");
+            assert!(!phone.contains(".."), "{phone}");
+        }
+        assert!(contains_text(&html, copy.site_name.get(lang)));
+        assert!(
+            !contains_text(&html, copy.poster_local.get(lang)),
+            "a public address is no test print"
+        );
+        let local = render::poster_page(lang, render::DEFAULT_SITE_URL);
+        assert!(
+            contains_text(&local, copy.poster_local.get(lang)),
+            "a loopback address says so"
+        );
+    }
+}
+
+#[test]
+fn a_production_build_refuses_a_poster_address_that_reaches_nobody() {
+    use render::{check_site_url, is_loopback};
+    for local in [
+        "http://127.0.0.1:8787",
+        "https://localhost/",
+        "https://127.0.0.2",
+        "https://[::1]:8443/",
+        "https://0.0.0.0",
+        "https://portal.localhost",
+    ] {
+        assert!(is_loopback(local), "{local}");
+        assert!(check_site_url(local).is_err(), "{local}");
+    }
+    assert!(check_site_url("http://refer.example.org").is_err(), "not https");
+    assert!(check_site_url("https://refer.example.org").is_ok());
+    assert!(!is_loopback("https://refer.example.org:443/"));
 }
 
 #[test]
@@ -208,9 +257,17 @@ fn the_intake_page_is_made_for_every_notice() {
     let intake = &content.policy.intake;
     let files: std::collections::HashMap<String, String> = render::site("http://127.0.0.1:8787").into_iter().collect();
     for lang in Lang::ALL {
-        for notice in Notice::VARIANTS {
-            let path = format!("{}index.html", &notice.page(lang)[1..]);
+        for (notice, page) in Notice::VARIANTS
+            .into_iter()
+            .flat_map(|n| [(n, n.page(lang)), (n, n.details_page(lang))])
+        {
+            let path = format!("{}index.html", &page[1..]);
             let html = files.get(&path).unwrap_or_else(|| panic!("{path} is built"));
+            let whole = page.ends_with("/details/");
+            assert!(
+                html.contains(&format!("data-part=\"{}\"", if whole { "whole" } else { "first" })),
+                "{path}: the wasm is told which part of the form it hydrates"
+            );
             assert!(
                 html.contains(&format!("data-intake=\"{}\"", notice.variant())),
                 "{path}: the wasm is told which notice it hydrates"
@@ -274,4 +331,130 @@ fn every_page_has_a_title_and_a_description_in_its_language() {
         seen.insert(path, description.to_owned());
     }
     assert!(seen.len() >= 16, "{seen:?}");
+}
+
+/// Issue 16 (2): a limited box states its limit (all there is without
+/// JavaScript), never cuts what is typed, and says the content's number,
+/// the one the worker checks.
+#[test]
+fn a_limited_text_box_states_its_limit_and_cuts_nothing() {
+    for lang in [Lang::En, Lang::Es] {
+        let html = render::intake_page(lang);
+        for tag in tags(&html, "textarea").into_iter().chain(tags(&html, "input")) {
+            assert!(attr(tag, "maxlength").is_none(), "nothing is cut silently: {tag}");
+        }
+        for q in intake().questions.questions.iter().filter(|q| q.max_len.is_some()) {
+            let max = q.max_len.unwrap_or_default();
+            let limit = intake().copy.chars_limit.get(lang).replace("{max}", &max.to_string());
+            assert!(
+                html.contains(&format!("id=\"{}-limit\"", q.id)) && contains_text(&html, &limit),
+                "{}: {limit}",
+                q.id
+            );
+        }
+    }
+}
+
+/// Issue 16 (6, 7): where the person is, said in the title and aloud.
+#[test]
+fn each_stage_has_its_title_and_announcement() {
+    use lead_site::wizard::{stage_announcement, stage_title, Stage};
+    let steps = &intake().questions.steps;
+    let total = steps.len() + 1;
+    for lang in [Lang::En, Lang::Es] {
+        let copy = &intake().copy;
+        let page = format!("{} | {}", copy.page_title.get(lang), copy.site_name.get(lang));
+        assert_eq!(stage_title(&Stage::All, false, lang), page);
+        let second = stage_announcement(&Stage::Step(1), lang);
+        assert_eq!(
+            second,
+            format!(
+                "{}: {}",
+                copy.progress
+                    .get(lang)
+                    .replace("{n}", "2")
+                    .replace("{total}", &total.to_string()),
+                steps[1].title.get(lang)
+            )
+        );
+        assert_eq!(stage_title(&Stage::Step(1), false, lang), format!("{second} | {page}"));
+        assert_eq!(
+            stage_title(&Stage::Step(1), true, lang),
+            format!("{}: {second} | {page}", copy.error_title.get(lang))
+        );
+        assert!(stage_announcement(&Stage::Review, lang).ends_with(copy.review_heading.get(lang)));
+        assert_eq!(stage_announcement(&Stage::Sent("LEAD-X".into()), lang), "");
+        assert!(stage_title(&Stage::Sent("LEAD-X".into()), false, lang).starts_with(copy.sent_heading.get(lang)));
+    }
+}
+
+/// Issue 16 (7): restored answers resume on the step they were on, but
+/// never past a step whose answers do not pass, and at the start if they
+/// rule LEAD out.
+#[test]
+fn restored_answers_resume_where_they_can() {
+    use lead_content::referral::RawReferral;
+    use lead_site::wizard::resume_at;
+    let fit = [
+        ("chronic_conduct", "yes"),
+        ("legal_response_expected", "yes"),
+        (
+            "neighborhood",
+            intake().options(intake().question("neighborhood").expect("q"))[0]
+                .value
+                .as_str(),
+        ),
+    ];
+    let raw = RawReferral::from_pairs(fit);
+    assert_eq!(resume_at(0, &raw), 0);
+    assert_eq!(resume_at(1, &raw), 1, "step 1 passes");
+    assert_eq!(resume_at(3, &raw), 1, "step 2 is not answered");
+    assert_eq!(resume_at(99, &raw), 1, "never past the review");
+    let not_fit = RawReferral::from_pairs([fit[0], ("legal_response_expected", "no"), fit[2]]);
+    assert_eq!(resume_at(2, &not_fit), 0);
+}
+
+#[test]
+fn the_count_says_left_and_over_in_words() {
+    use lead_site::components::char_count::remaining_text;
+    assert_eq!(remaining_text(10, 3, Lang::En), "7 characters left");
+    assert_eq!(remaining_text(10, 9, Lang::En), "1 character left");
+    assert_eq!(remaining_text(10, 11, Lang::En), "1 character too many");
+    assert_eq!(remaining_text(10, 25, Lang::Es), "15 caracteres de más");
+}
+
+/// Issue 16 (4): without JavaScript the first page asks the first step
+/// alone; the later steps are neither shown, sent nor checked by the
+/// browser, and its one button asks the worker for the rest.
+#[test]
+fn the_first_page_without_javascript_asks_the_first_step_alone() {
+    let files: std::collections::HashMap<String, String> = render::site(render::DEFAULT_SITE_URL).into_iter().collect();
+    for lang in Lang::ALL {
+        let first = &files[&format!("{}/index.html", lang.code())];
+        let fieldsets = tags(first, "fieldset");
+        let steps: Vec<&&str> = fieldsets.iter().filter(|t| t.contains("class=\"step\"")).collect();
+        assert_eq!(steps.len(), intake().questions.steps.len());
+        assert!(
+            !steps[0].contains("disabled") && !steps[0].contains("hidden"),
+            "{}",
+            steps[0]
+        );
+        for later in &steps[1..] {
+            assert!(later.contains(" hidden") && later.contains(" disabled"), "{later}");
+        }
+        let details = format!("formaction=\"/{}/details/\"", lang.code());
+        assert!(
+            first.contains(&details) && first.contains("formmethod=\"get\""),
+            "{lang:?}"
+        );
+        assert!(contains_text(first, intake().copy.no_js_first_note.get(lang)));
+        let whole = &files[&format!(
+            "{}index.html",
+            &Notice::policy(intake().policy.intake.status).details_page(lang)[1..]
+        )];
+        assert!(
+            !whole.contains(" disabled") && !whole.contains(&details),
+            "the whole form is one plain form"
+        );
+    }
 }

@@ -272,12 +272,17 @@ pub mod check {
     /// Waits until the intake page in `lang` is hydrated: the wizard shows
     /// its progress on the first step.
     pub async fn hydrated(c: &Client, lang: lead_content::Lang) {
+        hydrated_on(c, lang, 1).await;
+    }
+
+    /// Waits until the intake page in `lang` is hydrated on step `n`.
+    pub async fn hydrated_on(c: &Client, lang: lead_content::Lang, n: usize) {
         let total = lead_content::intake().questions.steps.len() + 1;
         let progress = lead_content::intake()
             .copy
             .progress
             .get(lang)
-            .replace("{n}", "1")
+            .replace("{n}", &n.to_string())
             .replace("{total}", &total.to_string());
         sees(c, &progress).await;
     }

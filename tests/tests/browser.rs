@@ -171,6 +171,10 @@ async fn submit_referral_in_spanish_with_javascript() {
     refer_with_javascript(Lang::Es, 2).await;
 }
 
+/// Without JavaScript the form comes in two pages (issue 16, 4): the first
+/// step alone, checked by the worker, then the rest. Every page the worker
+/// answers with has the site's header, language switch and a link back;
+/// after a send, Back shows no answers.
 #[tokio::test(flavor = "multi_thread")]
 async fn submit_referral_without_javascript() {
     let receiver = Receiver::start(TEST_SECRET);
@@ -178,38 +182,112 @@ async fn submit_referral_without_javascript() {
     let browser = Browser::start(false).await;
     let checker = Browser::start(true).await;
     let c = &browser.client;
+    let (content, copy) = (intake(), &intake().copy);
+    let later_label = |lang: Lang| content.question("person_description").expect("q").label.get(lang);
+    let (checker_client, origin) = (&checker.client, portal.url("/404"));
+    let origin = origin.as_str();
+    let accessible = |what: String| async move {
+        check::accessible_without_javascript(checker_client, origin, &c.source().await.expect("html"), &what).await;
+    };
+    let has_shell = |lang: Lang| async move {
+        let text = find::body_text(c).await;
+        assert!(
+            text.contains(copy.other_language.get(lang)),
+            "the language switch: {text}"
+        );
+        assert!(text.contains(copy.back_to_form.get(lang)), "a link back: {text}");
+        assert!(
+            c.source().await.expect("html").contains("class=\"skip-link\""),
+            "a skip link"
+        );
+    };
     for lang in Lang::ALL {
+        let n = 10 + lang as u32;
         open_intake(c, &portal, lang, false).await;
-        check::sees(c, intake().copy.no_js_note.get(lang)).await;
-        let what = format!("the intake page without JavaScript ({})", lang.code());
-        check::accessible_without_javascript(
-            &checker.client,
-            &portal.url("/404"),
-            &c.source().await.expect("html"),
-            &what,
-        )
-        .await;
-        for step in &intake().questions.steps {
-            fill_step(c, lang, &step.id, 10 + lang as u32).await;
+        check::sees(c, copy.no_js_first_note.get(lang)).await;
+        let first_page = find::body_text(c).await;
+        assert!(
+            !first_page.contains(later_label(lang)),
+            "nothing about the person is asked first"
+        );
+        accessible(format!("the first page without JavaScript ({})", lang.code())).await;
+        fill_step(c, lang, "fit", n).await;
+        action::press(c, copy.next.get(lang)).await;
+        check::sees(c, copy.no_js_note.get(lang)).await;
+        let url = c.current_url().await.expect("url");
+        assert_eq!(url.path(), format!("/{}/details/", lang.code()));
+        for (q, value) in step_answers("fit", n) {
+            let chosen = c
+                .find(fantoccini::Locator::Id(&format!("{}-{value}", q.id)))
+                .await
+                .expect("the option")
+                .is_selected()
+                .await
+                .expect("selected?");
+            assert!(chosen, "{} keeps its answer {value}", q.id);
         }
-        action::press(c, intake().copy.send.get(lang)).await;
-        check::sees(c, intake().copy.sent_heading.get(lang)).await;
+        accessible(format!("the whole form without JavaScript ({})", lang.code())).await;
+        for step in &content.questions.steps[1..] {
+            fill_step(c, lang, &step.id, n).await;
+        }
+        action::press(c, copy.send.get(lang)).await;
+        check::sees(c, copy.sent_heading.get(lang)).await;
         let url = c.current_url().await.expect("url");
         assert_eq!(url.path(), "/sent", "landed on the confirmation page");
         let reference = find::reference(c).await.expect("the page shows the reference");
-        let copy = &intake().copy;
         check::sees(c, &intake().policy.program.fill(copy.reference_help.get(lang), lang)).await;
         check::sees(c, copy.tiers_heading.get(lang)).await;
-        let what = format!("the no-JavaScript confirmation ({})", lang.code());
-        check::accessible_without_javascript(
-            &checker.client,
-            &portal.url("/404"),
-            &c.source().await.expect("html"),
-            &what,
+        accessible(format!("the no-JavaScript confirmation ({})", lang.code())).await;
+        assert!(delivered(&receiver, &reference), "the referral was delivered");
+
+        // Back after sending: no form holds what was sent.
+        c.back().await.expect("Back");
+        check::sees(c, copy.already_sent_heading.get(lang)).await;
+        let source = c.source().await.expect("html");
+        assert!(
+            !source.contains("pharmacist@example.org") && !source.contains("<textarea"),
+            "no answers: {source}"
+        );
+        has_shell(lang).await;
+        accessible(format!("the already-sent page ({})", lang.code())).await;
+        c.find(fantoccini::Locator::LinkText(copy.back_to_form.get(lang)))
+            .await
+            .expect("the link back")
+            .click()
+            .await
+            .expect("follow it");
+        check::sees(c, copy.no_js_first_note.get(lang)).await;
+    }
+
+    // Not a fit: said on the first page's answer, before any details.
+    let lang = Lang::Es;
+    let q = |id: &str| content.question(id).expect("question");
+    open_intake(c, &portal, lang, false).await;
+    for (id, value) in [("chronic_conduct", "yes"), ("legal_response_expected", "no")] {
+        action::choose(
+            c,
+            q(id).label.get(lang),
+            content.option_label(q(id), value, lang).expect("opt"),
         )
         .await;
-        assert!(delivered(&receiver, &reference), "the referral was delivered");
     }
+    let place = &content.options(q("neighborhood"))[0];
+    action::choose(c, q("neighborhood").label.get(lang), place.label.get(lang)).await;
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, copy.not_fit_heading.get(lang)).await;
+    check::sees(c, content.policy.eligibility[1].reason.get(lang)).await;
+    check::sees(c, copy.other_help.get(lang)).await;
+    assert!(!find::body_text(c).await.contains(later_label(lang)));
+    has_shell(lang).await;
+    accessible("the no-JavaScript \"not a fit\" page (es)".to_owned()).await;
+    c.find(fantoccini::Locator::LinkText(copy.other_language.get(lang)))
+        .await
+        .expect("the language switch")
+        .click()
+        .await
+        .expect("switch");
+    check::sees(c, copy.no_js_first_note.get(Lang::En)).await;
+    assert_eq!(receiver.accepted_ids().len(), 2, "only the two referrals sent");
     browser.close().await;
     checker.close().await;
 }
@@ -273,6 +351,9 @@ async fn every_intake_page_and_the_poster_pass_axe() {
         "/en/sent/",
         "/es/sent/",
         "/no-such-page",
+        // The whole form without JavaScript, and a first page not a fit.
+        "/en/details/?chronic_conduct=yes&legal_response_expected=yes&neighborhood=downtown",
+        "/es/details/?chronic_conduct=yes&legal_response_expected=no&neighborhood=downtown",
     ] {
         c.goto(&portal.url(path)).await.expect("open");
         tokio::time::sleep(Duration::from_millis(700)).await;
@@ -283,6 +364,26 @@ async fn every_intake_page_and_the_poster_pass_axe() {
         };
         check::accessible_without_javascript(c, &portal.url("/404"), &html, &format!("{path} without JavaScript"))
             .await;
+    }
+    // Issue 16 (8): the poster prints on one sheet of Letter and of A4.
+    for lang in Lang::ALL {
+        c.goto(&portal.url(&format!("/{}/poster/", lang.code())))
+            .await
+            .expect("open the poster");
+        for (paper, size) in [
+            ("Letter", fantoccini::wd::PrintSize::US_LETTER),
+            ("A4", fantoccini::wd::PrintSize::A4),
+        ] {
+            let config = fantoccini::wd::PrintConfiguration::builder()
+                .size(size)
+                .background(true)
+                .build()
+                .expect("print settings");
+            let pdf = c.print(config).await.expect("print the poster");
+            let text = String::from_utf8_lossy(&pdf);
+            let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+            assert_eq!(pages, 1, "the {} poster on {paper}: {pages} pages", lang.code());
+        }
     }
     browser.close().await;
 }
@@ -372,12 +473,10 @@ async fn a_referral_that_cannot_be_sent_keeps_every_answer_and_can_be_retried() 
     // A reload does not lose it either.
     portal.restart();
     c.refresh().await.expect("reload");
-    check::hydrated(c, lang).await;
-    // The draft restores every step's answers: Continue passes each check.
-    for _ in 0..4 {
-        action::press(c, copy.next.get(lang)).await;
-    }
-    check::sees(c, copy.review_heading.get(lang)).await;
+    // Every answer comes back, and with them the review the person was
+    // on, with a word that they were kept.
+    check::sees(c, copy.draft_restored.get(lang)).await;
+    check::sees(c, copy.review_intro.get(lang)).await;
     check::sees(c, "Browser test person 30").await;
     action::press(c, copy.send.get(lang)).await;
     check::sees(c, copy.sent_heading.get(lang)).await;
@@ -439,5 +538,279 @@ async fn a_draft_is_forgotten_after_four_hours_and_clear_my_answers_removes_it_a
     c.refresh().await.expect("reload");
     check::hydrated(c, lang).await;
     assert!(stored().await.is_null(), "an old-format draft is deleted");
+    browser.close().await;
+}
+
+/// Waits until the JavaScript expression is true (it may `return` nothing
+/// for a while: the page catches up with the signals just set).
+async fn until(c: &Client, what: &str, expression: &str) {
+    for _ in 0..100 {
+        let value = c
+            .execute(&format!("return !!({expression});"), vec![])
+            .await
+            .expect("js");
+        if value == serde_json::Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("never true: {what} ({expression})");
+}
+
+async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![]).await.expect("js")
+}
+
+/// Issue 16 (1, 2, 3, 5, 6, 7): what a person meets on a shared computer,
+/// with a long answer, following an error link on a phone, changing an
+/// answer from the review and with a screen reader.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told_where_they_are() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    let (lang, content) = (Lang::En, intake());
+    let copy = &content.copy;
+    let steps = &content.questions.steps;
+    let total = steps.len() + 1;
+    c.set_window_size(390, 844).await.expect("a phone-sized window");
+    open_intake(c, &portal, lang, true).await;
+
+    // The skip link says where it goes; the honeypot is out of reach of
+    // assistive technology and the tab order.
+    assert_eq!(
+        js(c, "return document.querySelector('.skip-link').textContent").await,
+        copy.skip_link.get(lang)
+    );
+    assert_eq!(
+        js(c, "const hp = document.getElementById('website'); return [hp.closest('[aria-hidden=true]') !== null, hp.tabIndex];").await,
+        serde_json::json!([true, -1]),
+        "the honeypot is hidden from assistive technology and the tab order"
+    );
+
+    // Step 1 is announced and named in the title.
+    let step_text = |n: usize, title: &str| format!("Step {n} of {total}: {title}");
+    let first = step_text(1, steps[0].title.get(lang));
+    until(
+        c,
+        "step 1 is announced",
+        &format!(
+            "document.getElementById('stage-announcement').textContent === {}",
+            serde_json::json!(first)
+        ),
+    )
+    .await;
+    assert!(c.title().await.expect("title").starts_with(&first));
+
+    // Errors: the summary is an alert, the title says so, no "!" is read
+    // out, and a line of the summary does not run "?:" together.
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, copy.errors_heading.get(lang)).await;
+    assert_eq!(
+        js(
+            c,
+            "return document.getElementById('step-0-errors').getAttribute('role')"
+        )
+        .await,
+        "alert"
+    );
+    assert!(c
+        .title()
+        .await
+        .expect("title")
+        .starts_with(&format!("{}: ", copy.error_title.get(lang))));
+    let summary = js(c, "return document.getElementById('step-0-errors').innerText").await;
+    assert!(!summary.as_str().unwrap_or_default().contains("?:"), "{summary}");
+    assert_eq!(
+        js(c, "const e = document.querySelector('.field-error'); return [e.textContent.includes('!'), getComputedStyle(e, '::before').content]").await,
+        serde_json::json!([false, "none"]),
+        "nothing but the message is read out"
+    );
+    check::accessible(c, "an intake step with errors on a phone").await;
+
+    // Following an error link shows the whole question, not only its control.
+    let neighborhood = content.question("neighborhood").expect("question");
+    c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll");
+    let first_option = format!("neighborhood-{}", content.options(neighborhood)[0].value);
+    let link = c
+        .find(fantoccini::Locator::Css(&format!(
+            "#step-0-errors a[href='#{first_option}']"
+        )))
+        .await
+        .expect("the neighborhood's error link");
+    link.click().await.expect("follow it");
+    until(
+        c,
+        "focus is on the first option",
+        &format!("document.activeElement.id === '{first_option}'"),
+    )
+    .await;
+    let shown = js(
+        c,
+        "const legend = document.querySelector('#neighborhood-question legend').getBoundingClientRect(); \
+         const error = document.getElementById('neighborhood-error').getBoundingClientRect(); \
+         return legend.top >= 0 && error.bottom <= window.innerHeight;",
+    )
+    .await;
+    assert_eq!(
+        shown,
+        serde_json::Value::Bool(true),
+        "the legend of {} is in view",
+        neighborhood.id
+    );
+
+    // A corrected answer loses its error at once; the others keep theirs.
+    fill_step(c, lang, "fit", 50).await;
+    until(
+        c,
+        "the corrected errors went",
+        "document.querySelectorAll('#step-0 .field-error').length === 0",
+    )
+    .await;
+    action::press(c, copy.next.get(lang)).await;
+    let second = step_text(2, steps[1].title.get(lang));
+    until(
+        c,
+        "step 2 is announced",
+        &format!(
+            "document.getElementById('stage-announcement').textContent === {}",
+            serde_json::json!(second)
+        ),
+    )
+    .await;
+    assert!(c.title().await.expect("title").starts_with(&second));
+    // The finished step is said in words, not shown by color alone.
+    let done = js(
+        c,
+        "return document.querySelector('.progress-steps li.done').textContent",
+    )
+    .await;
+    assert!(
+        done.as_str().unwrap_or_default().contains(copy.step_done.get(lang)),
+        "{done}"
+    );
+
+    // A long answer is never cut: the count shows it, Continue says so.
+    let places = content.question("conduct_places").expect("question");
+    let max = places.max_len.expect("a limit");
+    let long = "Blocks the pharmacy door and shouts at staff. ".repeat(max / 40 + 1);
+    let over = long.chars().count() - max;
+    action::type_into(c, places.label.get(lang), &long).await;
+    let box_value = js(c, "return document.getElementById('conduct_places').value.length").await;
+    assert_eq!(box_value, serde_json::json!(long.chars().count()), "nothing was cut");
+    check::sees(c, &copy.chars_over.get(lang).replace("{n}", &over.to_string())).await;
+    until(
+        c,
+        "the count is read out once typing pauses",
+        &format!(
+            "document.getElementById('conduct_places-count-live').textContent === {}",
+            serde_json::json!(copy.chars_over.get(lang).replace("{n}", &over.to_string()))
+        ),
+    )
+    .await;
+    let described = js(
+        c,
+        "return document.getElementById('conduct_places').getAttribute('aria-describedby')",
+    )
+    .await;
+    assert!(
+        described.as_str().unwrap_or_default().contains("conduct_places-limit"),
+        "{described}"
+    );
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, &lead_content::referral::ErrorKind::TooLong { max }.message(lang)).await;
+    action::type_into(c, places.label.get(lang), "Blocks the pharmacy door on Main St").await;
+    check::sees(c, &copy.chars_left.get(lang).replace("{n}", &(max - 35).to_string())).await;
+    fill_step(c, lang, "situation", 50).await;
+    action::press(c, copy.next.get(lang)).await;
+
+    // Switching language keeps the step and does not call the answers
+    // "kept from earlier".
+    let third = step_text(3, steps[2].title.get(lang));
+    until(
+        c,
+        "step 3",
+        &format!("document.title.startsWith({})", serde_json::json!(third)),
+    )
+    .await;
+    let switch = c.find(fantoccini::Locator::Css(".lang-switch")).await.expect("switch");
+    switch.click().await.expect("switch language");
+    check::hydrated_on(c, Lang::Es, 3).await;
+    assert!(!find::body_text(c).await.contains(copy.draft_restored.get(Lang::Es)));
+    let switch = c.find(fantoccini::Locator::Css(".lang-switch")).await.expect("switch");
+    switch.click().await.expect("switch back");
+    check::hydrated_on(c, lang, 3).await;
+
+    // On to the review; "Change" there comes back to the review.
+    for step in &steps[2..] {
+        fill_step(c, lang, &step.id, 50).await;
+        action::press(c, copy.next.get(lang)).await;
+    }
+    check::sees(c, copy.review_heading.get(lang)).await;
+    let change = format!("{}: {}", copy.change.get(lang), steps[1].title.get(lang));
+    c.find(fantoccini::Locator::XPath(&format!(
+        "//button[normalize-space(.)={}]",
+        lead_e2e::browser::xpath_literal(&change)
+    )))
+    .await
+    .expect("Change on the second step")
+    .click()
+    .await
+    .expect("change");
+    until(
+        c,
+        "step 2",
+        &format!("document.title.startsWith({})", serde_json::json!(second)),
+    )
+    .await;
+    action::type_into(
+        c,
+        places.label.get(lang),
+        "Sits in the pharmacy doorway and shouts at staff",
+    )
+    .await;
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, copy.review_heading.get(lang)).await;
+    check::sees(c, "Sits in the pharmacy doorway and shouts at staff").await;
+
+    // Closed and opened again (a shared computer): the answers come back
+    // with a notice and "Start again", which removes them.
+    c.goto(&portal.url("/en/data/")).await.expect("leave");
+    c.goto(&portal.url("/en/")).await.expect("come back");
+    check::sees(c, copy.draft_restored.get(lang)).await;
+    check::sees(c, copy.review_heading.get(lang)).await;
+    check::accessible(c, "the restored review").await;
+    action::press(c, copy.start_again.get(lang)).await;
+    check::sees(c, copy.answers_cleared.get(lang)).await;
+    assert!(!find::body_text(c).await.contains(copy.draft_restored.get(lang)));
+    assert!(
+        js(c, "return localStorage.getItem('lead.draft')").await.is_null(),
+        "Start again removes the answers from the device"
+    );
+    assert_eq!(
+        js(c, "return document.getElementById('conduct_places').value").await,
+        ""
+    );
+
+    // The plain form's second page, reached before the script ran: the
+    // first page's answers in its address are kept and the wizard goes on
+    // from step 2.
+    c.goto(&portal.url("/en/details/?chronic_conduct=yes&legal_response_expected=yes&neighborhood=downtown"))
+        .await
+        .expect("the second page");
+    until(
+        c,
+        "step 2 on the second page",
+        &format!("document.title.startsWith({})", serde_json::json!(second)),
+    )
+    .await;
+    action::press(c, copy.back.get(lang)).await;
+    until(
+        c,
+        "the first page's answers are kept",
+        "document.getElementById('chronic_conduct-yes').checked && document.getElementById('neighborhood-downtown').checked",
+    )
+    .await;
     browser.close().await;
 }

@@ -395,6 +395,7 @@ fn every_page_and_api_response_carries_the_security_headers() {
         "/api/status",
         "/api/staff/overview",
         "/en/status/paused/",
+        "/en/details/",
     ] {
         let response = match ureq::get(&portal.url(path)).call() {
             Ok(r) | Err(ureq::Error::Status(_, r)) => r,
@@ -498,11 +499,14 @@ fn a_retried_post_with_the_same_idempotency_key_gets_the_same_reference_and_stor
         let start = value.find("value=\"").expect("a value") + 7;
         value[start..start + value[start..].find('"').expect("quoted")].to_string()
     };
-    let (one, two) = (page("/en/"), page("/en/"));
+    // (The whole form is the page after the first step's answers.)
+    let details =
+        |lang: &str| format!("/{lang}/details/?chronic_conduct=yes&legal_response_expected=yes&neighborhood=downtown");
+    let (one, two) = (page(&details("en")), page(&details("en")));
     let (k1, k2) = (hidden_key(&one), hidden_key(&two));
     assert!(k1.len() == 32 && k1 != k2, "a fresh key per view: {k1} {k2}");
     assert!(!one.contains("__IDEMPOTENCY_KEY__"), "no placeholder is left");
-    assert_ne!(hidden_key(&page("/es/")), k1, "the Spanish page too");
+    assert_ne!(hidden_key(&page(&details("es"))), k1, "the Spanish page too");
 
     let mut form = form_pairs(&sample_referral(9));
     form.push(("idempotency_key".into(), k1.clone()));

@@ -124,12 +124,7 @@ pub fn random_token<const N: usize>() -> Option<String> {
 
 /// The session token from a `Cookie` header.
 pub fn session_token(cookie_header: &str) -> Option<&str> {
-    cookie_header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.trim())
-        .filter(|v| !v.is_empty() && v.len() <= 128)
+    crate::http::cookie(cookie_header, COOKIE)
 }
 
 /// The `Set-Cookie` value that starts a session.

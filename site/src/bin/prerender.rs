@@ -10,7 +10,7 @@ use std::{env, fs};
 
 use lead_site::dashboards;
 use lead_site::dashboards::data::{DataError, PublishedData};
-use lead_site::render::{site, DEFAULT_SITE_URL};
+use lead_site::render::{check_site_url, site, DEFAULT_SITE_URL};
 
 fn main() -> ExitCode {
     let out = env::args_os()
@@ -20,6 +20,12 @@ fn main() -> ExitCode {
     let production = env::var_os("SITE_URL").is_some();
     let demo = env::var(dashboards::DEMO_FLAG).is_ok_and(|v| v == "1");
     let site_url = env::var("SITE_URL").unwrap_or_else(|_| DEFAULT_SITE_URL.to_owned());
+    if production {
+        if let Err(e) = check_site_url(&site_url) {
+            eprintln!("refusing to build: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let data_dir = dashboards::default_dir();
     let no_data = |e: DataError| {
         eprintln!(

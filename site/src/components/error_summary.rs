@@ -4,7 +4,7 @@
 use crate::content::intake;
 use leptos::prelude::*;
 
-use crate::wizard::{field_target, step_errors_id, steps, Wizard};
+use crate::wizard::{field_target, reveal_question, step_errors_id, steps, Wizard};
 
 #[component]
 pub fn ErrorSummary(step: usize) -> impl IntoView {
@@ -18,10 +18,17 @@ pub fn ErrorSummary(step: usize) -> impl IntoView {
             .questions_in_step(step_id)
             .filter_map(|q| {
                 errors.get(&q.id).map(|message| {
+                    let label = q.label.get(lang).trim_end_matches(':').to_owned();
                     view! {
                         <li>
-                            <a href=format!("#{}", field_target(q))>
-                                {q.label.get(lang).to_owned()} ": " {message.clone()}
+                            <a
+                                href=format!("#{}", field_target(q))
+                                on:click=move |ev| {
+                                    ev.prevent_default();
+                                    reveal_question(q);
+                                }
+                            >
+                                {label} " – " {message.clone()}
                             </a>
                         </li>
                     }
@@ -37,7 +44,7 @@ pub fn ErrorSummary(step: usize) -> impl IntoView {
     };
     view! {
         <Show when=shown>
-            <div class="error-summary" id=step_errors_id(step) tabindex="-1" aria-labelledby=format!("{}-title", step_errors_id(step))>
+            <div class="error-summary" id=step_errors_id(step) tabindex="-1" role="alert" aria-labelledby=format!("{}-title", step_errors_id(step))>
                 <h3 id=format!("{}-title", step_errors_id(step))>{content.copy.errors_heading.get(lang)}</h3>
                 <ul>{items}</ul>
             </div>

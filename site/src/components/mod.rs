@@ -1,5 +1,6 @@
 //! Building blocks shared by the pages, one component per file.
 
+pub mod char_count;
 pub mod confirmation;
 pub mod emergency_notice;
 pub mod error_summary;

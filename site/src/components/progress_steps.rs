@@ -35,9 +35,20 @@ pub fn ProgressSteps() -> impl IntoView {
                     Some(c) if c > n => "done",
                     _ => "todo",
                 };
+                // A finished step is said in words and marked with a tick,
+                // not shown by color alone.
+                let done = move || {
+                    (state() == "done").then(|| {
+                        view! {
+                            <span class="step-done" aria-hidden="true">" ✓"</span>
+                            <span class="visually-hidden">" (" {copy.step_done.get(lang)} ")"</span>
+                        }
+                    })
+                };
                 view! {
                     <li class=state aria-current=move || (current() == Some(n)).then_some("step")>
                         {title}
+                        {done}
                     </li>
                 }
             })

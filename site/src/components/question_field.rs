@@ -6,16 +6,21 @@ use lead_content::{Question, QuestionKind};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
-use crate::wizard::{option_id, Wizard};
+use crate::components::char_count::CharCount;
+use crate::wizard::{option_id, question_container_id, Wizard};
 
 /// `aria-describedby` for a question: its help and, when shown, its error.
 fn described_by(question: &'static Question, wizard: Wizard) -> impl Fn() -> Option<String> + Copy {
     let id = question.id.as_str();
     let has_help = question.help.is_some();
+    let has_limit = question.max_len.is_some();
     move || {
         let mut ids = Vec::new();
         if has_help {
             ids.push(format!("{id}-help"));
+        }
+        if has_limit {
+            ids.push(format!("{id}-limit"));
         }
         if wizard.errors.with(|e| e.contains_key(id)) {
             ids.push(format!("{id}-error"));
@@ -60,6 +65,16 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
     };
     let invalid = move || wizard.errors.with(|e| e.contains_key(id)).then_some("true");
     let described = described_by(question, wizard);
+    let container = question_container_id(id);
+    let class = move |base: &'static str| {
+        move || match invalid() {
+            Some(_) => format!("{base} has-error"),
+            None => base.to_owned(),
+        }
+    };
+    // The limit is the content's, the same number the worker checks; the
+    // box itself never cuts what is typed or pasted (no `maxlength`).
+    let count = question.max_len.map(|max| view! { <CharCount id max/> });
 
     match question.kind {
         QuestionKind::Choice => {
@@ -97,7 +112,7 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                 })
                 .collect_view();
             EitherOf3::A(view! {
-                <fieldset class="question choice" aria-describedby=described>
+                <fieldset class=class("question choice") id=container aria-describedby=described>
                     <legend>{question.label.get(lang)} {required_mark}</legend>
                     {help}
                     {error}
@@ -106,7 +121,7 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
             })
         }
         QuestionKind::LongText => EitherOf3::B(view! {
-            <div class="question">
+            <div class=class("question") id=container>
                 <label for=id>{question.label.get(lang)} {required_mark}</label>
                 {help}
                 {error}
@@ -114,7 +129,6 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                     id=id
                     name=id
                     rows="4"
-                    maxlength=question.max_len.map(|n| n.to_string())
                     required=question.required
                     autocomplete=autocomplete(question)
                     aria-describedby=described
@@ -122,6 +136,7 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                     prop:value=move || wizard.answer(id)
                     on:input:target=move |ev| wizard.set_answer(id, ev.target().value())
                 ></textarea>
+                {count}
             </div>
         }),
         kind => {
@@ -131,7 +146,7 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                 _ => "text",
             };
             EitherOf3::C(view! {
-                <div class="question">
+                <div class=class("question") id=container>
                     <label for=id>{question.label.get(lang)} {required_mark}</label>
                     {help}
                     {error}
@@ -139,7 +154,6 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                         type=input_type
                         id=id
                         name=id
-                        maxlength=question.max_len.map(|n| n.to_string())
                         required=question.required
                         autocomplete=autocomplete(question)
                         aria-describedby=described
@@ -147,6 +161,7 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
                         prop:value=move || wizard.answer(id)
                         on:input:target=move |ev| wizard.set_answer(id, ev.target().value())
                     />
+                    {count}
                 </div>
             })
         }

@@ -40,7 +40,7 @@ pub fn Review() -> impl IntoView {
                 <section class="review-step">
                     <h3>{step.title.get(lang)}</h3>
                     <dl>{rows}</dl>
-                    <button type="button" class="secondary" on:click=move |_| wizard.go_to_step(index)>
+                    <button type="button" class="secondary" on:click=move |_| wizard.change_from_review(index)>
                         {copy.change.get(lang)}
                         <span class="visually-hidden">": " {step.title.get(lang)}</span>
                     </button>

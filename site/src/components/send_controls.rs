@@ -13,9 +13,28 @@ pub fn SendControls() -> impl IntoView {
     let lang = wizard.lang;
     let copy = &intake().copy;
     let shown = move || wizard.stage.with(|s| matches!(s, Stage::All | Stage::Review));
+    // Without JavaScript, the first page's one button: the worker checks
+    // these answers and, if LEAD may help, serves the rest of the form.
+    let first = move || {
+        wizard.first_page().then(|| {
+            view! {
+                <div class="actions">
+                    <button
+                        type="submit"
+                        class="primary"
+                        formaction=crate::text::details_path(lang)
+                        formmethod="get"
+                    >
+                        {copy.next.get(lang)}
+                    </button>
+                </div>
+            }
+        })
+    };
     let on_review = move || wizard.stage.with(|s| *s == Stage::Review);
     let sending = move || wizard.send.get() == SendState::Sending;
     view! {
+        {first}
         <div class="actions send-actions" hidden=move || !shown()>
             <button type="submit" class="primary" aria-disabled=move || sending().then_some("true")>
                 {move || if sending() { copy.sending.get(lang) } else { copy.send.get(lang) }}

@@ -6,14 +6,13 @@ use leptos::prelude::*;
 
 use crate::wizard::remember_lang;
 
-/// `skip_text` names where the skip link goes: the page's main heading.
 /// `switch_href` is the same page in the other language.
 #[component]
-pub fn SiteHeader(lang: Lang, skip_text: &'static str, switch_href: String) -> impl IntoView {
+pub fn SiteHeader(lang: Lang, switch_href: String) -> impl IntoView {
     let copy = &intake().copy;
     let other = lang.other();
     view! {
-        <a class="skip-link" href="#main">{skip_text}</a>
+        <a class="skip-link" href="#main">{copy.skip_link.get(lang)}</a>
         <header class="site-header">
             <div class="wrap header-row">
                 <a class="site-name" href=crate::text::intake_path(lang)>{copy.site_name.get(lang)}</a>

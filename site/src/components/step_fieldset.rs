@@ -38,8 +38,16 @@ pub fn StepFieldset(index: usize) -> impl IntoView {
             </button>
         }
     });
+    let later_on_first_page = move || index > 0 && wizard.first_page();
     Some(view! {
-        <fieldset class="step" id=format!("step-{index}") hidden=move || !wizard.shows_step(index)>
+        // The later steps of the first page are neither shown nor sent
+        // (nor checked by the browser) until the worker has the first step.
+        <fieldset
+            class="step"
+            id=format!("step-{index}")
+            hidden=move || !wizard.shows_step(index)
+            disabled=later_on_first_page
+        >
             <legend>
                 <h2 id=step_heading_id(index) tabindex="-1">{step.title.get(lang)}</h2>
             </legend>

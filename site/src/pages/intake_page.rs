@@ -14,9 +14,10 @@ use crate::components::privacy_notice::PrivacyNotice;
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::text::intake_path;
+use crate::wizard::FormPart;
 
 #[component]
-pub fn IntakePage(lang: Lang, notice: Notice) -> impl IntoView {
+pub fn IntakePage(lang: Lang, notice: Notice, part: FormPart) -> impl IntoView {
     let content = intake();
     let copy = &content.copy;
     provide_context(notice);
@@ -27,12 +28,13 @@ pub fn IntakePage(lang: Lang, notice: Notice) -> impl IntoView {
             <p class="program-contact">{content.contact_line(lang)}</p>
         })
     } else {
-        Either::Right(view! { <IntakeForm lang/> })
+        Either::Right(view! { <IntakeForm lang part/> })
     };
     view! {
-        <SiteHeader lang skip_text=copy.page_title.get(lang) switch_href=intake_path(lang.other())/>
-        // `data-intake` tells the hydrating wasm which notice this page shows.
-        <main id="main" class="wrap" tabindex="-1" data-intake=notice.variant()>
+        <SiteHeader lang switch_href=intake_path(lang.other())/>
+        // `data-intake` and `data-part` tell the hydrating wasm which notice
+        // and which part of the form this page shows.
+        <main id="main" class="wrap" tabindex="-1" data-intake=notice.variant() data-part=part.code()>
             <h1>{copy.page_title.get(lang)}</h1>
             <EmergencyNotice lang/>
             <IntakeStatusNotice lang notice/>

@@ -1,7 +1,6 @@
 //! `/{lang}/sent/`: the confirmation after the plain (no-JS) form. Not
 //! hydrated. The worker replaces [`REFERENCE_PLACEHOLDER`] with the reference.
 
-use crate::content::intake;
 use lead_content::Lang;
 use leptos::prelude::*;
 
@@ -16,9 +15,8 @@ pub const REFERENCE_PLACEHOLDER: &str = "{{REFERENCE}}";
 
 #[component]
 pub fn SentPage(lang: Lang) -> impl IntoView {
-    let copy = &intake().copy;
     view! {
-        <SiteHeader lang skip_text=copy.sent_heading.get(lang) switch_href=intake_path(lang.other())/>
+        <SiteHeader lang switch_href=intake_path(lang.other())/>
         <main id="main" class="wrap" tabindex="-1">
             <Confirmation lang reference=REFERENCE_PLACEHOLDER.to_owned() standalone=true/>
             <EmergencyNotice lang/>
