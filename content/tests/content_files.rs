@@ -502,7 +502,7 @@ fn broken_content() -> Vec<Case> {
         ),
         case(
             "a placeholder in one language only",
-            vec![Replace(COPY, "llame al {phone}, {hours}.", "llame al programa, {hours}.")],
+            vec![Replace(COPY, "teléfono: llame al {phone}, {hours}.", "teléfono: llame al programa, {hours}.")],
             vec![at(COPY, "text.phone_referral", "placeholders")],
         ),
         case(

@@ -228,6 +228,19 @@ pub mod action {
 
     /// Moves focus with Tab until the focused element satisfies the
     /// JavaScript condition `is_target` (on `el`).
+    /// Shift+Tab: focus one step back.
+    pub async fn shift_tab(c: &Client) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let (shift, tab) = (char::from(Key::Shift), char::from(Key::Tab));
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value: tab })
+            .then(KeyAction::Up { value: tab })
+            .then(KeyAction::Up { value: shift });
+        c.perform_actions(actions).await.expect("Shift+Tab");
+    }
+
     pub async fn tab_to(c: &Client, what: &str, is_target: &str) {
         let mut visited = Vec::new();
         for _ in 0..60 {

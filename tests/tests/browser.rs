@@ -109,7 +109,13 @@ async fn refer_with_javascript(lang: Lang, n: u32) {
     let browser = Browser::start(true).await;
     let c = &browser.client;
     let copy = &intake().copy;
+    if lang == Lang::Es {
+        // Spanish on a phone: the longest words on the narrowest screen.
+        c.set_window_size(360, 740).await.expect("a phone-sized window");
+    }
     open_intake(c, &portal, lang, true).await;
+    // LEAD is spelled out where the form begins.
+    check::sees(c, intake().copy.lead_in.get(lang)).await;
 
     // Continue on an empty step: errors are shown next to the fields.
     action::press(c, copy.next.get(lang)).await;
@@ -130,6 +136,14 @@ async fn refer_with_javascript(lang: Lang, n: u32) {
     check::sees(c, &program.fill(copy.reference_help.get(lang), lang)).await;
     check::sees(c, copy.tiers_heading.get(lang)).await;
     let reference = find::reference(c).await.expect("the confirmation shows a reference");
+    let lines = c
+        .execute(
+            "return document.querySelector('.reference-code').getClientRects().length",
+            vec![],
+        )
+        .await
+        .expect("js");
+    assert_eq!(lines, serde_json::json!(1), "the reference is on one line");
     assert!(
         !find::body_text(c).await.contains(&format!("Browser test person {n}")),
         "the confirmation echoes nothing"
@@ -302,6 +316,35 @@ async fn submit_referral_with_the_keyboard_only() {
     let content = intake();
     open_intake(c, &portal, lang, true).await;
     // From here on everything is Tab, arrows, Space, typing and Enter.
+    // Continue on an empty step: the error summary takes focus, and its
+    // first link, followed with Enter, puts focus on that question.
+    action::press_with_keyboard(c, content.copy.next.get(lang)).await;
+    until(
+        c,
+        "the error summary has focus",
+        "document.activeElement.classList.contains('error-summary')",
+    )
+    .await;
+    action::tab_to(
+        c,
+        "the first error link",
+        "el.tagName === 'A' && el.closest('.error-summary') !== null",
+    )
+    .await;
+    let target: String = js(c, "return document.activeElement.getAttribute('href').slice(1)")
+        .await
+        .as_str()
+        .expect("a link to a field")
+        .to_owned();
+    action::keys(c, &Key::Enter.to_string()).await;
+    until(
+        c,
+        "focus is on the question the link names",
+        &format!("document.activeElement.id === {}", serde_json::json!(target)),
+    )
+    .await;
+    // One step back with Shift+Tab, so the first Tab below lands there again.
+    action::shift_tab(c).await;
     for step in &content.questions.steps {
         for (q, value) in step_answers(&step.id, 20) {
             action::tab_to(c, &q.id, &format!("el.name === '{}'", q.id)).await;
@@ -562,20 +605,25 @@ async fn js(c: &Client, script: &str) -> serde_json::Value {
 }
 
 /// Issue 16 (1, 2, 3, 5, 6, 7): what a person meets on a shared computer,
-/// with a long answer, following an error link on a phone, changing an
-/// answer from the review and with a screen reader.
+/// with a long answer, following an error link, changing an answer from the
+/// review and with a screen reader, on a phone.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told_where_they_are() {
+    coming_back(Lang::En, (390, 844)).await;
+}
+
+async fn coming_back(lang: Lang, (width, height): (u32, u32)) {
     let receiver = Receiver::start(TEST_SECRET);
     let portal = Portal::start(Options::for_tests(&receiver.url()));
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    let (lang, content) = (Lang::En, intake());
+    let content = intake();
     let copy = &content.copy;
     let steps = &content.questions.steps;
     let total = steps.len() + 1;
-    c.set_window_size(390, 844).await.expect("a phone-sized window");
+    c.set_window_size(width, height).await.expect("a window of this size");
     open_intake(c, &portal, lang, true).await;
+    let size = format!("{} at {width}x{height}", lang.code());
 
     // The skip link says where it goes; the honeypot is out of reach of
     // assistive technology and the tab order.
@@ -590,7 +638,13 @@ async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told
     );
 
     // Step 1 is announced and named in the title.
-    let step_text = |n: usize, title: &str| format!("Step {n} of {total}: {title}");
+    let step_text = |n: usize, title: &str| {
+        let progress = copy.progress.get(lang);
+        let progress = progress
+            .replace("{n}", &n.to_string())
+            .replace("{total}", &total.to_string());
+        format!("{progress}: {title}")
+    };
     let first = step_text(1, steps[0].title.get(lang));
     until(
         c,
@@ -627,7 +681,7 @@ async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told
         serde_json::json!([false, "none"]),
         "nothing but the message is read out"
     );
-    check::accessible(c, "an intake step with errors on a phone").await;
+    check::accessible(c, &format!("an intake step with errors ({size})")).await;
 
     // Following an error link shows the whole question, not only its control.
     let neighborhood = content.question("neighborhood").expect("question");
@@ -736,8 +790,8 @@ async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told
     .await;
     let switch = c.find(fantoccini::Locator::Css(".lang-switch")).await.expect("switch");
     switch.click().await.expect("switch language");
-    check::hydrated_on(c, Lang::Es, 3).await;
-    assert!(!find::body_text(c).await.contains(copy.draft_restored.get(Lang::Es)));
+    check::hydrated_on(c, lang.other(), 3).await;
+    assert!(!find::body_text(c).await.contains(copy.draft_restored.get(lang.other())));
     let switch = c.find(fantoccini::Locator::Css(".lang-switch")).await.expect("switch");
     switch.click().await.expect("switch back");
     check::hydrated_on(c, lang, 3).await;
@@ -776,11 +830,15 @@ async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told
 
     // Closed and opened again (a shared computer): the answers come back
     // with a notice and "Start again", which removes them.
-    c.goto(&portal.url("/en/data/")).await.expect("leave");
-    c.goto(&portal.url("/en/")).await.expect("come back");
+    c.goto(&portal.url(&format!("/{}/data/", lang.code())))
+        .await
+        .expect("leave");
+    c.goto(&portal.url(&format!("/{}/", lang.code())))
+        .await
+        .expect("come back");
     check::sees(c, copy.draft_restored.get(lang)).await;
     check::sees(c, copy.review_heading.get(lang)).await;
-    check::accessible(c, "the restored review").await;
+    check::accessible(c, &format!("the restored review ({size})")).await;
     action::press(c, copy.start_again.get(lang)).await;
     check::sees(c, copy.answers_cleared.get(lang)).await;
     assert!(!find::body_text(c).await.contains(copy.draft_restored.get(lang)));
@@ -796,9 +854,12 @@ async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told
     // The plain form's second page, reached before the script ran: the
     // first page's answers in its address are kept and the wizard goes on
     // from step 2.
-    c.goto(&portal.url("/en/details/?chronic_conduct=yes&legal_response_expected=yes&neighborhood=downtown"))
-        .await
-        .expect("the second page");
+    c.goto(&portal.url(&format!(
+        "/{}/details/?chronic_conduct=yes&legal_response_expected=yes&neighborhood=downtown",
+        lang.code()
+    )))
+    .await
+    .expect("the second page");
     until(
         c,
         "step 2 on the second page",
