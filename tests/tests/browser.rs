@@ -600,6 +600,21 @@ async fn until(c: &Client, what: &str, expression: &str) {
     panic!("never true: {what} ({expression})");
 }
 
+/// Waits until the live region says `stage`, then checks the page title
+/// begins with it.
+async fn announced_and_titled(c: &Client, stage: &str) {
+    until(
+        c,
+        &format!("{stage:?} is announced"),
+        &format!(
+            "document.getElementById('stage-announcement').textContent === {}",
+            serde_json::json!(stage)
+        ),
+    )
+    .await;
+    assert!(c.title().await.expect("title").starts_with(stage));
+}
+
 async fn js(c: &Client, script: &str) -> serde_json::Value {
     c.execute(script, vec![]).await.expect("js")
 }
@@ -646,16 +661,7 @@ async fn coming_back(lang: Lang, (width, height): (u32, u32)) {
         format!("{progress}: {title}")
     };
     let first = step_text(1, steps[0].title.get(lang));
-    until(
-        c,
-        "step 1 is announced",
-        &format!(
-            "document.getElementById('stage-announcement').textContent === {}",
-            serde_json::json!(first)
-        ),
-    )
-    .await;
-    assert!(c.title().await.expect("title").starts_with(&first));
+    announced_and_titled(c, &first).await;
 
     // Errors: the summary is an alert, the title says so, no "!" is read
     // out, and a line of the summary does not run "?:" together.
@@ -724,16 +730,7 @@ async fn coming_back(lang: Lang, (width, height): (u32, u32)) {
     .await;
     action::press(c, copy.next.get(lang)).await;
     let second = step_text(2, steps[1].title.get(lang));
-    until(
-        c,
-        "step 2 is announced",
-        &format!(
-            "document.getElementById('stage-announcement').textContent === {}",
-            serde_json::json!(second)
-        ),
-    )
-    .await;
-    assert!(c.title().await.expect("title").starts_with(&second));
+    announced_and_titled(c, &second).await;
     // The finished step is said in words, not shown by color alone.
     let done = js(
         c,
