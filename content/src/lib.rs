@@ -10,6 +10,7 @@
 //! all call these, so a rule and its message exist once.
 
 pub mod check;
+pub mod form;
 pub mod intake_state;
 pub mod page;
 pub mod reference;

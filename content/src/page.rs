@@ -10,6 +10,16 @@ use crate::Lang;
 /// elsewhere, violations reported to the portal itself.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; report-uri /api/csp-report";
 
+/// What a hydrated page loads in its head: the site's module and the
+/// files Leptos reads first. A page the worker fills in with a person's
+/// answers leaves it out, so it stays the plain form it was sent from.
+pub const HYDRATE_HEAD: &str = concat!(
+    "<link rel=\"modulepreload\" href=\"/pkg/lead_site.js\">",
+    "<link rel=\"preload\" href=\"/pkg/lead_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+    "<script src=\"/boot.js\"></script>",
+    "<script type=\"module\" src=\"/hydrate.js\"></script>",
+);
+
 /// The headers on every response, static or not.
 pub const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),

@@ -564,6 +564,16 @@ impl Content {
         self.questions.questions.iter().filter(move |q| q.step == step)
     }
 
+    /// The first step's questions: without JavaScript they are the form's
+    /// first page, asked before anything about the person or the referrer.
+    pub fn first_step_questions(&self) -> impl Iterator<Item = &Question> + '_ {
+        let first = self.questions.steps.first().map(|s| s.id.as_str());
+        self.questions
+            .questions
+            .iter()
+            .filter(move |q| Some(q.step.as_str()) == first)
+    }
+
     pub fn option_label<'a>(&'a self, question: &'a Question, value: &str, lang: Lang) -> Option<&'a str> {
         self.options(question)
             .iter()

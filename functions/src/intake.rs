@@ -149,9 +149,23 @@ fn replay(existing: outbox::Existing, digest: &str, lang: Lang) -> Result<Accept
     }
 }
 
+/// Why a referral was not taken and, when its answers broke a rule, the
+/// answers, so a form sent without JavaScript comes back filled in with
+/// its errors beside them. It is not `Debug`: answers are never logged.
+pub struct Refused {
+    pub error: ApiError,
+    pub answers: Option<RawReferral>,
+}
+
+impl From<ApiError> for Refused {
+    fn from(error: ApiError) -> Refused {
+        Refused { error, answers: None }
+    }
+}
+
 /// Reads, checks and stores a referral. A newly stored one comes back
 /// with what delivering it needs; a retry of one already stored does not.
-pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Accepted, Option<ToDeliver>), ApiError> {
+pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Accepted, Option<ToDeliver>), Refused> {
     let config = config(env)?;
     let keys = &config.keys;
     let db = env.d1(config::DB).map_err(|_| ApiError::Unavailable)?;
@@ -160,13 +174,22 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
     let settings = &config.settings;
     let window = i64::from(settings.rate_window_seconds);
     limit::enforce(&db, Limited::Referrals, &client, window, settings.rate_limit).await?;
-    let body = crate::body::read(req, MAX_BODY_BYTES).await?;
+    let body = crate::body::read(req, MAX_BODY_BYTES).await.map_err(ApiError::from)?;
     let raw = parse(kind, &body)?;
     let sent_key = sent_idempotency_key(req, &raw)?;
     // Read at request time: the capacity rule or a manager may have
     // changed it since the page was loaded.
     let notice = crate::status::current(&db, now).await?.notice;
-    let referral = validate(&raw, notice)?;
+    let referral = match validate(&raw, notice) {
+        Ok(referral) => referral,
+        Err(error @ ApiError::Invalid { .. }) => {
+            return Err(Refused {
+                error,
+                answers: Some(raw),
+            })
+        }
+        Err(error) => return Err(error.into()),
+    };
     let lang = referral.lang();
 
     let stored = StoredReferral {
@@ -187,7 +210,7 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
                 // The form sent again with changed answers (Back, edit,
                 // Send): a new referral; the key stays with the first.
                 Err(ApiError::IdempotencyKeyReused) if kind == BodyKind::Form => idempotency = None,
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         }
     }
@@ -248,14 +271,16 @@ pub async fn accept(req: &mut Request, env: &Env, kind: BodyKind) -> Result<(Acc
             Inserted::Conflict => {
                 if let Some(hashes) = hashes.as_ref().filter(|_| idempotency.is_some()) {
                     if let Some(existing) = outbox::by_idempotency_key(&db, hashes).await.map_err(storage_error)? {
-                        return replay(existing, &digest, lang).map(|a| (a, None));
+                        return replay(existing, &digest, lang)
+                            .map(|a| (a, None))
+                            .map_err(Refused::from);
                     }
                 }
             }
         }
     }
     worker::console_error!("intake: three references in a row were taken");
-    Err(ApiError::Unavailable)
+    Err(ApiError::Unavailable.into())
 }
 
 /// Inserts the row. When D1 reports an error the insert may still have

@@ -1,9 +1,11 @@
 //! The pages the worker makes itself, in the portal's one page shell
 //! (`lead_content::page::Document`): the answer to a form posted without
-//! JavaScript that is not accepted, the Community Leadership Team's pages,
-//! and the page for any other error a person's browser meets. Text comes
-//! from the content crate; nothing a referrer typed is ever echoed, and
-//! everything a member wrote goes through [`escape`].
+//! JavaScript that cannot be taken (not a fit, intake closed, try again),
+//! the Community Leadership Team's pages, and the page for any other error
+//! a person's browser meets. Text comes from the content crate; nothing a
+//! referrer typed is echoed here (a form with mistakes comes back as the
+//! form itself, filled in by `lead_content::form::refill`), and everything
+//! a member wrote goes through [`escape`].
 
 pub use lead_content::page::escape;
 use lead_content::page::Document;

@@ -10,8 +10,9 @@
 //! `/{lang}/clt/*` (and the old `/clt/*` addresses, which move there), and
 //! the dashboards `/en/data/*` (for the community commentary).
 
+use lead_content::form;
 use lead_content::reference::Reference;
-use lead_content::referral::IDEMPOTENCY_PLACEHOLDER;
+use lead_content::referral::{FieldError, RawReferral, IDEMPOTENCY_PLACEHOLDER};
 use lead_content::Lang;
 use worker::{Context, Env, Method, Request, Response};
 
@@ -215,7 +216,15 @@ fn health(env: &Env) -> Result<Response, ApiError> {
 /// this request.
 async fn post_referral(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, ApiError> {
     let kind = intake::body_kind(req).ok_or(ApiError::UnsupportedMediaType)?;
-    let (accepted, deliver) = intake::accept(req, env, kind).await?;
+    let (accepted, deliver) = match intake::accept(req, env, kind).await {
+        Ok(accepted) => accepted,
+        // Without JavaScript: the whole form again, filled in, with its errors.
+        Err(intake::Refused {
+            error: ApiError::Invalid { errors, lang },
+            answers: Some(answers),
+        }) if kind == BodyKind::Form => return refilled(env, lang, true, &answers, &errors).await,
+        Err(refused) => return Err(refused.error),
+    };
     if let Some(d) = deliver {
         ctx.wait_until(crate::delivery::deliver_new(env.clone(), d.config, d.claimed));
     }
@@ -291,23 +300,17 @@ async fn details_page(req: &Request, env: &Env, lang: Lang) -> Result<Response, 
         return Ok(http::html(200, pages::already_sent_page(lang)));
     }
     let content = lead_content::intake();
-    let first = content
-        .questions
-        .steps
-        .first()
-        .map(|s| s.id.as_str())
-        .unwrap_or_default();
     let pairs: Vec<(String, String)> = req
         .url()
         .map_err(|_| ApiError::MalformedForm)?
         .query_pairs()
-        .filter(|(name, _)| content.questions_in_step(first).any(|q| q.id == *name))
+        .filter(|(name, _)| content.first_step_questions().any(|q| q.id == *name))
         .map(|(name, value)| (name.into_owned(), value.into_owned()))
         .collect();
-    let raw = lead_content::referral::RawReferral::from_pairs(pairs.clone());
-    let errors = content.field_errors(&raw, content.questions_in_step(first));
+    let raw = RawReferral::from_pairs(pairs);
+    let errors = content.field_errors(&raw, content.first_step_questions());
     if !errors.is_empty() {
-        return Err(ApiError::Invalid { errors, lang });
+        return refilled(env, lang, false, &raw, &errors).await;
     }
     let failed = content.failed_criteria(&raw);
     if !failed.is_empty() {
@@ -316,12 +319,23 @@ async fn details_page(req: &Request, env: &Env, lang: Lang) -> Result<Response, 
             lang,
         });
     }
-    let mut text = form_page(env, lang, true).await?;
-    for (question, value) in &pairs {
-        let option = format!("id=\"{}\"", crate::pages::escape(&format!("{question}-{value}")));
-        text = text.replacen(&option, &format!("{option} checked"), 1);
-    }
-    Ok(http::html(200, text))
+    let text = form_page(env, lang, true).await?;
+    Ok(http::html(200, form::refill(&text, &raw, &[], lang)))
+}
+
+/// Without JavaScript, answers the rules did not accept: the page they
+/// were sent from (the first page, or the whole form) as a 422, with the
+/// answers back in place and each error beside its question and listed at
+/// the top. The page is never cached (see `headers::secure`).
+async fn refilled(
+    env: &Env,
+    lang: Lang,
+    whole: bool,
+    answers: &RawReferral,
+    errors: &[FieldError],
+) -> Result<Response, ApiError> {
+    let text = form_page(env, lang, whole).await?;
+    Ok(http::html(422, form::refill(&text, answers, errors, lang)))
 }
 
 /// The no-JavaScript confirmation: the site's prerendered page with the

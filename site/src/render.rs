@@ -94,12 +94,7 @@ fn document(
 ) -> String {
     let head = match scripts {
         Scripts::None => "",
-        Scripts::Hydrate => concat!(
-            "<link rel=\"modulepreload\" href=\"/pkg/lead_site.js\">",
-            "<link rel=\"preload\" href=\"/pkg/lead_site_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
-            "<script src=\"/boot.js\"></script>",
-            "<script type=\"module\" src=\"/hydrate.js\"></script>",
-        ),
+        Scripts::Hydrate => lead_content::page::HYDRATE_HEAD,
         Scripts::LanguageRedirect => "<script src=\"/lang.js\"></script>",
         // Classic deferred scripts and module scripts run in document
         // order, so ECharts is defined before the charts module starts.

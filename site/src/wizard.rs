@@ -163,9 +163,7 @@ pub fn field_target(question: &Question) -> String {
     }
 }
 
-pub fn option_id(question: &str, value: &str) -> String {
-    format!("{question}-{value}")
-}
+pub use lead_content::form::{option_id, question_container_id};
 
 pub fn step_heading_id(index: usize) -> String {
     format!("step-{index}-heading")
@@ -572,10 +570,7 @@ impl Wizard {
         #[cfg(feature = "hydrate")]
         if second_page {
             let content = intake();
-            let first: Vec<&str> = steps()
-                .first()
-                .map(|s| content.questions_in_step(&s.id).map(|q| q.id.as_str()).collect())
-                .unwrap_or_default();
+            let first: Vec<&str> = content.first_step_questions().map(|q| q.id.as_str()).collect();
             let given = browser::address_answers(&first);
             if !given.is_empty() {
                 self.answers.update(|a| a.extend(given));
@@ -669,12 +664,6 @@ pub fn reveal_question(question: &Question) {
     browser::reveal(&question_container_id(&question.id), &field_target(question));
     #[cfg(not(feature = "hydrate"))]
     let _ = question;
-}
-
-/// The id of the element holding a question's label, help, error and
-/// control.
-pub fn question_container_id(question: &str) -> String {
-    format!("{question}-question")
 }
 
 /// Moves focus once the DOM has caught up with the signals just set.

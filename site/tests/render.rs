@@ -458,3 +458,112 @@ fn the_first_page_without_javascript_asks_the_first_step_alone() {
         );
     }
 }
+
+/// Issue 16 (4): a form sent without JavaScript that the rules do not
+/// accept comes back as the same page, with the answers in place (escaped),
+/// each error beside its question and described by it, and the errors
+/// listed after the heading with links that bring each question into view.
+#[test]
+fn a_form_sent_without_javascript_comes_back_filled_in_with_its_errors() {
+    use lead_content::form::refill;
+    use lead_content::referral::{ErrorKind, FieldError, RawReferral};
+    use lead_site::wizard::FormPart;
+    let content = intake();
+    for lang in Lang::ALL {
+        let page = render::intake_page_with(lang, Notice::policy(IntakeStatus::Open), FormPart::Whole);
+        let chosen = &content.options(content.question("neighborhood").expect("q"))[1].value;
+        let answers = RawReferral::from_pairs([
+            ("neighborhood", chosen.as_str()),
+            ("referrer_type", "not-an-option"),
+            ("referrer_organisation", "Corner \"Shop\" <b>& Deli</b>"),
+            ("person_description", "\nTall, <script>alert(1)</script> green coat"),
+            ("website", "spam.example"),
+        ]);
+        let errors = [
+            FieldError::new("referrer_name", ErrorKind::Required),
+            FieldError::new("referrer_type", ErrorKind::UnknownOption),
+            FieldError::new("idempotency_key", ErrorKind::Required),
+        ];
+        let html = refill(&page, &answers, &errors, lang);
+
+        // The answers, escaped; a value that is no option is not chosen; the
+        // honeypot stays empty.
+        let input = |id: &str| {
+            tags(&html, "input")
+                .into_iter()
+                .find(|t| attr(t, "id") == Some(id))
+                .unwrap_or_else(|| panic!("no input {id}"))
+        };
+        assert_eq!(
+            attr(input("referrer_organisation"), "value"),
+            Some("Corner &quot;Shop&quot; &lt;b&gt;&amp; Deli&lt;/b&gt;")
+        );
+        assert!(input(&format!("neighborhood-{chosen}")).contains(" checked"));
+        assert!(!html.contains("not-an-option") && !html.contains("spam.example"));
+        assert!(attr(input("website"), "value").is_none());
+        assert!(
+            html.contains("autocomplete=\"off\" aria-describedby=\"person_description-help person_description-limit\">\n\nTall, &lt;script&gt;alert(1)&lt;/script&gt; green coat</textarea>"),
+            "the textarea keeps its leading newline and is escaped"
+        );
+        assert!(!html.contains("<script>alert"));
+
+        // Each error beside its question, in the wizard's markup.
+        let message = |kind: ErrorKind| lead_content::page::escape(&kind.message(lang));
+        let name = content.question("referrer_name").expect("q");
+        assert!(html.contains(&format!(
+            "{}<span class=\"required\"> (<!>{}<!>)</span></label><p class=\"field-error\" id=\"referrer_name-error\">{}</p>",
+            escaped(name.label.get(lang)),
+            escaped(content.copy.required_mark.get(lang)),
+            message(ErrorKind::Required)
+        )));
+        let name_input = input("referrer_name");
+        assert_eq!(attr(name_input, "aria-invalid"), Some("true"));
+        assert_eq!(
+            attr(name_input, "aria-describedby"),
+            Some("referrer_name-limit referrer_name-error")
+        );
+        let group = tags(&html, "fieldset")
+            .into_iter()
+            .find(|t| attr(t, "id") == Some("referrer_type-question"))
+            .expect("the group");
+        assert!(
+            attr(group, "class").is_some_and(|c| c.ends_with(" has-error")),
+            "{group}"
+        );
+        assert!(attr(group, "aria-describedby").is_some_and(|d| d.ends_with("referrer_type-error")));
+        assert_eq!(html.matches("id=\"referrer_type-error\"").count(), 1);
+        assert_eq!(html.matches("class=\"field-error\"").count(), 2);
+
+        // Listed after the heading, in the questions' order, linked to the
+        // whole question; what has no question is said without a link.
+        let summary_at = html.find("id=\"form-errors\"").expect("a summary");
+        let h1_end = html.find("</h1>").expect("h1");
+        assert!(html[h1_end..].starts_with("</h1><div class=\"error-summary\" id=\"form-errors\""));
+        assert!(html[summary_at..].contains("role=\"alert\""));
+        let first_link = html[summary_at..]
+            .find("href=\"#referrer_type-question\"")
+            .expect("link");
+        let second_link = html[summary_at..]
+            .find("href=\"#referrer_name-question\"")
+            .expect("link");
+        assert!(first_link < second_link, "in the form's order");
+        assert!(html.contains(&format!(
+            "{} – {}</a>",
+            escaped(name.label.get(lang).trim_end_matches(':')),
+            message(ErrorKind::Required)
+        )));
+        assert!(html.contains(&format!("<li>idempotency_key – {}</li>", message(ErrorKind::Required))));
+        let title = &html[html.find("<title>").expect("title") + 7..];
+        assert!(title.starts_with(&format!("{}: ", content.copy.error_title.get(lang))));
+        assert!(
+            !html.contains("hydrate.js"),
+            "a plain form: the wizard would not find its markup"
+        );
+
+        // Without errors (the first page's answers on the second page):
+        // only the answers, and the page still hydrates.
+        let plain = refill(&page, &answers, &[], lang);
+        assert!(plain.contains("hydrate.js") && !plain.contains("form-errors"));
+        assert!(!plain.contains("<title>Error"));
+    }
+}

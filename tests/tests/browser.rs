@@ -306,6 +306,144 @@ async fn submit_referral_without_javascript() {
     checker.close().await;
 }
 
+/// Issue 16 (4): without JavaScript, mistakes the browser does not catch
+/// itself (an answer over its limit, a phone number that is not one) bring
+/// the same form back, every answer kept and each error beside its
+/// question; corrected, it is sent. On a phone in Spanish, on a desktop in
+/// English.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_referral_sent_without_javascript_with_mistakes_comes_back_filled_in() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(false).await;
+    let checker = Browser::start(true).await;
+    let c = &browser.client;
+    let (content, copy) = (intake(), &intake().copy);
+    let q = |id: &str| content.question(id).expect("question");
+    let value = |id: &'static str| async move {
+        c.find(fantoccini::Locator::Id(id))
+            .await
+            .expect("the control")
+            .prop("value")
+            .await
+            .expect("its value")
+            .unwrap_or_default()
+    };
+    for (lang, (width, height)) in [(Lang::Es, (390, 844)), (Lang::En, (1280, 900))] {
+        let n = 20 + lang as u32;
+        c.set_window_size(width, height).await.expect("a window of this size");
+        open_intake(c, &portal, lang, false).await;
+        fill_step(c, lang, "fit", n).await;
+        action::press(c, copy.next.get(lang)).await;
+        check::sees(c, copy.no_js_note.get(lang)).await;
+        for step in &content.questions.steps[1..] {
+            fill_step(c, lang, &step.id, n).await;
+        }
+        // Longer than the limit, with the shop's address at the very end.
+        let places = q("conduct_places");
+        let max = places.max_len.expect("a limit");
+        let mut long = "Blocks the pharmacy door and shouts at staff. ".repeat(max / 40);
+        long.push_str("Pharmacy at 12 Main St");
+        action::type_into(c, places.label.get(lang), &long).await;
+        action::type_into(c, q("contact_phone").label.get(lang), "call the shop").await;
+        action::press(c, copy.send.get(lang)).await;
+
+        check::sees(c, copy.errors_heading.get(lang)).await;
+        assert!(c
+            .title()
+            .await
+            .expect("title")
+            .starts_with(&format!("{}: ", copy.error_title.get(lang))));
+        let text = find::body_text(c).await;
+        for (question, kind) in [
+            ("conduct_places", lead_content::referral::ErrorKind::TooLong { max }),
+            ("contact_phone", lead_content::referral::ErrorKind::InvalidPhone),
+        ] {
+            let message = kind.message(lang);
+            assert!(
+                text.contains(&format!(
+                    "{} – {message}",
+                    q(question).label.get(lang).trim_end_matches(':')
+                )),
+                "{question} in the list: {text}"
+            );
+            let shown = c
+                .find(fantoccini::Locator::Id(&format!("{question}-error")))
+                .await
+                .expect("the error beside its question")
+                .text()
+                .await
+                .expect("text");
+            assert_eq!(shown, message);
+        }
+        // Every answer is back, the long one whole.
+        assert_eq!(value("conduct_places").await, long, "nothing cut");
+        assert_eq!(value("contact_phone").await, "call the shop");
+        assert_eq!(value("referrer_name").await, "Test Pharmacist");
+        assert_eq!(value("contact_email").await, "pharmacist@example.org");
+        assert!(value("person_description").await.contains(&format!("person {n}")));
+        for (question, chosen) in step_answers("fit", n)
+            .into_iter()
+            .chain(step_answers("situation", n))
+            .filter(|(q, _)| q.kind == QuestionKind::Choice)
+        {
+            let option = c
+                .find(fantoccini::Locator::Id(&format!("{}-{chosen}", question.id)))
+                .await
+                .expect("the option");
+            assert!(option.is_selected().await.expect("selected?"), "{} kept", question.id);
+        }
+        check::accessible_without_javascript(
+            &checker.client,
+            &portal.url("/404"),
+            &c.source().await.expect("html"),
+            &format!("the form back with its errors ({})", lang.code()),
+        )
+        .await;
+
+        // The link in the list leads to the whole question.
+        c.find(fantoccini::Locator::Css(
+            "#form-errors a[href='#contact_phone-question']",
+        ))
+        .await
+        .expect("a link to the question")
+        .click()
+        .await
+        .expect("follow it");
+        assert_eq!(
+            c.current_url().await.expect("url").fragment(),
+            Some("contact_phone-question")
+        );
+
+        // Corrected, it is sent, the long answer as written within the limit.
+        let corrected: String = long
+            .chars()
+            .rev()
+            .take(max)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let corrected = corrected.trim_start().to_owned();
+        action::type_into(c, places.label.get(lang), &corrected).await;
+        action::type_into(c, q("contact_phone").label.get(lang), "555 010 0199").await;
+        action::press(c, copy.send.get(lang)).await;
+        check::sees(c, copy.sent_heading.get(lang)).await;
+        let reference = find::reference(c).await.expect("a reference");
+        assert!(delivered(&receiver, &reference));
+        let arrival = receiver
+            .arrivals()
+            .into_iter()
+            .find(|a| a.id == reference)
+            .expect("arrived");
+        assert_eq!(arrival.body["data"]["answers"]["conduct_places"], corrected.as_str());
+        assert!(corrected.ends_with("12 Main St"));
+    }
+    assert_eq!(receiver.accepted_ids().len(), 2, "only the corrected referrals");
+    browser.close().await;
+    checker.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn submit_referral_with_the_keyboard_only() {
     let receiver = Receiver::start(TEST_SECRET);

@@ -291,6 +291,35 @@ fn a_form_post_without_javascript_lands_on_a_confirmation_showing_the_reference(
         err.contains("Su nombre") && err.contains("Responda esta pregunta."),
         "{err}"
     );
+    // Issue 16 (4): it is the same form again, every answer in place.
+    assert!(err.contains("id=\"form-errors\"") && err.contains("id=\"referrer_name-error\""));
+    assert!(err.contains("name=\"idempotency_key\" value=\"") && !err.contains("__IDEMPOTENCY_KEY__"));
+    for (k, v) in bad
+        .iter()
+        .filter(|(k, _)| *k == "person_description" || *k == "contact_email")
+    {
+        assert!(err.contains(&lead_content::page::escape(v)), "{k} is kept");
+    }
+
+    // The first page without JavaScript, left half answered (its address
+    // typed or an old browser): the first page again, with its errors.
+    let first = match ureq::get(&portal.url("/es/details/?chronic_conduct=yes&neighborhood=nowhere")).call() {
+        Err(ureq::Error::Status(422, r)) => r.into_string().expect("text"),
+        other => panic!("expected 422, got {other:?}"),
+    };
+    assert!(first.contains("id=\"chronic_conduct-yes\" checked"), "kept");
+    assert!(!first.contains("nowhere"), "not an option, not echoed");
+    for id in ["legal_response_expected", "neighborhood"] {
+        assert!(first.contains(&format!("href=\"#{id}-question\"")), "{id} listed");
+        assert!(
+            first.contains(&format!("id=\"{id}-error\"")),
+            "{id} beside its question"
+        );
+    }
+    assert!(
+        first.contains("formaction=\"/es/details/\""),
+        "the first page, in Spanish"
+    );
 
     let forged = ureq::get(&portal.url("/sent?ref=%3Cscript%3E")).call();
     assert!(

@@ -2,6 +2,7 @@
 //! wizard's answers. The same markup is the plain form without JavaScript.
 
 use crate::content::intake;
+use lead_content::form::error_id;
 use lead_content::{Question, QuestionKind};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -23,7 +24,7 @@ fn described_by(question: &'static Question, wizard: Wizard) -> impl Fn() -> Opt
             ids.push(format!("{id}-limit"));
         }
         if wizard.errors.with(|e| e.contains_key(id)) {
-            ids.push(format!("{id}-error"));
+            ids.push(error_id(id));
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     }
@@ -57,7 +58,7 @@ pub fn QuestionField(question: &'static Question) -> impl IntoView {
     let error = move || {
         wizard.error(id).map(|message| {
             view! {
-                <p class="field-error" id=format!("{id}-error")>
+                <p class="field-error" id=error_id(id)>
                     {message}
                 </p>
             }
