@@ -444,6 +444,9 @@ async fn a_referral_sent_without_javascript_with_mistakes_comes_back_filled_in()
     checker.close().await;
 }
 
+/// Keyboard only: the error summary and its links, every question, the
+/// counts of limited boxes, a restored draft's "Start again", the review
+/// and Send (issue 16: keyboard only).
 #[tokio::test(flavor = "multi_thread")]
 async fn submit_referral_with_the_keyboard_only() {
     let receiver = Receiver::start(TEST_SECRET);
@@ -483,8 +486,9 @@ async fn submit_referral_with_the_keyboard_only() {
     .await;
     // One step back with Shift+Tab, so the first Tab below lands there again.
     action::shift_tab(c).await;
-    for step in &content.questions.steps {
-        for (q, value) in step_answers(&step.id, 20) {
+    let copy = &content.copy;
+    let fill = |step: &'static str| async move {
+        for (q, value) in step_answers(step, 20) {
             action::tab_to(c, &q.id, &format!("el.name === '{}'", q.id)).await;
             if q.kind == QuestionKind::Choice {
                 let index = content
@@ -502,13 +506,49 @@ async fn submit_referral_with_the_keyboard_only() {
             } else {
                 action::keys(c, &value).await;
             }
+            // A limited box counts what was typed.
+            if let Some(max) = q.max_len {
+                let left = copy
+                    .chars_left
+                    .get(lang)
+                    .replace("{n}", &(max - value.chars().count()).to_string());
+                until(
+                    c,
+                    &format!("{} counts {left:?}", q.id),
+                    &format!(
+                        "document.getElementById('{}-count').textContent === {}",
+                        q.id,
+                        serde_json::json!(left)
+                    ),
+                )
+                .await;
+            }
         }
-        action::press_with_keyboard(c, content.copy.next.get(lang)).await;
+        action::press_with_keyboard(c, copy.next.get(lang)).await;
+    };
+    let steps = &content.questions.steps;
+    fill(&steps[0].id).await;
+    // Come back later on the same device: the notice and "Start again" are
+    // reached and used with the keyboard, and the form starts over with
+    // focus on its first step.
+    c.refresh().await.expect("reload");
+    check::hydrated_on(c, lang, 2).await;
+    check::sees(c, copy.draft_restored.get(lang)).await;
+    action::press_with_keyboard(c, copy.start_again.get(lang)).await;
+    until(
+        c,
+        "focus is on the first step",
+        "document.activeElement.id === 'step-0-heading'",
+    )
+    .await;
+    check::sees(c, copy.answers_cleared.get(lang)).await;
+    for step in steps {
+        fill(&step.id).await;
     }
     // The review's own text (its heading also names step 5 in the progress list).
-    check::sees(c, content.copy.review_intro.get(lang)).await;
-    action::press_with_keyboard(c, content.copy.send.get(lang)).await;
-    check::sees(c, content.copy.sent_heading.get(lang)).await;
+    check::sees(c, copy.review_intro.get(lang)).await;
+    action::press_with_keyboard(c, copy.send.get(lang)).await;
+    check::sees(c, copy.sent_heading.get(lang)).await;
     let reference = find::reference(c).await.expect("reference");
     assert!(
         delivered(&receiver, &reference),
@@ -765,6 +805,12 @@ async fn a_person_coming_back_writing_long_answers_and_correcting_errors_is_told
     coming_back(Lang::En, (390, 844)).await;
 }
 
+/// The same in Spanish on a desktop screen.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_coming_back_in_spanish_on_a_desktop_is_told_where_they_are() {
+    coming_back(Lang::Es, (1280, 900)).await;
+}
+
 async fn coming_back(lang: Lang, (width, height): (u32, u32)) {
     let receiver = Receiver::start(TEST_SECRET);
     let portal = Portal::start(Options::for_tests(&receiver.url()));
@@ -848,13 +894,13 @@ async fn coming_back(lang: Lang, (width, height): (u32, u32)) {
         c,
         "const legend = document.querySelector('#neighborhood-question legend').getBoundingClientRect(); \
          const error = document.getElementById('neighborhood-error').getBoundingClientRect(); \
-         return legend.top >= 0 && error.bottom <= window.innerHeight;",
+         return [legend.top >= 8 && error.bottom <= window.innerHeight, legend.top, error.bottom, window.innerHeight, window.scrollY];",
     )
     .await;
     assert_eq!(
-        shown,
+        shown[0],
         serde_json::Value::Bool(true),
-        "the legend of {} is in view",
+        "the legend of {} is in view with room above it ({size}: legend top, error bottom, viewport height, scroll: {shown})",
         neighborhood.id
     );
 
