@@ -444,6 +444,45 @@ async fn a_referral_sent_without_javascript_with_mistakes_comes_back_filled_in()
     checker.close().await;
 }
 
+/// Without JavaScript, a send refused for a while (too many from this
+/// connection) says when to try again, in the page shell, and its promise
+/// holds: Back finds every answer still in the form.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_referral_refused_for_a_while_without_javascript_keeps_its_answers_for_back() {
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()).with_var("RATE_LIMIT_PER_WINDOW", "1"));
+    let browser = Browser::start(false).await;
+    let c = &browser.client;
+    let (content, copy) = (intake(), &intake().copy);
+    let lang = Lang::Es;
+    for n in [30, 31] {
+        open_intake(c, &portal, lang, false).await;
+        fill_step(c, lang, "fit", n).await;
+        action::press(c, copy.next.get(lang)).await;
+        check::sees(c, copy.no_js_note.get(lang)).await;
+        for step in &content.questions.steps[1..] {
+            fill_step(c, lang, &step.id, n).await;
+        }
+        action::press(c, copy.send.get(lang)).await;
+    }
+    check::sees(c, copy.try_again_heading.get(lang)).await;
+    check::sees(c, copy.go_back.get(lang)).await;
+    c.back().await.expect("Back");
+    check::sees(c, copy.no_js_note.get(lang)).await;
+    let description = c
+        .find(fantoccini::Locator::Id("person_description"))
+        .await
+        .expect("the box")
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert!(description.contains("person 31"), "kept: {description:?}");
+    assert!(receiver.wait_for(Duration::from_secs(30), |a| !a.is_empty()));
+    assert_eq!(receiver.accepted_ids().len(), 1, "the first only");
+    browser.close().await;
+}
+
 /// Keyboard only: the error summary and its links, every question, the
 /// counts of limited boxes, a restored draft's "Start again", the review
 /// and Send (issue 16: keyboard only).
