@@ -97,7 +97,10 @@ async fn charts_on_page(c: &Client) -> Vec<Value> {
                  const rows = [...section.querySelectorAll('tbody tr')]
                      .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent));
                  const csv = section.querySelector('a[download]').getAttribute('href');
-                 return { id: chart.id, painted, width: canvas ? canvas.width : 0,
+                 const drawn = window.echarts && echarts.getInstanceByDom(chart);
+                 const marks = drawn ? drawn.getOption().series
+                     .filter(s => s.type === 'scatter').map(s => [s.name, s.data.length]) : [];
+                 return { id: chart.id, painted, width: canvas ? canvas.width : 0, marks,
                           view: chart.getAttribute('data-chart'), rows, csv,
                           shown: chart.getBoundingClientRect().height > 0 };
              })",
@@ -118,6 +121,32 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
         "{path} {id}: the canvas is drawn ({painted} pixels painted)"
     );
     let view: ChartView = serde_json::from_str(chart["view"].as_str().expect("view")).expect("the view parses");
+
+    // Issue 15: a hidden figure is marked in the chart where the table says
+    // "suppressed", and nowhere else (a true zero has no mark).
+    let rows = chart["rows"].as_array().expect("rows");
+    for (s, series) in view.series.iter().enumerate() {
+        for (c, row) in rows.iter().enumerate() {
+            let text = row[s].as_str().unwrap_or_default();
+            assert_eq!(
+                series.hidden.contains(&c),
+                text == "suppressed",
+                "{path} {id}: {} in row {c} reads {text:?}",
+                series.name
+            );
+        }
+    }
+    let hidden = lead_charts::hidden_categories(&view);
+    let marks: Vec<(String, usize)> = serde_json::from_value(chart["marks"].clone()).expect("marks");
+    if hidden.is_empty() {
+        assert!(marks.is_empty(), "{path} {id}: nothing hidden, no marks: {marks:?}");
+    } else {
+        assert_eq!(
+            marks,
+            vec![(view.hidden_label.clone(), hidden.len())],
+            "{path} {id}: one mark per category with a hidden figure, named in the legend"
+        );
+    }
 
     // The table's cells, in order, without those that have no figure.
     let cells: Vec<String> = chart["rows"]

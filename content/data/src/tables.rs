@@ -57,7 +57,7 @@ vocabulary!(
         EnrolmentsByStatus = "enrolments-by-status", "Enrollments each month, by current status", "Inscripciones cada mes, por estado actual";
         Retention = "retention", "Retention at 6 and 12 months", "Permanencia a los 6 y 12 meses";
         AverageCaseload = "average-caseload", "Average active caseload per case manager, each month", "Número medio de casos activos por administrador de casos, cada mes";
-        WaitlistedDeclined = "waitlisted-declined", "Referrals waitlisted or declined, each month", "Referidos en lista de espera o que no quisieron participar, cada mes";
+        WaitlistedDeclined = "waitlisted-declined", "Referrals waitlisted (the program was full) or declined by the person, each month", "Referidos en lista de espera (el programa estaba lleno) o que la persona no quiso aceptar, cada mes";
         ShareByStage = "share-by-stage", "Race and ethnicity at each stage, beside the population", "Raza y etnia en cada etapa, junto a la población";
         RelativeRateByStage = "relative-rate-by-stage", "Relative rate at each stage", "Tasa relativa en cada etapa";
         BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";

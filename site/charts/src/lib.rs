@@ -7,15 +7,19 @@
 //! natively; in the browser (feature `wasm`) the module draws each view on
 //! the page with the site's own ECharts bundle.
 //!
-//! A suppressed figure is `None` and is drawn as a gap, never as zero.
+//! A figure hidden by disclosure control is `None`, drawn as a gap, never
+//! as zero, and marked at the foot of its category with a hollow diamond
+//! that the legend names (a true zero has no mark), as the data table says
+//! it in words.
 
 use charming::component::{Axis, Grid, Legend};
 use charming::datatype::CompositeValue;
+use charming::element::ItemStyle;
 use charming::element::{
     AxisLabel, AxisType, BoundaryGap, Formatter, Label, LabelPosition, LineStyle, LineStyleType, MarkLine,
     MarkLineData, MarkLineVariant, Symbol,
 };
-use charming::series::{Bar, Line};
+use charming::series::{Bar, Line, Scatter};
 use charming::Chart;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +51,10 @@ fn axis_formatter(unit: Unit) -> Option<&'static str> {
 pub struct SeriesView {
     pub name: String,
     pub values: Vec<Option<f64>>,
+    /// The categories whose figure is hidden by disclosure control (a
+    /// `None` that is not in this list is a figure that does not exist).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<usize>,
 }
 
 /// A horizontal line marking a standard, such as the caseload limit.
@@ -71,6 +79,49 @@ pub struct ChartView {
     /// across so long names stay readable, and every name is shown.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub named: bool,
+    /// What the legend calls the mark of a hidden figure.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hidden_label: String,
+}
+
+/// The categories where some series has a hidden figure, in order.
+pub fn hidden_categories(view: &ChartView) -> Vec<usize> {
+    let mut hidden: Vec<usize> = view.series.iter().flat_map(|s| s.hidden.iter().copied()).collect();
+    hidden.sort_unstable();
+    hidden.dedup();
+    hidden
+}
+
+/// The hollow diamonds at the foot of each category with a hidden figure.
+fn hidden_marks(view: &ChartView, across: bool) -> Option<Scatter> {
+    let hidden = hidden_categories(view);
+    if hidden.is_empty() {
+        return None;
+    }
+    let points: Vec<Vec<i64>> = hidden
+        .into_iter()
+        .map(|category| {
+            let category = i64::try_from(category).unwrap_or_default();
+            if across {
+                vec![0, category]
+            } else {
+                vec![category, 0]
+            }
+        })
+        .collect();
+    Some(
+        Scatter::new()
+            .name(view.hidden_label.as_str())
+            .symbol(Symbol::Diamond)
+            .symbol_size(12)
+            .item_style(
+                ItemStyle::new()
+                    .color("#FFFFFF")
+                    .border_color("#333333")
+                    .border_width(2),
+            )
+            .data(points),
+    )
 }
 
 /// Colours told apart with the common forms of colour blindness (Okabe and
@@ -117,11 +168,18 @@ pub fn chart(view: &ChartView) -> Chart {
         Grid::new()
             .left(8)
             .right(24)
-            .top(if view.series.len() > 1 { 48 } else { 24 })
+            .top(if view.series.len() > 1 || !hidden_categories(view).is_empty() {
+                48
+            } else {
+                24
+            })
             .bottom(8)
             .contain_label(true),
     );
-    if view.series.len() > 1 {
+    // Across: named groups drawn as bars run down the page, first at the top.
+    let across = view.named && view.kind != Kind::Line;
+    let marks = hidden_marks(view, across);
+    if view.series.len() + usize::from(marks.is_some()) > 1 {
         chart = chart.legend(Legend::new().top(0));
     }
     let mut category_axis = Axis::new().type_(AxisType::Category).data(view.categories.clone());
@@ -138,8 +196,6 @@ pub fn chart(view: &ChartView) -> Chart {
     if view.unit == Unit::Share && view.kind == Kind::StackedBar {
         value_axis = value_axis.max(100);
     }
-    // Named groups drawn as bars run down the page, first at the top.
-    let across = view.named && view.kind != Kind::Line;
     chart = if across {
         chart.y_axis(category_axis.inverse(true)).x_axis(value_axis)
     } else {
@@ -170,7 +226,10 @@ pub fn chart(view: &ChartView) -> Chart {
             }
         };
     }
-    chart
+    match marks {
+        Some(marks) => chart.series(marks),
+        None => chart,
+    }
 }
 
 /// The browser side: draws every `[data-chart]` element on the page.

@@ -7,12 +7,16 @@ use std::path::PathBuf;
 
 use lead_charts::{chart, ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
+/// A series whose `None`s are hidden figures (suppressed).
 fn series(name: &str, values: &[Option<f64>]) -> SeriesView {
     SeriesView {
         name: name.to_owned(),
         values: values.to_vec(),
+        hidden: (0..values.len()).filter(|&i| values[i].is_none()).collect(),
     }
 }
+
+const HIDDEN: &str = "Hidden to protect privacy (not zero)";
 
 fn months(n: usize) -> Vec<String> {
     ["Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025"][..n]
@@ -46,14 +50,21 @@ fn stacked_counts_by_month_with_a_suppressed_gap() {
         ],
         lines: vec![],
         named: false,
+        hidden_label: HIDDEN.to_owned(),
     };
     let json = check("stacked_counts", &view);
-    let bars = json["series"].as_array().expect("series");
-    assert_eq!(bars.len(), 2);
+    let series = json["series"].as_array().expect("series");
+    assert_eq!(series.len(), 3, "two series of bars and the marks of hidden figures");
+    let bars = &series[..2];
     assert!(bars.iter().all(|s| s["type"] == "bar" && s["stack"] == "total"));
     // A suppressed figure is a gap, never a zero; a true zero stays zero.
     assert_eq!(bars[0]["data"], serde_json::json!([37, 39, null]));
     assert_eq!(bars[1]["data"], serde_json::json!([30, 0, 44]));
+    // The gap is marked at the foot of its month, the zero is not, and the
+    // legend names the mark.
+    assert_eq!(series[2]["type"], "scatter");
+    assert_eq!(series[2]["name"], HIDDEN);
+    assert_eq!(series[2]["data"], serde_json::json!([[2, 0]]));
     assert_eq!(
         json["xAxis"]["data"],
         serde_json::json!(["Jan 2025", "Feb 2025", "Mar 2025"])
@@ -73,10 +84,13 @@ fn shares_become_percentages() {
         ],
         lines: vec![],
         named: true,
+        hidden_label: HIDDEN.to_owned(),
     };
     let json = check("shares", &view);
     assert_eq!(json["series"][0]["data"], serde_json::json!([94.4, null]));
     assert_eq!(json["series"][1]["data"], serde_json::json!([88.1, 50.0]));
+    // Across the page the mark of the hidden figure is (value 0, door 1).
+    assert_eq!(json["series"][2]["data"], serde_json::json!([[0, 1]]));
     // Named groups run down the page: values along x, the doors along y.
     assert_eq!(json["xAxis"]["axisLabel"]["formatter"], "{value}%");
     assert_eq!(json["yAxis"]["type"], "category");
@@ -105,6 +119,7 @@ fn caseload_line_with_the_standard_and_the_maximum() {
             },
         ],
         named: false,
+        hidden_label: HIDDEN.to_owned(),
     };
     let json = check("caseload_lines", &view);
     let line = &json["series"][0];
@@ -115,7 +130,9 @@ fn caseload_line_with_the_standard_and_the_maximum() {
     assert_eq!(marks.len(), 2);
     assert_eq!(marks[0]["yAxis"], 20.0);
     assert_eq!(marks[1]["name"], "Maximum");
-    assert!(json.get("legend").is_none(), "one series needs no legend");
+    // The hidden month is marked and named in a legend.
+    assert_eq!(json["series"][1]["data"], serde_json::json!([[2, 0]]));
+    assert!(json["legend"].is_object(), "the mark of a hidden month is named");
 }
 
 #[test]
@@ -130,9 +147,12 @@ fn relative_rates_keep_two_decimals() {
             value: 1.0,
         }],
         named: true,
+        hidden_label: HIDDEN.to_owned(),
     };
     let json = check("relative_rates", &view);
     assert_eq!(json["series"][0]["data"], serde_json::json!([3.08, 2.5]));
+    assert!(json.get("legend").is_none(), "one series and nothing hidden: no legend");
+    assert_eq!(json["series"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]
@@ -144,6 +164,7 @@ fn the_same_view_always_gives_the_same_chart() {
         series: vec![series("Community referrals", &[Some(355.0)])],
         lines: vec![],
         named: false,
+        hidden_label: HIDDEN.to_owned(),
     };
     let json = serde_json::to_string(&view).expect("view serialises");
     let back: ChartView = serde_json::from_str(&json).expect("view parses");

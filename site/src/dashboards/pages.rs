@@ -19,12 +19,14 @@ pub const NO_DATA: &str = "no data";
 /// Skip link and the site's header with the way back to the referral form.
 #[component]
 pub fn DashboardHeader() -> impl IntoView {
-    let copy = &crate::content::intake().copy;
+    // The figures cover every door (arrest diversion, social contact and
+    // community referrals), so the header does not call them the
+    // community-referral site's.
     view! {
         <a class="skip-link" href="#main">"Skip to the figures"</a>
         <header class="site-header">
             <div class="wrap wrap-wide header-row">
-                <a class="site-name" href="/en/data/">{copy.site_name.get(lead_content::Lang::En)}" data"</a>
+                <a class="site-name" href="/en/data/">"LEAD in figures"</a>
                 <nav aria-label="Site">
                     <a href="/en/">"Refer someone to LEAD"</a>
                 </nav>
@@ -146,7 +148,7 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
         )
     } else {
         format!(
-            "{suppressed} {} in this table {} suppressed: each is a count of fewer than {k}, a figure hidden so that a count of fewer than {k} cannot be worked out from the others, or a rate resting on one.",
+            "{suppressed} {} in this table {} suppressed: each is a count of fewer than {k}, a figure hidden so that a count of fewer than {k} cannot be worked out from the others, or a rate resting on one. In the chart, a hollow diamond at the foot of a column marks a hidden figure; a true zero has no mark.",
             if suppressed == 1 { "figure" } else { "figures" },
             if suppressed == 1 { "is" } else { "are" },
         )

@@ -8,6 +8,10 @@ use lead_data::tables::{ChartId, DashboardId, DerivedMeasure, Dim, Measure, Stat
 use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
+
+/// What a chart's legend calls the mark of a figure hidden by disclosure
+/// control, so that it is not read as a zero.
+pub const HIDDEN_LABEL: &str = "Hidden to protect privacy (not zero)";
 use super::period::{month_label, Month, Period, PeriodView};
 
 /// A category (row of the table) or a series (column): what it adds to the
@@ -200,6 +204,9 @@ impl ChartSpec {
                         _ => None,
                     })
                     .collect(),
+                hidden: (0..grid.cells.len())
+                    .filter(|&c| matches!(grid.cells[c][s].1, Some(Figure::Suppressed)))
+                    .collect(),
             })
             .collect();
         ChartView {
@@ -209,6 +216,7 @@ impl ChartSpec {
             series,
             lines: self.lines.clone(),
             named: matches!(self.categories, Categories::Parts(_)),
+            hidden_label: HIDDEN_LABEL.to_owned(),
         }
     }
 
@@ -465,14 +473,14 @@ pub fn pages() -> Vec<Page> {
                 },
                 ChartSpec {
                     id: ChartId::WaitlistedDeclined,
-                    caption: "Referrals made each month that were put on the waitlist or declined because the program was full.",
+                    caption: "Referrals made each month that were put on the waitlist because the program was full, and those the person referred chose not to take up (declined: the person's choice, not the program's).",
                     kind: Bar,
                     unit: Count,
                     axis: "Month",
                     categories: Categories::Months,
                     series: vec![
                         one("Waitlisted", TableId::ReferralsWaitlisted, M::Referrals.into()).dim(Dim::Door, "all"),
-                        one("Declined", TableId::ReferralsDeclined, M::Referrals.into()).dim(Dim::Door, "all"),
+                        one("Declined by the person", TableId::ReferralsDeclined, M::Referrals.into()).dim(Dim::Door, "all"),
                     ],
                     lines: vec![],
                 },
