@@ -5,7 +5,7 @@
 //! and all of them listed at the top, linked, as the wizard shows them.
 
 use crate::page::{escape, HYDRATE_HEAD};
-use crate::referral::{FieldError, RawReferral, HONEYPOT_FIELD};
+use crate::referral::{FieldError, RawReferral};
 use crate::{intake, Lang, Question, QuestionKind};
 
 /// The radio button of one answer.
@@ -68,20 +68,17 @@ pub fn refill(page: &str, answers: &RawReferral, errors: &[FieldError], lang: La
         .filter_map(|q| errors.iter().find(|e| e.field == q.id).map(|e| (q, e)))
         .filter(|(q, _)| html.contains(&id_attribute(&question_container_id(&q.id))))
         .collect();
+    let mut items = Vec::new();
     for (question, error) in &shown {
-        mark_invalid(&mut html, question, &error.kind.message(lang));
+        let message = error.kind.message(lang);
+        mark_invalid(&mut html, question, &message);
+        items.push(format!(
+            "<li><a href=\"#{}\">{} – {}</a></li>",
+            question_container_id(&question.id),
+            escape(question.label.get(lang).trim_end_matches(':')),
+            escape(&message)
+        ));
     }
-    let mut items: Vec<String> = shown
-        .iter()
-        .map(|(q, e)| {
-            format!(
-                "<li><a href=\"#{}\">{} – {}</a></li>",
-                question_container_id(&q.id),
-                escape(q.label.get(lang).trim_end_matches(':')),
-                escape(&e.kind.message(lang))
-            )
-        })
-        .collect();
     // What has no question on the page (a forged field, the honeypot) is
     // still said, without a link.
     items.extend(
@@ -89,11 +86,11 @@ pub fn refill(page: &str, answers: &RawReferral, errors: &[FieldError], lang: La
             .iter()
             .filter(|e| !shown.iter().any(|(q, _)| q.id == e.field))
             .map(|e| {
-                let label = match e.field.as_str() {
-                    HONEYPOT_FIELD => content.copy.honeypot.get(lang).to_owned(),
-                    field => content.question(field).map_or(field, |q| q.label.get(lang)).to_owned(),
-                };
-                format!("<li>{} – {}</li>", escape(&label), escape(&e.kind.message(lang)))
+                format!(
+                    "<li>{} – {}</li>",
+                    escape(content.field_label(&e.field, lang)),
+                    escape(&e.kind.message(lang))
+                )
             }),
     );
     if !items.is_empty() {
@@ -168,13 +165,10 @@ fn mark_invalid(html: &mut String, question: &Question, message: &str) {
     };
     let after = match html.find(&id_attribute(&format!("{id}-help"))) {
         Some(help) if question.help.is_some() => html[help..].find("</p>").map(|end| help + end + "</p>".len()),
-        _ => {
-            let close = ["</legend>", "</label>"]
-                .iter()
-                .filter_map(|tag| html[from..].find(tag).map(|at| from + at + tag.len()))
-                .min();
-            close
-        }
+        _ => ["</legend>", "</label>"]
+            .iter()
+            .filter_map(|tag| html[from..].find(tag).map(|at| from + at + tag.len()))
+            .min(),
     };
     if let Some(at) = after {
         html.insert_str(

@@ -564,6 +564,16 @@ impl Content {
         self.questions.questions.iter().filter(move |q| q.step == step)
     }
 
+    /// How an error names `field`: its question's label, the honeypot's
+    /// own words, or (a field the form does not have) its name.
+    pub fn field_label<'a>(&'a self, field: &'a str, lang: Lang) -> &'a str {
+        match self.question(field) {
+            Some(q) => q.label.get(lang),
+            None if field == crate::referral::HONEYPOT_FIELD => self.copy.honeypot.get(lang),
+            None => field,
+        }
+    }
+
     /// The first step's questions: without JavaScript they are the form's
     /// first page, asked before anything about the person or the referrer.
     pub fn first_step_questions(&self) -> impl Iterator<Item = &Question> + '_ {

@@ -145,22 +145,13 @@ pub fn already_sent_page(lang: Lang) -> String {
     )
 }
 
-fn field_label(field: &str, lang: Lang) -> String {
-    let content = intake();
-    match content.question(field) {
-        Some(q) => q.label.get(lang).to_string(),
-        None if field == lead_content::referral::HONEYPOT_FIELD => content.copy.honeypot.get(lang).to_string(),
-        None => field.to_string(),
-    }
-}
-
 fn error_list(errors: &[FieldError], lang: Lang) -> String {
     errors
         .iter()
         .map(|e| {
             format!(
                 "<li><strong>{}</strong>: {}</li>",
-                escape(&field_label(&e.field, lang)),
+                escape(intake().field_label(&e.field, lang)),
                 escape(&e.kind.message(lang))
             )
         })

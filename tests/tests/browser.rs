@@ -103,6 +103,19 @@ async fn open_intake(c: &Client, portal: &Portal, lang: Lang, javascript: bool) 
     }
 }
 
+/// Without JavaScript: the first page, Continue, then every later step on
+/// the whole form (not yet sent).
+async fn fill_whole_form_without_javascript(c: &Client, portal: &Portal, lang: Lang, n: u32) {
+    let copy = &intake().copy;
+    open_intake(c, portal, lang, false).await;
+    fill_step(c, lang, "fit", n).await;
+    action::press(c, copy.next.get(lang)).await;
+    check::sees(c, copy.no_js_note.get(lang)).await;
+    for step in &intake().questions.steps[1..] {
+        fill_step(c, lang, &step.id, n).await;
+    }
+}
+
 async fn refer_with_javascript(lang: Lang, n: u32) {
     let receiver = Receiver::start(TEST_SECRET);
     let portal = Portal::start(Options::for_tests(&receiver.url()));
@@ -332,13 +345,7 @@ async fn a_referral_sent_without_javascript_with_mistakes_comes_back_filled_in()
     for (lang, (width, height)) in [(Lang::Es, (390, 844)), (Lang::En, (1280, 900))] {
         let n = 20 + lang as u32;
         c.set_window_size(width, height).await.expect("a window of this size");
-        open_intake(c, &portal, lang, false).await;
-        fill_step(c, lang, "fit", n).await;
-        action::press(c, copy.next.get(lang)).await;
-        check::sees(c, copy.no_js_note.get(lang)).await;
-        for step in &content.questions.steps[1..] {
-            fill_step(c, lang, &step.id, n).await;
-        }
+        fill_whole_form_without_javascript(c, &portal, lang, n).await;
         // Longer than the limit, with the shop's address at the very end.
         let places = q("conduct_places");
         let max = places.max_len.expect("a limit");
@@ -453,16 +460,10 @@ async fn a_referral_refused_for_a_while_without_javascript_keeps_its_answers_for
     let portal = Portal::start(Options::for_tests(&receiver.url()).with_var("RATE_LIMIT_PER_WINDOW", "1"));
     let browser = Browser::start(false).await;
     let c = &browser.client;
-    let (content, copy) = (intake(), &intake().copy);
+    let copy = &intake().copy;
     let lang = Lang::Es;
     for n in [30, 31] {
-        open_intake(c, &portal, lang, false).await;
-        fill_step(c, lang, "fit", n).await;
-        action::press(c, copy.next.get(lang)).await;
-        check::sees(c, copy.no_js_note.get(lang)).await;
-        for step in &content.questions.steps[1..] {
-            fill_step(c, lang, &step.id, n).await;
-        }
+        fill_whole_form_without_javascript(c, &portal, lang, n).await;
         action::press(c, copy.send.get(lang)).await;
     }
     check::sees(c, copy.try_again_heading.get(lang)).await;

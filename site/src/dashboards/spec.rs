@@ -8,11 +8,11 @@ use lead_data::tables::{ChartId, DashboardId, DerivedMeasure, Dim, Measure, Stat
 use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
+use super::period::{month_label, Month, Period, PeriodView};
 
 /// What a chart's legend calls the mark of a figure hidden by disclosure
 /// control, so that it is not read as a zero.
 pub const HIDDEN_LABEL: &str = "Hidden to protect privacy (not zero)";
-use super::period::{month_label, Month, Period, PeriodView};
 
 /// A category (row of the table) or a series (column): what it adds to the
 /// key of each cell it crosses. The series' table and measure win over the
