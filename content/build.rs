@@ -12,7 +12,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-const FILES: [&str; 4] = ["questions", "policy", "copy", "clt"];
+const FILES: [&str; 5] = ["questions", "policy", "copy", "clt", "dashboards"];
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));

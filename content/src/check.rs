@@ -7,11 +7,11 @@
 //! and the questions the rules in code rely on. Each error names the file and
 //! the field so a program manager can find it without reading Rust.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::schema::{
-    CltCopy, CltText, Content, Copy as CopyFile, CopyText, IntakeStatus, Policy, QuestionKind, Questions,
+    CltCopy, CltText, Content, Copy as CopyFile, CopyText, DashboardCopy, IntakeStatus, Policy, QuestionKind, Questions,
 };
 use crate::Text;
 
@@ -19,6 +19,7 @@ pub const QUESTIONS_FILE: &str = "content/intake/questions.toml";
 pub const POLICY_FILE: &str = "content/intake/policy.toml";
 pub const COPY_FILE: &str = "content/intake/copy.toml";
 pub const CLT_FILE: &str = "content/intake/clt.toml";
+pub const DASHBOARDS_FILE: &str = "content/intake/dashboards.toml";
 
 /// Questions the referral rules read by id (eligibility is policy, but the
 /// contact rule and the duplicate flag are code).
@@ -157,12 +158,18 @@ pub fn check(content: &Content) -> Vec<ContentError> {
 
 /// Each text of a page-text file (`[text]` in `copy.toml` or `clt.toml`)
 /// is given in every language, with the same placeholders in each.
-fn check_texts(file: &'static str, entries: &[(&'static str, &Text)], errors: &mut Vec<ContentError>) {
+fn check_texts(file: &'static str, entries: &[(&str, &Text)], errors: &mut Vec<ContentError>) {
+    check_section(file, "text", entries, errors);
+}
+
+/// Each text of `section` has both languages and the same placeholders in
+/// each.
+fn check_section(file: &'static str, section: &str, entries: &[(&str, &Text)], errors: &mut Vec<ContentError>) {
     for (key, text) in entries {
         if !text.is_complete() {
             errors.push(ContentError::new(
                 file,
-                format!("text.{key}"),
+                format!("{section}.{key}"),
                 "needs both en and es text",
             ));
         }
@@ -170,7 +177,7 @@ fn check_texts(file: &'static str, entries: &[(&'static str, &Text)], errors: &m
         if en != es {
             errors.push(ContentError::new(
                 file,
-                format!("text.{key}"),
+                format!("{section}.{key}"),
                 format!("en has the placeholders {en:?} and es {es:?}: they must be the same"),
             ));
         }
@@ -211,6 +218,85 @@ pub fn check_clt(text: &CltText) -> Vec<ContentError> {
             errors.push(ContentError::new(
                 CLT_FILE,
                 format!("text.{key}"),
+                format!("{word:?} is British spelling; the site is in US English"),
+            ));
+        }
+    }
+    errors
+}
+
+impl DashboardCopy {
+    /// Parses the JSON the build embeds and checks it.
+    pub fn from_json(text: &str) -> Result<DashboardCopy, Vec<ContentError>> {
+        let file: DashboardCopy =
+            serde_json::from_str(text).map_err(|e| vec![ContentError::parse(DASHBOARDS_FILE, e)])?;
+        file.checked()
+    }
+
+    /// Parses `dashboards.toml` as a program manager wrote it and checks it.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<DashboardCopy, Vec<ContentError>> {
+        let file: DashboardCopy = toml::from_str(text).map_err(|e| vec![ContentError::parse(DASHBOARDS_FILE, e)])?;
+        file.checked()
+    }
+
+    fn checked(self) -> Result<DashboardCopy, Vec<ContentError>> {
+        let errors = check_dashboards(&self);
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Every problem in the dashboards' page text: a text missing a language
+/// or a placeholder, British spelling, a page or chart of the data
+/// contract with no intro or caption, or one that is not in the contract.
+pub fn check_dashboards(copy: &DashboardCopy) -> Vec<ContentError> {
+    use lead_data::tables::{ChartId, DashboardId};
+    use lead_data::vocab::Vocabulary;
+    let mut errors = Vec::new();
+    let text = copy.text.entries();
+    check_section(DASHBOARDS_FILE, "text", &text, &mut errors);
+    let mut all: Vec<(String, &Text)> = text.iter().map(|(key, t)| (format!("text.{key}"), *t)).collect();
+    fn keyed<'a, V: Vocabulary>(
+        section: &str,
+        map: &'a BTreeMap<String, Text>,
+        what: &str,
+        all: &mut Vec<(String, &'a Text)>,
+        errors: &mut Vec<ContentError>,
+    ) {
+        for value in V::VALUES {
+            if !map.contains_key(value.code()) {
+                errors.push(ContentError::new(
+                    DASHBOARDS_FILE,
+                    format!("{section}.{}", value.code()),
+                    format!("is missing: every {what} needs one ({})", value.labels().en),
+                ));
+            }
+        }
+        for key in map.keys() {
+            if V::from_code(key).is_none() {
+                let known: Vec<&str> = V::VALUES.iter().map(|v| v.code()).collect();
+                errors.push(ContentError::new(
+                    DASHBOARDS_FILE,
+                    format!("{section}.{key}"),
+                    format!("is not a {what}; the {what}s are {}", known.join(", ")),
+                ));
+            }
+        }
+        let entries: Vec<(&str, &Text)> = map.iter().map(|(k, t)| (k.as_str(), t)).collect();
+        check_section(DASHBOARDS_FILE, section, &entries, errors);
+        all.extend(map.iter().map(|(k, t)| (format!("{section}.{k}"), t)));
+    }
+    keyed::<DashboardId>("intro", &copy.intro, "dashboard page", &mut all, &mut errors);
+    keyed::<ChartId>("caption", &copy.caption, "chart", &mut all, &mut errors);
+    for (field, text) in all {
+        for word in british_spellings(&text.en) {
+            errors.push(ContentError::new(
+                DASHBOARDS_FILE,
+                field.clone(),
                 format!("{word:?} is British spelling; the site is in US English"),
             ));
         }

@@ -21,7 +21,7 @@ pub mod text;
 use std::sync::OnceLock;
 
 pub use check::ContentError;
-pub use schema::{CltText, Content, Copy, Policy, Question, QuestionKind, Questions};
+pub use schema::{CltText, Content, Copy, DashboardCopy, DashboardText, Policy, Question, QuestionKind, Questions};
 pub use text::{Lang, Text};
 
 /// The embedded intake content, parsed once.
@@ -56,6 +56,21 @@ pub fn clt() -> &'static CltText {
         CltText::from_json(include_str!(concat!(env!("OUT_DIR"), "/clt.json"))).unwrap_or_else(|errors| {
             let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
             panic!("embedded CLT text is invalid:\n{}", all.join("\n"))
+        })
+    })
+}
+
+/// The embedded dashboards' page text, parsed once.
+///
+/// # Panics
+/// If `dashboards.toml` does not pass [`check::check_dashboards`] (the
+/// tests and `check-content` run the same check first).
+pub fn dashboards() -> &'static DashboardCopy {
+    static TEXT: OnceLock<DashboardCopy> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        DashboardCopy::from_json(include_str!(concat!(env!("OUT_DIR"), "/dashboards.json"))).unwrap_or_else(|errors| {
+            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!("embedded dashboards text is invalid:\n{}", all.join("\n"))
         })
     })
 }

@@ -532,6 +532,110 @@ text_fields!(
 }
 );
 
+text_fields!(
+    /// The dashboards' page text, one field per key of `[text]` in
+    /// `dashboards.toml`: the pages' frame, the table notes and the short
+    /// labels of axes and series.
+    DashboardText {
+    site_name,
+    skip_link,
+    site_nav,
+    refer_link,
+    other_language,
+    index_intro,
+    index_meta,
+    dashboards_nav,
+    period_title,
+    quarters_of,
+    quarter_short,
+    all_time,
+    quarter,
+    suppressed,
+    no_data,
+    hidden_mark,
+    note_none,
+    note_one,
+    note_many,
+    chart_label,
+    table_label,
+    unit_share,
+    unit_days,
+    unit_ratio,
+    download_chart,
+    demo_title,
+    demo_text,
+    about_title,
+    about_covered,
+    about_doors,
+    about_source_synthetic,
+    about_source_export,
+    about_rule,
+    about_limits,
+    download_all,
+    axis_month,
+    axis_referred_by,
+    axis_tier,
+    axis_door,
+    axis_month_enrolled,
+    axis_stage,
+    axis_measure,
+    axis_time_after,
+    all_doors,
+    community_referrals,
+    median_days,
+    active,
+    inactive,
+    retained_6,
+    retained_12,
+    average_caseload,
+    line_average,
+    line_maximum,
+    waitlisted,
+    declined,
+    population,
+    stage_eligible_arrests,
+    stage_arrest_diversions,
+    stage_social_contact,
+    stage_community,
+    stage_enrolled,
+    stage_retained_6,
+    line_population,
+    jail_bookings,
+    ed_visits,
+    before_12,
+    after_12,
+    after_6_months,
+    after_12_months,
+    housed,
+    diversion_rate,
+    eligible_arrests,
+    booked,
+}
+);
+
+/// `dashboards.toml`: the dashboards' page text, what each page is for
+/// (`[intro]`, by page id) and what each chart shows (`[caption]`, by chart
+/// id). Every page and chart of the data contract has one of each.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardCopy {
+    pub text: DashboardText,
+    pub intro: BTreeMap<String, Text>,
+    pub caption: BTreeMap<String, Text>,
+}
+
+impl DashboardCopy {
+    /// What dashboard page `page` is for.
+    pub fn intro(&self, page: lead_data::tables::DashboardId) -> &Text {
+        &self.intro[page.as_str()]
+    }
+
+    /// What chart `chart` shows.
+    pub fn caption(&self, chart: lead_data::tables::ChartId) -> &Text {
+        &self.caption[chart.as_str()]
+    }
+}
+
 /// `clt.toml`: the Community Leadership Team's page text.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CltCopy {

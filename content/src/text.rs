@@ -2,41 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A language the portal is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Es,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
-
-    /// The BCP 47 tag, also used as the URL prefix (`/en/`, `/es/`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Es => "es",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code {
-            "en" => Some(Lang::En),
-            "es" => Some(Lang::Es),
-            _ => None,
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::En => Lang::Es,
-            Lang::Es => Lang::En,
-        }
-    }
-}
+pub use lead_data::Lang;
 
 /// One piece of text in every language the portal speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +20,19 @@ impl Text {
         }
     }
 
+    /// The text in `lang` with each `{name}` replaced by its value.
+    pub fn fill(&self, lang: Lang, values: &[(&str, &str)]) -> String {
+        fill(self.get(lang), values)
+    }
+
     pub(crate) fn is_complete(&self) -> bool {
         !self.en.trim().is_empty() && !self.es.trim().is_empty()
     }
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(text.to_owned(), |out, (name, value)| {
+        out.replace(&format!("{{{name}}}"), value)
+    })
 }

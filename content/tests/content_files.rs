@@ -21,6 +21,7 @@ const QUESTIONS: &str = "content/intake/questions.toml";
 const POLICY: &str = "content/intake/policy.toml";
 const COPY: &str = "content/intake/copy.toml";
 const CLT: &str = "content/intake/clt.toml";
+const DASHBOARDS: &str = "content/intake/dashboards.toml";
 
 /// The content files' text.
 struct Sources {
@@ -28,6 +29,7 @@ struct Sources {
     policy: String,
     copy: String,
     clt: String,
+    dashboards: String,
 }
 
 fn shipped() -> Sources {
@@ -38,6 +40,7 @@ fn shipped() -> Sources {
         policy: read("policy.toml"),
         copy: read("copy.toml"),
         clt: read("clt.toml"),
+        dashboards: read("dashboards.toml"),
     }
 }
 
@@ -52,6 +55,7 @@ impl Sources {
             POLICY => &mut self.policy,
             COPY => &mut self.copy,
             CLT => &mut self.clt,
+            DASHBOARDS => &mut self.dashboards,
             other => panic!("no such content file {other}"),
         }
     }
@@ -645,6 +649,7 @@ impl TempDir {
             ("policy.toml", &sources.policy),
             ("copy.toml", &sources.copy),
             ("clt.toml", &sources.clt),
+            ("dashboards.toml", &sources.dashboards),
         ] {
             fs::write(dir.join(file), text).expect("write content file");
         }
@@ -788,6 +793,82 @@ fn the_embedded_clt_text_is_the_file_on_disk() {
     let from_disk = lead_content::CltText::from_toml(&shipped().clt).expect("clt.toml loads");
     assert_eq!(
         serde_json::to_value(lead_content::clt()).expect("serialises"),
+        serde_json::to_value(&from_disk).expect("serialises")
+    );
+}
+
+#[test]
+fn the_dashboards_text_is_checked_like_the_intake_text() {
+    assert!(lead_content::DashboardCopy::from_toml(&shipped().dashboards).is_ok());
+    let cases = [
+        (
+            Replace(DASHBOARDS, r#"es = "Tableros" }"#, r#"es = "" }"#),
+            "text.dashboards_nav: needs both en and es text",
+        ),
+        (
+            Replace(DASHBOARDS, r#"es = "Trimestres de {year}""#, r#"es = "Trimestres""#),
+            "text.quarters_of: en has the placeholders",
+        ),
+        (
+            Replace(
+                DASHBOARDS,
+                "\nhousing = { en = \"Of people enrolled",
+                "\nhousingx = { en = \"Of people enrolled",
+            ),
+            "caption.housing: is missing: every chart needs one",
+        ),
+        (
+            Replace(
+                DASHBOARDS,
+                "\nhousing = { en = \"Of people enrolled",
+                "\nhousingx = { en = \"Of people enrolled",
+            ),
+            "caption.housingx: is not a chart",
+        ),
+        (
+            Replace(
+                DASHBOARDS,
+                "\ncapacity = { en = \"Whether",
+                "\ncapacity = { en = \"Whether (organised)",
+            ),
+            "intro.capacity: \"organised\" is British spelling",
+        ),
+        (
+            Replace(
+                DASHBOARDS,
+                r#"site_name = { en = "LEAD in figures", es = "LEAD en cifras" }"#,
+                "",
+            ),
+            "missing field `site_name`",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let sources = shipped().edited(&[edit]);
+        let errors = lead_content::DashboardCopy::from_toml(&sources.dashboards).expect_err(expected);
+        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            all.iter()
+                .any(|e| e.starts_with("content/intake/dashboards.toml: ") && e.contains(expected)),
+            "{expected}: {all:?}"
+        );
+    }
+    // And check-content names the file and the key.
+    let sources = shipped().edited(&[Replace(DASHBOARDS, r#"es = "Tableros" }"#, r#"es = "" }"#)]);
+    let dir = TempDir::with("dashboards", &sources);
+    let (output, _, stderr) = check_content(&[dir.0.as_os_str()]);
+    assert!(!output.status.success());
+    let file = dir.0.join("dashboards.toml").display().to_string();
+    assert!(
+        stderr.contains(&format!("{file}: text.dashboards_nav: needs both en and es text")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_embedded_dashboards_text_is_the_file_on_disk() {
+    let from_disk = lead_content::DashboardCopy::from_toml(&shipped().dashboards).expect("dashboards.toml loads");
+    assert_eq!(
+        serde_json::to_value(lead_content::dashboards()).expect("serialises"),
         serde_json::to_value(&from_disk).expect("serialises")
     );
 }

@@ -80,7 +80,7 @@ pub fn shell(area: Area, title: &str, body: &str, here: Option<&str>) -> String 
                     "<a class=\"skip-link\" href=\"#main\">{skip}</a>\
                      <header class=\"site-header\"><div class=\"wrap wrap-wide header-row\">\
                      <a class=\"site-name\" href=\"/{code}/clt/\">{team}</a>\
-                     <nav aria-label=\"{team}\"><a href=\"/en/data/\">{figures}</a> \
+                     <nav aria-label=\"{team}\"><a href=\"/{code}/data/\">{figures}</a> \
                      <a href=\"/{other_code}/clt/{here}\" lang=\"{other_code}\" hreflang=\"{other_code}\">{switch}</a></nav></div></header>",
                     skip = escape(t.skip_link.get(lang)),
                     code = lang.code(),

@@ -8,7 +8,7 @@
 //! and a fresh idempotency key; the pages of each status under
 //! `/{lang}/status/` are only served there), `/sent`, the CLT's pages
 //! `/{lang}/clt/*` (and the old `/clt/*` addresses, which move there), and
-//! the dashboards `/en/data/*` (for the community commentary).
+//! the dashboards `/en/data/*` and `/es/data/*` (for the community commentary).
 
 use lead_content::form;
 use lead_content::reference::Reference;
@@ -115,10 +115,14 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
         (Get, "/api/staff/feedback.csv") => staff::feedback_csv(&req, &env).await,
 
         // The dashboards, with the community commentary and the delivery record.
-        (Get, "/en/data/" | "/en/data") => clt::dashboard(&req, &env, lead_data::paths::DASHBOARDS).await,
-        (Get, p) if p.starts_with("/en/data/") => clt::dashboard(&req, &env, p).await,
+        // In each language: `/en/data/…`, `/es/data/…`.
+        (Get, p) if lead_data::paths::parse_dashboards(p).is_some() => {
+            let front = lead_data::paths::parse_dashboards(p).map(lead_data::paths::dashboards);
+            clt::dashboard(&req, &env, &front.unwrap_or_default()).await
+        }
+        (Get, p) if on_dashboards(p) => clt::dashboard(&req, &env, p).await,
         // HEAD and anything else on the dashboards: the static page as is.
-        (_, p) if p.starts_with("/en/data/") => assets::pass_through(&req, &env).await,
+        (_, p) if on_dashboards(p) => assets::pass_through(&req, &env).await,
 
         _ => Err(ApiError::NotFound),
     };
@@ -360,4 +364,11 @@ async fn sent_page(req: &Request, env: &Env) -> Result<Response, ApiError> {
         200,
         text.replace(pages::REFERENCE_PLACEHOLDER, reference.as_str()),
     ))
+}
+
+/// Whether `path` is under the dashboards of a language (`/es/data/…`).
+fn on_dashboards(path: &str) -> bool {
+    Lang::ALL
+        .into_iter()
+        .any(|lang| path.starts_with(&lead_data::paths::dashboards(lang)))
 }

@@ -126,13 +126,13 @@ pub(crate) fn render_view<V: IntoView + 'static>(view: impl FnOnce() -> V) -> St
 
 /// A dashboard page: English, with the dashboards' stylesheet, and the
 /// charts when it has any.
-pub(crate) fn dashboard_document(title: &str, description: &str, body: &str) -> String {
+pub(crate) fn dashboard_document(lang: Lang, title: &str, description: &str, body: &str) -> String {
     let scripts = if body.contains("data-chart=") {
         Scripts::Charts
     } else {
         Scripts::None
     };
-    document(Lang::En, (title, description), scripts, Some("/dashboards.css"), body)
+    document(lang, (title, description), scripts, Some("/dashboards.css"), body)
 }
 
 /// The intake page in one language, as the policy file sets intake, as

@@ -14,7 +14,7 @@ use lead_charts::Unit;
 use lead_data::published::{table_file, Source};
 use lead_data::tables::TableId;
 use lead_site::dashboards::data::{Figure, PublishedData};
-use lead_site::dashboards::period::{periods, Period, PeriodView};
+use lead_site::dashboards::period::{periods, Lang, Period, PeriodView};
 use lead_site::dashboards::spec::pages;
 use lead_site::dashboards::{check_publishable, covered, csv_path, files, page_path};
 
@@ -94,9 +94,13 @@ fn every_dashboard_and_period_has_a_page_with_a_table_per_chart() {
     let covered = covered(data).expect("covered months");
     let all = periods(covered);
     assert_eq!(all.len(), 1 + 3 * 5, "all time, 3 years and 12 quarters");
-    for page in pages() {
+    for page in Lang::ALL.into_iter().flat_map(pages) {
+        let about = lead_content::dashboards().text.about_title.get(page.lang);
         for &period in &all {
-            let path = format!("{}index.html", page_path(page.slug(), period).trim_start_matches('/'));
+            let path = format!(
+                "{}index.html",
+                page_path(page.lang, page.slug(), period).trim_start_matches('/')
+            );
             let html = site().get(&path).unwrap_or_else(|| panic!("{path} is built"));
             assert_eq!(
                 html.matches("<table").count(),
@@ -122,10 +126,11 @@ fn every_dashboard_and_period_has_a_page_with_a_table_per_chart() {
                 html.contains("aria-current=\"page\""),
                 "{path}: the period shown is marked"
             );
-            assert!(html.contains("About these figures") && html.contains("/data/cells.csv"));
+            assert!(html.contains(about) && html.contains("/data/cells.csv"));
         }
     }
     assert!(site().contains_key("en/data/index.html"));
+    assert!(site().contains_key("es/data/index.html"));
     assert_eq!(
         site()["data/cells.csv"],
         data.cells_csv,
@@ -139,7 +144,7 @@ fn every_figure_shown_is_the_published_one() {
     let covered = covered(data).expect("covered months");
     let mut json: HashMap<TableId, HashMap<String, (Option<f64>, bool)>> = HashMap::new();
     let (mut checked, mut suppressed) = (0, 0);
-    for page in pages() {
+    for page in pages(Lang::En) {
         for period in periods(covered) {
             for spec in &page.charts {
                 let grid = spec.grid(data, period, covered);
@@ -182,9 +187,14 @@ fn no_table_shows_a_small_count() {
     let data = published();
     let covered = covered(data).expect("covered months");
     let k = data.suppression.k as f64;
-    for page in pages() {
+    let text = &lead_content::dashboards().text;
+    for page in Lang::ALL.into_iter().flat_map(pages) {
+        let (suppressed, no_data) = (text.suppressed.get(page.lang), text.no_data.get(page.lang));
         for period in periods(covered) {
-            let path = format!("{}index.html", page_path(page.slug(), period).trim_start_matches('/'));
+            let path = format!(
+                "{}index.html",
+                page_path(page.lang, page.slug(), period).trim_start_matches('/')
+            );
             let html = &site()[&path];
             for spec in page.charts.iter().filter(|s| s.unit == Unit::Count) {
                 let section = &html[html.find(&format!("id=\"{}\"", spec.id)).expect("chart section")..];
@@ -193,7 +203,7 @@ fn no_table_shows_a_small_count() {
                     if let Ok(n) = text.replace(',', "").parse::<f64>() {
                         assert!(n == 0.0 || n >= k, "{path} {}: {text}", spec.id);
                     } else {
-                        assert!(text == "suppressed" || text == "no data", "{path}: {text}");
+                        assert!(text == suppressed || text == no_data, "{path}: {text}");
                     }
                 }
             }
@@ -205,6 +215,8 @@ fn no_table_shows_a_small_count() {
         "suppressed cells are marked in the table"
     );
     assert!(all.contains("a count of fewer than 11"), "and the note explains them");
+    let todo = &site()["es/data/racial-equity/2023-Q1/index.html"];
+    assert!(todo.contains(">oculto</td>") && todo.contains("un conteo menor que 11"));
 }
 
 #[test]
@@ -216,18 +228,26 @@ fn a_quarter_shows_its_own_three_months() {
         assert!(html.contains(&format!("<th scope=\"row\">{month}</th>")), "{month}");
     }
     assert!(!html.contains("<th scope=\"row\">Jul 2024</th>"));
+    let html = &site()["es/data/referrals/2024-Q2/index.html"];
+    for month in ["abr 2024", "may 2024", "jun 2024"] {
+        assert!(html.contains(&format!("<th scope=\"row\">{month}</th>")), "{month}");
+    }
+    assert!(html.contains("2024 T2 (abr a jun)"), "the period in Spanish");
     assert_eq!(Period::Quarter(2024, 2).months(covered).len(), 3);
 }
 
 #[test]
 fn pages_built_from_synthetic_figures_say_so_and_a_production_build_refuses_them() {
-    const BANNER: &str = "Demo data: not real figures.";
+    let banner = |path: &str| {
+        let lang = path.get(..2).and_then(Lang::parse).expect("a page in a language");
+        lead_content::dashboards().text.demo_title.get(lang)
+    };
     let data = published();
     assert!(data.source.is_synthetic(), "synth-export marks its export");
     let pages: Vec<_> = site().iter().filter(|(path, _)| path.ends_with(".html")).collect();
     assert!(pages.len() > 20, "{} pages", pages.len());
     for (path, html) in &pages {
-        assert!(html.contains(BANNER), "{path} has no demo banner");
+        assert!(html.contains(banner(path)), "{path} has no demo banner");
     }
     let refused = check_publishable(data, true, false).expect_err("production refuses synthetic figures");
     for says in ["synthetic", "SITE_URL", "LEAD_DEMO_DATA=1", "functions/bin/publish"] {
@@ -245,7 +265,12 @@ fn pages_built_from_synthetic_figures_say_so_and_a_production_build_refuses_them
     assert!(check_publishable(&real, true, false).is_ok());
     let real: &'static PublishedData = Box::leak(Box::new(real));
     for (path, html) in files(real).expect("dashboards build") {
-        assert!(!html.contains(BANNER), "{path} says demo for a program's figures");
+        if path.ends_with(".html") {
+            assert!(
+                !html.contains(banner(&path)),
+                "{path} says demo for a program's figures"
+            );
+        }
     }
 }
 
@@ -274,14 +299,10 @@ fn a_production_build_with_demo_figures_fails_with_a_clear_message() {
 fn the_dashboards_are_in_us_english_and_say_what_each_page_is_for() {
     let mut found = Vec::new();
     for (path, html) in site().iter().filter(|(p, _)| p.ends_with(".html")) {
-        // The text between tags: ids, links and class names are not words.
-        let text: String = html
-            .split('<')
-            .filter_map(|part| part.split_once('>').map(|(_, text)| text))
-            .collect::<Vec<_>>()
-            .join(" ");
-        for word in lead_content::check::british_spellings(&text) {
-            found.push(format!("{path}: {word}"));
+        if path.starts_with("en/") {
+            for word in lead_content::check::british_spellings(&words(html)) {
+                found.push(format!("{path}: {word}"));
+            }
         }
         // And each says what it is for.
         let description = html
@@ -296,4 +317,84 @@ fn the_dashboards_are_in_us_english_and_say_what_each_page_is_for() {
     found.sort();
     found.dedup();
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// The text between tags: ids, links and class names are not words.
+fn words(html: &str) -> String {
+    html.split('<')
+        .filter_map(|part| part.split_once('>').map(|(_, text)| text))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every Spanish page is Spanish: marked so, its links stay in Spanish
+/// (the language switch aside), its chart titles and labels are the
+/// contract's Spanish ones, no English text of the dashboards is left, and
+/// each figure is the one the English page shows.
+#[test]
+fn the_spanish_dashboards_speak_spanish_and_show_the_same_figures() {
+    use lead_data::vocab::Vocabulary;
+    let copy = lead_content::dashboards();
+    // English words that would betray a page left untranslated.
+    let english: Vec<&str> = copy
+        .text
+        .entries()
+        .into_iter()
+        .map(|(_, t)| t)
+        .chain(copy.intro.values())
+        .chain(copy.caption.values())
+        .filter(|t| t.en != t.es && t.en.len() > 8 && t.en != "Español")
+        .map(|t| t.en.as_str())
+        .collect();
+    let mut spanish_pages = 0;
+    for (path, html) in site()
+        .iter()
+        .filter(|(p, _)| p.starts_with("es/") && p.ends_with(".html"))
+    {
+        spanish_pages += 1;
+        assert!(html.contains("<html lang=\"es\""), "{path}: lang");
+        let text = words(html);
+        for e in &english {
+            assert!(!text.contains(e), "{path}: English left: {e}");
+        }
+        for link in html.split("href=\"").skip(1).filter_map(|r| r.split('"').next()) {
+            if link.contains("/data/") && !link.ends_with(".csv") && !link.starts_with("/data/") {
+                let switch =
+                    link.starts_with("/en/data/") && html.contains(&format!("href=\"{link}\" hreflang=\"en\""));
+                assert!(link.starts_with("/es/data/") || switch, "{path}: {link}");
+            }
+        }
+        // The same figures as the English page, word for word but the
+        // words for a hidden figure or none.
+        let en = &site()[&path.replacen("es/", "en/", 1)];
+        let same = |cells: Vec<String>, hidden: &str, none: &str| -> Vec<String> {
+            cells
+                .into_iter()
+                .map(|c| if c == hidden || c == none { "-".to_owned() } else { c })
+                .collect()
+        };
+        let t = &copy.text;
+        assert_eq!(
+            same(cell_texts(html), t.suppressed.es.as_str(), t.no_data.es.as_str()),
+            same(cell_texts(en), t.suppressed.en.as_str(), t.no_data.en.as_str()),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        spanish_pages,
+        site()
+            .keys()
+            .filter(|p| p.starts_with("en/") && p.ends_with(".html"))
+            .count()
+    );
+    let page = &site()["es/data/racial-equity/index.html"];
+    for chart in [
+        lead_data::tables::ChartId::ShareByStage,
+        lead_data::tables::ChartId::RelativeRateByStage,
+    ] {
+        assert!(page.contains(chart.labels().es), "{}", chart.labels().es);
+    }
+    for race in lead_data::vocab::RaceEthnicity::ALL {
+        assert!(page.contains(race.labels().es), "{}", race.labels().es);
+    }
 }

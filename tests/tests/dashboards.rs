@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use lead_charts::{ChartView, Unit};
+use lead_content::Lang;
 use lead_e2e::browser::{check, Browser};
 use lead_e2e::portal::{Options, Portal};
 use lead_e2e::receiver::Receiver;
@@ -114,6 +115,9 @@ async fn charts_on_page(c: &Client) -> Vec<Value> {
 /// Checks one chart: drawn, and table == CSV == published JSON.
 fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<String, PublishedTable>) -> usize {
     let id = chart["id"].as_str().expect("id");
+    let lang = path.get(1..3).and_then(Lang::parse).expect("a page in a language");
+    let text = &lead_content::dashboards().text;
+    let (suppressed_text, no_data) = (text.suppressed.get(lang), text.no_data.get(lang));
     assert!(chart["shown"].as_bool() == Some(true), "{path} {id}: chart is shown");
     let painted = chart["painted"].as_u64().expect("painted");
     assert!(
@@ -130,7 +134,7 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
             let text = row[s].as_str().unwrap_or_default();
             assert_eq!(
                 series.hidden.contains(&c),
-                text == "suppressed",
+                text == suppressed_text,
                 "{path} {id}: {} in row {c} reads {text:?}",
                 series.name
             );
@@ -159,7 +163,7 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
                 .iter()
                 .map(|c| c.as_str().expect("text").to_owned())
         })
-        .filter(|t| t != "no data")
+        .filter(|t| t != no_data)
         .collect();
     let csv = get(&portal.url(chart["csv"].as_str().expect("csv link")));
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -209,7 +213,7 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
                     assert_eq!(f[8], format!("{v}"), "{path} {id}: {line}");
                 }
             }
-            _ => assert_eq!(shown, "suppressed", "{path} {id}: {line}"),
+            _ => assert_eq!(shown, suppressed_text, "{path} {id}: {line}"),
         }
     }
     cells.len()
@@ -223,18 +227,30 @@ async fn every_dashboard_draws_its_charts_and_its_tables_match_the_published_jso
     let c = &browser.client;
     let mut tables = HashMap::new();
     let (mut charts, mut figures) = (0, 0);
-    for page in PAGES {
-        for period in ["", "2024/", "2025-Q2/"] {
-            let path = format!("/en/data/{page}/{period}");
-            c.goto(&portal.url(&path)).await.expect("open");
-            wait_for_charts(c, &path).await;
-            for chart in charts_on_page(c).await {
-                figures += check_chart(&portal, &path, &chart, &mut tables);
-                charts += 1;
-            }
+    // Every period kind in English; the Spanish pages draw the same
+    // figures with their own words.
+    let paths = PAGES.iter().flat_map(|page| {
+        [
+            "en/data/{page}/",
+            "en/data/{page}/2024/",
+            "en/data/{page}/2025-Q2/",
+            "es/data/{page}/",
+        ]
+        .map(|p| format!("/{}", p.replace("{page}", page)))
+    });
+    for path in paths {
+        c.goto(&portal.url(&path)).await.expect("open");
+        wait_for_charts(c, &path).await;
+        for chart in charts_on_page(c).await {
+            figures += check_chart(&portal, &path, &chart, &mut tables);
+            charts += 1;
         }
     }
-    assert_eq!(charts, 17 * 3, "every chart of every dashboard, three periods each");
+    assert_eq!(
+        charts,
+        17 * 4,
+        "every chart of every dashboard, three periods in English, one in Spanish"
+    );
     assert!(figures > 1_000, "{figures} figures checked");
     browser.close().await;
 }
@@ -291,6 +307,45 @@ async fn the_period_selector_moves_between_periods_and_marks_the_one_shown() {
         .await
         .expect("click");
     check::sees(c, "Outcomes: 2024 Q3 (Jul to Sep)").await;
+    // The language switch leads to the same page and period in Spanish,
+    // where the navigation stays in Spanish.
+    c.find(Locator::Css(".site-header a[hreflang='es']"))
+        .await
+        .expect("the switch")
+        .click()
+        .await
+        .expect("click");
+    check::sees(c, "Resultados: 2024 T3 (jul a sept)").await;
+    assert!(c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .starts_with("/es/data/outcomes/2024-Q3"));
+    c.find(Locator::LinkText("Capacidad"))
+        .await
+        .expect("link")
+        .click()
+        .await
+        .expect("click");
+    check::sees(c, "Capacidad: 2024 T3 (jul a sept)").await;
+    let months = c
+        .execute(
+            "return [...document.querySelectorAll('#average-caseload tbody th')].map(th => th.textContent)",
+            vec![],
+        )
+        .await
+        .expect("months");
+    assert_eq!(months, serde_json::json!(["jul 2024", "ago 2024", "sept 2024"]));
+    assert_eq!(
+        c.find(Locator::Css("html"))
+            .await
+            .expect("html")
+            .attr("lang")
+            .await
+            .expect("lang"),
+        Some("es".to_owned())
+    );
     browser.close().await;
 }
 
@@ -300,9 +355,12 @@ async fn dashboards_read_well_without_javascript_and_pass_axe() {
     let portal = Portal::start(Options::for_tests(&receiver.url()));
     let browser = Browser::start(true).await;
     let c = &browser.client;
-    let mut paths = vec!["/en/data/".to_owned()];
-    paths.extend(PAGES.iter().map(|p| format!("/en/data/{p}/")));
-    paths.push("/en/data/racial-equity/2023-Q1/".to_owned());
+    let mut paths = Vec::new();
+    for lang in ["en", "es"] {
+        paths.push(format!("/{lang}/data/"));
+        paths.extend(PAGES.iter().map(|p| format!("/{lang}/data/{p}/")));
+        paths.push(format!("/{lang}/data/racial-equity/2023-Q1/"));
+    }
     for path in &paths {
         // Without JavaScript: the tables carry every figure, and the chart
         // boxes stay hidden (the charts module unhides each as it draws it).

@@ -84,6 +84,11 @@ impl Date {
         }
     }
 
+    /// The day of the month, from 1.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
     /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
     pub fn days(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);

@@ -3,6 +3,7 @@
 //! writes it, the site draws it, the worker checks what a Community
 //! Leadership Team member comments on against it.
 //!
+//! - [`lang`]: the languages the portal speaks.
 //! - [`calendar`]: dates, months and the publication [`Period`]s, with their
 //!   one text form (`all`, `2025`, `2025-Q1`, `2025-03`).
 //! - [`vocab`]: the values of each published dimension, with their labels
@@ -14,6 +15,7 @@
 //! - [`unit`]: what a figure measures, and how it is rounded and written.
 
 pub mod calendar;
+pub mod lang;
 pub mod paths;
 pub mod published;
 pub mod tables;
@@ -25,3 +27,4 @@ pub mod vocab;
 pub use serde;
 
 pub use calendar::{Date, Month, Period};
+pub use lang::Lang;

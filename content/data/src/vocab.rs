@@ -10,6 +10,16 @@ pub struct Label {
     pub es: &'static str,
 }
 
+impl Label {
+    /// The label in `lang`.
+    pub fn get(self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::En => self.en,
+            crate::Lang::Es => self.es,
+        }
+    }
+}
+
 /// What every vocabulary declared with [`vocabulary!`](crate::vocabulary)
 /// offers, for code that works over any of them (a form's radio buttons).
 pub trait Vocabulary: Copy + PartialEq + 'static {
@@ -121,7 +131,7 @@ vocabulary!(
     Door, "one of arrest_diversion, social_contact, community" {
         ArrestDiversion = "arrest_diversion", "Arrest diversion", "Desvío de arresto";
         SocialContact = "social_contact", "Social contact referral", "Referido por contacto social";
-        Community = "community", "Community referral", "Referencia comunitaria";
+        Community = "community", "Community referral", "Referido comunitario";
     }
 );
 

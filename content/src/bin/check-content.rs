@@ -1,5 +1,5 @@
 //! `check-content [DIR]`: checks the intake content files a program manager
-//! edits (`questions.toml`, `policy.toml`, `copy.toml` and `clt.toml` in DIR, by default
+//! edits (`questions.toml`, `policy.toml`, `copy.toml`, `clt.toml` and `dashboards.toml` in DIR, by default
 //! the content set the build embeds: `LEAD_CONTENT_DIR` if set, relative to the
 //! workspace root, else `content/intake`) and prints every problem with its
 //! file and field.
@@ -28,9 +28,10 @@ fn main() -> ExitCode {
             read("policy.toml")?,
             read("copy.toml")?,
             read("clt.toml")?,
+            read("dashboards.toml")?,
         ))
     })();
-    let (questions, policy, copy, clt) = match files {
+    let (questions, policy, copy, clt, dashboards) = match files {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{e}");
@@ -39,8 +40,9 @@ fn main() -> ExitCode {
     };
     let content = lead_content::Content::from_toml(&questions, &policy, &copy);
     let clt = lead_content::CltText::from_toml(&clt);
-    match (content, clt) {
-        (Ok(content), Ok(_)) => {
+    let dashboards = lead_content::DashboardCopy::from_toml(&dashboards);
+    match (content, clt, dashboards) {
+        (Ok(content), Ok(_), Ok(_)) => {
             println!(
                 "content is valid: {} questions in {} steps, {} tiers, intake {:?}",
                 content.questions.questions.len(),
@@ -50,8 +52,14 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        (content, clt) => {
-            let errors: Vec<_> = content.err().into_iter().chain(clt.err()).flatten().collect();
+        (content, clt, dashboards) => {
+            let errors: Vec<_> = content
+                .err()
+                .into_iter()
+                .chain(clt.err())
+                .chain(dashboards.err())
+                .flatten()
+                .collect();
             // Errors name the files as `content/intake/…`; for another
             // program's set, name the folder that was checked instead.
             let same = |a: &PathBuf| a.canonicalize().ok();

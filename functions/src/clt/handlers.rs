@@ -358,9 +358,9 @@ pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Re
                 let Some(period) = input.period.parse::<lead_data::Period>().ok() else {
                     return Err(ApiError::Problems(problems));
                 };
-                paths::dashboard_page(&input.page, period)
+                paths::dashboard_page(lang, &input.page, period)
             } else {
-                paths::DASHBOARDS.to_owned()
+                paths::dashboards(lang)
             };
             let kept = html::Kept {
                 input: &input,
@@ -381,7 +381,7 @@ pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Re
             .await?
             .ok_or_else(|| problem("chart", lead_content::clt().problem_no_chart.get(lang).to_owned()))?,
         Subject::Page { page, period } => {
-            assets::published(env, &paths::dashboard_page(page, *period))
+            assets::published(env, &paths::dashboard_page(lang, page, *period))
                 .await?
                 .ok_or_else(|| problem("chart", lead_content::clt().problem_no_page.get(lang).to_owned()))?;
             String::new()
@@ -423,9 +423,9 @@ pub async fn post_comment(req: &mut Request, env: &Env, lang: Lang) -> Result<Re
         Format::Page => {
             // Back to the form's place, which thanks the member.
             let (path, slot) = match &comment.subject {
-                Subject::Chart { page, chart, period } => (paths::dashboard_page(page, *period), chart.as_str()),
-                Subject::Page { page, period } => (paths::dashboard_page(page, *period), WHOLE_PAGE),
-                Subject::Program(_) => (paths::DASHBOARDS.to_owned(), PROGRAM),
+                Subject::Chart { page, chart, period } => (paths::dashboard_page(lang, page, *period), chart.as_str()),
+                Subject::Page { page, period } => (paths::dashboard_page(lang, page, *period), WHOLE_PAGE),
+                Subject::Program(_) => (paths::dashboards(lang), PROGRAM),
             };
             http::see_other(&format!("{path}?commented={slot}#sent-{slot}"))
         }
@@ -511,7 +511,7 @@ pub async fn post_approve(req: &mut Request, env: &Env, id: &str, lang: Lang) ->
     }
 }
 
-/// `GET /en/data/…`: a dashboard page with the community commentary beside
+/// `GET /{lang}/data/…`: a dashboard page with the community commentary beside
 /// each chart and, for a signed-in member, the comment form.
 pub async fn dashboard(req: &Request, env: &Env, path: &str) -> Result<Response, ApiError> {
     dashboard_page(req, env, path, None).await
@@ -527,12 +527,14 @@ async fn dashboard_page(
 ) -> Result<Response, ApiError> {
     // A dashboard page, or the dashboards' front page (whose commentary is
     // on the program as a whole).
-    let front = path == paths::DASHBOARDS;
-    let Some((slug, period)) = paths::parse_dashboard_page(path).or(front.then_some((PROGRAM, Period::All))) else {
+    // The dashboards' language is their path's (`/en/data/…`, `/es/data/…`).
+    let front = paths::parse_dashboards(path);
+    let Some((lang, slug, period)) =
+        paths::parse_dashboard_page(path).or(front.map(|lang| (lang, PROGRAM, Period::All)))
+    else {
         return assets::pass_through(req, env).await;
     };
-    // The dashboards' language is their path's (`/en/data/…`).
-    let lang = path.get(1..3).and_then(Lang::parse).unwrap_or_default();
+    let front = front.is_some();
     let mut page = assets::fetch(env, path).await?;
     if page.status_code() != 200 {
         return Ok(page);

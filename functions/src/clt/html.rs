@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use lead_content::{CltText, Lang, Text};
 use lead_data::calendar::MONTH_NAMES;
 use lead_data::tables::{ChartId, DashboardId, Stat, DIMS};
-use lead_data::vocab::{Label, Vocabulary};
+use lead_data::vocab::Vocabulary;
 use lead_data::{Date, Period};
 
 use super::input::{
@@ -34,24 +34,11 @@ pub fn say(text: &Text, lang: Lang, values: &[(&str, &str)]) -> String {
     escape(&fill(text.get(lang), values))
 }
 
-/// `text` with each `{name}` replaced by its value.
-pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
-    values.iter().fold(text.to_owned(), |out, (name, value)| {
-        out.replace(&format!("{{{name}}}"), value)
-    })
-}
+pub use lead_content::text::fill;
 
 /// `text` in `lang`, escaped, with `{name}` replaced by trusted markup.
 fn say_with_markup(text: &Text, lang: Lang, name: &str, markup: &str) -> String {
     escape(text.get(lang)).replace(&format!("{{{name}}}"), markup)
-}
-
-/// A vocabulary label in `lang`.
-pub fn label(l: Label, lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => l.en,
-        Lang::Es => l.es,
-    }
 }
 
 /// Where a CLT page is: `/{lang}/clt/{rest}`.
@@ -210,7 +197,7 @@ fn figures_table(csv_text: &str, lang: Lang) -> String {
                 .iter()
                 .map(|&(i, dim)| {
                     let value = get(i);
-                    dim.label(value).map_or(value, |l| label(l, lang))
+                    dim.label(value).map_or(value, |l| l.get(lang))
                 })
                 .filter(|v| !v.is_empty() && *v != "all")
                 .collect();
@@ -229,7 +216,7 @@ fn figures_table(csv_text: &str, lang: Lang) -> String {
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
                 escape(&period_words(get(period), lang)),
                 escape(&what.join(", ")),
-                escape(stat.map_or(get(measure), |s| label(s.label(), lang))),
+                escape(stat.map_or(get(measure), |s| s.label().get(lang))),
                 escape(&shown)
             )
         })
@@ -265,7 +252,7 @@ fn reply_block(c: &Comment, lang: Lang) -> String {
     };
     let mut out = format!(
         "<div class=\"reply\"><p><strong>{}</strong>{}</p>",
-        say(&t().program_reply, lang, &[("status", label(status.label(), lang))]),
+        say(&t().program_reply, lang, &[("status", status.label().get(lang))]),
         c.replied_at.map(|t| format!(" ({})", date(t))).unwrap_or_default()
     );
     out.push_str(&reply_words(c.reply_body.as_deref(), c.reply_reason.as_deref(), lang));
@@ -304,7 +291,7 @@ fn earlier_replies(c: &Comment, lang: Lang) -> String {
                     &t().earlier_reply,
                     lang,
                     &[
-                        ("status", label(r.status.label(), lang)),
+                        ("status", r.status.label().get(lang)),
                         ("date", &date(r.replied_at)),
                         ("name", r.by.as_deref().unwrap_or("")),
                     ]
@@ -334,7 +321,7 @@ fn period_words(period: &str, lang: Lang) -> String {
         ),
         Ok(Period::Month(month)) => format!(
             "{} {}",
-            label(MONTH_NAMES[usize::from(month.number() - 1)], lang),
+            MONTH_NAMES[usize::from(month.number() - 1)].get(lang),
             month.year()
         ),
         Err(_) => period.to_owned(),
@@ -346,23 +333,27 @@ fn period_words(period: &str, lang: Lang) -> String {
 /// of the program, linked to the program's commentary.
 fn chart_link(c: &Comment, lang: Lang) -> String {
     let period = c.period.parse().unwrap_or(Period::All);
-    let page_title = DashboardId::parse(&c.page).map_or(c.page.as_str(), |page| label(page.label(), lang));
+    let page_title = DashboardId::parse(&c.page).map_or(c.page.as_str(), |page| page.label().get(lang));
     let (href, title) = match c.subject() {
         Some(Subject::Program(topic)) => (
-            format!("{}#{PROGRAM}-commentary", lead_data::paths::DASHBOARDS),
-            fill(t().program_topic.get(lang), &[("topic", label(topic.label(), lang))]),
+            format!("{}#{PROGRAM}-commentary", lead_data::paths::dashboards(lang)),
+            fill(t().program_topic.get(lang), &[("topic", topic.label().get(lang))]),
         ),
         Some(Subject::Page { .. }) => (
             format!(
                 "{}#{WHOLE_PAGE}-commentary",
-                lead_data::paths::dashboard_page(&c.page, period)
+                lead_data::paths::dashboard_page(lang, &c.page, period)
             ),
             fill(t().whole_page.get(lang), &[("page", page_title)]),
         ),
         _ => (
-            format!("{}#{}", lead_data::paths::dashboard_page(&c.page, period), c.chart),
+            format!(
+                "{}#{}",
+                lead_data::paths::dashboard_page(lang, &c.page, period),
+                c.chart
+            ),
             ChartId::parse(&c.chart)
-                .map_or(c.chart.as_str(), |chart| label(chart.label(), lang))
+                .map_or(c.chart.as_str(), |chart| chart.label().get(lang))
                 .to_owned(),
         ),
     };
@@ -378,7 +369,7 @@ fn chart_link(c: &Comment, lang: Lang) -> String {
 /// sees it.
 fn comment_card(c: &Comment, versions: &Versions, lang: Lang, author: bool, extra: &str) -> String {
     let heading = escape(t().comment_heading.get(lang))
-        .replace("{kind}", &escape(label(c.kind.label(), lang)))
+        .replace("{kind}", &escape(c.kind.label().get(lang)))
         .replace("{chart}", &chart_link(c, lang));
     format!(
         "<article class=\"comment\" id=\"comment-{id}\"><h3>{heading}</h3>\
@@ -397,7 +388,7 @@ fn comment_card(c: &Comment, versions: &Versions, lang: Lang, author: bool, extr
             String::new()
         },
         date = date(c.created_at),
-        publish = escape(label(c.publish.label(), lang)),
+        publish = escape(c.publish.label().get(lang)),
         point = c
             .data_point
             .as_deref()
@@ -453,9 +444,10 @@ pub fn signed_out_page(lang: Lang) -> String {
         None,
         None,
         &format!(
-            "<p>{}</p>{}<p><a href=\"/en/data/\">{}</a></p>",
+            "<p>{}</p>{}<p><a href=\"{}\">{}</a></p>",
             escape(t().signed_out_text.get(lang)),
             how_to_sign_in(lang),
+            lead_data::paths::dashboards(lang),
             escape(t().figures_link.get(lang)),
         ),
     )
@@ -503,7 +495,11 @@ pub fn home_page(
             &t().home_intro,
             lang,
             "dashboards",
-            &format!("<a href=\"/en/data/\">{}</a>", escape(t().dashboards.get(lang)))
+            &format!(
+                "<a href=\"{}\">{}</a>",
+                lead_data::paths::dashboards(lang),
+                escape(t().dashboards.get(lang))
+            )
         )
     );
     body.push_str(&format!(
@@ -514,7 +510,7 @@ pub fn home_page(
             "link",
             &format!(
                 "<a href=\"{}#{PROGRAM}-commentary\">{}</a>",
-                lead_data::paths::DASHBOARDS,
+                lead_data::paths::dashboards(lang),
                 escape(t().dashboards_front.get(lang))
             )
         )
@@ -577,7 +573,7 @@ fn options_chosen<C: Vocabulary>(name: &str, chosen: &str, lang: Lang) -> String
         .iter()
         .enumerate()
         .map(|(i, choice)| {
-            let (value, text) = (choice.code(), escape(label(choice.labels(), lang)));
+            let (value, text) = (choice.code(), escape(choice.labels().get(lang)));
             format!(
                 "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{id}\" value=\"{value}\"{required}{checked}>\
                  <label for=\"{id}\">{text}</label></div>",
@@ -596,17 +592,17 @@ pub fn comment_kept_page(lang: Lang, input: &CommentInput) -> String {
     let back = match (input.slot(), input.period.parse::<lead_data::Period>()) {
         (PROGRAM, _) => format!(
             "<p><a href=\"{}#{PROGRAM}-commentary\">{}</a></p>",
-            lead_data::paths::DASHBOARDS,
+            lead_data::paths::dashboards(lang),
             escape(t().back_to_page.get(lang))
         ),
         (WHOLE_PAGE, Ok(period)) if !input.page.is_empty() => format!(
             "<p><a href=\"{}#{WHOLE_PAGE}-commentary\">{}</a></p>",
-            escape(&lead_data::paths::dashboard_page(&input.page, period)),
+            escape(&lead_data::paths::dashboard_page(lang, &input.page, period)),
             escape(t().back_to_page.get(lang))
         ),
         (chart, Ok(period)) if !input.page.is_empty() => format!(
             "<p><a href=\"{}#{}\">{}</a></p>",
-            escape(&lead_data::paths::dashboard_page(&input.page, period)),
+            escape(&lead_data::paths::dashboard_page(lang, &input.page, period)),
             escape(chart),
             escape(t().back_to_chart.get(lang))
         ),
@@ -951,7 +947,7 @@ pub fn commentary(comments: &[&Comment], versions: &Versions, lang: Lang) -> Str
             };
             let figures = match c.subject() {
                 Some(Subject::Program(topic)) => {
-                    fill(t().program_topic.get(lang), &[("topic", label(topic.label(), lang))])
+                    fill(t().program_topic.get(lang), &[("topic", topic.label().get(lang))])
                 }
                 _ if c.period == "all" => t().all_time_figures.get(lang).to_owned(),
                 _ => fill(
@@ -964,7 +960,7 @@ pub fn commentary(comments: &[&Comment], versions: &Versions, lang: Lang) -> Str
                 &t().commentary_line,
                 lang,
                 &[
-                    ("kind", label(c.kind.label(), lang)),
+                    ("kind", c.kind.label().get(lang)),
                     ("who", who),
                     ("date", &date),
                     ("figures", &figures),

@@ -11,7 +11,7 @@ pub fn SiteFooter(lang: Lang) -> impl IntoView {
         <footer class="site-footer">
             <div class="wrap">
                 <p>{copy.site_name.get(lang)}</p>
-                <p><a href="/en/data/" hreflang="en">{copy.data_link.get(lang)}</a></p>
+                <p><a href=lead_data::paths::dashboards(lang)>{copy.data_link.get(lang)}</a></p>
             </div>
         </footer>
     }

@@ -1,6 +1,7 @@
 //! The transparency dashboards, prerendered from the published aggregates
 //! (`aggregate --output content/dashboards/published`): one page per
-//! dashboard and period under `/en/data/`, the CSV of every chart under
+//! dashboard, period and language under `/en/data/` and `/es/data/`, with
+//! their words from `dashboards.toml`; the CSV of every chart under
 //! `/data/`, and the open-data files (`/data/cells.csv` and each table's
 //! JSON under `/data/tables/`).
 
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 
 use data::{DataError, PublishedData};
 use pages::{DashboardIndex, DashboardPage};
-use period::{periods, Month, Period, PeriodView};
+use period::{periods, Lang, Month, Period, PeriodView};
 use spec::Page;
 
 /// Where the site reads the published aggregates: `$DASHBOARD_DATA` (the
@@ -49,9 +50,9 @@ pub fn check_publishable(data: &PublishedData, production: bool, demo: bool) -> 
     Ok(())
 }
 
-/// The page of dashboard `slug` for `period`.
-pub fn page_path(slug: &str, period: Period) -> String {
-    lead_data::paths::dashboard_page(slug, period)
+/// The page of dashboard `slug` for `period` in `lang`.
+pub fn page_path(lang: Lang, slug: &str, period: Period) -> String {
+    lead_data::paths::dashboard_page(lang, slug, period)
 }
 
 /// The CSV download of one chart's figures for `period`.
@@ -85,8 +86,6 @@ fn version_json(data: &PublishedData) -> String {
 /// Every file of the dashboards: path under `dist/` and contents.
 pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, DataError> {
     let covered = covered(data)?;
-    let pages: &'static [Page] = Vec::leak(spec::pages());
-    let nav: Vec<(&'static str, &'static str)> = pages.iter().map(|p| (p.slug(), p.title())).collect();
     let all_periods = periods(covered);
     let mut files = vec![
         ("dashboards.css".to_owned(), DASHBOARDS_CSS.to_owned()),
@@ -96,14 +95,6 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
             lead_data::published::VERSION_PATH.trim_start_matches('/').to_owned(),
             version_json(data),
         ),
-        (
-            "en/data/index.html".to_owned(),
-            crate::render::dashboard_document(
-                "LEAD in figures",
-                "What LEAD does and for whom, in figures: referrals through each door, capacity, engagement, racial equity and participant outcomes, updated with every publication.",
-                &crate::render::render_view(move || view! { <DashboardIndex pages data/> }),
-            ),
-        ),
     ];
     for &table in lead_data::tables::TableId::ALL {
         let name = lead_data::published::table_file(table);
@@ -111,26 +102,51 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
         let json = std::fs::read_to_string(&path).map_err(|e| DataError(format!("{}: {e}", path.display())))?;
         files.push((format!("data/tables/{name}"), json));
     }
-    for page in pages {
-        for &period in &all_periods {
-            for spec in &page.charts {
-                let grid = spec.grid(data, period, covered);
+    for lang in Lang::ALL {
+        let text = &lead_content::dashboards().text;
+        let site_name = text.site_name.get(lang);
+        let pages: &'static [Page] = Vec::leak(spec::pages(lang));
+        let nav: Vec<(&'static str, &'static str)> = pages.iter().map(|p| (p.slug(), p.title())).collect();
+        files.push((
+            format!(
+                "{}index.html",
+                lead_data::paths::dashboards(lang).trim_start_matches('/')
+            ),
+            crate::render::dashboard_document(
+                lang,
+                site_name,
+                text.index_meta.get(lang),
+                &crate::render::render_view(move || view! { <DashboardIndex pages data lang/> }),
+            ),
+        ));
+        for page in pages {
+            for &period in &all_periods {
+                // The CSVs are the published cells, the same in every
+                // language: written once.
+                if lang == Lang::En {
+                    for spec in &page.charts {
+                        let grid = spec.grid(data, period, covered);
+                        files.push((
+                            csv_path(page.slug(), period, spec.id.as_str())
+                                .trim_start_matches('/')
+                                .to_owned(),
+                            spec.csv(data, &grid),
+                        ));
+                    }
+                }
+                let title = format!("{}: {} | {site_name}", page.title(), period.label(covered, lang));
+                let (nav, periods) = (nav.clone(), all_periods.clone());
+                let body = crate::render::render_view(move || {
+                    view! { <DashboardPage page period data periods nav covered/> }
+                });
                 files.push((
-                    csv_path(page.slug(), period, spec.id.as_str())
-                        .trim_start_matches('/')
-                        .to_owned(),
-                    spec.csv(data, &grid),
+                    format!(
+                        "{}index.html",
+                        page_path(lang, page.slug(), period).trim_start_matches('/')
+                    ),
+                    crate::render::dashboard_document(lang, &title, &page.intro, &body),
                 ));
             }
-            let title = format!("{}: {} | LEAD in figures", page.title(), period.label(covered));
-            let (nav, periods) = (nav.clone(), all_periods.clone());
-            let body = crate::render::render_view(move || {
-                view! { <DashboardPage page period data periods nav covered/> }
-            });
-            files.push((
-                format!("{}index.html", page_path(page.slug(), period).trim_start_matches('/')),
-                crate::render::dashboard_document(&title, page.intro, &body),
-            ));
         }
     }
     Ok(files)

@@ -6,29 +6,38 @@ use leptos::prelude::*;
 
 use lead_charts::Unit;
 
+use lead_content::DashboardText;
+use lead_data::paths::dashboards;
+use lead_data::published::Source;
+
 use super::data::{Figure, PublishedData};
-use super::period::{Month, Period, PeriodView};
+use super::period::{month_label, Lang, Month, Period, PeriodView};
 use super::spec::{ChartSpec, Grid, Page};
 use super::{csv_path, page_path};
 
-/// What a suppressed cell says in a table.
-pub const SUPPRESSED: &str = "suppressed";
-/// What a cell with no published figure says.
-pub const NO_DATA: &str = "no data";
+/// The dashboards' words (`dashboards.toml`).
+fn text() -> &'static DashboardText {
+    &lead_content::dashboards().text
+}
 
-/// Skip link and the site's header with the way back to the referral form.
+/// Skip link and the site's header: the way back to the referral form and
+/// the same page in the other language (`other`).
 #[component]
-pub fn DashboardHeader() -> impl IntoView {
+pub fn DashboardHeader(lang: Lang, other: String) -> impl IntoView {
     // The figures cover every door (arrest diversion, social contact and
     // community referrals), so the header does not call them the
     // community-referral site's.
+    let t = text();
+    let other_lang = lang.other().code();
     view! {
-        <a class="skip-link" href="#main">"Skip to the figures"</a>
+        <a class="skip-link" href="#main">{t.skip_link.get(lang)}</a>
         <header class="site-header">
             <div class="wrap wrap-wide header-row">
-                <a class="site-name" href="/en/data/">"LEAD in figures"</a>
-                <nav aria-label="Site">
-                    <a href="/en/">"Refer someone to LEAD"</a>
+                <a class="site-name" href=dashboards(lang)>{t.site_name.get(lang)}</a>
+                <nav aria-label=t.site_nav.get(lang)>
+                    <a href=format!("/{}/", lang.code())>{t.refer_link.get(lang)}</a>
+                    " "
+                    <a href=other hreflang=other_lang lang=other_lang>{t.other_language.get(lang)}</a>
                 </nav>
             </div>
         </header>
@@ -37,16 +46,21 @@ pub fn DashboardHeader() -> impl IntoView {
 
 /// Links to every dashboard for the same period.
 #[component]
-fn DashboardNav(pages: Vec<(&'static str, &'static str)>, current: &'static str, period: Period) -> impl IntoView {
+fn DashboardNav(
+    pages: Vec<(&'static str, &'static str)>,
+    current: &'static str,
+    period: Period,
+    lang: Lang,
+) -> impl IntoView {
     let items = pages
         .into_iter()
         .map(|(slug, title)| {
             let here = (slug == current).then_some("page");
-            view! { <li><a href=page_path(slug, period) aria-current=here>{title}</a></li> }
+            view! { <li><a href=page_path(lang, slug, period) aria-current=here>{title}</a></li> }
         })
         .collect_view();
     view! {
-        <nav class="dashboard-nav" aria-label="Dashboards">
+        <nav class="dashboard-nav" aria-label=text().dashboards_nav.get(lang)>
             <ul>{items}</ul>
         </nav>
     }
@@ -54,10 +68,17 @@ fn DashboardNav(pages: Vec<(&'static str, &'static str)>, current: &'static str,
 
 /// The period selector: all time, each year and each quarter.
 #[component]
-fn PeriodNav(slug: &'static str, period: Period, periods: Vec<Period>, covered: (Month, Month)) -> impl IntoView {
+fn PeriodNav(
+    slug: &'static str,
+    period: Period,
+    periods: Vec<Period>,
+    covered: (Month, Month),
+    lang: Lang,
+) -> impl IntoView {
+    let t = text();
     let link = move |p: Period, text: String| {
         let here = (p == period).then_some("page");
-        view! { <a href=page_path(slug, p) aria-current=here>{text}</a> }
+        view! { <a href=page_path(lang, slug, p) aria-current=here>{text}</a> }
     };
     let years = periods
         .iter()
@@ -76,8 +97,9 @@ fn PeriodNav(slug: &'static str, period: Period, periods: Vec<Period>, covered: 
                     let here = (q == period).then_some("page");
                     view! {
                         <li>
-                            <a href=page_path(slug, q) aria-current=here>
-                                {format!("Q{n}")}<span class="visually-hidden">{format!(" {year}")}</span>
+                            <a href=page_path(lang, slug, q) aria-current=here>
+                                {t.quarter_short.fill(lang, &[("quarter", &n.to_string())])}
+                                <span class="visually-hidden">{format!(" {year}")}</span>
                             </a>
                         </li>
                     }
@@ -86,27 +108,28 @@ fn PeriodNav(slug: &'static str, period: Period, periods: Vec<Period>, covered: 
             view! {
                 <li>
                     {link(Period::Year(year), format!("{year}"))}
-                    <ul class="quarters" aria-label=format!("Quarters of {year}")>{quarters}</ul>
+                    <ul class="quarters" aria-label=t.quarters_of.fill(lang, &[("year", &year.to_string())])>{quarters}</ul>
                 </li>
             }
         })
         .collect_view();
     view! {
         <nav class="period-nav" aria-labelledby="period-nav-title">
-            <h2 id="period-nav-title" class="period-nav-title">"Period"</h2>
+            <h2 id="period-nav-title" class="period-nav-title">{t.period_title.get(lang)}</h2>
             <ul>
-                <li>{link(Period::All, Period::All.label(covered))}</li>
+                <li>{link(Period::All, Period::All.label(covered, lang))}</li>
                 {years}
             </ul>
         </nav>
     }
 }
 
-fn cell_text(unit: Unit, figure: Option<Figure>) -> String {
+/// What a table cell says: the figure, "suppressed" or "no data".
+pub fn cell_text(unit: Unit, figure: Option<Figure>, lang: Lang) -> String {
     match figure {
         Some(Figure::Value(v)) => unit.format(v),
-        Some(Figure::Suppressed) => SUPPRESSED.to_owned(),
-        None => NO_DATA.to_owned(),
+        Some(Figure::Suppressed) => text().suppressed.get(lang).to_owned(),
+        None => text().no_data.get(lang).to_owned(),
     }
 }
 
@@ -116,7 +139,7 @@ fn cell_text(unit: Unit, figure: Option<Figure>) -> String {
 fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: String, k: u64) -> impl IntoView {
     let view_json = serde_json::to_string(&spec.view(&grid)).unwrap_or_default();
     let title_id = format!("{}-title", spec.id);
-    let unit = spec.unit;
+    let (unit, lang, t) = (spec.unit, spec.lang, text());
     let suppressed = grid.suppressed();
     let head = grid
         .series
@@ -135,53 +158,45 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
                         Some(Figure::Value(_)) => "num",
                         _ => "num missing",
                     };
-                    view! { <td class=class>{cell_text(unit, *figure)}</td> }
+                    view! { <td class=class>{cell_text(unit, *figure, lang)}</td> }
                 })
                 .collect_view();
             view! { <tr><th scope="row">{category.clone()}</th>{cells}</tr> }
         })
         .collect_view();
-    let note = if suppressed == 0 {
-        format!(
-            "No figure in this table is suppressed. Counts from 1 to {} would be.",
-            k - 1
-        )
-    } else {
-        format!(
-            "{suppressed} {} in this table {} suppressed: each is a count of fewer than {k}, a figure hidden so that a count of fewer than {k} cannot be worked out from the others, or a rate resting on one. In the chart, a hollow diamond at the foot of a column marks a hidden figure; a true zero has no mark.",
-            if suppressed == 1 { "figure" } else { "figures" },
-            if suppressed == 1 { "is" } else { "are" },
-        )
+    let (k_text, n_text) = (k.to_string(), suppressed.to_string());
+    let note = match suppressed {
+        0 => t.note_none.fill(lang, &[("max", &(k - 1).to_string())]),
+        1 => t.note_one.fill(lang, &[("k", &k_text)]),
+        _ => t.note_many.fill(lang, &[("n", &n_text), ("k", &k_text)]),
     };
-    let chart_label = format!(
-        "Chart: {}, {period_label}. The figures are in the table that follows.",
-        spec.title()
-    );
-    let table_label = format!("Table: {}", spec.title());
+    let title = spec.title();
+    let chart_label = t.chart_label.fill(lang, &[("title", title), ("period", &period_label)]);
+    let table_label = t.table_label.fill(lang, &[("title", title)]);
     let unit_note = match unit {
-        Unit::Share => Some("Percentages."),
-        Unit::Days => Some("Days."),
-        Unit::Ratio => Some("Ratios to the population share."),
+        Unit::Share => Some(t.unit_share.get(lang)),
+        Unit::Days => Some(t.unit_days.get(lang)),
+        Unit::Ratio => Some(t.unit_ratio.get(lang)),
         Unit::Count | Unit::Average => None,
     };
     view! {
         <section class="chart-block" aria-labelledby=title_id.clone() id=spec.id.as_str()>
             <h2 id=title_id.clone()>{spec.title()}</h2>
-            <p class="caption">{spec.caption}</p>
+            <p class="caption">{spec.caption.clone()}</p>
             <div class="chart" id=format!("chart-{}", spec.id) data-chart=view_json role="img" aria-label=chart_label hidden></div>
             <div class="table-scroll" role="region" aria-label=table_label tabindex="0">
                 <table class="data-table">
                     <caption>{format!("{}, {period_label}.", spec.title())}{unit_note.map(|n| format!(" {n}"))}</caption>
-                    <thead><tr><th scope="col">{spec.axis}</th>{head}</tr></thead>
+                    <thead><tr><th scope="col">{spec.axis.clone()}</th>{head}</tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </div>
             <p class="note">{note}</p>
-            <p class="download"><a href=csv_href download>{format!("Download these figures (CSV): {}", spec.title())}</a></p>
+            <p class="download"><a href=csv_href download>{t.download_chart.fill(lang, &[("title", title)])}</a></p>
             // Community commentary (and, for a signed-in CLT member, the
             // comment form) is put here by the worker.
             // `data-about` names the chart and period for the form.
-            <div class="commentary" data-commentary=spec.id.as_str() data-about=format!("{}, {period_label}", spec.title())></div>
+            <div class="commentary" data-commentary=spec.id.as_str() data-about=format!("{title}, {period_label}")></div>
         </section>
     }
 }
@@ -189,27 +204,63 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
 /// On every page built from synthetic figures: a demo must never be taken
 /// for a program's real record.
 #[component]
-pub fn DemoBanner(data: &'static PublishedData) -> impl IntoView {
+pub fn DemoBanner(data: &'static PublishedData, lang: Lang) -> impl IntoView {
+    let t = text();
     data.source.is_synthetic().then(|| {
         view! {
             <p class="demo-banner" role="note">
-                <strong>"Demo data: not real figures."</strong>
-                " These dashboards show synthetic records made up by the portal's generator to show how the pages work. No real person is counted in them."
+                <strong>{t.demo_title.get(lang)}</strong>
+                " "
+                {t.demo_text.get(lang)}
             </p>
         }
     })
 }
 
-/// Where the figures come from and the suppression rule.
+/// "Nov 30, 2026" or "30 nov 2026": the date part of a timestamp.
+fn date_label(timestamp: &str, lang: Lang) -> String {
+    let date = timestamp.get(..10).and_then(|d| d.parse::<lead_data::Date>().ok());
+    match date {
+        Some(d) => {
+            let month = lead_data::calendar::MONTH_NAMES[usize::from(d.month().number() - 1)].get(lang);
+            match lang {
+                Lang::En => format!("{month} {}, {}", d.day(), d.year()),
+                Lang::Es => format!("{} {month} {}", d.day(), d.year()),
+            }
+        }
+        None => timestamp.to_owned(),
+    }
+}
+
+/// Where the figures come from, what they cover, the suppression rule and
+/// the known limits of what they can show.
 #[component]
-pub fn AboutData(data: &'static PublishedData) -> impl IntoView {
+pub fn AboutData(data: &'static PublishedData, lang: Lang) -> impl IntoView {
+    let t = text();
+    let covered = t.about_covered.fill(
+        lang,
+        &[
+            ("from", &month_label(data.covered.from, lang)),
+            ("to", &month_label(data.covered.to, lang)),
+            ("date", &date_label(&data.generated_at, lang)),
+        ],
+    );
+    let source = match &data.source {
+        Source::Synthetic { .. } => t.about_source_synthetic.get(lang).to_owned(),
+        Source::Export { description, .. } => t.about_source_export.fill(lang, &[("description", description)]),
+    };
+    let rule = t
+        .about_rule
+        .fill(lang, &[("max", &(data.suppression.k - 1).to_string())]);
     view! {
         <section class="about-data" aria-labelledby="about-data-title">
-            <h2 id="about-data-title">"About these figures"</h2>
-            <p>{format!("Figures cover {} to {}. Generated {}.", data.covered.from, data.covered.to, data.generated_at)}</p>
-            <p>{data.source.description().to_owned()}</p>
-            <p>{data.suppression.rule.clone()}</p>
-            <p><a href="/data/cells.csv" download>"Download every published figure (cells.csv)"</a></p>
+            <h2 id="about-data-title">{t.about_title.get(lang)}</h2>
+            <p>{covered}</p>
+            <p>{t.about_doors.get(lang)}</p>
+            <p>{source}</p>
+            <p>{rule}</p>
+            <p>{t.about_limits.get(lang)}</p>
+            <p><a href="/data/cells.csv" download>{t.download_all.get(lang)}</a></p>
         </section>
     }
 }
@@ -224,7 +275,8 @@ pub fn DashboardPage(
     nav: Vec<(&'static str, &'static str)>,
     covered: (Month, Month),
 ) -> impl IntoView {
-    let period_label = period.label(covered);
+    let lang = page.lang;
+    let period_label = period.label(covered, lang);
     let k = data.suppression.k;
     let charts = page
         .charts
@@ -243,48 +295,49 @@ pub fn DashboardPage(
         })
         .collect_view();
     view! {
-        <DashboardHeader/>
+        <DashboardHeader lang other=page_path(lang.other(), page.slug(), period)/>
         <main id="main" class="wrap wrap-wide dashboard">
             <h1>{page.title()}<span class="period-shown">{format!(": {period_label}")}</span></h1>
-            <DemoBanner data/>
-            <p class="intro">{page.intro}</p>
-            <DashboardNav pages=nav current=page.slug() period/>
-            <PeriodNav slug=page.slug() period periods covered/>
+            <DemoBanner data lang/>
+            <p class="intro">{page.intro.clone()}</p>
+            <DashboardNav pages=nav current=page.slug() period lang/>
+            <PeriodNav slug=page.slug() period periods covered lang/>
             {charts}
             // Comments on the page as a whole, filled by the worker.
             <div class="commentary page-commentary" data-commentary=lead_data::paths::WHOLE_PAGE data-about=format!("{}, {period_label}", page.title())></div>
-            <AboutData data/>
+            <AboutData data lang/>
         </main>
     }
 }
 
-/// `/en/data/`: what each dashboard shows.
+/// `/{lang}/data/`: what each dashboard shows.
 #[component]
-pub fn DashboardIndex(pages: &'static [Page], data: &'static PublishedData) -> impl IntoView {
+pub fn DashboardIndex(pages: &'static [Page], data: &'static PublishedData, lang: Lang) -> impl IntoView {
+    let t = text();
     let items = pages
         .iter()
         .map(|page| {
             view! {
                 <li>
-                    <a href=page_path(page.slug(), Period::All)>{page.title()}</a>
+                    <a href=page_path(lang, page.slug(), Period::All)>{page.title()}</a>
                     " "
-                    <span>{page.intro}</span>
+                    <span>{page.intro.clone()}</span>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <DashboardHeader/>
+        <DashboardHeader lang other=dashboards(lang.other())/>
         <main id="main" class="wrap wrap-wide dashboard">
-            <h1>"LEAD in figures"</h1>
-            <DemoBanner data/>
+            <h1>{t.site_name.get(lang)}</h1>
+            <DemoBanner data lang/>
             // The public delivery record, written by the worker.
             <p class="delivery-record" data-delivery-record=""></p>
-            <p class="intro">"What the program does and for whom, published for the community it serves. Every figure is a count or rate over groups of people; no one can be picked out of them."</p>
+            <p class="intro">{t.index_intro.get(lang)}</p>
             <ul class="dashboard-list">{items}</ul>
             // Comments on the program as a whole, filled by the worker.
             <div class="commentary program-commentary" data-commentary=lead_data::paths::PROGRAM data-about=""></div>
-            <AboutData data/>
+            <AboutData data lang/>
         </main>
     }
 }

@@ -2,34 +2,49 @@
 //! as `aggregate` names them (`all`, `2025`, `2025-Q1`), and the months
 //! inside each.
 
-pub use lead_data::{Month, Period};
+pub use lead_data::{Lang, Month, Period};
 
-/// A month's short name, in English.
-fn month_name(number: u8) -> &'static str {
-    lead_data::calendar::MONTH_NAMES[usize::from(number - 1)].en
+/// A month's short name in `lang`.
+fn month_name(number: u8, lang: Lang) -> &'static str {
+    lead_data::calendar::MONTH_NAMES[usize::from(number - 1)].get(lang)
 }
 
-/// "Mar 2025".
-pub fn month_label(m: Month) -> String {
-    format!("{} {}", month_name(m.number()), m.year())
+/// "Mar 2025", "mar 2025".
+pub fn month_label(m: Month, lang: Lang) -> String {
+    format!("{} {}", month_name(m.number(), lang), m.year())
 }
 
 /// How the dashboards show a period; the period itself and its text form
 /// are the data contract's ([`lead_data::Period`]).
 pub trait PeriodView {
-    /// "2025 Q1 (Jan to Mar)".
-    fn label(self, covered: (Month, Month)) -> String;
+    /// "2025 Q1 (Jan to Mar)", in `lang`.
+    fn label(self, covered: (Month, Month), lang: Lang) -> String;
     /// The covered months inside this period, in order.
     fn months(self, covered: (Month, Month)) -> Vec<Month>;
 }
 
 impl PeriodView for Period {
-    fn label(self, covered: (Month, Month)) -> String {
+    fn label(self, covered: (Month, Month), lang: Lang) -> String {
+        let text = &lead_content::dashboards().text;
         match self {
-            Period::All => format!("All time ({} to {})", month_label(covered.0), month_label(covered.1)),
+            Period::All => text.all_time.fill(
+                lang,
+                &[
+                    ("from", &month_label(covered.0, lang)),
+                    ("to", &month_label(covered.1, lang)),
+                ],
+            ),
             Period::Year(y) => format!("{y}"),
-            Period::Quarter(y, q) => format!("{y} Q{q} ({} to {})", month_name(q * 3 - 2), month_name(q * 3)),
-            Period::Month(m) => month_label(m),
+            Period::Quarter(y, q) => text.quarter.fill(
+                lang,
+                &[
+                    ("year", &y.to_string()),
+                    ("quarter", &q.to_string()),
+                    ("from", month_name(q * 3 - 2, lang)),
+                    ("to", month_name(q * 3, lang)),
+                ],
+            ),
+            Period::Month(m) => month_label(m, lang),
         }
     }
 
@@ -74,7 +89,15 @@ mod tests {
             .collect();
         assert_eq!(months, ["2025-01", "2025-02"]);
         assert_eq!(Period::All.months(covered).len(), 4);
-        assert_eq!(Period::Quarter(2025, 1).label(covered), "2025 Q1 (Jan to Mar)");
+        assert_eq!(
+            Period::Quarter(2025, 1).label(covered, Lang::En),
+            "2025 Q1 (Jan to Mar)"
+        );
+        assert_eq!(Period::Quarter(2025, 1).label(covered, Lang::Es), "2025 T1 (ene a mar)");
+        assert_eq!(
+            Period::All.label(covered, Lang::Es),
+            "Todo el periodo (nov 2024 a feb 2025)"
+        );
         assert!("2025-13".parse::<Month>().is_err());
     }
 }

@@ -8,11 +8,8 @@ use lead_data::tables::{ChartId, DashboardId, DerivedMeasure, Dim, Measure, Stat
 use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
-use super::period::{month_label, Month, Period, PeriodView};
-
-/// What a chart's legend calls the mark of a figure hidden by disclosure
-/// control, so that it is not read as a zero.
-pub const HIDDEN_LABEL: &str = "Hidden to protect privacy (not zero)";
+use super::period::{month_label, Lang, Month, Period, PeriodView};
+use lead_content::{DashboardText, Text};
 
 /// A category (row of the table) or a series (column): what it adds to the
 /// key of each cell it crosses. The series' table and measure win over the
@@ -74,11 +71,13 @@ pub struct ChartSpec {
     /// Which chart: its id and its title.
     pub id: ChartId,
     /// What the chart shows, in a sentence or two.
-    pub caption: &'static str,
+    pub caption: String,
+    /// The language of its words.
+    pub lang: Lang,
     pub kind: Kind,
     pub unit: Unit,
     /// Heading of the table's first column.
-    pub axis: &'static str,
+    pub axis: String,
     pub categories: Categories,
     pub series: Vec<Part>,
     pub lines: Vec<ReferenceLine>,
@@ -88,19 +87,22 @@ pub struct ChartSpec {
 pub struct Page {
     /// Which page: its path's slug and its title.
     pub id: DashboardId,
-    pub intro: &'static str,
+    /// What the page is for (also its meta description).
+    pub intro: String,
+    /// The language of its words.
+    pub lang: Lang,
     pub charts: Vec<ChartSpec>,
 }
 
 impl Page {
-    /// Where the page is (`/en/data/{slug}/`).
+    /// Where the page is (`/{lang}/data/{slug}/`).
     pub fn slug(&self) -> &'static str {
         self.id.as_str()
     }
 
-    /// The page's title (in English; [`DashboardId::label`] has both).
+    /// The page's title, from the data contract.
     pub fn title(&self) -> &'static str {
-        self.id.label().en
+        self.id.label().get(self.lang)
     }
 }
 
@@ -124,9 +126,9 @@ impl Grid {
 }
 
 impl ChartSpec {
-    /// The chart's title (in English; [`ChartId::label`] has both).
+    /// The chart's title, from the data contract.
     pub fn title(&self) -> &'static str {
-        self.id.label().en
+        self.id.label().get(self.lang)
     }
 
     fn key(&self, category: &Part, index: usize, series: &Part, period: String) -> CellKey {
@@ -158,7 +160,7 @@ impl ChartSpec {
             Categories::Months => period
                 .months(covered)
                 .into_iter()
-                .map(|m| (Part::new(month_label(m)), m.to_string()))
+                .map(|m| (Part::new(month_label(m, self.lang)), m.to_string()))
                 .collect(),
             Categories::Parts(parts) => parts.iter().map(|p| (p.clone(), period.to_string())).collect(),
         };
@@ -216,7 +218,9 @@ impl ChartSpec {
             series,
             lines: self.lines.clone(),
             named: matches!(self.categories, Categories::Parts(_)),
-            hidden_label: HIDDEN_LABEL.to_owned(),
+            // The legend names the mark of a figure hidden by disclosure
+            // control, so that it is not read as a zero.
+            hidden_label: text().hidden_mark.get(self.lang).to_owned(),
         }
     }
 
@@ -235,27 +239,27 @@ impl ChartSpec {
 
 // The dimensions' values and their labels come from the data contract.
 
-fn values<V: Vocabulary>(in_order: &[V]) -> Vec<(&'static str, &'static str)> {
-    in_order.iter().map(|v| (v.code(), v.labels().en)).collect()
+fn values<V: Vocabulary>(in_order: &[V], lang: Lang) -> Vec<(&'static str, &'static str)> {
+    in_order.iter().map(|v| (v.code(), v.labels().get(lang))).collect()
 }
 
-fn doors() -> Vec<(&'static str, &'static str)> {
-    values(Door::ALL)
+fn doors(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    values(Door::ALL, lang)
 }
 
-fn races() -> Vec<(&'static str, &'static str)> {
-    values(RaceEthnicity::ALL)
+fn races(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    values(RaceEthnicity::ALL, lang)
 }
 
 /// Referrer types in the order the charts show them: the community's first.
-fn referrer_types() -> Vec<(&'static str, &'static str)> {
+fn referrer_types(lang: Lang) -> Vec<(&'static str, &'static str)> {
     use ReferrerType as R;
     let order = [R::Business, R::Resident, R::PartnerOrg, R::Court, R::Police, R::Other];
-    values(&order)
+    values(&order, lang)
 }
 
 /// Outcomes in the order the charts stack them.
-fn outcomes() -> Vec<(&'static str, &'static str)> {
+fn outcomes(lang: Lang) -> Vec<(&'static str, &'static str)> {
     use Outcome as O;
     let order = [
         O::Enrolled,
@@ -265,11 +269,14 @@ fn outcomes() -> Vec<(&'static str, &'static str)> {
         O::NotLocated,
         O::Ineligible,
     ];
-    values(&order)
+    values(&order, lang)
 }
 
-fn tiers() -> Vec<(&'static str, &'static str)> {
-    PRIORITY_TIERS.iter().map(|(code, label)| (*code, label.en)).collect()
+fn tiers(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    PRIORITY_TIERS
+        .iter()
+        .map(|(code, label)| (*code, label.get(lang)))
+        .collect()
 }
 
 fn over(dim: Dim, values: &[(&str, &str)], table: TableId) -> Vec<Part> {
@@ -279,94 +286,116 @@ fn over(dim: Dim, values: &[(&str, &str)], table: TableId) -> Vec<Part> {
         .collect()
 }
 
-fn doors_with_all(table: TableId) -> Vec<Part> {
-    let mut parts = vec![Part::new("All doors").table(table).dim(Dim::Door, "all")];
-    parts.extend(over(Dim::Door, &doors(), table));
+fn doors_with_all(table: TableId, lang: Lang) -> Vec<Part> {
+    let all = text().all_doors.get(lang);
+    let mut parts = vec![Part::new(all).table(table).dim(Dim::Door, "all")];
+    parts.extend(over(Dim::Door, &doors(lang), table));
     parts
 }
 
 /// The stages of the continuum, each with the table and filter that count it.
-fn stages() -> Vec<Part> {
+fn stages(lang: Lang) -> Vec<Part> {
+    let t = text();
+    let l = |text: &Text| text.get(lang).to_owned();
     vec![
-        Part::new("Diversion-eligible arrests").table(TableId::EquityDiversionEligibleArrests),
-        Part::new("Arrest diversions")
+        Part::new(l(&t.stage_eligible_arrests)).table(TableId::EquityDiversionEligibleArrests),
+        Part::new(l(&t.stage_arrest_diversions))
             .table(TableId::EquityReferralsByDoor)
             .dim(Dim::Door, Door::ArrestDiversion.as_str()),
-        Part::new("Social contact referrals")
+        Part::new(l(&t.stage_social_contact))
             .table(TableId::EquityReferralsByDoor)
             .dim(Dim::Door, Door::SocialContact.as_str()),
-        Part::new("Community referrals")
+        Part::new(l(&t.stage_community))
             .table(TableId::EquityReferralsByDoor)
             .dim(Dim::Door, Door::Community.as_str()),
-        Part::new("Enrolled").table(TableId::EquityEnrolment),
-        Part::new("Retained 6 months").table(TableId::EquityRetention),
+        Part::new(l(&t.stage_enrolled)).table(TableId::EquityEnrolment),
+        Part::new(l(&t.stage_retained_6)).table(TableId::EquityRetention),
     ]
 }
 
-fn races_of(measure: DerivedMeasure) -> Vec<Part> {
-    races()
+fn races_of(measure: DerivedMeasure, lang: Lang) -> Vec<Part> {
+    races(lang)
         .iter()
         .map(|(value, label)| Part::new(*label).measure(measure).dim(Dim::Race, value))
         .collect()
 }
 
-/// Every dashboard page, in the order of the site's navigation.
-pub fn pages() -> Vec<Page> {
+/// The dashboards' words (`dashboards.toml`).
+fn text() -> &'static DashboardText {
+    &lead_content::dashboards().text
+}
+
+/// Every dashboard page in `lang`, in the order of the site's navigation.
+pub fn pages(lang: Lang) -> Vec<Page> {
     use DerivedMeasure as D;
     use Kind::*;
     use Measure as M;
     use Unit::*;
+    let copy = lead_content::dashboards();
+    let t = &copy.text;
+    let l = |text: &Text| text.get(lang).to_owned();
     let one = |label: &str, table: TableId, measure: Stat| Part::new(label).table(table).measure(measure);
     vec![
         Page {
             id: DashboardId::Referrals,
-            intro: "Who is referred to LEAD, through which door, and what became of each referral.",
+            intro: copy.intro(DashboardId::Referrals).get(lang).to_owned(),
+            lang,
             charts: vec![
                 ChartSpec {
                     id: ChartId::ReferralsByDoor,
-                    caption: "People referred each month through each of LEAD's three doors: arrest diversion (an officer refers instead of booking), social contact (an officer refers without an arrest) and community referral (businesses, residents and partner organizations).",
+                    caption: copy.caption(ChartId::ReferralsByDoor).get(lang).to_owned(),
+                    lang,
                     kind: StackedBar,
                     unit: Count,
-                    axis: "Month",
+                    axis: l(&t.axis_month),
                     categories: Categories::Months,
-                    series: doors()
+                    series: doors(lang)
                         .iter()
-                        .map(|(door, label)| one(label, TableId::ReferralsByDoor, M::Referrals.into()).dim(Dim::Door, door))
+                        .map(|(door, label)| {
+                            one(label, TableId::ReferralsByDoor, M::Referrals.into()).dim(Dim::Door, door)
+                        })
                         .collect(),
                     lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::CommunityByReferrer,
-                    caption: "Community referrals in the period, by who made them.",
+                    caption: copy.caption(ChartId::CommunityByReferrer).get(lang).to_owned(),
+                    lang,
                     kind: Bar,
                     unit: Count,
-                    axis: "Referred by",
+                    axis: l(&t.axis_referred_by),
                     categories: Categories::Parts(over(
                         Dim::ReferrerType,
-                        &referrer_types(),
+                        &referrer_types(lang),
                         TableId::CommunityReferralsByReferrerType,
                     )),
-                    series: vec![Part::new("Community referrals").measure(M::Referrals)],
+                    series: vec![Part::new(l(&t.community_referrals)).measure(M::Referrals)],
                     lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::CommunityByTier,
-                    caption: "Community referrals in the period, by the priority tier the policy group's questions gave them.",
+                    caption: copy.caption(ChartId::CommunityByTier).get(lang).to_owned(),
+                    lang,
                     kind: Bar,
                     unit: Count,
-                    axis: "Priority tier",
-                    categories: Categories::Parts(over(Dim::PriorityTier, &tiers(), TableId::CommunityReferralsByPriorityTier)),
-                    series: vec![Part::new("Community referrals").measure(M::Referrals)],
+                    axis: l(&t.axis_tier),
+                    categories: Categories::Parts(over(
+                        Dim::PriorityTier,
+                        &tiers(lang),
+                        TableId::CommunityReferralsByPriorityTier,
+                    )),
+                    series: vec![Part::new(l(&t.community_referrals)).measure(M::Referrals)],
                     lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::ReferralOutcomes,
-                    caption: "Referrals made in the period, by door and by what became of them so far.",
+                    caption: copy.caption(ChartId::ReferralOutcomes).get(lang).to_owned(),
+                    lang,
                     kind: StackedBar,
                     unit: Count,
-                    axis: "Door",
-                    categories: Categories::Parts(doors_with_all(TableId::ReferralOutcomes)),
-                    series: outcomes()
+                    axis: l(&t.axis_door),
+                    categories: Categories::Parts(doors_with_all(TableId::ReferralOutcomes, lang)),
+                    series: outcomes(lang)
                         .iter()
                         .map(|(outcome, label)| Part::new(*label).measure(M::Referrals).dim(Dim::Outcome, outcome))
                         .collect(),
@@ -376,16 +405,18 @@ pub fn pages() -> Vec<Page> {
         },
         Page {
             id: DashboardId::GettingStarted,
-            intro: "How long people wait between referral and their first intake with a case manager.",
+            intro: copy.intro(DashboardId::GettingStarted).get(lang).to_owned(),
+            lang,
             charts: vec![
                 ChartSpec {
                     id: ChartId::MedianDaysToIntake,
-                    caption: "For referrals made each month that reached an intake, the median number of days between referral and intake, by door.",
+                    caption: copy.caption(ChartId::MedianDaysToIntake).get(lang).to_owned(),
+                    lang,
                     kind: Line,
                     unit: Days,
-                    axis: "Month",
+                    axis: l(&t.axis_month),
                     categories: Categories::Months,
-                    series: doors_with_all(TableId::DaysToIntake)
+                    series: doors_with_all(TableId::DaysToIntake, lang)
                         .into_iter()
                         .map(|p| p.measure(D::MedianDaysToIntake))
                         .collect(),
@@ -393,12 +424,13 @@ pub fn pages() -> Vec<Page> {
                 },
                 ChartSpec {
                     id: ChartId::IntakeWithin30Days,
-                    caption: "Of referrals made each month that reached an intake, the share whose intake was within 30 days of the referral.",
+                    caption: copy.caption(ChartId::IntakeWithin30Days).get(lang).to_owned(),
+                    lang,
                     kind: Line,
                     unit: Share,
-                    axis: "Month",
+                    axis: l(&t.axis_month),
                     categories: Categories::Months,
-                    series: doors_with_all(TableId::DaysToIntake)
+                    series: doors_with_all(TableId::DaysToIntake, lang)
                         .into_iter()
                         .map(|p| p.measure(D::ShareWithin30Days))
                         .collect(),
@@ -406,43 +438,47 @@ pub fn pages() -> Vec<Page> {
                 },
                 ChartSpec {
                     id: ChartId::DaysToIntakeByDoor,
-                    caption: "For referrals made in the period that reached an intake, the median number of days to intake.",
+                    caption: copy.caption(ChartId::DaysToIntakeByDoor).get(lang).to_owned(),
+                    lang,
                     kind: Bar,
                     unit: Days,
-                    axis: "Door",
-                    categories: Categories::Parts(doors_with_all(TableId::DaysToIntake)),
-                    series: vec![Part::new("Median days").measure(D::MedianDaysToIntake)],
+                    axis: l(&t.axis_door),
+                    categories: Categories::Parts(doors_with_all(TableId::DaysToIntake, lang)),
+                    series: vec![Part::new(l(&t.median_days)).measure(D::MedianDaysToIntake)],
                     lines: vec![],
                 },
             ],
         },
         Page {
             id: DashboardId::Engagement,
-            intro: "Whether people who enroll stay engaged with their case manager.",
+            intro: copy.intro(DashboardId::Engagement).get(lang).to_owned(),
+            lang,
             charts: vec![
                 ChartSpec {
                     id: ChartId::EnrolmentsByStatus,
-                    caption: "People enrolled each month, by whether they are now active or inactive (people discharged since are not shown).",
+                    caption: copy.caption(ChartId::EnrolmentsByStatus).get(lang).to_owned(),
+                    lang,
                     kind: StackedBar,
                     unit: Count,
-                    axis: "Month enrolled",
+                    axis: l(&t.axis_month_enrolled),
                     categories: Categories::Months,
                     series: vec![
-                        one("Active", TableId::ParticipantsByStatus, M::Active.into()).dim(Dim::Door, "all"),
-                        one("Inactive", TableId::ParticipantsByStatus, M::Inactive.into()).dim(Dim::Door, "all"),
+                        one(&l(&t.active), TableId::ParticipantsByStatus, M::Active.into()).dim(Dim::Door, "all"),
+                        one(&l(&t.inactive), TableId::ParticipantsByStatus, M::Inactive.into()).dim(Dim::Door, "all"),
                     ],
                     lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::Retention,
-                    caption: "Of people enrolled in the period and followed long enough, the share still active or inactive (not discharged) 6 and 12 months after enrollment, by door.",
+                    caption: copy.caption(ChartId::Retention).get(lang).to_owned(),
+                    lang,
                     kind: Bar,
                     unit: Share,
-                    axis: "Door",
-                    categories: Categories::Parts(doors_with_all(TableId::Retention)),
+                    axis: l(&t.axis_door),
+                    categories: Categories::Parts(doors_with_all(TableId::Retention, lang)),
                     series: vec![
-                        Part::new("Retained at 6 months").measure(D::Retention6),
-                        Part::new("Retained at 12 months").measure(D::Retention12),
+                        Part::new(l(&t.retained_6)).measure(D::Retention6),
+                        Part::new(l(&t.retained_12)).measure(D::Retention12),
                     ],
                     lines: vec![],
                 },
@@ -450,37 +486,44 @@ pub fn pages() -> Vec<Page> {
         },
         Page {
             id: DashboardId::Capacity,
-            intro: "Whether case managers have room for the people referred: LEAD caseloads should average 20 and never pass 25.",
+            intro: copy.intro(DashboardId::Capacity).get(lang).to_owned(),
+            lang,
             charts: vec![
                 ChartSpec {
                     id: ChartId::AverageCaseload,
-                    caption: "The average number of active participants per case manager each month, against the program's standard of 20 on average and 25 at most.",
+                    caption: copy.caption(ChartId::AverageCaseload).get(lang).to_owned(),
+                    lang,
                     kind: Line,
                     unit: Average,
-                    axis: "Month",
+                    axis: l(&t.axis_month),
                     categories: Categories::Months,
-                    series: vec![one("Average caseload", TableId::AverageCaseload, D::AverageCaseload.into())],
+                    series: vec![one(
+                        &l(&t.average_caseload),
+                        TableId::AverageCaseload,
+                        D::AverageCaseload.into(),
+                    )],
                     lines: vec![
                         ReferenceLine {
-                            name: "Average standard".to_owned(),
+                            name: l(&t.line_average),
                             value: 20.0,
                         },
                         ReferenceLine {
-                            name: "Maximum".to_owned(),
+                            name: l(&t.line_maximum),
                             value: 25.0,
                         },
                     ],
                 },
                 ChartSpec {
                     id: ChartId::WaitlistedDeclined,
-                    caption: "Referrals made each month that were put on the waitlist because the program was full, and those the person referred chose not to take up (declined: the person's choice, not the program's).",
+                    caption: copy.caption(ChartId::WaitlistedDeclined).get(lang).to_owned(),
+                    lang,
                     kind: Bar,
                     unit: Count,
-                    axis: "Month",
+                    axis: l(&t.axis_month),
                     categories: Categories::Months,
                     series: vec![
-                        one("Waitlisted", TableId::ReferralsWaitlisted, M::Referrals.into()).dim(Dim::Door, "all"),
-                        one("Declined by the person", TableId::ReferralsDeclined, M::Referrals.into()).dim(Dim::Door, "all"),
+                        one(&l(&t.waitlisted), TableId::ReferralsWaitlisted, M::Referrals.into()).dim(Dim::Door, "all"),
+                        one(&l(&t.declined), TableId::ReferralsDeclined, M::Referrals.into()).dim(Dim::Door, "all"),
                     ],
                     lines: vec![],
                 },
@@ -488,22 +531,24 @@ pub fn pages() -> Vec<Page> {
         },
         Page {
             id: DashboardId::RacialEquity,
-            intro: "At each stage from arrest to retention, who LEAD reaches, beside the population of the area it serves. A gap that grows from one stage to the next shows where the program should look.",
+            intro: copy.intro(DashboardId::RacialEquity).get(lang).to_owned(),
+            lang,
             charts: vec![
                 ChartSpec {
                     id: ChartId::ShareByStage,
-                    caption: "The share of each race and ethnicity among diversion-eligible arrests, each kind of referral, enrollments and people retained 6 months, beside their share of the population of the neighborhoods served.",
+                    caption: copy.caption(ChartId::ShareByStage).get(lang).to_owned(),
+                    lang,
                     kind: StackedBar,
                     unit: Share,
-                    axis: "Stage",
+                    axis: l(&t.axis_stage),
                     categories: Categories::Parts({
-                        let mut parts = vec![Part::new("Population")
+                        let mut parts = vec![Part::new(l(&t.population))
                             .table(TableId::EquityDiversionEligibleArrests)
                             .measure(D::PopulationShare)];
-                        parts.extend(stages().into_iter().map(|p| p.measure(D::ShareByRace)));
+                        parts.extend(stages(lang).into_iter().map(|p| p.measure(D::ShareByRace)));
                         parts
                     }),
-                    series: races()
+                    series: races(lang)
                         .iter()
                         .map(|(value, label)| Part::new(*label).dim(Dim::Race, value))
                         .collect(),
@@ -511,14 +556,15 @@ pub fn pages() -> Vec<Page> {
                 },
                 ChartSpec {
                     id: ChartId::RelativeRateByStage,
-                    caption: "Each group's share at a stage divided by its share of the population: 1 means the same as the population, 2 means twice the population share.",
+                    caption: copy.caption(ChartId::RelativeRateByStage).get(lang).to_owned(),
+                    lang,
                     kind: Line,
                     unit: Ratio,
-                    axis: "Stage",
-                    categories: Categories::Parts(stages()),
-                    series: races_of(DerivedMeasure::RelativeRate),
+                    axis: l(&t.axis_stage),
+                    categories: Categories::Parts(stages(lang)),
+                    series: races_of(DerivedMeasure::RelativeRate, lang),
                     lines: vec![ReferenceLine {
-                        name: "Population share".to_owned(),
+                        name: l(&t.line_population),
                         value: 1.0,
                     }],
                 },
@@ -526,58 +572,71 @@ pub fn pages() -> Vec<Page> {
         },
         Page {
             id: DashboardId::Outcomes,
-            intro: "What changes for participants, for the program's reach among arrests, and for the justice system.",
+            intro: copy.intro(DashboardId::Outcomes).get(lang).to_owned(),
+            lang,
             charts: vec![
                 ChartSpec {
                     id: ChartId::BookingsAndEmergencyVisits,
-                    caption: "For people enrolled in the period who have been followed for 12 months, the total jail bookings and emergency department visits in the 12 months before and the 12 months after enrollment.",
+                    caption: copy.caption(ChartId::BookingsAndEmergencyVisits).get(lang).to_owned(),
+                    lang,
                     kind: Bar,
                     unit: Count,
-                    axis: "Measure",
+                    axis: l(&t.axis_measure),
                     categories: Categories::Parts(vec![
-                        Part::new("Jail bookings")
+                        Part::new(l(&t.jail_bookings))
                             .table(TableId::ParticipantOutcomes)
                             .per_series(&[M::JailBookingsPre12.into(), M::JailBookingsPost12.into()]),
-                        Part::new("Emergency department visits")
+                        Part::new(l(&t.ed_visits))
                             .table(TableId::ParticipantOutcomes)
                             .per_series(&[M::EdVisitsPre12.into(), M::EdVisitsPost12.into()]),
                     ]),
-                    series: vec![Part::new("12 months before"), Part::new("12 months after")],
+                    series: vec![Part::new(l(&t.before_12)), Part::new(l(&t.after_12))],
                     lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::Housing,
-                    caption: "Of people enrolled in the period and followed long enough, the share housed 6 and 12 months after enrollment.",
+                    caption: copy.caption(ChartId::Housing).get(lang).to_owned(),
+                    lang,
                     kind: Bar,
                     unit: Share,
-                    axis: "Time after enrollment",
+                    axis: l(&t.axis_time_after),
                     categories: Categories::Parts(vec![
-                        Part::new("6 months").measure(D::ShareHoused6),
-                        Part::new("12 months").measure(D::ShareHoused12),
+                        Part::new(l(&t.after_6_months)).measure(D::ShareHoused6),
+                        Part::new(l(&t.after_12_months)).measure(D::ShareHoused12),
                     ]),
-                    series: vec![Part::new("Housed").table(TableId::ParticipantOutcomes)],
+                    series: vec![Part::new(l(&t.housed)).table(TableId::ParticipantOutcomes)],
                     lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::DiversionRate,
-                    caption: "Of diversion-eligible arrests each month, the share referred to LEAD through arrest diversion instead of being booked.",
+                    caption: copy.caption(ChartId::DiversionRate).get(lang).to_owned(),
+                    lang,
                     kind: Line,
                     unit: Share,
-                    axis: "Month",
+                    axis: l(&t.axis_month),
                     categories: Categories::Months,
-                    series: vec![one("Diversion rate", TableId::DiversionRate, D::DiversionRate.into())],
+                    series: vec![one(
+                        &l(&t.diversion_rate),
+                        TableId::DiversionRate,
+                        D::DiversionRate.into(),
+                    )],
                     lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::SystemBookings,
-                    caption: "Arrests for conduct LEAD can divert, and how many of them ended in a jail booking, each month.",
+                    caption: copy.caption(ChartId::SystemBookings).get(lang).to_owned(),
+                    lang,
                     kind: Line,
                     unit: Count,
-                    axis: "Month",
+                    axis: l(&t.axis_month),
                     categories: Categories::Months,
                     series: vec![
-                        one("Diversion-eligible arrests", TableId::SystemBookings, M::EligibleArrests.into()),
-                        one("Booked", TableId::SystemBookings, M::Booked.into()),
+                        one(
+                            &l(&t.eligible_arrests),
+                            TableId::SystemBookings,
+                            M::EligibleArrests.into(),
+                        ),
+                        one(&l(&t.booked), TableId::SystemBookings, M::Booked.into()),
                     ],
                     lines: vec![],
                 },
