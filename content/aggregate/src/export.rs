@@ -65,6 +65,10 @@ pub struct Column {
     pub name: &'static str,
     pub expected: &'static str,
     pub accepts: fn(&str) -> bool,
+    /// Whether an export may leave the column out (every value then reads
+    /// as empty): for data no published table uses, which a site need not
+    /// hand over at all.
+    pub optional: bool,
 }
 
 const fn col(name: &'static str, expected: &'static str, accepts: fn(&str) -> bool) -> Column {
@@ -72,8 +76,22 @@ const fn col(name: &'static str, expected: &'static str, accepts: fn(&str) -> bo
         name,
         expected,
         accepts,
+        optional: false,
     }
 }
+
+/// A column an export may leave out, or leave empty.
+const fn optional_col(name: &'static str, expected: &'static str, accepts: fn(&str) -> bool) -> Column {
+    Column {
+        name,
+        expected,
+        accepts,
+        optional: true,
+    }
+}
+
+/// Where a left-out optional column is: nowhere, so it reads as empty.
+const ABSENT: usize = usize::MAX;
 
 fn is_key(s: &str) -> bool {
     Key::new(s).is_some()
@@ -296,6 +314,8 @@ const DATE: &str = "a date (YYYY-MM-DD)";
 const OPTIONAL_DATE: &str = "a date (YYYY-MM-DD) or empty";
 const MONTH: &str = "a month (YYYY-MM)";
 const COUNT: &str = "a whole number (0 or more)";
+const OPTIONAL_GENDER: &str = "one of woman, man, nonbinary, unknown, or empty";
+const OPTIONAL_AGE_BAND: &str = "one of 18-24, 25-34, 35-44, 45-54, 55-64, 65+, unknown, or empty";
 
 /// One row of `referrals.csv`: one referral through any door.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,8 +327,10 @@ pub struct Referral {
     pub referrer_type: ReferrerType,
     pub neighborhood: Slug,
     pub race_ethnicity: RaceEthnicity,
-    pub gender: Gender,
-    pub age_band: AgeBand,
+    /// Optional: no published table uses it (data minimization).
+    pub gender: Option<Gender>,
+    /// Optional: no published table uses it (data minimization).
+    pub age_band: Option<AgeBand>,
     pub priority_tier: Option<Slug>,
     pub outcome: Outcome,
     pub intake_date: Option<Date>,
@@ -328,8 +350,8 @@ impl ExportRow for Referral {
         col("referrer_type", ReferrerType::EXPECTED, ReferrerType::accepts),
         col("neighborhood", Slug::EXPECTED, is_slug),
         col("race_ethnicity", RaceEthnicity::EXPECTED, RaceEthnicity::accepts),
-        col("gender", Gender::EXPECTED, Gender::accepts),
-        col("age_band", AgeBand::EXPECTED, AgeBand::accepts),
+        optional_col("gender", OPTIONAL_GENDER, |s| s.is_empty() || Gender::accepts(s)),
+        optional_col("age_band", OPTIONAL_AGE_BAND, |s| s.is_empty() || AgeBand::accepts(s)),
         col(
             "priority_tier",
             "an identifier (a-z, 0-9 and _) or empty",
@@ -363,8 +385,8 @@ impl ExportRow for Referral {
             referrer_type: ReferrerType::parse(referrer_type)?,
             neighborhood: Slug::reusing(neighborhood, old_neighborhood)?,
             race_ethnicity: RaceEthnicity::parse(race_ethnicity)?,
-            gender: Gender::parse(gender)?,
-            age_band: AgeBand::parse(age_band)?,
+            gender: optional(gender, Gender::parse)?,
+            age_band: optional(age_band, AgeBand::parse)?,
             priority_tier: optional(priority_tier, |s| Slug::reusing(s, old_tier))?,
             outcome: Outcome::parse(outcome)?,
             intake_date: optional(intake_date, date)?,
@@ -644,11 +666,17 @@ impl<T: ExportRow, R: io::Read> Rows<T, R> {
         for column in T::COLUMNS {
             let mut found = headers.iter().enumerate().filter(|(_, h)| *h == column.name);
             match (found.next(), found.next()) {
+                (None, _) if column.optional => positions.push(ABSENT),
                 (None, _) => {
                     return Err(ExportError::MissingColumn {
                         file,
                         column: column.name,
-                        expected: T::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+                        expected: T::COLUMNS
+                            .iter()
+                            .filter(|c| !c.optional)
+                            .map(|c| c.name)
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     })
                 }
                 (Some((i, _)), None) => positions.push(i),
@@ -794,7 +822,7 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let row = rows[0].as_ref().expect("valid row");
         assert_eq!(row.door, Door::Community);
-        assert_eq!(row.age_band, AgeBand::From25To34);
+        assert_eq!(row.age_band, Some(AgeBand::From25To34));
         assert_eq!(row.priority_tier.as_ref().map(Slug::as_str), Some("priority"));
         assert_eq!(row.intake_date, Date::new(2025, 3, 10));
     }
@@ -860,6 +888,26 @@ mod tests {
                 message.starts_with(&format!("referrals.csv, line 3, column `{named}`")),
                 "{message}"
             );
+        }
+    }
+
+    #[test]
+    fn gender_and_age_band_may_be_left_out_or_empty() {
+        let header = HEADER.replace(",gender,age_band,", ",");
+        let row = GOOD.replace(",man,25-34,", ",");
+        let rows = referrals(&format!("{header}\n{row}\n"));
+        let read = rows[0].as_ref().expect("a row without gender and age band");
+        assert_eq!((read.gender, read.age_band), (None, None));
+        assert_eq!(read.door, Door::Community);
+        let empty = GOOD.replace(",man,25-34,", ",,,");
+        let rows = referrals(&format!("{HEADER}\n{empty}\n"));
+        let read = rows[0].as_ref().expect("a row with both empty");
+        assert_eq!((read.gender, read.age_band), (None, None));
+        // A value given must still be one of the vocabulary's.
+        let wrong = GOOD.replace(",man,", ",m,");
+        match referrals(&format!("{HEADER}\n{wrong}\n")).remove(0) {
+            Err(ExportError::BadValue { column, .. }) => assert_eq!(column, "gender"),
+            other => panic!("expected BadValue for gender, got {other:?}"),
         }
     }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use lead_aggregate::aggregate::{Aggregates, Figure, DIMS, N_DIMS};
 use lead_aggregate::date::Date;
-use lead_aggregate::export::{AgeBand, Door, Gender, Key, Outcome, RaceEthnicity, Referral, ReferrerType, Slug};
+use lead_aggregate::export::{Door, Key, Outcome, RaceEthnicity, Referral, ReferrerType, Slug};
 
 /// A referral with the fields the first tables read; the rest fixed.
 pub fn referral(
@@ -29,8 +29,8 @@ pub fn referral(
         referrer_type: referrer,
         neighborhood: Slug::new("downtown").expect("slug"),
         race_ethnicity: RaceEthnicity::Unknown,
-        gender: Gender::Unknown,
-        age_band: AgeBand::Unknown,
+        gender: None,
+        age_band: None,
         priority_tier: tier.map(|t| Slug::new(t).expect("slug")),
         outcome,
         intake_date: intake_after.and_then(|d| Date::from_days(date.days() + d)),
