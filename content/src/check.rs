@@ -85,12 +85,7 @@ impl Content {
             policy,
             copy,
         };
-        let errors = check(&content);
-        if errors.is_empty() {
-            Ok(content)
-        } else {
-            Err(errors)
-        }
+        passed(content, check)
     }
 }
 
@@ -145,15 +140,30 @@ pub fn check(content: &Content) -> Vec<ContentError> {
     }
     // US English: the site is for a US program.
     for (file, field, text) in english_texts(content) {
-        for word in british_spellings(&text) {
-            errors.push(ContentError::new(
-                file,
-                field.clone(),
-                format!("{word:?} is British spelling; the site is in US English"),
-            ));
-        }
+        check_spelling(file, &field, &text, &mut errors);
     }
     errors
+}
+
+/// `value` if it passes `check`, else every problem the check found.
+fn passed<T>(value: T, check: impl FnOnce(&T) -> Vec<ContentError>) -> Result<T, Vec<ContentError>> {
+    let errors = check(&value);
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
+    }
+}
+
+/// US English: each British spelling in the English text of `field`.
+fn check_spelling(file: &'static str, field: &str, english: &str, errors: &mut Vec<ContentError>) {
+    for word in british_spellings(english) {
+        errors.push(ContentError::new(
+            file,
+            field.to_owned(),
+            format!("{word:?} is British spelling; the site is in US English"),
+        ));
+    }
 }
 
 /// Each text of a page-text file (`[text]` in `copy.toml` or `clt.toml`)
@@ -188,23 +198,14 @@ impl CltText {
     /// Parses the JSON the build embeds and checks it.
     pub fn from_json(text: &str) -> Result<CltText, Vec<ContentError>> {
         let file: CltCopy = serde_json::from_str(text).map_err(|e| vec![ContentError::parse(CLT_FILE, e)])?;
-        file.text.checked()
+        passed(file.text, check_clt)
     }
 
     /// Parses `clt.toml` as a program manager wrote it and checks it.
     #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<CltText, Vec<ContentError>> {
         let file: CltCopy = toml::from_str(text).map_err(|e| vec![ContentError::parse(CLT_FILE, e)])?;
-        file.text.checked()
-    }
-
-    fn checked(self) -> Result<CltText, Vec<ContentError>> {
-        let errors = check_clt(&self);
-        if errors.is_empty() {
-            Ok(self)
-        } else {
-            Err(errors)
-        }
+        passed(file.text, check_clt)
     }
 }
 
@@ -214,13 +215,7 @@ pub fn check_clt(text: &CltText) -> Vec<ContentError> {
     let mut errors = Vec::new();
     check_texts(CLT_FILE, &entries, &mut errors);
     for (key, text) in entries {
-        for word in british_spellings(&text.en) {
-            errors.push(ContentError::new(
-                CLT_FILE,
-                format!("text.{key}"),
-                format!("{word:?} is British spelling; the site is in US English"),
-            ));
-        }
+        check_spelling(CLT_FILE, &format!("text.{key}"), &text.en, &mut errors);
     }
     errors
 }
@@ -230,23 +225,14 @@ impl DashboardCopy {
     pub fn from_json(text: &str) -> Result<DashboardCopy, Vec<ContentError>> {
         let file: DashboardCopy =
             serde_json::from_str(text).map_err(|e| vec![ContentError::parse(DASHBOARDS_FILE, e)])?;
-        file.checked()
+        passed(file, check_dashboards)
     }
 
     /// Parses `dashboards.toml` as a program manager wrote it and checks it.
     #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<DashboardCopy, Vec<ContentError>> {
         let file: DashboardCopy = toml::from_str(text).map_err(|e| vec![ContentError::parse(DASHBOARDS_FILE, e)])?;
-        file.checked()
-    }
-
-    fn checked(self) -> Result<DashboardCopy, Vec<ContentError>> {
-        let errors = check_dashboards(&self);
-        if errors.is_empty() {
-            Ok(self)
-        } else {
-            Err(errors)
-        }
+        passed(file, check_dashboards)
     }
 }
 
@@ -293,13 +279,7 @@ pub fn check_dashboards(copy: &DashboardCopy) -> Vec<ContentError> {
     keyed::<DashboardId>("intro", &copy.intro, "dashboard page", &mut all, &mut errors);
     keyed::<ChartId>("caption", &copy.caption, "chart", &mut all, &mut errors);
     for (field, text) in all {
-        for word in british_spellings(&text.en) {
-            errors.push(ContentError::new(
-                DASHBOARDS_FILE,
-                field.clone(),
-                format!("{word:?} is British spelling; the site is in US English"),
-            ));
-        }
+        check_spelling(DASHBOARDS_FILE, &field, &text.en, &mut errors);
     }
     errors
 }

@@ -116,11 +116,9 @@ pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
 
         // The dashboards, with the community commentary and the delivery record.
         // In each language: `/en/data/…`, `/es/data/…`.
-        (Get, p) if lead_data::paths::parse_dashboards(p).is_some() => {
-            let front = lead_data::paths::parse_dashboards(p).map(lead_data::paths::dashboards);
-            clt::dashboard(&req, &env, &front.unwrap_or_default()).await
+        (Get, p) if on_dashboards(p) || lead_data::paths::parse_dashboards(p).is_some() => {
+            clt::dashboard(&req, &env, p).await
         }
-        (Get, p) if on_dashboards(p) => clt::dashboard(&req, &env, p).await,
         // HEAD and anything else on the dashboards: the static page as is.
         (_, p) if on_dashboards(p) => assets::pass_through(&req, &env).await,
 

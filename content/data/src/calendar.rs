@@ -232,6 +232,16 @@ impl Month {
         self.month
     }
 
+    /// The month's short name in `lang`: "Mar", "mar".
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        MONTH_NAMES[usize::from(self.month - 1)].get(lang)
+    }
+
+    /// The month as a reader says it: "Mar 2025", "mar 2025".
+    pub fn label(self, lang: crate::Lang) -> String {
+        format!("{} {}", self.name(lang), self.year)
+    }
+
     /// 1..=4.
     pub fn quarter(self) -> u8 {
         (self.month - 1) / 3 + 1

@@ -534,6 +534,9 @@ async fn dashboard_page(
     else {
         return assets::pass_through(req, env).await;
     };
+    // The front page as the site wrote it (`/en/data` is `/en/data/`).
+    let front_path = front.map(paths::dashboards);
+    let path = front_path.as_deref().unwrap_or(path);
     let front = front.is_some();
     let mut page = assets::fetch(env, path).await?;
     if page.status_code() != 200 {

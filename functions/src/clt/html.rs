@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use lead_content::{CltText, Lang, Text};
-use lead_data::calendar::MONTH_NAMES;
 use lead_data::tables::{ChartId, DashboardId, Stat, DIMS};
 use lead_data::vocab::Vocabulary;
 use lead_data::{Date, Period};
@@ -319,11 +318,7 @@ fn period_words(period: &str, lang: Lang) -> String {
             t().quarter.get(lang),
             &[("quarter", &quarter.to_string()), ("year", &year.to_string())],
         ),
-        Ok(Period::Month(month)) => format!(
-            "{} {}",
-            MONTH_NAMES[usize::from(month.number() - 1)].get(lang),
-            month.year()
-        ),
+        Ok(Period::Month(month)) => month.label(lang),
         Err(_) => period.to_owned(),
     }
 }

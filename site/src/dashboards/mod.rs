@@ -65,6 +65,11 @@ pub fn covered(data: &PublishedData) -> Result<(Month, Month), DataError> {
     Ok((data.covered.from, data.covered.to))
 }
 
+/// The dashboards' words (`dashboards.toml`).
+fn text() -> &'static lead_content::DashboardText {
+    &lead_content::dashboards().text
+}
+
 /// The stylesheet of the dashboard pages, written to `/dashboards.css`.
 pub const DASHBOARDS_CSS: &str = include_str!("../../style/dashboards.css");
 /// Loads the charts module, written to `/charts.js`.
@@ -103,7 +108,7 @@ pub fn files(data: &'static PublishedData) -> Result<Vec<(String, String)>, Data
         files.push((format!("data/tables/{name}"), json));
     }
     for lang in Lang::ALL {
-        let text = &lead_content::dashboards().text;
+        let text = text();
         let site_name = text.site_name.get(lang);
         let pages: &'static [Page] = Vec::leak(spec::pages(lang));
         let nav: Vec<(&'static str, &'static str)> = pages.iter().map(|p| (p.slug(), p.title())).collect();

@@ -6,19 +6,13 @@ use leptos::prelude::*;
 
 use lead_charts::Unit;
 
-use lead_content::DashboardText;
 use lead_data::paths::dashboards;
 use lead_data::published::Source;
 
 use super::data::{Figure, PublishedData};
-use super::period::{month_label, Lang, Month, Period, PeriodView};
+use super::period::{Lang, Month, Period, PeriodView};
 use super::spec::{ChartSpec, Grid, Page};
-use super::{csv_path, page_path};
-
-/// The dashboards' words (`dashboards.toml`).
-fn text() -> &'static DashboardText {
-    &lead_content::dashboards().text
-}
+use super::{csv_path, page_path, text};
 
 /// Skip link and the site's header: the way back to the referral form and
 /// the same page in the other language (`other`).
@@ -125,7 +119,7 @@ fn PeriodNav(
 }
 
 /// What a table cell says: the figure, "suppressed" or "no data".
-pub fn cell_text(unit: Unit, figure: Option<Figure>, lang: Lang) -> String {
+fn cell_text(unit: Unit, figure: Option<Figure>, lang: Lang) -> String {
     match figure {
         Some(Figure::Value(v)) => unit.format(v),
         Some(Figure::Suppressed) => text().suppressed.get(lang).to_owned(),
@@ -222,7 +216,7 @@ fn date_label(timestamp: &str, lang: Lang) -> String {
     let date = timestamp.get(..10).and_then(|d| d.parse::<lead_data::Date>().ok());
     match date {
         Some(d) => {
-            let month = lead_data::calendar::MONTH_NAMES[usize::from(d.month().number() - 1)].get(lang);
+            let month = d.month().name(lang);
             match lang {
                 Lang::En => format!("{month} {}, {}", d.day(), d.year()),
                 Lang::Es => format!("{} {month} {}", d.day(), d.year()),
@@ -240,8 +234,8 @@ pub fn AboutData(data: &'static PublishedData, lang: Lang) -> impl IntoView {
     let covered = t.about_covered.fill(
         lang,
         &[
-            ("from", &month_label(data.covered.from, lang)),
-            ("to", &month_label(data.covered.to, lang)),
+            ("from", &data.covered.from.label(lang)),
+            ("to", &data.covered.to.label(lang)),
             ("date", &date_label(&data.generated_at, lang)),
         ],
     );

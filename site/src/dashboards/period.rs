@@ -4,16 +4,6 @@
 
 pub use lead_data::{Lang, Month, Period};
 
-/// A month's short name in `lang`.
-fn month_name(number: u8, lang: Lang) -> &'static str {
-    lead_data::calendar::MONTH_NAMES[usize::from(number - 1)].get(lang)
-}
-
-/// "Mar 2025", "mar 2025".
-pub fn month_label(m: Month, lang: Lang) -> String {
-    format!("{} {}", month_name(m.number(), lang), m.year())
-}
-
 /// How the dashboards show a period; the period itself and its text form
 /// are the data contract's ([`lead_data::Period`]).
 pub trait PeriodView {
@@ -25,26 +15,27 @@ pub trait PeriodView {
 
 impl PeriodView for Period {
     fn label(self, covered: (Month, Month), lang: Lang) -> String {
-        let text = &lead_content::dashboards().text;
+        let text = super::text();
         match self {
             Period::All => text.all_time.fill(
                 lang,
-                &[
-                    ("from", &month_label(covered.0, lang)),
-                    ("to", &month_label(covered.1, lang)),
-                ],
+                &[("from", &covered.0.label(lang)), ("to", &covered.1.label(lang))],
             ),
             Period::Year(y) => format!("{y}"),
-            Period::Quarter(y, q) => text.quarter.fill(
-                lang,
-                &[
-                    ("year", &y.to_string()),
-                    ("quarter", &q.to_string()),
-                    ("from", month_name(q * 3 - 2, lang)),
-                    ("to", month_name(q * 3, lang)),
-                ],
-            ),
-            Period::Month(m) => month_label(m, lang),
+            Period::Quarter(y, q) => {
+                // The quarter's first and last months, by name.
+                let name = |n| Month::new(y, n).map_or("", |m| m.name(lang));
+                text.quarter.fill(
+                    lang,
+                    &[
+                        ("year", &y.to_string()),
+                        ("quarter", &q.to_string()),
+                        ("from", name(q * 3 - 2)),
+                        ("to", name(q * 3)),
+                    ],
+                )
+            }
+            Period::Month(m) => m.label(lang),
         }
     }
 

@@ -8,8 +8,9 @@ use lead_data::tables::{ChartId, DashboardId, DerivedMeasure, Dim, Measure, Stat
 use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
-use super::period::{month_label, Lang, Month, Period, PeriodView};
-use lead_content::{DashboardText, Text};
+use super::period::{Lang, Month, Period, PeriodView};
+use super::text;
+use lead_content::Text;
 
 /// A category (row of the table) or a series (column): what it adds to the
 /// key of each cell it crosses. The series' table and measure win over the
@@ -160,7 +161,7 @@ impl ChartSpec {
             Categories::Months => period
                 .months(covered)
                 .into_iter()
-                .map(|m| (Part::new(month_label(m, self.lang)), m.to_string()))
+                .map(|m| (Part::new(m.label(self.lang)), m.to_string()))
                 .collect(),
             Categories::Parts(parts) => parts.iter().map(|p| (p.clone(), period.to_string())).collect(),
         };
@@ -318,11 +319,6 @@ fn races_of(measure: DerivedMeasure, lang: Lang) -> Vec<Part> {
         .iter()
         .map(|(value, label)| Part::new(*label).measure(measure).dim(Dim::Race, value))
         .collect()
-}
-
-/// The dashboards' words (`dashboards.toml`).
-fn text() -> &'static DashboardText {
-    &lead_content::dashboards().text
 }
 
 /// Every dashboard page in `lang`, in the order of the site's navigation.
