@@ -599,7 +599,9 @@ async fn in_the_browser_a_member_comments_a_moderator_approves_and_the_public_re
     // The toggle names its chart and period.
     let named = summary.text().await.expect("text");
     assert!(
-        named.starts_with("Comment on this chart: Average active caseload per case manager, each month, All time ("),
+        named.starts_with(
+            "Comment on this chart: Average and highest active caseload per case manager, each month, All time ("
+        ),
         "{named}"
     );
     summary.click().await.expect("open it");

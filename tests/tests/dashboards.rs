@@ -248,7 +248,7 @@ async fn every_dashboard_draws_its_charts_and_its_tables_match_the_published_jso
     }
     assert_eq!(
         charts,
-        17 * 4,
+        lead_data::tables::ChartId::ALL.len() * 4,
         "every chart of every dashboard, three periods in English, one in Spanish"
     );
     assert!(figures > 1_000, "{figures} figures checked");

@@ -458,6 +458,11 @@ fn capacity_averages_caseloads_only_when_managers_and_sum_are_published() {
     assert_eq!(c("case_manager_months", "2024-Q1").text(), "7");
     assert_eq!(c("average_active_caseload", "2024-Q1").text(), "20.7143");
     assert_eq!(c("average_active_caseload", "all").text(), "20.7143");
+    // The highest caseload rests on the same count: 25, in February.
+    assert!(c("highest_active_caseload", "2024-01").is_suppressed());
+    assert_eq!(c("highest_active_caseload", "2024-Q1").text(), "25");
+    // Nobody over 25: a true zero, published.
+    assert_eq!(c("case_managers_over_25", "2024-Q1").text(), "0");
     // Waitlisted and declined referrals (none here): true zeros.
     assert_eq!(
         text(

@@ -64,11 +64,15 @@ fn run(specs: &[Spec], arrests: &[ArrestSpec], policy: SuppressionPolicy) -> Agg
             booked: eligible * tenths / 10,
         })
         .collect();
+    // From 1 to 13 case managers a month, some of them over 25, so the
+    // split of case managers at 25 is attacked too.
     let caseloads: Vec<Caseload> = (0..MONTHS.len())
-        .map(|m| Caseload {
-            month: month(m),
-            case_manager_key: Key::new("cm").expect("key"),
-            active_caseload: 15,
+        .flat_map(|m| {
+            (0..1 + (m * 7) % 13).map(move |i| Caseload {
+                month: month(m),
+                case_manager_key: Key::new(&format!("cm{i}")).expect("key"),
+                active_caseload: 15 + ((i * (m + 3)) % 14) as u32,
+            })
         })
         .collect();
     let population: Vec<Population> = RaceEthnicity::ALL[..4]
@@ -166,6 +170,7 @@ proptest! {
                 "retention_6m" => same("enrolments_followed_6m") && same("retained_6m"),
                 "retention_12m" => same("enrolments_followed_12m") && same("retained_12m"),
                 "average_active_caseload" => same("case_manager_months") && same("active_caseload_sum"),
+                "highest_active_caseload" => same("case_manager_months"),
                 "share_housed_post_6m" => same("people_followed_housing_6m") && same("housed_post_6m"),
                 "share_housed_post_12m" => same("people_followed_housing_12m") && same("housed_post_12m"),
                 "diversion_rate" => same("diversion_eligible_arrests") && base("referrals", &diversions),

@@ -18,9 +18,10 @@ vocabulary!(
         DaysToIntake = "days_to_intake", "Days from referral to intake", "Días entre el referido y la primera entrevista";
         ParticipantsByStatus = "participants_by_status", "Enrollments by month enrolled and current status (active, inactive)", "Inscripciones por mes de inscripción y estado actual (activo, inactivo)";
         Retention = "retention", "Retention 6 and 12 months after enrollment (active or inactive, not discharged)", "Permanencia a los 6 y 12 meses de la inscripción (activo o inactivo, sin baja)";
-        AverageCaseload = "average_caseload", "Average active caseload per case manager", "Número medio de casos activos por administrador de casos";
+        AverageCaseload = "average_caseload", "Active caseloads of case managers: average, highest and how many case managers had more than 25", "Casos activos de los administradores de casos: promedio, máximo y cuántos administradores tenían más de 25";
         ReferralsWaitlisted = "referrals_waitlisted", "Referrals waitlisted", "Referidos en lista de espera";
         ReferralsDeclined = "referrals_declined", "Referrals declined", "Referidos rechazados";
+        CommunityWaitlistedByPriorityTier = "community_waitlisted_by_priority_tier", "Community referrals waitlisted, by priority tier", "Referidos comunitarios en lista de espera, por nivel de prioridad";
         EquityDiversionEligibleArrests = "equity_diversion_eligible_arrests", "Diversion-eligible arrests by race and ethnicity", "Arrestos elegibles para desvío por raza y etnia";
         EquityReferralsByDoor = "equity_referrals_by_door", "Referrals by door (arrest diversion, social contact, community) and race and ethnicity", "Referidos por puerta (desvío de arresto, contacto social, comunitaria) y por raza y etnia";
         EquityEnrolment = "equity_enrolment", "Referrals that led to enrollment by race and ethnicity", "Referidos que terminaron en inscripción por raza y etnia";
@@ -56,8 +57,11 @@ vocabulary!(
         DaysToIntakeByDoor = "days-to-intake-by-door", "Median days from referral to intake, by door", "Mediana de días entre el referido y la primera entrevista, por puerta";
         EnrolmentsByStatus = "enrolments-by-status", "Enrollments each month, by current status", "Inscripciones cada mes, por estado actual";
         Retention = "retention", "Retention at 6 and 12 months", "Permanencia a los 6 y 12 meses";
-        AverageCaseload = "average-caseload", "Average active caseload per case manager, each month", "Número medio de casos activos por administrador de casos, cada mes";
+        AverageCaseload = "average-caseload", "Average and highest active caseload per case manager, each month", "Número medio y máximo de casos activos por administrador de casos, cada mes";
+        CaseManagersOver25 = "case-managers-over-25", "Case managers with more than 25 active cases, each month", "Administradores de casos con más de 25 casos activos, cada mes";
         WaitlistedDeclined = "waitlisted-declined", "Referrals waitlisted (the program was full) or declined by the person, each month", "Referidos en lista de espera (el programa estaba lleno) o que la persona no quiso aceptar, cada mes";
+        WaitlistedByDoor = "waitlisted-by-door", "Referrals waitlisted because the program was full, by door, each month", "Referidos en lista de espera porque el programa estaba lleno, por puerta, cada mes";
+        WaitlistedByTier = "waitlisted-by-tier", "Community referrals waitlisted because the program was full, by priority tier", "Referidos comunitarios en lista de espera porque el programa estaba lleno, por nivel de prioridad";
         ShareByStage = "share-by-stage", "Race and ethnicity at each stage, beside the population", "Raza y etnia en cada etapa, junto a la población";
         RelativeRateByStage = "relative-rate-by-stage", "Relative rate at each stage", "Tasa relativa en cada etapa";
         BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";
@@ -145,6 +149,9 @@ vocabulary!(
         // Capacity: caseloads.csv by month.
         CaseManagerMonths = "case_manager_months", "Case managers (months worked)", "Administradores de casos (meses trabajados)";
         CaseloadSum = "active_caseload_sum", "Active cases of all case managers", "Casos activos de todos los administradores de casos";
+        CaseManagersOver25 = "case_managers_over_25", "Case managers with more than 25 active cases", "Administradores de casos con más de 25 casos activos";
+        /// Case-manager months less those over 25.
+        CaseManagersAtMost25 = "case_managers_at_most_25", "Case managers with 25 active cases or fewer", "Administradores de casos con 25 casos activos o menos";
         // arrests.csv by month.
         EligibleArrests = "diversion_eligible_arrests", "Diversion-eligible arrests", "Arrestos elegibles para desvío";
         Booked = "booked", "Diversion-eligible arrests booked into jail", "Arrestos elegibles para desvío con ingreso en la cárcel";
@@ -177,6 +184,9 @@ vocabulary!(
         Retention12 = "retention_12m", "Share still enrolled after 12 months", "Porcentaje que sigue inscrito a los 12 meses";
         /// Caseload sum / case-manager months.
         AverageCaseload = "average_active_caseload", "Average active caseload per case manager", "Número medio de casos activos por administrador de casos";
+        /// The largest caseload of one case manager in the month (in a
+        /// longer period, the largest of its months).
+        HighestCaseload = "highest_active_caseload", "Highest active caseload of a case manager", "Mayor número de casos activos de un administrador de casos";
         /// A stage's count for one race / the stage's count for all races.
         ShareByRace = "share_by_race", "Share of everyone at this stage", "Porcentaje de todas las personas en esta etapa";
         /// The race's share of the census population (not a count of people
@@ -198,6 +208,7 @@ impl DerivedMeasure {
         match self {
             DerivedMeasure::MedianDaysToIntake => Unit::Days,
             DerivedMeasure::AverageCaseload => Unit::Average,
+            DerivedMeasure::HighestCaseload => Unit::Count,
             DerivedMeasure::RelativeRate => Unit::Ratio,
             DerivedMeasure::ShareWithin30Days
             | DerivedMeasure::Retention6
@@ -327,11 +338,18 @@ pub const TABLES: &[TableSpec] = &[
     // Capacity.
     TableSpec {
         id: TableId::AverageCaseload,
-        measures: &[Measure::CaseManagerMonths, Measure::CaseloadSum],
+        measures: &[
+            Measure::CaseManagerMonths,
+            Measure::CaseloadSum,
+            Measure::CaseManagersOver25,
+        ],
         dims: &[],
         fixed: &[],
-        derived: &[(DerivedMeasure::AverageCaseload, Measure::CaseManagerMonths)],
-        implied: &[],
+        derived: &[
+            (DerivedMeasure::AverageCaseload, Measure::CaseManagerMonths),
+            (DerivedMeasure::HighestCaseload, Measure::CaseManagerMonths),
+        ],
+        implied: &[Measure::CaseManagersAtMost25],
     },
     TableSpec {
         id: TableId::ReferralsWaitlisted,
@@ -346,6 +364,14 @@ pub const TABLES: &[TableSpec] = &[
         measures: &[Measure::Referrals],
         dims: &[Dim::Door],
         fixed: &[(Dim::Outcome, DECLINED)],
+        derived: &[],
+        implied: &[],
+    },
+    TableSpec {
+        id: TableId::CommunityWaitlistedByPriorityTier,
+        measures: &[Measure::Referrals],
+        dims: &[Dim::PriorityTier],
+        fixed: &[(Dim::Door, COMMUNITY), (Dim::Outcome, WAITLISTED)],
         derived: &[],
         implied: &[],
     },

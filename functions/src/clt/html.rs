@@ -1257,14 +1257,14 @@ mod tests {
         }
         let link = chart_link(&c, Lang::En);
         assert!(
-            link.contains(">Average active caseload per case manager, each month (Q1 2025)</a>")
+            link.contains(">Average and highest active caseload per case manager, each month (Q1 2025)</a>")
                 && link.contains("href=\"/en/data/capacity/2025-Q1/#average-caseload\""),
             "{link}"
         );
         let enlace = chart_link(&c, Lang::Es);
         assert!(
             enlace.contains(
-                ">Número medio de casos activos por administrador de casos, cada mes (trimestre 1 de 2025)</a>"
+                ">Número medio y máximo de casos activos por administrador de casos, cada mes (trimestre 1 de 2025)</a>"
             ),
             "{enlace}"
         );

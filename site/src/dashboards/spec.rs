@@ -493,11 +493,18 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     unit: Average,
                     axis: l(&t.axis_month),
                     categories: Categories::Months,
-                    series: vec![one(
-                        &l(&t.average_caseload),
-                        TableId::AverageCaseload,
-                        D::AverageCaseload.into(),
-                    )],
+                    series: vec![
+                        one(
+                            &l(&t.average_caseload),
+                            TableId::AverageCaseload,
+                            D::AverageCaseload.into(),
+                        ),
+                        one(
+                            &l(&t.highest_caseload),
+                            TableId::AverageCaseload,
+                            D::HighestCaseload.into(),
+                        ),
+                    ],
                     lines: vec![
                         ReferenceLine {
                             name: l(&t.line_average),
@@ -508,6 +515,28 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                             value: 25.0,
                         },
                     ],
+                },
+                ChartSpec {
+                    id: ChartId::CaseManagersOver25,
+                    caption: copy.caption(ChartId::CaseManagersOver25).get(lang).to_owned(),
+                    lang,
+                    kind: Bar,
+                    unit: Count,
+                    axis: l(&t.axis_month),
+                    categories: Categories::Months,
+                    series: vec![
+                        one(
+                            &l(&t.case_managers),
+                            TableId::AverageCaseload,
+                            M::CaseManagerMonths.into(),
+                        ),
+                        one(
+                            &l(&t.case_managers_over_25),
+                            TableId::AverageCaseload,
+                            M::CaseManagersOver25.into(),
+                        ),
+                    ],
+                    lines: vec![],
                 },
                 ChartSpec {
                     id: ChartId::WaitlistedDeclined,
@@ -521,6 +550,37 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         one(&l(&t.waitlisted), TableId::ReferralsWaitlisted, M::Referrals.into()).dim(Dim::Door, "all"),
                         one(&l(&t.declined), TableId::ReferralsDeclined, M::Referrals.into()).dim(Dim::Door, "all"),
                     ],
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: ChartId::WaitlistedByDoor,
+                    caption: copy.caption(ChartId::WaitlistedByDoor).get(lang).to_owned(),
+                    lang,
+                    kind: StackedBar,
+                    unit: Count,
+                    axis: l(&t.axis_month),
+                    categories: Categories::Months,
+                    series: doors(lang)
+                        .iter()
+                        .map(|(door, label)| {
+                            one(label, TableId::ReferralsWaitlisted, M::Referrals.into()).dim(Dim::Door, door)
+                        })
+                        .collect(),
+                    lines: vec![],
+                },
+                ChartSpec {
+                    id: ChartId::WaitlistedByTier,
+                    caption: copy.caption(ChartId::WaitlistedByTier).get(lang).to_owned(),
+                    lang,
+                    kind: Bar,
+                    unit: Count,
+                    axis: l(&t.axis_tier),
+                    categories: Categories::Parts(over(
+                        Dim::PriorityTier,
+                        &tiers(lang),
+                        TableId::CommunityWaitlistedByPriorityTier,
+                    )),
+                    series: vec![Part::new(l(&t.waitlisted)).measure(M::Referrals)],
                     lines: vec![],
                 },
             ],

@@ -275,12 +275,34 @@ pub(super) struct Facts {
     pub(super) outcome_totals: OutcomeTotals,
     /// The latest date in referrals.csv: retention is looked at as of it.
     pub(super) as_of: Option<Date>,
-    /// month -> (case managers, caseload sum).
-    pub(super) caseloads: FxHashMap<i64, (u64, u64)>,
+    /// month -> the case managers' caseloads.
+    pub(super) caseloads: FxHashMap<i64, Caseloads>,
     /// (month, race) -> (diversion-eligible arrests, booked).
     pub(super) arrests: FxHashMap<(i64, u8), (u64, u64)>,
     /// Census population by race.
     pub(super) population: [u64; 9],
+}
+
+/// One month of `caseloads.csv`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Caseloads {
+    pub(super) managers: u64,
+    pub(super) sum: u64,
+    pub(super) highest: u32,
+    /// Case managers above the standard's maximum of 25 participants.
+    pub(super) over_25: u64,
+}
+
+/// The most participants a case manager may carry at any time.
+pub const MAXIMUM_CASELOAD: u32 = 25;
+
+impl Caseloads {
+    pub(super) fn add(&mut self, caseload: u32) {
+        self.managers += 1;
+        self.sum += u64::from(caseload);
+        self.highest = self.highest.max(caseload);
+        self.over_25 += u64::from(caseload > MAXIMUM_CASELOAD);
+    }
 }
 
 impl Facts {
@@ -412,9 +434,11 @@ impl Facts {
             );
         }
         let none = [None; N_DIMS];
-        for (&month, &(managers, sum)) in &self.caseloads {
-            put(month, M::CaseManagerMonths, none, managers);
-            put(month, M::CaseloadSum, none, sum);
+        for (&month, c) in &self.caseloads {
+            put(month, M::CaseManagerMonths, none, c.managers);
+            put(month, M::CaseloadSum, none, c.sum);
+            put(month, M::CaseManagersOver25, none, c.over_25);
+            put(month, M::CaseManagersAtMost25, none, c.managers - c.over_25);
         }
         for (&(month, race), &(eligible, booked)) in &self.arrests {
             let dims = [None, None, None, None, Some(u16::from(race))];

@@ -130,9 +130,11 @@ where
             while let Some(row) = caseloads.next_row() {
                 let row = row?;
                 cover(row.month);
-                let entry = facts.caseloads.entry(row.month.index()).or_default();
-                entry.0 += 1;
-                entry.1 += u64::from(row.active_caseload);
+                facts
+                    .caseloads
+                    .entry(row.month.index())
+                    .or_default()
+                    .add(row.active_caseload);
             }
             while let Some(row) = arrests.next_row() {
                 let row = row?;
@@ -343,6 +345,7 @@ where
                 DerivedMeasure::Retention6 => Derived::ratio(with(key, Measure::Retained6), publish(key)),
                 DerivedMeasure::Retention12 => Derived::ratio(with(key, Measure::Retained12), publish(key)),
                 DerivedMeasure::AverageCaseload => Derived::ratio(with(key, Measure::CaseloadSum), publish(key)),
+                DerivedMeasure::HighestCaseload => Derived::of_group(publish(key), || highest_caseload(&facts, key)),
                 DerivedMeasure::ShareHoused6 => Derived::ratio(with(key, Measure::Housed6), publish(key)),
                 DerivedMeasure::ShareHoused12 => Derived::ratio(with(key, Measure::Housed12), publish(key)),
                 DerivedMeasure::DiversionRate => {
@@ -412,6 +415,17 @@ pub(super) fn median_delay(facts: &Facts, key: &Key) -> Option<f64> {
         }
     }
     median(&merged)
+}
+
+/// The largest caseload of one case manager in any month of the key's period.
+pub(super) fn highest_caseload(facts: &Facts, key: &Key) -> Option<f64> {
+    facts
+        .caseloads
+        .iter()
+        .filter(|(&month, _)| Month::from_index(month).is_some_and(|m| key.period.contains(m)))
+        .map(|(_, c)| c.highest)
+        .max()
+        .map(f64::from)
 }
 
 /// Median of a histogram (mean of the two middle values when even).
