@@ -166,7 +166,7 @@ proptest! {
             diversions[0] = "arrest_diversion".to_owned();
             let bases_published = match row.measure {
                 "median_days_to_intake" => same("referrals_with_intake"),
-                "share_intake_within_30_days" => same("referrals_with_intake") && same("intake_within_30_days"),
+                "share_intake_within_30_days" => same("referrals_followed_30_days") && same("reached_within_30_days"),
                 "retention_6m" => same("enrolments_followed_6m") && same("retained_6m"),
                 "retention_12m" => same("enrolments_followed_12m") && same("retained_12m"),
                 "average_active_caseload" => same("case_manager_months") && same("active_caseload_sum"),

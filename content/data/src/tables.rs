@@ -53,7 +53,7 @@ vocabulary!(
         CommunityByTier = "community-by-tier", "Community referrals by priority tier", "Referidos comunitarios por nivel de prioridad";
         ReferralOutcomes = "referral-outcomes", "What became of referrals", "Qué pasó con los referidos";
         MedianDaysToIntake = "median-days-to-intake", "Median days from referral to intake, each month", "Mediana de días entre el referido y la primera entrevista, cada mes";
-        IntakeWithin30Days = "intake-within-30-days", "Share with an intake within 30 days, each month", "Porcentaje con primera entrevista dentro de los 30 días, cada mes";
+        IntakeWithin30Days = "intake-within-30-days", "Share of referrals reached for an intake within 30 days, each month", "Porcentaje de referidos con primera entrevista dentro de los 30 días, cada mes";
         DaysToIntakeByDoor = "days-to-intake-by-door", "Median days from referral to intake, by door", "Mediana de días entre el referido y la primera entrevista, por puerta";
         EnrolmentsByStatus = "enrolments-by-status", "Enrollments each month, by current status", "Inscripciones cada mes, por estado actual";
         Retention = "retention", "Retention at 6 and 12 months", "Permanencia a los 6 y 12 meses";
@@ -123,8 +123,16 @@ vocabulary!(
     Measure, "the name of a counted measure" {
         Referrals = "referrals", "Referrals", "Referidos";
         WithIntake = "referrals_with_intake", "Referrals that reached an intake", "Referidos que llegaron a una primera entrevista";
-        IntakeWithin30Days = "intake_within_30_days", "Intakes within 30 days of the referral", "Primeras entrevistas dentro de los 30 días del referido";
-        IntakeAfter30Days = "intake_after_30_days", "Intakes more than 30 days after the referral", "Primeras entrevistas más de 30 días después del referido";
+        /// Referrals made at least 30 days before the export's last date,
+        /// so that whether they were reached within 30 days is known.
+        Followed30Days = "referrals_followed_30_days", "Referrals made at least 30 days before the data's last date", "Referidos hechos al menos 30 días antes de la última fecha de los datos";
+        /// Referrals too recent for the 30-day look (implied).
+        NotFollowed30Days = "referrals_not_followed_30_days", "Referrals too recent to look at 30 days on", "Referidos demasiado recientes para mirarlos a los 30 días";
+        /// Of those followed 30 days, the ones with an intake within 30 days.
+        ReachedWithin30Days = "reached_within_30_days", "Referrals that reached an intake within 30 days", "Referidos que llegaron a una primera entrevista dentro de los 30 días";
+        /// Of those followed 30 days, the ones with an intake later or never
+        /// (implied).
+        NotReachedWithin30Days = "not_reached_within_30_days", "Referrals with no intake within 30 days (later, or not yet)", "Referidos sin primera entrevista dentro de los 30 días (más tarde, o todavía no)";
         WithoutIntake = "referrals_without_intake", "Referrals with no intake yet", "Referidos todavía sin primera entrevista";
         /// Referrals whose outcome is not `enrolled` (implied: referrals minus
         /// the `enrolled` row); keyed with the outcome dimension at `all`.
@@ -177,8 +185,9 @@ vocabulary!(
     DerivedMeasure, "the name of a derived measure" {
         /// Median days from referral to intake among referrals with an intake.
         MedianDaysToIntake = "median_days_to_intake", "Median days from referral to intake", "Mediana de días entre el referido y la primera entrevista";
-        /// Share of referrals with an intake that had it within 30 days.
-        ShareWithin30Days = "share_intake_within_30_days", "Share of intakes within 30 days of the referral", "Porcentaje de primeras entrevistas dentro de los 30 días del referido";
+        /// Share of referrals followed 30 days that reached an intake within
+        /// them: those never reached count, as not reached in time.
+        ShareWithin30Days = "share_intake_within_30_days", "Share of referrals that reached an intake within 30 days", "Porcentaje de referidos que llegaron a una primera entrevista dentro de los 30 días";
         /// Share of enrolments followed 6 (12) months that were not discharged by then.
         Retention6 = "retention_6m", "Share still enrolled after 6 months", "Porcentaje que sigue inscrito a los 6 meses";
         Retention12 = "retention_12m", "Share still enrolled after 12 months", "Porcentaje que sigue inscrito a los 12 meses";
@@ -296,14 +305,23 @@ pub const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         id: TableId::DaysToIntake,
-        measures: &[Measure::Referrals, Measure::WithIntake, Measure::IntakeWithin30Days],
+        measures: &[
+            Measure::Referrals,
+            Measure::WithIntake,
+            Measure::Followed30Days,
+            Measure::ReachedWithin30Days,
+        ],
         dims: &[Dim::Door],
         fixed: &[],
         derived: &[
             (DerivedMeasure::MedianDaysToIntake, Measure::WithIntake),
-            (DerivedMeasure::ShareWithin30Days, Measure::WithIntake),
+            (DerivedMeasure::ShareWithin30Days, Measure::Followed30Days),
         ],
-        implied: &[Measure::IntakeAfter30Days, Measure::WithoutIntake],
+        implied: &[
+            Measure::WithoutIntake,
+            Measure::NotFollowed30Days,
+            Measure::NotReachedWithin30Days,
+        ],
     },
     // Engagement.
     TableSpec {

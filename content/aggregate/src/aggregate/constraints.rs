@@ -8,8 +8,11 @@ use super::*;
 pub(super) fn splits(measure: Measure) -> &'static [&'static [Measure]] {
     use Measure as M;
     match measure {
-        M::Referrals => &[&[M::WithIntake, M::WithoutIntake]],
-        M::WithIntake => &[&[M::IntakeWithin30Days, M::IntakeAfter30Days]],
+        M::Referrals => &[
+            &[M::WithIntake, M::WithoutIntake],
+            &[M::Followed30Days, M::NotFollowed30Days],
+        ],
+        M::Followed30Days => &[&[M::ReachedWithin30Days, M::NotReachedWithin30Days]],
         M::Enrolled => &[
             &[M::Active, M::Inactive, M::Discharged],
             &[M::Followed6, M::NotFollowed6],

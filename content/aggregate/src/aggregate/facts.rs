@@ -266,6 +266,8 @@ pub(super) struct Facts {
     pub(super) referrals: FxHashMap<(i64, u8, u8, u16, u8, u8), u64>,
     /// (month index, door) -> intake delays in days -> referrals.
     pub(super) delays: FxHashMap<(i64, u8), BTreeMap<u32, u64>>,
+    /// (month index, door) -> (referrals, reached within 30 days).
+    pub(super) reached: FxHashMap<(i64, u8), (u64, u64)>,
     /// Tier names; index 0 is "no tier" (police doors).
     pub(super) tiers: Vec<String>,
     pub(super) enrolments: Vec<Enrolment>,
@@ -335,10 +337,14 @@ impl Facts {
                 race,
             ))
             .or_default() += 1;
-        if let Some(intake) = r.intake_date {
+        let reached = r.intake_date.map(|intake| {
             let days = u32::try_from(r.referral_date.days_until(intake)).unwrap_or(0);
             *self.delays.entry((month, door)).or_default().entry(days).or_default() += 1;
-        }
+            days
+        });
+        let entry = self.reached.entry((month, door)).or_default();
+        entry.0 += 1;
+        entry.1 += u64::from(reached.is_some_and(|days| days <= 30));
         let latest = [r.intake_date, r.roi_date, r.enrolled_date, r.status_date]
             .into_iter()
             .flatten()
@@ -388,13 +394,29 @@ impl Facts {
         }
         for (&(month, door), delays) in &self.delays {
             let with: u64 = delays.values().sum();
-            let within: u64 = delays.range(..=30).map(|(_, n)| n).sum();
-            let dims = [Some(u16::from(door)), None, None, None, None];
-            put(month, M::WithIntake, dims, with);
-            put(month, M::IntakeWithin30Days, dims, within);
-            put(month, M::IntakeAfter30Days, dims, with - within);
+            put(
+                month,
+                M::WithIntake,
+                [Some(u16::from(door)), None, None, None, None],
+                with,
+            );
         }
         let as_of = self.as_of.map_or(i64::MIN, Date::days);
+        // Whether a month's referrals were reached within 30 days is known
+        // 30 days after its last day (a whole month at once, so no small
+        // part of a month stands apart); those never reached count as not
+        // reached.
+        for (&(month, door), &(referrals, within)) in &self.reached {
+            let Some(m) = Month::from_index(month) else { continue };
+            let dims = [Some(u16::from(door)), None, None, None, None];
+            if m.first_day().days() + i64::from(m.days()) - 1 + 30 <= as_of {
+                put(month, M::Followed30Days, dims, referrals);
+                put(month, M::ReachedWithin30Days, dims, within);
+                put(month, M::NotReachedWithin30Days, dims, referrals - within);
+            } else {
+                put(month, M::NotFollowed30Days, dims, referrals);
+            }
+        }
         let mut classes: FxHashMap<EnrolmentClass, u64> = FxHashMap::default();
         for e in &self.enrolments {
             *classes.entry(e.class(as_of)).or_default() += 1;

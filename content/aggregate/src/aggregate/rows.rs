@@ -340,7 +340,7 @@ where
             let figure = match derived {
                 DerivedMeasure::MedianDaysToIntake => Derived::of_group(publish(key), || median_delay(&facts, key)),
                 DerivedMeasure::ShareWithin30Days => {
-                    Derived::ratio(with(key, Measure::IntakeWithin30Days), publish(key))
+                    Derived::ratio(with(key, Measure::ReachedWithin30Days), publish(key))
                 }
                 DerivedMeasure::Retention6 => Derived::ratio(with(key, Measure::Retained6), publish(key)),
                 DerivedMeasure::Retention12 => Derived::ratio(with(key, Measure::Retained12), publish(key)),
