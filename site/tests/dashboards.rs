@@ -398,3 +398,112 @@ fn the_spanish_dashboards_speak_spanish_and_show_the_same_figures() {
         assert!(page.contains(race.labels().es), "{}", race.labels().es);
     }
 }
+
+/// The racial-equity page says in words, for each period, at which stage
+/// a group's share moves most from the stage before: the stage, the group
+/// and both shares found again here from the published JSON alone (the
+/// share at the stage, and the share before it as share / stage-to-stage
+/// rate), in both languages.
+#[test]
+fn the_racial_equity_page_names_the_stage_where_disparity_changes_most() {
+    use lead_data::vocab::{RaceEthnicity, Vocabulary};
+    let data = published();
+    let covered = covered(data).expect("covered months");
+    let t = &lead_content::dashboards().text;
+    // Each stage with a stage before it, its words and its counted measure.
+    let steps = [
+        (TableId::EquityBookings, &t.stage_booked_of_arrests, "booked"),
+        (
+            TableId::EquityArrestDiversions,
+            &t.stage_diverted_of_arrests,
+            "referrals",
+        ),
+        (TableId::EquityEnrolment, &t.stage_enrolled_of_referred, "referrals"),
+        (TableId::EquityRetention, &t.stage_retained_of_enrolled, "retained_6"),
+    ];
+    let rows: Vec<(_, _, Vec<serde_json::Value>)> = steps
+        .iter()
+        .map(|&(table, words, _)| {
+            let path = published().dir.join(table_file(table));
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).expect("table JSON")).expect("JSON");
+            (table, words, json["rows"].as_array().expect("rows").clone())
+        })
+        .collect();
+    let (mut named, mut none) = (0, 0);
+    for period in periods(covered) {
+        let key = period.to_string();
+        let value = |rows: &[serde_json::Value], race: &str, measure: &str| {
+            rows.iter()
+                .find(|r| r["period"] == key.as_str() && r["race_ethnicity"] == race && r["measure"] == measure)
+                .and_then(|r| r["value"].as_f64())
+        };
+        let mut best: Option<(&lead_content::Text, RaceEthnicity, f64, f64)> = None;
+        for (_, words, rows) in &rows {
+            for &race in RaceEthnicity::ALL.iter().filter(|r| **r != RaceEthnicity::Unknown) {
+                let (Some(share), Some(rate)) = (
+                    value(rows, race.as_str(), "share_by_race"),
+                    value(rows, race.as_str(), "stage_relative_rate"),
+                ) else {
+                    continue;
+                };
+                if rate <= 0.0 {
+                    continue;
+                }
+                let before = share / rate;
+                if best.is_none_or(|(_, _, b, a)| (share - before).abs() > (a - b).abs()) {
+                    best = Some((*words, race, before, share));
+                }
+            }
+        }
+        for lang in Lang::ALL {
+            let path = format!(
+                "{}index.html",
+                page_path(lang, "racial-equity", period).trim_start_matches('/')
+            );
+            let html = &site()[&path];
+            let finding = html
+                .split("<p class=\"finding\">")
+                .nth(1)
+                .and_then(|rest| rest.split("</p>").next())
+                .unwrap_or_else(|| panic!("{path}: a finding"));
+            let label = period.label(covered, lang);
+            assert!(finding.starts_with(&label), "{path}: {finding}");
+            match best {
+                Some((stage, race, before, after)) => {
+                    named += 1;
+                    for part in [
+                        stage.get(lang),
+                        race.labels().get(lang),
+                        &Unit::Share.format(before),
+                        &Unit::Share.format(after),
+                    ] {
+                        assert!(finding.contains(part), "{path}: {finding} names {part}");
+                    }
+                }
+                None => {
+                    none += 1;
+                    assert_eq!(
+                        finding,
+                        t.largest_change_none.fill(lang, &[("period", &label)]),
+                        "{path}"
+                    );
+                }
+            }
+        }
+        // The published shares agree with the counts they come from.
+        for ((_, _, rows), (_, _, counted)) in rows.iter().zip(&steps) {
+            if let (Some(share), Some(n), Some(all)) = (
+                value(rows, "black", "share_by_race"),
+                value(rows, "black", counted),
+                value(rows, "all", counted),
+            ) {
+                assert!((share - n / all).abs() < 1e-9, "{key}: {n} of {all} is {share}");
+            }
+        }
+    }
+    assert!(
+        named >= 2 * 4,
+        "the finding names a stage in most periods ({named}, {none} without)"
+    );
+}

@@ -566,12 +566,39 @@ fn racial_equity_gives_count_share_baseline_and_relative_rate_at_each_stage() {
     assert_eq!(e("equity_enrolment", "referrals", enrolled("black")), "15");
     assert_eq!(e("equity_enrolment", "share_by_race", enrolled("black")), "0.4167");
     assert_eq!(e("equity_enrolment", "relative_rate", enrolled("black")), "2.0833");
-    // Retention at 6 months: black 8 active + 2 inactive + 2 discharged late
-    // = 12 of 25; white 13 of 25.
-    assert_eq!(e("equity_retention", "retained_6m", race("black")), "12");
-    assert_eq!(e("equity_retention", "share_by_race", race("black")), "0.48");
-    assert_eq!(e("equity_retention", "relative_rate", race("black")), "2.4");
-    assert_eq!(e("equity_retention", "relative_rate", race("white")), "0.8667");
+    // Retention at 6 months: 25 of the 30 followed. By race it would be
+    // black 12 of 15 and white 13 of 15, but that says 3 and 2 people were
+    // not retained: suppressed, and with them every rate on them.
+    let retention = "equity_retention";
+    assert_eq!(e(retention, "enrolments_followed_6m", race("all")), "30");
+    assert_eq!(e(retention, "retained_6m", race("all")), "25");
+    for (r, m) in [
+        ("black", "retained_6m"),
+        ("white", "retained_6m"),
+        ("black", "share_by_race"),
+        ("black", "stage_relative_rate"),
+    ] {
+        assert!(figure(&a, retention, m, "all", race(r)).is_suppressed(), "{r} {m}");
+    }
+    // Stage to stage: arrest diversions are 50% Black against 40% of the
+    // eligible arrests; enrollments 15 of 36 as referrals were.
+    let diversions = "equity_arrest_diversions";
+    fn ad(r: &str) -> [&str; 5] {
+        ["arrest_diversion", "", "", "", r]
+    }
+    assert_eq!(e(diversions, "share_by_race", ad("black")), "0.5");
+    assert_eq!(e(diversions, "stage_relative_rate", ad("black")), "1.25");
+    assert_eq!(e(diversions, "relative_rate", ad("black")), "2.5");
+    assert_eq!(e("equity_enrolment", "stage_relative_rate", enrolled("black")), "1");
+    // Bookings: 30 of 40 Black arrests and 50 of 60 white ones, so Black
+    // people are 37.5% of bookings against 40% of arrests (and 20% of the
+    // population).
+    let booked = "equity_bookings";
+    assert_eq!(e(booked, "booked", race("black")), "30");
+    assert_eq!(e(booked, "share_by_race", race("black")), "0.375");
+    assert_eq!(e(booked, "stage_relative_rate", race("black")), "0.9375");
+    assert_eq!(e(booked, "stage_relative_rate", race("white")), "1.0417");
+    assert_eq!(e(booked, "relative_rate", race("black")), "1.875");
     assert!(
         recoverable(&count_cells(&a)).is_empty(),
         "{:?}",

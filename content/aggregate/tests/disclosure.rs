@@ -175,6 +175,30 @@ proptest! {
                 "share_housed_post_12m" => same("people_followed_housing_12m") && same("housed_post_12m"),
                 "diversion_rate" => same("diversion_eligible_arrests") && base("referrals", &diversions),
                 "share_by_race" | "relative_rate" => same(stage) && base(stage, &all_races),
+                "stage_relative_rate" => {
+                    let previous = TABLES
+                        .iter()
+                        .find(|t| t.id == row.table)
+                        .and_then(|t| t.previous)
+                        .expect("a stage-to-stage rate has a stage before");
+                    // The stage before, for this race and for all, wherever
+                    // published (a dimension a table leaves out is `all`).
+                    let norm = |v: &str| if v.is_empty() { "all".to_owned() } else { v.to_owned() };
+                    let before = |race: &str| {
+                        let mut want = dims.clone().map(|v| norm(&v));
+                        for d in previous.clear {
+                            want[*d as usize] = "all".to_owned();
+                        }
+                        want[4] = norm(race);
+                        cells.iter().any(|((m, p, d), v)| {
+                            m == previous.measure.as_str()
+                                && *p == row.period.to_string()
+                                && d.clone().map(|v| norm(&v)) == want
+                                && v.is_some()
+                        })
+                    };
+                    same(stage) && base(stage, &all_races) && before(&dims[4]) && before("all")
+                }
                 "population_share" => true,
                 other => panic!("no rule for derived measure {other}"),
             };

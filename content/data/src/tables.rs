@@ -23,9 +23,11 @@ vocabulary!(
         ReferralsDeclined = "referrals_declined", "Referrals declined", "Referidos rechazados";
         CommunityWaitlistedByPriorityTier = "community_waitlisted_by_priority_tier", "Community referrals waitlisted, by priority tier", "Referidos comunitarios en lista de espera, por nivel de prioridad";
         EquityDiversionEligibleArrests = "equity_diversion_eligible_arrests", "Diversion-eligible arrests by race and ethnicity", "Arrestos elegibles para desvío por raza y etnia";
+        EquityBookings = "equity_bookings", "Diversion-eligible arrests booked into jail by race and ethnicity", "Arrestos elegibles para desvío con ingreso en la cárcel por raza y etnia";
+        EquityArrestDiversions = "equity_arrest_diversions", "Arrest diversions by race and ethnicity", "Desvíos de arresto por raza y etnia";
         EquityReferralsByDoor = "equity_referrals_by_door", "Referrals by door (arrest diversion, social contact, community) and race and ethnicity", "Referidos por puerta (desvío de arresto, contacto social, comunitaria) y por raza y etnia";
         EquityEnrolment = "equity_enrolment", "Referrals that led to enrollment by race and ethnicity", "Referidos que terminaron en inscripción por raza y etnia";
-        EquityRetention = "equity_retention", "Enrollments retained 6 months by race and ethnicity", "Inscripciones que permanecen a los 6 meses por raza y etnia";
+        EquityRetention = "equity_retention", "Enrollments followed and retained 6 months by race and ethnicity", "Inscripciones con seguimiento y que permanecen a los 6 meses por raza y etnia";
         ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
@@ -64,6 +66,7 @@ vocabulary!(
         WaitlistedByTier = "waitlisted-by-tier", "Community referrals waitlisted because the program was full, by priority tier", "Referidos comunitarios en lista de espera porque el programa estaba lleno, por nivel de prioridad";
         ShareByStage = "share-by-stage", "Race and ethnicity at each stage, beside the population", "Raza y etnia en cada etapa, junto a la población";
         RelativeRateByStage = "relative-rate-by-stage", "Relative rate at each stage", "Tasa relativa en cada etapa";
+        StageToStage = "stage-to-stage", "Relative rate at each stage against the stage before", "Tasa relativa en cada etapa frente a la etapa anterior";
         BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";
         Housing = "housing", "Housed after enrollment", "Con vivienda después de la inscripción";
         DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
@@ -203,6 +206,8 @@ vocabulary!(
         PopulationShare = "population_share", "Share of the population", "Porcentaje de la población";
         /// ShareByRace / PopulationShare.
         RelativeRate = "relative_rate", "Relative rate (share at this stage divided by share of the population)", "Tasa relativa (porcentaje en esta etapa dividido entre el porcentaje de la población)";
+        /// ShareByRace / the ShareByRace of the table's previous stage.
+        StageRelativeRate = "stage_relative_rate", "Relative rate against the stage before (share at this stage divided by share at the stage before)", "Tasa relativa frente a la etapa anterior (porcentaje en esta etapa dividido entre el porcentaje en la etapa anterior)";
         /// Arrest diversions (referrals through the arrest diversion door) /
         /// diversion-eligible arrests.
         DiversionRate = "diversion_rate", "Share of diversion-eligible arrests diverted", "Porcentaje de arrestos elegibles para desvío que se desviaron";
@@ -218,7 +223,7 @@ impl DerivedMeasure {
             DerivedMeasure::MedianDaysToIntake => Unit::Days,
             DerivedMeasure::AverageCaseload => Unit::Average,
             DerivedMeasure::HighestCaseload => Unit::Count,
-            DerivedMeasure::RelativeRate => Unit::Ratio,
+            DerivedMeasure::RelativeRate | DerivedMeasure::StageRelativeRate => Unit::Ratio,
             DerivedMeasure::ShareWithin30Days
             | DerivedMeasure::Retention6
             | DerivedMeasure::Retention12
@@ -244,6 +249,18 @@ pub struct TableSpec {
     pub derived: &'static [(DerivedMeasure, Measure)],
     /// Unpublished measures the table implies.
     pub implied: &'static [Measure],
+    /// The stage of the continuum before this table's, for its
+    /// stage-to-stage rates.
+    pub previous: Option<Previous>,
+}
+
+/// Where the stage before a table's stage is counted: a key of the table
+/// with `measure`, and the dimensions in `clear` at `all` (the referrals
+/// before the enrolled ones are those of every outcome).
+#[derive(Debug, Clone, Copy)]
+pub struct Previous {
+    pub measure: Measure,
+    pub clear: &'static [Dim],
 }
 
 pub const COMMUNITY: u16 = Door::Community as u16;
@@ -267,7 +284,27 @@ const EQUITY_RETENTION: &[(DerivedMeasure, Measure)] = &[
     (DerivedMeasure::ShareByRace, Measure::Retained6),
     (DerivedMeasure::PopulationShare, Measure::Retained6),
     (DerivedMeasure::RelativeRate, Measure::Retained6),
+    (DerivedMeasure::StageRelativeRate, Measure::Retained6),
 ];
+/// A stage with a stage before it: the equity figures and the rate
+/// against that stage.
+const EQUITY_STAGE: &[(DerivedMeasure, Measure)] = &[
+    (DerivedMeasure::ShareByRace, Measure::Referrals),
+    (DerivedMeasure::PopulationShare, Measure::Referrals),
+    (DerivedMeasure::RelativeRate, Measure::Referrals),
+    (DerivedMeasure::StageRelativeRate, Measure::Referrals),
+];
+const EQUITY_BOOKED: &[(DerivedMeasure, Measure)] = &[
+    (DerivedMeasure::ShareByRace, Measure::Booked),
+    (DerivedMeasure::PopulationShare, Measure::Booked),
+    (DerivedMeasure::RelativeRate, Measure::Booked),
+    (DerivedMeasure::StageRelativeRate, Measure::Booked),
+];
+/// The stage before bookings and arrest diversions.
+const AFTER_ARRESTS: Option<Previous> = Some(Previous {
+    measure: Measure::EligibleArrests,
+    clear: &[Dim::Door],
+});
 
 /// Every dashboard table.
 pub const TABLES: &[TableSpec] = &[
@@ -278,6 +315,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: &[],
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::CommunityReferralsByReferrerType,
@@ -286,6 +324,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[(Dim::Door, COMMUNITY)],
         derived: &[],
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::CommunityReferralsByPriorityTier,
@@ -294,6 +333,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[(Dim::Door, COMMUNITY)],
         derived: &[],
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::ReferralOutcomes,
@@ -302,6 +342,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: &[],
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::DaysToIntake,
@@ -322,6 +363,7 @@ pub const TABLES: &[TableSpec] = &[
             Measure::NotFollowed30Days,
             Measure::NotReachedWithin30Days,
         ],
+        previous: None,
     },
     // Engagement.
     TableSpec {
@@ -331,6 +373,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: &[],
         implied: &[Measure::Discharged],
+        previous: None,
     },
     TableSpec {
         id: TableId::Retention,
@@ -352,6 +395,7 @@ pub const TABLES: &[TableSpec] = &[
             Measure::NotFollowed6,
             Measure::Followed6Not12,
         ],
+        previous: None,
     },
     // Capacity.
     TableSpec {
@@ -368,6 +412,7 @@ pub const TABLES: &[TableSpec] = &[
             (DerivedMeasure::HighestCaseload, Measure::CaseManagerMonths),
         ],
         implied: &[Measure::CaseManagersAtMost25],
+        previous: None,
     },
     TableSpec {
         id: TableId::ReferralsWaitlisted,
@@ -376,6 +421,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[(Dim::Outcome, WAITLISTED)],
         derived: &[],
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::ReferralsDeclined,
@@ -384,6 +430,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[(Dim::Outcome, DECLINED)],
         derived: &[],
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::CommunityWaitlistedByPriorityTier,
@@ -392,6 +439,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[(Dim::Door, COMMUNITY), (Dim::Outcome, WAITLISTED)],
         derived: &[],
         implied: &[],
+        previous: None,
     },
     // Racial equity, one table per stage of the continuum (the referral
     // doors share one table).
@@ -402,6 +450,26 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: EQUITY_ARRESTS,
         implied: &[],
+        previous: None,
+    },
+    TableSpec {
+        id: TableId::EquityBookings,
+        measures: &[Measure::Booked],
+        dims: &[Dim::Race],
+        fixed: &[],
+        derived: EQUITY_BOOKED,
+        implied: &[Measure::EligibleNotBooked],
+        previous: AFTER_ARRESTS,
+    },
+    // The arrest diversions of the table below, against the arrests.
+    TableSpec {
+        id: TableId::EquityArrestDiversions,
+        measures: &[Measure::Referrals],
+        dims: &[Dim::Race],
+        fixed: &[(Dim::Door, ARREST_DIVERSION)],
+        derived: EQUITY_STAGE,
+        implied: &[],
+        previous: AFTER_ARRESTS,
     },
     TableSpec {
         id: TableId::EquityReferralsByDoor,
@@ -410,22 +478,33 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: EQUITY,
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::EquityEnrolment,
         measures: &[Measure::Referrals],
         dims: &[Dim::Race],
         fixed: &[(Dim::Outcome, ENROLLED)],
-        derived: EQUITY,
+        derived: EQUITY_STAGE,
         implied: &[],
+        // Enrolled out of referred (by every door, every outcome).
+        previous: Some(Previous {
+            measure: Measure::Referrals,
+            clear: &[Dim::Outcome],
+        }),
     },
     TableSpec {
         id: TableId::EquityRetention,
-        measures: &[Measure::Retained6],
+        measures: &[Measure::Retained6, Measure::Followed6],
         dims: &[Dim::Race],
         fixed: &[],
         derived: EQUITY_RETENTION,
-        implied: &[],
+        implied: &[Measure::NotRetained6],
+        // Retained out of those enrolled long enough to tell.
+        previous: Some(Previous {
+            measure: Measure::Followed6,
+            clear: &[],
+        }),
     },
     // Outcomes.
     TableSpec {
@@ -448,6 +527,7 @@ pub const TABLES: &[TableSpec] = &[
             (DerivedMeasure::ShareHoused12, Measure::HousingPeople12),
         ],
         implied: &[Measure::NotHoused6, Measure::NotHoused12],
+        previous: None,
     },
     TableSpec {
         id: TableId::DiversionRate,
@@ -456,6 +536,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: &[(DerivedMeasure::DiversionRate, Measure::EligibleArrests)],
         implied: &[],
+        previous: None,
     },
     TableSpec {
         id: TableId::SystemBookings,
@@ -464,6 +545,7 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: &[],
         implied: &[Measure::EligibleNotBooked],
+        previous: None,
     },
 ];
 

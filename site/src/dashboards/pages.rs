@@ -130,7 +130,14 @@ fn cell_text(unit: Unit, figure: Option<Figure>, lang: Lang) -> String {
 /// One chart: heading, caption, the chart (drawn by the charts module), its
 /// data table, the note on suppressed cells and the CSV download.
 #[component]
-fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: String, k: u64) -> impl IntoView {
+fn ChartBlock(
+    spec: ChartSpec,
+    grid: Grid,
+    data: &'static PublishedData,
+    period_label: String,
+    csv_href: String,
+    k: u64,
+) -> impl IntoView {
     let view_json = serde_json::to_string(&spec.view(&grid)).unwrap_or_default();
     let title_id = format!("{}-title", spec.id);
     let (unit, lang, t) = (spec.unit, spec.lang, text());
@@ -164,6 +171,9 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
         1 => t.note_one.fill(lang, &[("k", &k_text)]),
         _ => t.note_many.fill(lang, &[("n", &n_text), ("k", &k_text)]),
     };
+    let finding = spec
+        .finding_text(&grid, data, &period_label)
+        .map(|f| view! { <p class="finding">{f}</p> });
     let title = spec.title();
     let chart_label = t.chart_label.fill(lang, &[("title", title), ("period", &period_label)]);
     let table_label = t.table_label.fill(lang, &[("title", title)]);
@@ -177,6 +187,7 @@ fn ChartBlock(spec: ChartSpec, grid: Grid, period_label: String, csv_href: Strin
         <section class="chart-block" aria-labelledby=title_id.clone() id=spec.id.as_str()>
             <h2 id=title_id.clone()>{spec.title()}</h2>
             <p class="caption">{spec.caption.clone()}</p>
+            {finding}
             <div class="chart" id=format!("chart-{}", spec.id) data-chart=view_json role="img" aria-label=chart_label hidden></div>
             <div class="table-scroll" role="region" aria-label=table_label tabindex="0">
                 <table class="data-table">
@@ -281,6 +292,7 @@ pub fn DashboardPage(
                 <ChartBlock
                     spec=spec.clone()
                     grid
+                    data
                     period_label=period_label.clone()
                     csv_href=csv_path(page.slug(), period, spec.id.as_str())
                     k

@@ -82,6 +82,18 @@ pub struct ChartSpec {
     pub categories: Categories,
     pub series: Vec<Part>,
     pub lines: Vec<ReferenceLine>,
+    /// A sentence naming, for the period shown, the stage where a group's
+    /// share changes most from the stage before.
+    pub finding: Option<Finding>,
+}
+
+/// The words of a chart's finding: `says` fills `{period}`, `{stage}` (the
+/// category), `{group}` (the series), `{before}` and `{after}` (the group's
+/// share at the stage before and at this one); `none` fills `{period}`.
+#[derive(Debug, Clone, Copy)]
+pub struct Finding {
+    pub says: &'static Text,
+    pub none: &'static Text,
 }
 
 #[derive(Debug)]
@@ -189,6 +201,59 @@ impl ChartSpec {
             series: self.series.iter().map(|s| s.label.clone()).collect(),
             cells,
         }
+    }
+
+    /// Where a group's share moves most from the stage before (in
+    /// percentage points, so that a small group's noisy ratio does not
+    /// outweigh a large group's real shift), leaving out people whose race
+    /// was not recorded: the category, the series and the share before and
+    /// at the stage. Reads each cell's share beside its stage-to-stage rate.
+    pub fn largest_shift<'g>(&self, grid: &'g Grid, data: &PublishedData) -> Option<(&'g str, &'g str, f64, f64)> {
+        let unrecorded = |s: usize| {
+            self.series[s]
+                .dims
+                .iter()
+                .any(|(d, v)| *d == Dim::Race && v == RaceEthnicity::Unknown.as_str())
+        };
+        let mut best: Option<(usize, usize, f64, f64)> = None;
+        for (c, row) in grid.cells.iter().enumerate() {
+            for (s, (key, figure)) in row.iter().enumerate() {
+                let Some(Figure::Value(rate)) = *figure else { continue };
+                let share_key = CellKey {
+                    measure: DerivedMeasure::ShareByRace.into(),
+                    ..key.clone()
+                };
+                let Some(Figure::Value(share)) = data.figure(&share_key) else {
+                    continue;
+                };
+                if rate <= 0.0 || unrecorded(s) {
+                    continue;
+                }
+                let before = share / rate;
+                if best.is_none_or(|(_, _, b, a)| (share - before).abs() > (a - b).abs()) {
+                    best = Some((c, s, before, share));
+                }
+            }
+        }
+        best.map(|(c, s, before, after)| (grid.categories[c].as_str(), grid.series[s].as_str(), before, after))
+    }
+
+    /// The chart's finding for the period, in its language.
+    pub fn finding_text(&self, grid: &Grid, data: &PublishedData, period_label: &str) -> Option<String> {
+        let finding = self.finding?;
+        Some(match self.largest_shift(grid, data) {
+            Some((stage, group, before, after)) => finding.says.fill(
+                self.lang,
+                &[
+                    ("period", period_label),
+                    ("stage", stage),
+                    ("group", group),
+                    ("before", &Unit::Share.format(before)),
+                    ("after", &Unit::Share.format(after)),
+                ],
+            ),
+            None => finding.none.fill(self.lang, &[("period", period_label)]),
+        })
     }
 
     /// The view the browser draws: the same figures, suppressed ones as gaps.
@@ -300,6 +365,7 @@ fn stages(lang: Lang) -> Vec<Part> {
     let l = |text: &Text| text.get(lang).to_owned();
     vec![
         Part::new(l(&t.stage_eligible_arrests)).table(TableId::EquityDiversionEligibleArrests),
+        Part::new(l(&t.stage_booked)).table(TableId::EquityBookings),
         Part::new(l(&t.stage_arrest_diversions))
             .table(TableId::EquityReferralsByDoor)
             .dim(Dim::Door, Door::ArrestDiversion.as_str()),
@@ -311,6 +377,18 @@ fn stages(lang: Lang) -> Vec<Part> {
             .dim(Dim::Door, Door::Community.as_str()),
         Part::new(l(&t.stage_enrolled)).table(TableId::EquityEnrolment),
         Part::new(l(&t.stage_retained_6)).table(TableId::EquityRetention),
+    ]
+}
+
+/// The stages that have a stage before them, named with it.
+fn steps(lang: Lang) -> Vec<Part> {
+    let t = text();
+    let l = |text: &Text| text.get(lang).to_owned();
+    vec![
+        Part::new(l(&t.stage_booked_of_arrests)).table(TableId::EquityBookings),
+        Part::new(l(&t.stage_diverted_of_arrests)).table(TableId::EquityArrestDiversions),
+        Part::new(l(&t.stage_enrolled_of_referred)).table(TableId::EquityEnrolment),
+        Part::new(l(&t.stage_retained_of_enrolled)).table(TableId::EquityRetention),
     ]
 }
 
@@ -352,6 +430,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         })
                         .collect(),
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::CommunityByReferrer,
@@ -367,6 +446,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     )),
                     series: vec![Part::new(l(&t.community_referrals)).measure(M::Referrals)],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::CommunityByTier,
@@ -382,6 +462,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     )),
                     series: vec![Part::new(l(&t.community_referrals)).measure(M::Referrals)],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::ReferralOutcomes,
@@ -396,6 +477,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         .map(|(outcome, label)| Part::new(*label).measure(M::Referrals).dim(Dim::Outcome, outcome))
                         .collect(),
                     lines: vec![],
+                    finding: None,
                 },
             ],
         },
@@ -417,6 +499,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         .map(|p| p.measure(D::MedianDaysToIntake))
                         .collect(),
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::IntakeWithin30Days,
@@ -431,6 +514,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         .map(|p| p.measure(D::ShareWithin30Days))
                         .collect(),
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::DaysToIntakeByDoor,
@@ -442,6 +526,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     categories: Categories::Parts(doors_with_all(TableId::DaysToIntake, lang)),
                     series: vec![Part::new(l(&t.median_days)).measure(D::MedianDaysToIntake)],
                     lines: vec![],
+                    finding: None,
                 },
             ],
         },
@@ -463,6 +548,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         one(&l(&t.inactive), TableId::ParticipantsByStatus, M::Inactive.into()).dim(Dim::Door, "all"),
                     ],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::Retention,
@@ -477,6 +563,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         Part::new(l(&t.retained_12)).measure(D::Retention12),
                     ],
                     lines: vec![],
+                    finding: None,
                 },
             ],
         },
@@ -515,6 +602,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                             value: 25.0,
                         },
                     ],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::CaseManagersOver25,
@@ -537,6 +625,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         ),
                     ],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::WaitlistedDeclined,
@@ -551,6 +640,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         one(&l(&t.declined), TableId::ReferralsDeclined, M::Referrals.into()).dim(Dim::Door, "all"),
                     ],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::WaitlistedByDoor,
@@ -567,6 +657,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         })
                         .collect(),
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::WaitlistedByTier,
@@ -582,6 +673,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     )),
                     series: vec![Part::new(l(&t.waitlisted)).measure(M::Referrals)],
                     lines: vec![],
+                    finding: None,
                 },
             ],
         },
@@ -609,6 +701,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         .map(|(value, label)| Part::new(*label).dim(Dim::Race, value))
                         .collect(),
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::RelativeRateByStage,
@@ -623,6 +716,25 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         name: l(&t.line_population),
                         value: 1.0,
                     }],
+                    finding: None,
+                },
+                ChartSpec {
+                    id: ChartId::StageToStage,
+                    caption: copy.caption(ChartId::StageToStage).get(lang).to_owned(),
+                    lang,
+                    kind: Bar,
+                    unit: Ratio,
+                    axis: l(&t.axis_stage),
+                    categories: Categories::Parts(steps(lang)),
+                    series: races_of(DerivedMeasure::StageRelativeRate, lang),
+                    lines: vec![ReferenceLine {
+                        name: l(&t.line_previous),
+                        value: 1.0,
+                    }],
+                    finding: Some(Finding {
+                        says: &t.largest_change,
+                        none: &t.largest_change_none,
+                    }),
                 },
             ],
         },
@@ -648,6 +760,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     ]),
                     series: vec![Part::new(l(&t.before_12)), Part::new(l(&t.after_12))],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::Housing,
@@ -662,6 +775,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     ]),
                     series: vec![Part::new(l(&t.housed)).table(TableId::ParticipantOutcomes)],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::DiversionRate,
@@ -677,6 +791,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         D::DiversionRate.into(),
                     )],
                     lines: vec![],
+                    finding: None,
                 },
                 ChartSpec {
                     id: ChartId::SystemBookings,
@@ -695,6 +810,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                         one(&l(&t.booked), TableId::SystemBookings, M::Booked.into()),
                     ],
                     lines: vec![],
+                    finding: None,
                 },
             ],
         },

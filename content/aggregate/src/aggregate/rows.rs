@@ -360,6 +360,24 @@ where
                 }
                 DerivedMeasure::ShareByRace => share_by_race(key),
                 DerivedMeasure::PopulationShare => population_share(key).map_or(Derived::NotApplicable, Derived::Value),
+                DerivedMeasure::StageRelativeRate => {
+                    let before = spec.previous.map_or(Derived::NotApplicable, |previous| {
+                        let mut dims = key.dims;
+                        for &d in previous.clear {
+                            dims[d as usize] = None;
+                        }
+                        share_by_race(&Key {
+                            measure: previous.measure,
+                            dims,
+                            ..*key
+                        })
+                    });
+                    match (share_by_race(key), before) {
+                        (Derived::Suppressed, _) | (_, Derived::Suppressed) => Derived::Suppressed,
+                        (Derived::Value(share), Derived::Value(base)) if base > 0.0 => Derived::Value(share / base),
+                        _ => Derived::NotApplicable,
+                    }
+                }
                 DerivedMeasure::RelativeRate => match (share_by_race(key), population_share(key)) {
                     (Derived::Suppressed, _) => Derived::Suppressed,
                     (Derived::Value(share), Some(base)) if base > 0.0 => Derived::Value(share / base),
