@@ -116,6 +116,15 @@ impl Derived {
         }
     }
 
+    /// `after` against `before` as a change (-0.25 is a quarter fewer);
+    /// suppressed if either count is, nothing to compute from none before.
+    pub fn change(before: Published, after: Published) -> Derived {
+        match Derived::ratio(after, before) {
+            Derived::Value(v) => Derived::Value(v - 1.0),
+            other => other,
+        }
+    }
+
     /// A statistic of the group counted by `base`, computed only if the
     /// count is published and non-zero.
     pub fn of_group(base: Published, statistic: impl FnOnce() -> Option<f64>) -> Derived {
@@ -185,5 +194,8 @@ mod tests {
         assert_eq!(Derived::ratio(p(0), p(0)), Derived::NotApplicable);
         assert!(Derived::of_group(Published::Suppressed, || Some(3.0)).is_suppressed());
         assert_eq!(Derived::of_group(p(12), || Some(3.0)).value(), Some(3.0));
+        assert_eq!(Derived::change(p(40), p(30)).value(), Some(-0.25));
+        assert!(Derived::change(p(40), Published::Suppressed).is_suppressed());
+        assert_eq!(Derived::change(p(0), p(12)), Derived::NotApplicable);
     }
 }

@@ -7,7 +7,8 @@
 //! total minus published parts, so suppression is decided here, for all
 //! tables at once, before anything is written:
 //!
-//! 1. Primary: every published count from 1 to k-1 is suppressed.
+//! 1. Primary: every published count from 1 to k-1 is suppressed, and
+//!    every sum over fewer than k people, whatever its value.
 //! 2. Complementary: any constraint with exactly one hidden cell that must
 //!    stay hidden gets a second one (its smallest published cell, non-zero
 //!    first), repeated to a fixpoint.
@@ -31,6 +32,24 @@ pub struct CellValue {
     /// Whether some table publishes it. Unpublished cells are implied by
     /// published ones and are protected if small.
     pub published: bool,
+    /// A sum over fewer than k people (bookings of two people): protected
+    /// whatever its value.
+    pub few_contributors: bool,
+}
+
+impl CellValue {
+    /// A count of people (or a sum over k or more of them).
+    pub fn count(value: u64, published: bool) -> CellValue {
+        CellValue {
+            value,
+            published,
+            few_contributors: false,
+        }
+    }
+
+    fn sensitive(&self, policy: SuppressionPolicy) -> bool {
+        self.few_contributors || policy.is_small(self.value)
+    }
 }
 
 /// `total = sum(parts)`, with indices into the cell list.
@@ -83,7 +102,7 @@ impl State<'_> {
     }
 
     fn protected(&self, i: usize) -> bool {
-        self.suppressed[i] || (!self.cells[i].published && self.policy.is_small(self.cells[i].value))
+        self.suppressed[i] || (!self.cells[i].published && self.cells[i].sensitive(self.policy))
     }
 
     /// The cell of `constraint` to suppress next: published, smallest
@@ -161,7 +180,7 @@ pub fn suppress(
             member_of.get_mut(i).ok_or(SuppressError::UnknownCell(i))?.push(c);
         }
     }
-    let suppressed: Vec<bool> = cells.iter().map(|c| c.published && policy.is_small(c.value)).collect();
+    let suppressed: Vec<bool> = cells.iter().map(|c| c.published && c.sensitive(policy)).collect();
     let primary = suppressed.iter().filter(|s| **s).count();
     let mut state = State {
         cells,
@@ -431,10 +450,7 @@ mod tests {
     use super::*;
 
     fn cells(values: &[u64]) -> Vec<CellValue> {
-        values
-            .iter()
-            .map(|&value| CellValue { value, published: true })
-            .collect()
+        values.iter().map(|&value| CellValue::count(value, true)).collect()
     }
 
     fn sum(total: usize, parts: &[usize]) -> Constraint {

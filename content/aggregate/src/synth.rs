@@ -8,7 +8,8 @@
 //! organisations with a priority tier; most intakes happen within 30 days;
 //! volume follows a seasonal curve with slow growth; Black and Native
 //! American people are over-represented among diversion-eligible arrests
-//! against the census baseline and less often diverted than arrested; and a
+//! against the census baseline, less often diverted than arrested and, of
+//! the arrests not diverted, more often booked into jail; and a
 //! tiny neighbourhood (`harbor_point`) and rare categories produce the small
 //! cells the suppression step must hide.
 //!
@@ -649,13 +650,12 @@ fn write_arrests(
         let rate = 0.25 + 0.20 * i as f64 / diversions.len().max(1) as f64;
         let eligible_total = diverted as f64 / rate;
         for (neighborhood, share, _) in NEIGHBORHOODS {
-            for (race, race_share) in ARREST_RACE {
+            for ((race, race_share), (_, diverted_share)) in ARREST_RACE.into_iter().zip(DIVERSION_RACE) {
                 let eligible = rng.count_near(eligible_total * share * race_share);
-                let booked_share = if race == R::Black {
-                    0.85 - rate * 0.8
-                } else {
-                    1.0 - rate
-                };
+                // Of the arrests not diverted, most are booked, and Black
+                // people's more often.
+                let not_diverted = (1.0 - rate * diverted_share / race_share).max(0.0);
+                let booked_share = not_diverted * if race == R::Black { 0.97 } else { 0.88 };
                 let booked = ((f64::from(eligible) * booked_share).round() as u32).min(eligible);
                 put(
                     &mut out,
@@ -766,7 +766,22 @@ mod tests {
         ] {
             assert!(file_rows > 0);
         }
-        assert!(read::<Arrests>(&dir).expect("header").all(|r| r.is_ok()));
+        let arrests: Vec<Arrests> = read::<Arrests>(&dir)
+            .expect("header")
+            .collect::<Result<_, _>>()
+            .expect("every arrests row is valid");
+        // The disparity a reader can find: Black people's diversion-eligible
+        // arrests end in a booking more often than white people's.
+        let booked = |race: R| {
+            let of = arrests.iter().filter(|a| a.race_ethnicity == race);
+            let (booked, eligible) = of.fold((0, 0), |(b, e), a| (b + a.booked, e + a.diversion_eligible_arrests));
+            f64::from(booked) / f64::from(eligible)
+        };
+        let (black, white) = (booked(R::Black), booked(R::White));
+        assert!(
+            black > white + 0.1 && black < 1.0,
+            "booked: Black {black}, white {white}"
+        );
         let _ = fs::remove_dir_all(dir);
     }
 }

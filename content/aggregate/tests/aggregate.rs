@@ -489,7 +489,12 @@ fn capacity_averages_caseloads_only_when_managers_and_sum_are_published() {
     assert!(c("average_active_caseload", "2024-02").is_suppressed());
     assert!(c("case_manager_months", "2024-01").is_suppressed());
     assert!(c("average_active_caseload", "2024-01").is_suppressed());
-    assert_eq!(c("active_caseload_sum", "2024-01").text(), "100");
+    // The cases February's 2 managers carry tell about those 2: hidden
+    // whatever their number, and January's sum with them (else Q1 -
+    // January = February).
+    assert!(c("active_caseload_sum", "2024-02").is_suppressed());
+    assert!(c("active_caseload_sum", "2024-01").is_suppressed());
+    assert_eq!(c("active_caseload_sum", "2024-Q1").text(), "145");
     // Q1: 7 manager-months carrying 145.
     assert_eq!(c("case_manager_months", "2024-Q1").text(), "7");
     assert_eq!(c("average_active_caseload", "2024-Q1").text(), "20.7143");
@@ -646,6 +651,22 @@ fn outcomes_at_participant_program_and_system_level() {
     assert_eq!(o("people_followed_housing_12m", "all"), "10");
     assert_eq!(o("share_housed_post_12m", "2024-Q1"), "0.5");
     assert_eq!(o("people_followed_12m", "2025-02"), "0");
+    // By race: p0..p9 are 5 Black and 5 white people; 15 bookings before
+    // and 5 after for each group, two thirds fewer. Housed at 12 months, 3
+    // of the 5 Black and 2 of the 5 white people: both small, so hidden,
+    // and the shares with them.
+    let e = |m: &str, r: &str| text(&a, "equity_participant_outcomes", m, "2024-01", ["", "", "", "", r]);
+    assert_eq!(e("people_followed_12m", "black"), "5");
+    assert_eq!(e("jail_bookings_pre_12m", "black"), "15");
+    assert_eq!(e("jail_bookings_post_12m", "white"), "5");
+    assert_eq!(e("jail_bookings_change", "white"), "-0.6667");
+    assert_eq!(e("ed_visits_change", "all"), "-0.5");
+    assert_eq!(e("housed_post_12m", "all"), "5");
+    let hidden =
+        |m: &str, r: &str| figure(&a, "equity_participant_outcomes", m, "2024-01", ["", "", "", "", r]).is_suppressed();
+    assert!(hidden("housed_post_12m", "black") && hidden("share_housed_post_12m", "white"));
+    assert_eq!(e("people_followed_12m", "unknown"), "0");
+    assert_eq!(e("jail_bookings_change", "unknown"), "");
     // Program: 30 arrest diversions of 100 diversion-eligible arrests.
     assert_eq!(
         text(&a, "diversion_rate", "diversion_eligible_arrests", "2024-01", NONE),

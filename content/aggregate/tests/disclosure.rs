@@ -9,12 +9,12 @@
 mod common;
 
 use common::{count_cells, date, recoverable, referral};
-use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Figure, Sources, TABLES};
+use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Figure, Measure, Sources, TABLES};
 use lead_aggregate::cell::SuppressionPolicy;
 use lead_aggregate::date::Month;
 use lead_aggregate::export::{
-    Arrests, Caseload, Door, ExportError, Key, Outcome, OutcomeRow, Population, RaceEthnicity, Referral, ReferrerType,
-    Slug, Status,
+    Arrests, Caseload, Door, Key, Outcome, OutcomeMeasure, OutcomeRow, Population, RaceEthnicity, Referral,
+    ReferrerType, Slug, Status, Window,
 };
 use proptest::prelude::*;
 
@@ -83,14 +83,68 @@ fn run(specs: &[Spec], arrests: &[ArrestSpec], policy: SuppressionPolicy) -> Agg
             population: 100,
         })
         .collect();
+    let referrals = build(specs);
+    let outcomes = outcomes_of(&referrals);
     let sources = Sources {
-        referrals: build(specs).into_iter().map(Ok),
-        outcomes: std::iter::empty::<Result<OutcomeRow, ExportError>>(),
+        referrals: referrals.into_iter().map(Ok),
+        outcomes: outcomes.into_iter().map(Ok),
         caseloads: caseloads.into_iter().map(Ok),
         arrests: arrests.into_iter().map(Ok),
         population: population.into_iter().map(Ok),
     };
     aggregate_sources(sources, policy).expect("aggregates")
+}
+
+/// Outcome rows for most enrolled people: jail bookings and emergency
+/// visits before and after (0 to 4 of each, some people with none at all,
+/// so a small group's sum may be zero) and housing 12 months on.
+fn outcomes_of(referrals: &[Referral]) -> Vec<OutcomeRow> {
+    let mut rows = Vec::new();
+    for (n, r) in referrals.iter().enumerate() {
+        if r.outcome != Outcome::Enrolled || n % 5 == 4 {
+            continue;
+        }
+        let row = |measure, window, value| OutcomeRow {
+            person_key: r.person_key.clone(),
+            measure,
+            window,
+            value,
+        };
+        let v = |salt: usize| ((n * 7 + salt * 3) % 5) as u32 * u32::from(n % 3 != 0);
+        rows.push(row(OutcomeMeasure::JailBookings, Window::Pre12m, v(1)));
+        rows.push(row(OutcomeMeasure::JailBookings, Window::Post12m, v(2)));
+        rows.push(row(OutcomeMeasure::EdVisits, Window::Pre12m, v(3)));
+        rows.push(row(OutcomeMeasure::EdVisits, Window::Post12m, v(4)));
+        rows.push(row(OutcomeMeasure::Housed, Window::Post12m, u32::from(n % 2 == 0)));
+    }
+    rows
+}
+
+/// Whether `month` ("2024-11") falls in `period` ("all", "2024",
+/// "2024-Q4", "2024-11").
+fn in_period(month: Month, period: &str) -> bool {
+    let m = month.to_string();
+    let quarter = format!("{}-Q{}", month.year(), month.quarter());
+    period == "all" || period == month.year().to_string() || period == m || period == quarter
+}
+
+/// How many people (or case-manager months) a published sum adds up, from
+/// the export `run` builds.
+fn contributors(measure: &str, period: &str, dims: &[String; 5], referrals: &[Referral]) -> u64 {
+    if measure == Measure::CaseloadSum.as_str() {
+        return (0..MONTHS.len())
+            .filter(|&m| in_period(month(m), period))
+            .map(|m| 1 + (m * 7) % 13)
+            .sum::<usize>() as u64;
+    }
+    let race = &dims[4];
+    referrals
+        .iter()
+        .enumerate()
+        .filter(|(n, r)| r.outcome == Outcome::Enrolled && n % 5 != 4)
+        .filter_map(|(_, r)| r.enrolled_date.map(|d| (d.month(), r.race_ethnicity)))
+        .filter(|(m, r)| in_period(*m, period) && (race.is_empty() || race == "all" || race == r.as_str()))
+        .count() as u64
 }
 
 fn build(specs: &[Spec]) -> Vec<Referral> {
@@ -136,6 +190,17 @@ proptest! {
         for (key, value) in &cells {
             prop_assert!(value.is_none_or(|v| v == 0 || v >= k), "{:?} = {:?} published", key, value);
         }
+        // A sum over people (bookings, visits, cases) is published only
+        // when the people it sums over are k or more, whatever its value:
+        // counted here from the export itself.
+        let referrals = build(&specs);
+        for ((measure, period, dims), value) in &cells {
+            if value.is_none() || Measure::parse(measure).and_then(Measure::contributors).is_none() {
+                continue;
+            }
+            let n = contributors(measure, period, dims, &referrals);
+            prop_assert!(n == 0 || n >= k, "{} {} {:?} published over {} people", measure, period, dims, n);
+        }
         let exposed = recoverable(&cells);
         prop_assert!(exposed.is_empty(), "recoverable: {:?}", exposed);
     }
@@ -173,6 +238,8 @@ proptest! {
                 "highest_active_caseload" => same("case_manager_months"),
                 "share_housed_post_6m" => same("people_followed_housing_6m") && same("housed_post_6m"),
                 "share_housed_post_12m" => same("people_followed_housing_12m") && same("housed_post_12m"),
+                "jail_bookings_change" => same("jail_bookings_pre_12m") && same("jail_bookings_post_12m"),
+                "ed_visits_change" => same("ed_visits_pre_12m") && same("ed_visits_post_12m"),
                 "diversion_rate" => same("diversion_eligible_arrests") && base("referrals", &diversions),
                 "share_by_race" | "relative_rate" => same(stage) && base(stage, &all_races),
                 "stage_relative_rate" => {

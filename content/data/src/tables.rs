@@ -28,6 +28,9 @@ vocabulary!(
         EquityReferralsByDoor = "equity_referrals_by_door", "Referrals by door (arrest diversion, social contact, community) and race and ethnicity", "Referidos por puerta (desvío de arresto, contacto social, comunitaria) y por raza y etnia";
         EquityEnrolment = "equity_enrolment", "Referrals that led to enrollment by race and ethnicity", "Referidos que terminaron en inscripción por raza y etnia";
         EquityRetention = "equity_retention", "Enrollments followed and retained 6 months by race and ethnicity", "Inscripciones con seguimiento y que permanecen a los 6 meses por raza y etnia";
+        EquityPriorityTiers = "equity_priority_tiers", "Community referrals by priority tier and race and ethnicity", "Referidos comunitarios por nivel de prioridad y por raza y etnia";
+        EquityReferralOutcomes = "equity_referral_outcomes", "What became of referrals, by race and ethnicity", "Qué pasó con los referidos, por raza y etnia";
+        EquityParticipantOutcomes = "equity_participant_outcomes", "Participant outcomes by race and ethnicity: jail bookings and emergency visits in the 12 months before and after enrollment, housing 6 and 12 months after", "Resultados de los participantes por raza y etnia: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda a los 6 y 12 meses";
         ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
@@ -67,6 +70,10 @@ vocabulary!(
         ShareByStage = "share-by-stage", "Race and ethnicity at each stage, beside the population", "Raza y etnia en cada etapa, junto a la población";
         RelativeRateByStage = "relative-rate-by-stage", "Relative rate at each stage", "Tasa relativa en cada etapa";
         StageToStage = "stage-to-stage", "Relative rate at each stage against the stage before", "Tasa relativa en cada etapa frente a la etapa anterior";
+        TiersByRace = "tiers-by-race", "Priority tiers of community referrals, by race and ethnicity", "Niveles de prioridad de los referidos comunitarios, por raza y etnia";
+        OutcomesByRace = "outcomes-by-race", "What became of referrals, by race and ethnicity", "Qué pasó con los referidos, por raza y etnia";
+        ParticipantOutcomesByRace = "participant-outcomes-by-race", "Change in jail bookings and emergency visits after enrollment, by race and ethnicity", "Cambio en los ingresos en la cárcel y las visitas a urgencias después de la inscripción, por raza y etnia";
+        HousingByRace = "housing-by-race", "Housed after enrollment, by race and ethnicity", "Con vivienda después de la inscripción, por raza y etnia";
         BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";
         Housing = "housing", "Housed after enrollment", "Con vivienda después de la inscripción";
         DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
@@ -211,10 +218,31 @@ vocabulary!(
         /// Arrest diversions (referrals through the arrest diversion door) /
         /// diversion-eligible arrests.
         DiversionRate = "diversion_rate", "Share of diversion-eligible arrests diverted", "Porcentaje de arrestos elegibles para desvío que se desviaron";
+        /// Jail bookings in the 12 months after enrollment against the 12
+        /// months before, as a change (-0.4 is 40 % fewer).
+        JailBookingsChange = "jail_bookings_change", "Change in jail bookings, the 12 months after enrollment against the 12 months before", "Cambio en los ingresos en la cárcel, los 12 meses después de la inscripción frente a los 12 meses antes";
+        EdVisitsChange = "ed_visits_change", "Change in emergency room visits, the 12 months after enrollment against the 12 months before", "Cambio en las visitas a urgencias, los 12 meses después de la inscripción frente a los 12 meses antes";
         ShareHoused6 = "share_housed_post_6m", "Share housed 6 months after enrollment", "Porcentaje con vivienda 6 meses después de la inscripción";
         ShareHoused12 = "share_housed_post_12m", "Share housed 12 months after enrollment", "Porcentaje con vivienda 12 meses después de la inscripción";
     }
 );
+
+impl Measure {
+    /// For a measure that sums a quantity over people or case managers
+    /// (bookings, visits, cases), the count of whom it sums over, under the
+    /// same key: a sum over fewer than k of them is suppressed whatever its
+    /// value, since it tells about those few.
+    pub fn contributors(self) -> Option<Measure> {
+        match self {
+            Measure::JailBookingsPre12
+            | Measure::JailBookingsPost12
+            | Measure::EdVisitsPre12
+            | Measure::EdVisitsPost12 => Some(Measure::OutcomePeople12),
+            Measure::CaseloadSum => Some(Measure::CaseManagerMonths),
+            _ => None,
+        }
+    }
+}
 
 impl DerivedMeasure {
     /// What the figure measures.
@@ -231,7 +259,9 @@ impl DerivedMeasure {
             | DerivedMeasure::PopulationShare
             | DerivedMeasure::DiversionRate
             | DerivedMeasure::ShareHoused6
-            | DerivedMeasure::ShareHoused12 => Unit::Share,
+            | DerivedMeasure::ShareHoused12
+            | DerivedMeasure::JailBookingsChange
+            | DerivedMeasure::EdVisitsChange => Unit::Share,
         }
     }
 }
@@ -299,6 +329,12 @@ const EQUITY_BOOKED: &[(DerivedMeasure, Measure)] = &[
     (DerivedMeasure::PopulationShare, Measure::Booked),
     (DerivedMeasure::RelativeRate, Measure::Booked),
     (DerivedMeasure::StageRelativeRate, Measure::Booked),
+];
+/// A group's share of a part of a stage (a tier, an outcome) against its
+/// share of the whole stage.
+const EQUITY_WITHIN: &[(DerivedMeasure, Measure)] = &[
+    (DerivedMeasure::ShareByRace, Measure::Referrals),
+    (DerivedMeasure::StageRelativeRate, Measure::Referrals),
 ];
 /// The stage before bookings and arrest diversions.
 const AFTER_ARRESTS: Option<Previous> = Some(Previous {
@@ -505,6 +541,56 @@ pub const TABLES: &[TableSpec] = &[
             measure: Measure::Followed6,
             clear: &[],
         }),
+    },
+    // Within a stage: how the program's own prioritization and what became
+    // of referrals fall on each group, against the whole stage.
+    TableSpec {
+        id: TableId::EquityPriorityTiers,
+        measures: &[Measure::Referrals],
+        dims: &[Dim::PriorityTier, Dim::Race],
+        fixed: &[(Dim::Door, COMMUNITY)],
+        derived: EQUITY_WITHIN,
+        implied: &[],
+        previous: Some(Previous {
+            measure: Measure::Referrals,
+            clear: &[Dim::PriorityTier],
+        }),
+    },
+    TableSpec {
+        id: TableId::EquityReferralOutcomes,
+        measures: &[Measure::Referrals],
+        dims: &[Dim::Outcome, Dim::Race],
+        fixed: &[],
+        derived: EQUITY_WITHIN,
+        implied: &[],
+        previous: Some(Previous {
+            measure: Measure::Referrals,
+            clear: &[Dim::Outcome],
+        }),
+    },
+    TableSpec {
+        id: TableId::EquityParticipantOutcomes,
+        measures: &[
+            Measure::OutcomePeople12,
+            Measure::JailBookingsPre12,
+            Measure::JailBookingsPost12,
+            Measure::EdVisitsPre12,
+            Measure::EdVisitsPost12,
+            Measure::HousingPeople6,
+            Measure::Housed6,
+            Measure::HousingPeople12,
+            Measure::Housed12,
+        ],
+        dims: &[Dim::Race],
+        fixed: &[],
+        derived: &[
+            (DerivedMeasure::JailBookingsChange, Measure::JailBookingsPre12),
+            (DerivedMeasure::EdVisitsChange, Measure::EdVisitsPre12),
+            (DerivedMeasure::ShareHoused6, Measure::HousingPeople6),
+            (DerivedMeasure::ShareHoused12, Measure::HousingPeople12),
+        ],
+        implied: &[Measure::NotHoused6, Measure::NotHoused12],
+        previous: None,
     },
     // Outcomes.
     TableSpec {

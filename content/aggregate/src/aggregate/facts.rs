@@ -150,26 +150,26 @@ impl Borrow<[u8]> for PersonKey {
 }
 
 /// A person with rows in outcomes.csv: the rows, and the month they first
-/// enrolled if they did.
+/// enrolled if they did, with the race and ethnicity recorded then.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Person {
     pub(super) outcomes: Outcomes,
-    pub(super) first_enrolled: Option<i32>,
+    pub(super) first_enrolled: Option<(i32, u8)>,
 }
 
 /// People with rows in outcomes.csv, by person key.
 pub(super) type People = FxHashMap<PersonKey, Person>;
 
-/// Enrolments as (person key, month index), passed from the referrals to
-/// the outcomes in batches.
-pub(super) type Enrolled = Vec<(PersonKey, i32)>;
+/// Enrolments as (person key, month index, race), passed from the
+/// referrals to the outcomes in batches.
+pub(super) type Enrolled = Vec<(PersonKey, i32, u8)>;
 
 /// Enrolments gathered before a batch is passed on.
 pub(super) const ENROLLED_BATCH: usize = 1 << 16;
 
-/// (month of first enrolment, measure) -> sum over the people first
+/// (month of first enrolment, race, measure) -> sum over the people first
 /// enrolled that month of the participant outcome measures.
-pub(super) type OutcomeTotals = FxHashMap<(i64, Measure), u64>;
+pub(super) type OutcomeTotals = FxHashMap<(i64, u8, Measure), u64>;
 
 /// Reads outcomes.csv, then takes each person's first enrolment month from
 /// the batches of `enrolled` (until its sender is dropped), and sums the
@@ -179,10 +179,13 @@ pub(super) fn read_outcomes(
     enrolled: mpsc::Receiver<Enrolled>,
 ) -> Result<OutcomeTotals, ExportError> {
     let mut people = outcomes_by_person(rows)?;
-    for (key, month) in enrolled.into_iter().flatten() {
+    for (key, month, race) in enrolled.into_iter().flatten() {
         // People who have no outcome rows add nothing to the outcome measures.
         if let Some(person) = people.get_mut(key.as_bytes()) {
-            person.first_enrolled = Some(person.first_enrolled.map_or(month, |m| m.min(month)));
+            // The earliest enrolment, and of two in one month the first read.
+            if person.first_enrolled.is_none_or(|(m, _)| month < m) {
+                person.first_enrolled = Some((month, race));
+            }
         }
     }
     Ok(outcome_totals(&people))
@@ -215,18 +218,19 @@ pub(super) fn outcomes_by_person(rows: &mut impl LendRows<OutcomeRow>) -> Result
 }
 
 /// The participant outcome measures of enrolled people, summed by month of
-/// first enrolment.
+/// first enrolment and race.
 pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
     use Measure as M;
     let mut totals = OutcomeTotals::default();
-    let mut add = |month: i64, measure: Measure, n: u64| *totals.entry((month, measure)).or_default() += n;
+    let mut add =
+        |(month, race): (i64, u8), measure: Measure, n: u64| *totals.entry((month, race, measure)).or_default() += n;
     let (jail, ed, housed) = (
         OutcomeMeasure::JailBookings,
         OutcomeMeasure::EdVisits,
         OutcomeMeasure::Housed,
     );
     for person in people.values() {
-        let Some(month) = person.first_enrolled.map(i64::from) else {
+        let Some(month) = person.first_enrolled.map(|(m, race)| (i64::from(m), race)) else {
             continue;
         };
         let outcomes = &person.outcomes;
@@ -360,7 +364,7 @@ impl Facts {
                 race,
             });
             let month = i32::try_from(enrolled.month().index()).unwrap_or(i32::MAX);
-            self.enrolled.push((PersonKey::new(r.person_key.as_str()), month));
+            self.enrolled.push((PersonKey::new(r.person_key.as_str()), month, race));
         }
     }
 
@@ -468,8 +472,8 @@ impl Facts {
             put(month, M::Booked, dims, booked);
             put(month, M::EligibleNotBooked, dims, eligible - booked);
         }
-        for (&(month, measure), &n) in &self.outcome_totals {
-            put(month, measure, none, n);
+        for (&(month, race, measure), &n) in &self.outcome_totals {
+            put(month, measure, [None, None, None, None, Some(u16::from(race))], n);
         }
         out
     }

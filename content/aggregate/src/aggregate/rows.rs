@@ -288,10 +288,25 @@ where
 
     // 3. The additive relations between cells.
     let constraints = constraints::constraints(&cube, &domain, &all_periods);
-    let cells: Vec<CellValue> = values
+    // A sum over people is as sensitive as the count of those people: a
+    // sum over 1 to k-1 of them (or whose count is not at hand) is
+    // protected whatever its value.
+    let cells: Vec<CellValue> = cube
+        .keys
         .iter()
-        .zip(&published)
-        .map(|(&value, &published)| CellValue { value, published })
+        .zip(values.iter().zip(&published))
+        .map(|(key, (&value, &published))| CellValue {
+            value,
+            published,
+            few_contributors: key.measure.contributors().is_some_and(|people| {
+                cube.index
+                    .get(&Key {
+                        measure: people,
+                        ..*key
+                    })
+                    .is_none_or(|&i| policy.is_small(values[i]))
+            }),
+        })
         .collect();
     let decision = suppress(&cells, &constraints, policy)?;
 
@@ -346,6 +361,10 @@ where
                 DerivedMeasure::Retention12 => Derived::ratio(with(key, Measure::Retained12), publish(key)),
                 DerivedMeasure::AverageCaseload => Derived::ratio(with(key, Measure::CaseloadSum), publish(key)),
                 DerivedMeasure::HighestCaseload => Derived::of_group(publish(key), || highest_caseload(&facts, key)),
+                DerivedMeasure::JailBookingsChange => {
+                    Derived::change(publish(key), with(key, Measure::JailBookingsPost12))
+                }
+                DerivedMeasure::EdVisitsChange => Derived::change(publish(key), with(key, Measure::EdVisitsPost12)),
                 DerivedMeasure::ShareHoused6 => Derived::ratio(with(key, Measure::Housed6), publish(key)),
                 DerivedMeasure::ShareHoused12 => Derived::ratio(with(key, Measure::Housed12), publish(key)),
                 DerivedMeasure::DiversionRate => {
