@@ -115,6 +115,21 @@ fn days_to_intake_gives_median_and_share_reached_within_30_days() {
         never.status_date = Some(date(2025, 3, 15));
         rows.push(never);
     }
+    // Full enrollment: the six arrest diversions reached within 25 days
+    // sign the release of information 3 days after their intake, but the
+    // one reached at 10 days signed it on the day of referral (full
+    // enrollment then comes with the intake): 3, 8, 10, 18, 23, 28 days.
+    for r in rows.iter_mut().filter(|r| r.door == Door::ArrestDiversion) {
+        let Some(intake) = r.intake_date else { continue };
+        let days = r.referral_date.days_until(intake);
+        if days <= 25 {
+            r.roi_date = if days == 10 {
+                Some(r.referral_date)
+            } else {
+                lead_aggregate::date::Date::from_days(intake.days() + 3)
+            };
+        }
+    }
     let aggregates = aggregate(rows.into_iter().map(Ok), SuppressionPolicy::new(5).expect("k")).expect("aggregates");
     let figure = |measure: &str, period: &str, door: &str| {
         aggregates
@@ -154,6 +169,14 @@ fn days_to_intake_gives_median_and_share_reached_within_30_days() {
         figure("share_intake_within_30_days", "all", "arrest_diversion").text(),
         "0.4118"
     );
+    assert_eq!(
+        figure("referrals_fully_enrolled", "all", "arrest_diversion").text(),
+        "6"
+    );
+    assert_eq!(
+        figure("median_days_to_full_enrollment", "all", "arrest_diversion").text(),
+        "14"
+    );
     // 17 - 7 = 10 not reached in time and 5 without an intake are at
     // least k = 5, so publishable; nothing can be worked out.
     assert!(recoverable(&count_cells(&aggregates)).is_empty());
@@ -182,7 +205,11 @@ fn a_rate_on_a_suppressed_count_is_suppressed() {
             // Too recent for the 30-day look (the data end on 6 March): true
             // zeros, and no share to give.
             "referrals_followed_30_days" | "reached_within_30_days" => assert_eq!(row.figure.text(), "0"),
-            "share_intake_within_30_days" => assert_eq!(row.figure, Figure::Derived(Derived::NotApplicable)),
+            "share_intake_within_30_days" | "median_days_to_full_enrollment" => {
+                assert_eq!(row.figure, Figure::Derived(Derived::NotApplicable))
+            }
+            // No release of information signed: a true zero.
+            "referrals_fully_enrolled" => assert_eq!(row.figure.text(), "0"),
             _ => assert!(row.figure.is_suppressed(), "{} should be suppressed", row.measure),
         }
     }

@@ -164,6 +164,11 @@ fn build(specs: &[Spec]) -> Vec<Referral> {
                 r.race_ethnicity = RaceEthnicity::ALL[race];
                 if let (Outcome::Enrolled, Some(intake)) = (r.outcome, r.intake_date) {
                     r.enrolled_date = Some(intake);
+                    // Most sign the release of information within days; the
+                    // split of referrals by full enrollment is attacked too.
+                    r.roi_date = (status_after % 4 != 0)
+                        .then(|| lead_aggregate::date::Date::from_days(intake.days() + status_after % 9))
+                        .flatten();
                     r.status = Status::ALL.get(status).copied();
                     r.status_date = r
                         .status
@@ -231,6 +236,7 @@ proptest! {
             diversions[0] = "arrest_diversion".to_owned();
             let bases_published = match row.measure {
                 "median_days_to_intake" => same("referrals_with_intake"),
+                "median_days_to_full_enrollment" => same("referrals_fully_enrolled"),
                 "share_intake_within_30_days" => same("referrals_followed_30_days") && same("reached_within_30_days"),
                 "retention_6m" => same("enrolments_followed_6m") && same("retained_6m"),
                 "retention_12m" => same("enrolments_followed_12m") && same("retained_12m"),

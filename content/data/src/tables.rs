@@ -15,7 +15,7 @@ vocabulary!(
         CommunityReferralsByReferrerType = "community_referrals_by_referrer_type", "Community referrals by who referred", "Referidos comunitarios según quién refirió";
         CommunityReferralsByPriorityTier = "community_referrals_by_priority_tier", "Community referrals by priority tier", "Referidos comunitarios por nivel de prioridad";
         ReferralOutcomes = "referral_outcomes", "What became of referrals", "Qué pasó con los referidos";
-        DaysToIntake = "days_to_intake", "Days from referral to intake", "Días entre el referido y la primera entrevista";
+        DaysToIntake = "days_to_intake", "Days from referral to intake and to full enrollment", "Días entre el referido y la primera entrevista, y hasta la inscripción completa";
         ParticipantsByStatus = "participants_by_status", "Enrollments by month enrolled and current status (active, inactive)", "Inscripciones por mes de inscripción y estado actual (activo, inactivo)";
         Retention = "retention", "Retention 6 and 12 months after enrollment (active or inactive, not discharged)", "Permanencia a los 6 y 12 meses de la inscripción (activo o inactivo, sin baja)";
         AverageCaseload = "average_caseload", "Active caseloads of case managers: average, highest and how many case managers had more than 25", "Casos activos de los administradores de casos: promedio, máximo y cuántos administradores tenían más de 25";
@@ -59,6 +59,7 @@ vocabulary!(
         ReferralOutcomes = "referral-outcomes", "What became of referrals", "Qué pasó con los referidos";
         MedianDaysToIntake = "median-days-to-intake", "Median days from referral to intake, each month", "Mediana de días entre el referido y la primera entrevista, cada mes";
         IntakeWithin30Days = "intake-within-30-days", "Share of referrals reached for an intake within 30 days, each month", "Porcentaje de referidos con primera entrevista dentro de los 30 días, cada mes";
+        DaysToFullEnrollment = "days-to-full-enrollment", "Median days from referral to full enrollment, each month", "Mediana de días entre el referido y la inscripción completa, cada mes";
         DaysToIntakeByDoor = "days-to-intake-by-door", "Median days from referral to intake, by door", "Mediana de días entre el referido y la primera entrevista, por puerta";
         EnrolmentsByStatus = "enrolments-by-status", "Enrollments each month, by current status", "Inscripciones cada mes, por estado actual";
         Retention = "retention", "Retention at 6 and 12 months", "Permanencia a los 6 y 12 meses";
@@ -143,6 +144,11 @@ vocabulary!(
         /// Of those followed 30 days, the ones with an intake later or never
         /// (implied).
         NotReachedWithin30Days = "not_reached_within_30_days", "Referrals with no intake within 30 days (later, or not yet)", "Referidos sin primera entrevista dentro de los 30 días (más tarde, o todavía no)";
+        /// Referrals that reached full enrollment: an intake interview and
+        /// a signed release of information (both dates in the export).
+        WithRoi = "referrals_fully_enrolled", "Referrals that reached full enrollment (intake done, release of information signed)", "Referidos que llegaron a la inscripción completa (primera entrevista hecha, autorización para compartir información firmada)";
+        /// Referrals not (yet) fully enrolled (implied).
+        WithoutRoi = "referrals_not_fully_enrolled", "Referrals not (yet) fully enrolled", "Referidos todavía sin inscripción completa";
         WithoutIntake = "referrals_without_intake", "Referrals with no intake yet", "Referidos todavía sin primera entrevista";
         /// Referrals whose outcome is not `enrolled` (implied: referrals minus
         /// the `enrolled` row); keyed with the outcome dimension at `all`.
@@ -195,6 +201,9 @@ vocabulary!(
     DerivedMeasure, "the name of a derived measure" {
         /// Median days from referral to intake among referrals with an intake.
         MedianDaysToIntake = "median_days_to_intake", "Median days from referral to intake", "Mediana de días entre el referido y la primera entrevista";
+        /// Median days from referral to full enrollment (the later of the
+        /// intake and the signed release of information).
+        MedianDaysToFullEnrollment = "median_days_to_full_enrollment", "Median days from referral to full enrollment", "Mediana de días entre el referido y la inscripción completa";
         /// Share of referrals followed 30 days that reached an intake within
         /// them: those never reached count, as not reached in time.
         ShareWithin30Days = "share_intake_within_30_days", "Share of referrals that reached an intake within 30 days", "Porcentaje de referidos que llegaron a una primera entrevista dentro de los 30 días";
@@ -248,7 +257,7 @@ impl DerivedMeasure {
     /// What the figure measures.
     pub fn unit(self) -> Unit {
         match self {
-            DerivedMeasure::MedianDaysToIntake => Unit::Days,
+            DerivedMeasure::MedianDaysToIntake | DerivedMeasure::MedianDaysToFullEnrollment => Unit::Days,
             DerivedMeasure::AverageCaseload => Unit::Average,
             DerivedMeasure::HighestCaseload => Unit::Count,
             DerivedMeasure::RelativeRate | DerivedMeasure::StageRelativeRate => Unit::Ratio,
@@ -387,15 +396,18 @@ pub const TABLES: &[TableSpec] = &[
             Measure::WithIntake,
             Measure::Followed30Days,
             Measure::ReachedWithin30Days,
+            Measure::WithRoi,
         ],
         dims: &[Dim::Door],
         fixed: &[],
         derived: &[
             (DerivedMeasure::MedianDaysToIntake, Measure::WithIntake),
             (DerivedMeasure::ShareWithin30Days, Measure::Followed30Days),
+            (DerivedMeasure::MedianDaysToFullEnrollment, Measure::WithRoi),
         ],
         implied: &[
             Measure::WithoutIntake,
+            Measure::WithoutRoi,
             Measure::NotFollowed30Days,
             Measure::NotReachedWithin30Days,
         ],

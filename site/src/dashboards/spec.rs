@@ -502,6 +502,21 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     finding: None,
                 },
                 ChartSpec {
+                    id: ChartId::DaysToFullEnrollment,
+                    caption: copy.caption(ChartId::DaysToFullEnrollment).get(lang).to_owned(),
+                    lang,
+                    kind: Line,
+                    unit: Days,
+                    axis: l(&t.axis_month),
+                    categories: Categories::Months,
+                    series: doors_with_all(TableId::DaysToIntake, lang)
+                        .into_iter()
+                        .map(|p| p.measure(D::MedianDaysToFullEnrollment))
+                        .collect(),
+                    lines: vec![],
+                    finding: None,
+                },
+                ChartSpec {
                     id: ChartId::IntakeWithin30Days,
                     caption: copy.caption(ChartId::IntakeWithin30Days).get(lang).to_owned(),
                     lang,

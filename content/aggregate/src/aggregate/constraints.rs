@@ -10,6 +10,7 @@ pub(super) fn splits(measure: Measure) -> &'static [&'static [Measure]] {
     match measure {
         M::Referrals => &[
             &[M::WithIntake, M::WithoutIntake],
+            &[M::WithRoi, M::WithoutRoi],
             &[M::Followed30Days, M::NotFollowed30Days],
         ],
         M::Followed30Days => &[&[M::ReachedWithin30Days, M::NotReachedWithin30Days]],

@@ -270,6 +270,8 @@ pub(super) struct Facts {
     pub(super) referrals: FxHashMap<(i64, u8, u8, u16, u8, u8), u64>,
     /// (month index, door) -> intake delays in days -> referrals.
     pub(super) delays: FxHashMap<(i64, u8), BTreeMap<u32, u64>>,
+    /// (month index, door) -> days to full enrollment -> referrals.
+    pub(super) enrollment_delays: FxHashMap<(i64, u8), BTreeMap<u32, u64>>,
     /// (month index, door) -> (referrals, reached within 30 days).
     pub(super) reached: FxHashMap<(i64, u8), (u64, u64)>,
     /// Tier names; index 0 is "no tier" (police doors).
@@ -346,6 +348,17 @@ impl Facts {
             *self.delays.entry((month, door)).or_default().entry(days).or_default() += 1;
             days
         });
+        // Full enrollment: the intake interview done and the release of
+        // information signed, on the later of the two days.
+        if let (Some(intake), Some(roi)) = (r.intake_date, r.roi_date) {
+            let days = u32::try_from(r.referral_date.days_until(intake.max(roi))).unwrap_or(0);
+            *self
+                .enrollment_delays
+                .entry((month, door))
+                .or_default()
+                .entry(days)
+                .or_default() += 1;
+        }
         let entry = self.reached.entry((month, door)).or_default();
         entry.0 += 1;
         entry.1 += u64::from(reached.is_some_and(|days| days <= 30));
@@ -396,14 +409,11 @@ impl Facts {
                 );
             }
         }
-        for (&(month, door), delays) in &self.delays {
-            let with: u64 = delays.values().sum();
-            put(
-                month,
-                M::WithIntake,
-                [Some(u16::from(door)), None, None, None, None],
-                with,
-            );
+        for (measure, delays) in [(M::WithIntake, &self.delays), (M::WithRoi, &self.enrollment_delays)] {
+            for (&(month, door), delays) in delays {
+                let with: u64 = delays.values().sum();
+                put(month, measure, [Some(u16::from(door)), None, None, None, None], with);
+            }
         }
         let as_of = self.as_of.map_or(i64::MIN, Date::days);
         // Whether a month's referrals were reached within 30 days is known

@@ -271,19 +271,20 @@ where
             }
         }
     }
-    // Referrals without an intake: all referrals less those with one.
+    // Referrals without an intake (without full enrollment): all referrals
+    // less those with one.
     for (i, key) in cube.keys.iter().enumerate() {
-        if key.measure == Measure::WithoutIntake {
-            let all = cube.index.get(&Key {
-                measure: Measure::Referrals,
-                ..*key
-            });
-            let with = cube.index.get(&Key {
-                measure: Measure::WithIntake,
-                ..*key
-            });
-            values[i] = all.map_or(0, |&a| values[a]) - with.map_or(0, |&w| values[w]);
-        }
+        let with = match key.measure {
+            Measure::WithoutIntake => Measure::WithIntake,
+            Measure::WithoutRoi => Measure::WithRoi,
+            _ => continue,
+        };
+        let all = cube.index.get(&Key {
+            measure: Measure::Referrals,
+            ..*key
+        });
+        let with = cube.index.get(&Key { measure: with, ..*key });
+        values[i] = all.map_or(0, |&a| values[a]) - with.map_or(0, |&w| values[w]);
     }
 
     // 3. The additive relations between cells.
@@ -353,7 +354,12 @@ where
                 continue;
             };
             let figure = match derived {
-                DerivedMeasure::MedianDaysToIntake => Derived::of_group(publish(key), || median_delay(&facts, key)),
+                DerivedMeasure::MedianDaysToIntake => {
+                    Derived::of_group(publish(key), || median_delay(&facts.delays, key))
+                }
+                DerivedMeasure::MedianDaysToFullEnrollment => {
+                    Derived::of_group(publish(key), || median_delay(&facts.enrollment_delays, key))
+                }
                 DerivedMeasure::ShareWithin30Days => {
                     Derived::ratio(with(key, Measure::ReachedWithin30Days), publish(key))
                 }
@@ -441,9 +447,9 @@ pub(super) fn value_name(d: Dim, v: u16, tiers: &[String]) -> String {
     }
 }
 
-pub(super) fn median_delay(facts: &Facts, key: &Key) -> Option<f64> {
+pub(super) fn median_delay(delays: &FxHashMap<(i64, u8), BTreeMap<u32, u64>>, key: &Key) -> Option<f64> {
     let mut merged: BTreeMap<u32, u64> = BTreeMap::new();
-    for (&(month, door), delays) in &facts.delays {
+    for (&(month, door), delays) in delays {
         let in_period = Month::from_index(month).is_some_and(|m| key.period.contains(m));
         if in_period && key.dims[Dim::Door as usize].is_none_or(|d| d == u16::from(door)) {
             for (&days, &n) in delays {
