@@ -216,10 +216,14 @@ lead_data::vocabulary!(
 );
 
 lead_data::vocabulary!(
-    OutcomeMeasure, "one of jail_bookings, ed_visits, housed" {
+    OutcomeMeasure, "one of jail_bookings, ed_visits, housed, arrests, charges, jail_days" {
         JailBookings = "jail_bookings", "Jail bookings", "Ingresos en la cárcel";
         EdVisits = "ed_visits", "Emergency department visits", "Visitas a urgencias";
         Housed = "housed", "Housed", "Con vivienda";
+        // Legal-system use: optional, a site sends them if it has them.
+        Arrests = "arrests", "Arrests", "Arrestos";
+        Charges = "charges", "Criminal charges filed", "Cargos penales presentados";
+        JailDays = "jail_days", "Days in jail", "Días en la cárcel";
     }
 );
 
@@ -428,7 +432,11 @@ impl ExportRow for OutcomeRow {
         col("person_key", Key::EXPECTED, is_key),
         col("measure", OutcomeMeasure::EXPECTED, OutcomeMeasure::accepts),
         col("window", Window::EXPECTED, Window::accepts),
-        col("value", "a whole number (0 or 1 for housed)", is_u32),
+        col(
+            "value",
+            "a whole number (0 or 1 for housed, at most 366 for jail_days)",
+            is_u32,
+        ),
     ];
 
     fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
@@ -444,6 +452,12 @@ impl ExportRow for OutcomeRow {
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
         if self.measure == OutcomeMeasure::Housed && self.value > 1 {
             return Err(("value", "must be 0 or 1 for housed"));
+        }
+        if self.measure == OutcomeMeasure::JailDays && self.value > 366 {
+            return Err(("value", "must be at most 366 days in one window"));
+        }
+        if self.value > u32::from(u16::MAX) {
+            return Err(("value", "must be at most 65,535 in one window"));
         }
         Ok(())
     }
@@ -815,6 +829,25 @@ mod tests {
         }
     }
 
+    /// The README's example of outcomes.csv reads as documented, the
+    /// legal-system measures with it.
+    #[test]
+    fn the_readme_example_of_outcomes_reads() {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("person_key,measure,window,value")
+            .expect("the README shows outcomes.csv");
+        let example = &readme[start..start + readme[start..].find("```").expect("the example ends")];
+        let rows: Vec<OutcomeRow> = read_from::<OutcomeRow, _>("outcomes.csv", example.as_bytes())
+            .expect("header")
+            .collect::<Result<_, _>>()
+            .expect("every row reads");
+        assert_eq!(rows.len(), 7);
+        assert!(rows
+            .iter()
+            .any(|r| r.measure == OutcomeMeasure::JailDays && r.window == Window::Pre12m && r.value == 14));
+    }
+
     #[test]
     fn reads_a_valid_row_with_extra_columns_ignored() {
         let text = format!("site_note,{HEADER}\nhello,{GOOD}\n");
@@ -970,6 +1003,14 @@ mod tests {
             first::<OutcomeRow>("person_key,measure,window,value\np1,housed,post_6m,2\n"),
             Err(ExportError::Inconsistent { column: "value", .. })
         ));
+        // Days in jail fit in a year; no count in one window passes 65,535.
+        assert!(first::<OutcomeRow>("person_key,measure,window,value\np1,jail_days,pre_12m,366\n").is_ok());
+        for bad in ["p1,jail_days,post_12m,367", "p1,arrests,pre_12m,70000"] {
+            assert!(matches!(
+                first::<OutcomeRow>(&format!("person_key,measure,window,value\n{bad}\n")),
+                Err(ExportError::Inconsistent { column: "value", .. })
+            ));
+        }
         assert!(matches!(
             first::<OutcomeRow>("person_key,measure,window,value\np1,ed_visits,post_24m,2\n"),
             Err(ExportError::BadValue { column: "window", .. })

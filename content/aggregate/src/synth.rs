@@ -551,8 +551,9 @@ fn person_key(seed: u64, index: usize) -> String {
     format!("P{:012x}", scramble(seed, index as u64) & 0xFFFF_FFFF_FFFF)
 }
 
-/// Participant outcomes: fewer bookings and emergency visits after
-/// enrolment, more people housed. Post windows only once they have elapsed.
+/// Participant outcomes: fewer bookings, emergency visits, arrests, charges
+/// and days in jail after enrolment, more people housed. Post windows only
+/// once they have elapsed.
 fn write_outcomes(
     out: &mut csv::Writer<BufWriter<File>>,
     path: &Path,
@@ -600,6 +601,23 @@ fn write_outcomes(
                 Window::Post12m,
                 u32::from(housed6 || rng.chance(0.18)),
             )?;
+        }
+    }
+    // Legal-system use, from a generator of the person's own so the rest
+    // of the export stays as it was: fewer arrests, charges and days in
+    // jail after enrollment; unknown for about one person in ten.
+    let mut legal = Pcg32::new(scramble(seed, person_index as u64), 7);
+    if !legal.chance(0.1) {
+        for (measure, before, after) in [
+            (OutcomeMeasure::Arrests, 1.8, 1.0),
+            (OutcomeMeasure::Charges, 2.2, 1.1),
+            (OutcomeMeasure::JailDays, 9.0, 4.0),
+        ] {
+            let pre = legal.poisson(before);
+            row(measure, Window::Pre12m, pre)?;
+            if tenure_days >= 365 {
+                row(measure, Window::Post12m, legal.poisson(after))?;
+            }
         }
     }
     Ok(written)

@@ -372,6 +372,21 @@ fn outcome_rows() -> Vec<OutcomeRow> {
     for (measure, window) in [(Om::JailBookings, Window::Pre12m), (Om::JailBookings, Window::Post12m)] {
         rows.push(outcome("never_enrolled", measure, window, 50));
     }
+    // Legal-system use: arrests known both years for p0..p9 (2 before, 1
+    // after each), charges for p0..p5 (3 before, 1 after), days in jail
+    // only before (nobody followed: not reported).
+    for i in 0..11 {
+        let p = format!("p{i}");
+        if i < 10 {
+            rows.push(outcome(&p, Om::Arrests, Window::Pre12m, 2));
+            rows.push(outcome(&p, Om::Arrests, Window::Post12m, 1));
+        }
+        if i < 6 {
+            rows.push(outcome(&p, Om::Charges, Window::Pre12m, 3));
+            rows.push(outcome(&p, Om::Charges, Window::Post12m, 1));
+        }
+        rows.push(outcome(&p, Om::JailDays, Window::Pre12m, 12));
+    }
     rows
 }
 
@@ -678,6 +693,16 @@ fn outcomes_at_participant_program_and_system_level() {
     assert_eq!(o("people_followed_housing_12m", "all"), "10");
     assert_eq!(o("share_housed_post_12m", "2024-Q1"), "0.5");
     assert_eq!(o("people_followed_12m", "2025-02"), "0");
+    let legal = |m: &str| text(&a, "legal_system_use", m, "2024-01", NONE);
+    assert_eq!(legal("people_followed_arrests_12m"), "10");
+    assert_eq!(legal("arrests_pre_12m"), "20");
+    assert_eq!(legal("arrests_change"), "-0.5");
+    assert_eq!(legal("people_followed_charges_12m"), "6");
+    assert_eq!(legal("charges_post_12m"), "6");
+    assert_eq!(legal("charges_change"), "-0.6667");
+    assert_eq!(legal("people_followed_jail_days_12m"), "0");
+    assert_eq!(legal("jail_days_pre_12m"), "0");
+    assert_eq!(legal("jail_days_change"), "");
     // By race: p0..p9 are 5 Black and 5 white people; 15 bookings before
     // and 5 after for each group, two thirds fewer. Housed at 12 months, 3
     // of the 5 Black and 2 of the 5 white people: both small, so hidden,

@@ -97,7 +97,8 @@ fn run(specs: &[Spec], arrests: &[ArrestSpec], policy: SuppressionPolicy) -> Agg
 
 /// Outcome rows for most enrolled people: jail bookings and emergency
 /// visits before and after (0 to 4 of each, some people with none at all,
-/// so a small group's sum may be zero) and housing 12 months on.
+/// so a small group's sum may be zero), housing 12 months on, and for some
+/// of them arrests, charges and days in jail.
 fn outcomes_of(referrals: &[Referral]) -> Vec<OutcomeRow> {
     let mut rows = Vec::new();
     for (n, r) in referrals.iter().enumerate() {
@@ -116,8 +117,27 @@ fn outcomes_of(referrals: &[Referral]) -> Vec<OutcomeRow> {
         rows.push(row(OutcomeMeasure::EdVisits, Window::Pre12m, v(3)));
         rows.push(row(OutcomeMeasure::EdVisits, Window::Post12m, v(4)));
         rows.push(row(OutcomeMeasure::Housed, Window::Post12m, u32::from(n % 2 == 0)));
+        // Legal-system use for two people in three.
+        if legal_known(n) {
+            for (i, measure) in [
+                OutcomeMeasure::Arrests,
+                OutcomeMeasure::Charges,
+                OutcomeMeasure::JailDays,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                rows.push(row(measure, Window::Pre12m, v(5 + i)));
+                rows.push(row(measure, Window::Post12m, v(8 + i)));
+            }
+        }
     }
     rows
+}
+
+/// Whether the `n`th referral's person has legal-system rows.
+fn legal_known(n: usize) -> bool {
+    n % 3 != 1
 }
 
 /// Whether `month` ("2024-11") falls in `period` ("all", "2024",
@@ -138,10 +158,13 @@ fn contributors(measure: &str, period: &str, dims: &[String; 5], referrals: &[Re
             .sum::<usize>() as u64;
     }
     let race = &dims[4];
+    let legal = ["arrests_", "charges_", "jail_days_"]
+        .iter()
+        .any(|m| measure.starts_with(m));
     referrals
         .iter()
         .enumerate()
-        .filter(|(n, r)| r.outcome == Outcome::Enrolled && n % 5 != 4)
+        .filter(|(n, r)| r.outcome == Outcome::Enrolled && n % 5 != 4 && (!legal || legal_known(*n)))
         .filter_map(|(_, r)| r.enrolled_date.map(|d| (d.month(), r.race_ethnicity)))
         .filter(|(m, r)| in_period(*m, period) && (race.is_empty() || race == "all" || race == r.as_str()))
         .count() as u64
@@ -246,6 +269,9 @@ proptest! {
                 "share_housed_post_12m" => same("people_followed_housing_12m") && same("housed_post_12m"),
                 "jail_bookings_change" => same("jail_bookings_pre_12m") && same("jail_bookings_post_12m"),
                 "ed_visits_change" => same("ed_visits_pre_12m") && same("ed_visits_post_12m"),
+                "arrests_change" => same("arrests_pre_12m") && same("arrests_post_12m"),
+                "charges_change" => same("charges_pre_12m") && same("charges_post_12m"),
+                "jail_days_change" => same("jail_days_pre_12m") && same("jail_days_post_12m"),
                 "diversion_rate" => same("diversion_eligible_arrests") && base("referrals", &diversions),
                 "share_by_race" | "relative_rate" => same(stage) && base(stage, &all_races),
                 "stage_relative_rate" => {

@@ -31,6 +31,7 @@ vocabulary!(
         EquityPriorityTiers = "equity_priority_tiers", "Community referrals by priority tier and race and ethnicity", "Referidos comunitarios por nivel de prioridad y por raza y etnia";
         EquityReferralOutcomes = "equity_referral_outcomes", "What became of referrals, by race and ethnicity", "Qué pasó con los referidos, por raza y etnia";
         EquityParticipantOutcomes = "equity_participant_outcomes", "Participant outcomes by race and ethnicity: jail bookings and emergency visits in the 12 months before and after enrollment, housing 6 and 12 months after", "Resultados de los participantes por raza y etnia: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda a los 6 y 12 meses";
+        LegalSystemUse = "legal_system_use", "Legal-system use of participants: arrests, criminal charges and days in jail in the 12 months before and after enrollment", "Uso del sistema penal por los participantes: arrestos, cargos penales y días en la cárcel en los 12 meses antes y después de la inscripción";
         ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
@@ -76,6 +77,7 @@ vocabulary!(
         ParticipantOutcomesByRace = "participant-outcomes-by-race", "Change in jail bookings and emergency visits after enrollment, by race and ethnicity", "Cambio en los ingresos en la cárcel y las visitas a urgencias después de la inscripción, por raza y etnia";
         HousingByRace = "housing-by-race", "Housed after enrollment, by race and ethnicity", "Con vivienda después de la inscripción, por raza y etnia";
         BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";
+        LegalSystemUse = "legal-system-use", "Arrests, criminal charges and days in jail, before and after enrollment", "Arrestos, cargos penales y días en la cárcel, antes y después de la inscripción";
         Housing = "housing", "Housed after enrollment", "Con vivienda después de la inscripción";
         DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
         SystemBookings = "system-bookings", "Diversion-eligible arrests and bookings, each month", "Arrestos elegibles para desvío e ingresos en la cárcel, cada mes";
@@ -186,6 +188,17 @@ vocabulary!(
         JailBookingsPost12 = "jail_bookings_post_12m", "Jail bookings in the 12 months after enrollment", "Ingresos en la cárcel en los 12 meses después de la inscripción";
         EdVisitsPre12 = "ed_visits_pre_12m", "Emergency room visits in the 12 months before enrollment", "Visitas a urgencias en los 12 meses antes de la inscripción";
         EdVisitsPost12 = "ed_visits_post_12m", "Emergency room visits in the 12 months after enrollment", "Visitas a urgencias en los 12 meses después de la inscripción";
+        // Legal-system use (outcomes.csv, optional), each with the people
+        // it was known for in both 12-month windows.
+        ArrestsPeople12 = "people_followed_arrests_12m", "People whose arrests were known 12 months before and after enrollment", "Personas con arrestos conocidos 12 meses antes y después de la inscripción";
+        ArrestsPre12 = "arrests_pre_12m", "Arrests in the 12 months before enrollment", "Arrestos en los 12 meses antes de la inscripción";
+        ArrestsPost12 = "arrests_post_12m", "Arrests in the 12 months after enrollment", "Arrestos en los 12 meses después de la inscripción";
+        ChargesPeople12 = "people_followed_charges_12m", "People whose criminal charges were known 12 months before and after enrollment", "Personas con cargos penales conocidos 12 meses antes y después de la inscripción";
+        ChargesPre12 = "charges_pre_12m", "Criminal charges filed in the 12 months before enrollment", "Cargos penales presentados en los 12 meses antes de la inscripción";
+        ChargesPost12 = "charges_post_12m", "Criminal charges filed in the 12 months after enrollment", "Cargos penales presentados en los 12 meses después de la inscripción";
+        JailDaysPeople12 = "people_followed_jail_days_12m", "People whose days in jail were known 12 months before and after enrollment", "Personas con días en la cárcel conocidos 12 meses antes y después de la inscripción";
+        JailDaysPre12 = "jail_days_pre_12m", "Days in jail in the 12 months before enrollment", "Días en la cárcel en los 12 meses antes de la inscripción";
+        JailDaysPost12 = "jail_days_post_12m", "Days in jail in the 12 months after enrollment", "Días en la cárcel en los 12 meses después de la inscripción";
         HousingPeople6 = "people_followed_housing_6m", "People whose housing was known 6 months after enrollment", "Personas con situación de vivienda conocida 6 meses después de la inscripción";
         Housed6 = "housed_post_6m", "Housed 6 months after enrollment", "Con vivienda 6 meses después de la inscripción";
         NotHoused6 = "not_housed_post_6m", "Not housed 6 months after enrollment", "Sin vivienda 6 meses después de la inscripción";
@@ -230,6 +243,9 @@ vocabulary!(
         /// Jail bookings in the 12 months after enrollment against the 12
         /// months before, as a change (-0.4 is 40 % fewer).
         JailBookingsChange = "jail_bookings_change", "Change in jail bookings, the 12 months after enrollment against the 12 months before", "Cambio en los ingresos en la cárcel, los 12 meses después de la inscripción frente a los 12 meses antes";
+        ArrestsChange = "arrests_change", "Change in arrests, the 12 months after enrollment against the 12 months before", "Cambio en los arrestos, los 12 meses después de la inscripción frente a los 12 meses antes";
+        ChargesChange = "charges_change", "Change in criminal charges filed, the 12 months after enrollment against the 12 months before", "Cambio en los cargos penales presentados, los 12 meses después de la inscripción frente a los 12 meses antes";
+        JailDaysChange = "jail_days_change", "Change in days in jail, the 12 months after enrollment against the 12 months before", "Cambio en los días en la cárcel, los 12 meses después de la inscripción frente a los 12 meses antes";
         EdVisitsChange = "ed_visits_change", "Change in emergency room visits, the 12 months after enrollment against the 12 months before", "Cambio en las visitas a urgencias, los 12 meses después de la inscripción frente a los 12 meses antes";
         ShareHoused6 = "share_housed_post_6m", "Share housed 6 months after enrollment", "Porcentaje con vivienda 6 meses después de la inscripción";
         ShareHoused12 = "share_housed_post_12m", "Share housed 12 months after enrollment", "Porcentaje con vivienda 12 meses después de la inscripción";
@@ -247,6 +263,9 @@ impl Measure {
             | Measure::JailBookingsPost12
             | Measure::EdVisitsPre12
             | Measure::EdVisitsPost12 => Some(Measure::OutcomePeople12),
+            Measure::ArrestsPre12 | Measure::ArrestsPost12 => Some(Measure::ArrestsPeople12),
+            Measure::ChargesPre12 | Measure::ChargesPost12 => Some(Measure::ChargesPeople12),
+            Measure::JailDaysPre12 | Measure::JailDaysPost12 => Some(Measure::JailDaysPeople12),
             Measure::CaseloadSum => Some(Measure::CaseManagerMonths),
             _ => None,
         }
@@ -270,7 +289,10 @@ impl DerivedMeasure {
             | DerivedMeasure::ShareHoused6
             | DerivedMeasure::ShareHoused12
             | DerivedMeasure::JailBookingsChange
-            | DerivedMeasure::EdVisitsChange => Unit::Share,
+            | DerivedMeasure::EdVisitsChange
+            | DerivedMeasure::ArrestsChange
+            | DerivedMeasure::ChargesChange
+            | DerivedMeasure::JailDaysChange => Unit::Share,
         }
     }
 }
@@ -625,6 +647,29 @@ pub const TABLES: &[TableSpec] = &[
             (DerivedMeasure::ShareHoused12, Measure::HousingPeople12),
         ],
         implied: &[Measure::NotHoused6, Measure::NotHoused12],
+        previous: None,
+    },
+    TableSpec {
+        id: TableId::LegalSystemUse,
+        measures: &[
+            Measure::ArrestsPeople12,
+            Measure::ArrestsPre12,
+            Measure::ArrestsPost12,
+            Measure::ChargesPeople12,
+            Measure::ChargesPre12,
+            Measure::ChargesPost12,
+            Measure::JailDaysPeople12,
+            Measure::JailDaysPre12,
+            Measure::JailDaysPost12,
+        ],
+        dims: &[],
+        fixed: &[],
+        derived: &[
+            (DerivedMeasure::ArrestsChange, Measure::ArrestsPre12),
+            (DerivedMeasure::ChargesChange, Measure::ChargesPre12),
+            (DerivedMeasure::JailDaysChange, Measure::JailDaysPre12),
+        ],
+        implied: &[],
         previous: None,
     },
     TableSpec {

@@ -841,6 +841,40 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     finding: None,
                 },
                 ChartSpec {
+                    id: ChartId::LegalSystemUse,
+                    caption: copy.caption(ChartId::LegalSystemUse).get(lang).to_owned(),
+                    lang,
+                    kind: Bar,
+                    unit: Count,
+                    axis: l(&t.axis_measure),
+                    categories: Categories::Parts(vec![
+                        Part::new(l(&t.arrests)).table(TableId::LegalSystemUse).per_series(&[
+                            M::ArrestsPeople12.into(),
+                            M::ArrestsPre12.into(),
+                            M::ArrestsPost12.into(),
+                        ]),
+                        Part::new(l(&t.charges)).table(TableId::LegalSystemUse).per_series(&[
+                            M::ChargesPeople12.into(),
+                            M::ChargesPre12.into(),
+                            M::ChargesPost12.into(),
+                        ]),
+                        Part::new(l(&t.jail_days)).table(TableId::LegalSystemUse).per_series(&[
+                            M::JailDaysPeople12.into(),
+                            M::JailDaysPre12.into(),
+                            M::JailDaysPost12.into(),
+                        ]),
+                    ]),
+                    // The people each measure was known for: none means the
+                    // program's data does not include it.
+                    series: vec![
+                        Part::new(l(&t.people_known)),
+                        Part::new(l(&t.before_12)),
+                        Part::new(l(&t.after_12)),
+                    ],
+                    lines: vec![],
+                    finding: None,
+                },
+                ChartSpec {
                     id: ChartId::Housing,
                     caption: copy.caption(ChartId::Housing).get(lang).to_owned(),
                     lang,

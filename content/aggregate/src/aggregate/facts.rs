@@ -56,12 +56,18 @@ impl Enrolment {
     }
 }
 
-/// One person's rows of outcomes.csv: a value per measure x window.
+/// Slots of one person's outcomes: a value per measure x window.
+const SLOTS: usize = 6 * 3;
+const _: () = assert!(SLOTS == OutcomeMeasure::ALL.len() * Window::ALL.len() && SLOTS <= 32);
+
+/// One person's rows of outcomes.csv: a value per measure x window (the
+/// export's check keeps each within 16 bits, so a million people fit in
+/// little memory).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Outcomes {
     /// Bit i set when `values[i]` came from a row of the export.
-    pub(super) present: u16,
-    pub(super) values: [u32; 9],
+    pub(super) present: u32,
+    pub(super) values: [u16; SLOTS],
 }
 
 impl Outcomes {
@@ -71,12 +77,13 @@ impl Outcomes {
 
     pub(super) fn get(&self, measure: OutcomeMeasure, window: Window) -> Option<u32> {
         let slot = Outcomes::slot(measure, window);
-        (self.present & (1 << slot) != 0).then_some(self.values[slot])
+        (self.present & (1 << slot) != 0).then_some(u32::from(self.values[slot]))
     }
 
     pub(super) fn set(&mut self, measure: OutcomeMeasure, window: Window, value: u32) {
         let slot = Outcomes::slot(measure, window);
-        self.values[slot] = value;
+        // Checked on reading (at most 65,535); saturate rather than wrap.
+        self.values[slot] = u16::try_from(value).unwrap_or(u16::MAX);
         self.present |= 1 << slot;
     }
 
@@ -246,6 +253,37 @@ pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
             add(month, M::JailBookingsPost12, u64::from(jail_post));
             add(month, M::EdVisitsPre12, u64::from(ed_pre));
             add(month, M::EdVisitsPost12, u64::from(ed_post));
+        }
+        // Legal-system use, each measure on its own: a person counts for
+        // the measures the export gives both windows of.
+        for (measure, people, pre, post) in [
+            (
+                OutcomeMeasure::Arrests,
+                M::ArrestsPeople12,
+                M::ArrestsPre12,
+                M::ArrestsPost12,
+            ),
+            (
+                OutcomeMeasure::Charges,
+                M::ChargesPeople12,
+                M::ChargesPre12,
+                M::ChargesPost12,
+            ),
+            (
+                OutcomeMeasure::JailDays,
+                M::JailDaysPeople12,
+                M::JailDaysPre12,
+                M::JailDaysPost12,
+            ),
+        ] {
+            if let (Some(before), Some(after)) = (
+                outcomes.get(measure, Window::Pre12m),
+                outcomes.get(measure, Window::Post12m),
+            ) {
+                add(month, people, 1);
+                add(month, pre, u64::from(before));
+                add(month, post, u64::from(after));
+            }
         }
         for (window, people, yes, no) in [
             (Window::Post6m, M::HousingPeople6, M::Housed6, M::NotHoused6),

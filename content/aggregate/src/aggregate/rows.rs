@@ -371,6 +371,9 @@ where
                     Derived::change(publish(key), with(key, Measure::JailBookingsPost12))
                 }
                 DerivedMeasure::EdVisitsChange => Derived::change(publish(key), with(key, Measure::EdVisitsPost12)),
+                DerivedMeasure::ArrestsChange => Derived::change(publish(key), with(key, Measure::ArrestsPost12)),
+                DerivedMeasure::ChargesChange => Derived::change(publish(key), with(key, Measure::ChargesPost12)),
+                DerivedMeasure::JailDaysChange => Derived::change(publish(key), with(key, Measure::JailDaysPost12)),
                 DerivedMeasure::ShareHoused6 => Derived::ratio(with(key, Measure::Housed6), publish(key)),
                 DerivedMeasure::ShareHoused12 => Derived::ratio(with(key, Measure::Housed12), publish(key)),
                 DerivedMeasure::DiversionRate => {
