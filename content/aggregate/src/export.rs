@@ -228,6 +228,15 @@ lead_data::vocabulary!(
 );
 
 lead_data::vocabulary!(
+    /// Who answered a satisfaction survey.
+    RespondentGroup, "one of participant, partner, community" {
+        Participant = "participant", "Participants", "Participantes";
+        Partner = "partner", "Staff of partner agencies", "Personal de las agencias asociadas";
+        Community = "community", "Community members (businesses and residents)", "Miembros de la comunidad (negocios y vecinos)";
+    }
+);
+
+lead_data::vocabulary!(
     /// When an outcome was measured, relative to enrolment.
     Window, "one of pre_12m, post_6m, post_12m" {
         Pre12m = "pre_12m", "12 months before enrolment", "12 meses antes de la inscripción";
@@ -528,6 +537,45 @@ impl ExportRow for Arrests {
     }
 }
 
+/// One row of `surveys.csv` (optional): how many of one respondent group
+/// answered a satisfaction survey in a month, and how many of them said
+/// they were satisfied. Counted, not averaged, so that a survey of few
+/// people is suppressed like any small count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyRow {
+    pub month: Month,
+    pub respondent_group: RespondentGroup,
+    pub respondents: u32,
+    pub satisfied: u32,
+}
+
+impl ExportRow for SurveyRow {
+    const FILE: &'static str = "surveys.csv";
+    const COLUMNS: &'static [Column] = &[
+        col("month", MONTH, is_month),
+        col("respondent_group", RespondentGroup::EXPECTED, RespondentGroup::accepts),
+        col("respondents", COUNT, is_u32),
+        col("satisfied", COUNT, is_u32),
+    ];
+
+    fn parse(fields: &Fields<'_>, _recycled: Option<Self>) -> Option<Self> {
+        let [month, respondent_group, respondents, satisfied] = fields.array();
+        Some(SurveyRow {
+            month: month.parse().ok()?,
+            respondent_group: RespondentGroup::parse(respondent_group)?,
+            respondents: whole_u32(respondents)?,
+            satisfied: whole_u32(satisfied)?,
+        })
+    }
+
+    fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        if self.satisfied > self.respondents {
+            return Err(("satisfied", "is more than respondents"));
+        }
+        Ok(())
+    }
+}
+
 /// One row of `population.csv` (census baseline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Population {
@@ -614,6 +662,19 @@ pub const FILES: [&str; 5] = [
     Population::FILE,
 ];
 
+/// Files an export may leave out: the figures they give are then not
+/// reported, and the pages say so.
+pub const OPTIONAL_FILES: [&str; 1] = [SurveyRow::FILE];
+
+/// Opens an optional file if the export has it.
+pub fn read_optional<T: ExportRow>(dir: &Path) -> Result<Option<Rows<T, io::BufReader<File>>>, ExportError> {
+    if dir.join(T::FILE).exists() {
+        read(dir).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Where the export in `dir` came from: synthetic if it carries the
 /// [`SYNTHETIC_MARKER`], otherwise the program's own, identified by the
 /// SHA-256 of each of its files (`description` says what it is in words).
@@ -631,7 +692,8 @@ pub fn source_of(dir: &Path, description: &str) -> Result<Source, ExportError> {
         });
     }
     let mut files = std::collections::BTreeMap::new();
-    for name in FILES {
+    let optional = OPTIONAL_FILES.into_iter().filter(|name| dir.join(name).exists());
+    for name in FILES.into_iter().chain(optional) {
         let path = dir.join(name);
         let mut file = File::open(&path).map_err(open_error(&path))?;
         let mut hasher = Sha256::new();
@@ -827,6 +889,33 @@ mod tests {
             Ok(rows) => rows.collect(),
             Err(e) => vec![Err(e)],
         }
+    }
+
+    /// The README's example of surveys.csv reads as documented.
+    #[test]
+    fn the_readme_example_of_surveys_reads() {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("month,respondent_group,respondents,satisfied")
+            .expect("the README shows surveys.csv");
+        let example = &readme[start..start + readme[start..].find("```").expect("the example ends")];
+        let rows: Vec<SurveyRow> = read_from::<SurveyRow, _>("surveys.csv", example.as_bytes())
+            .expect("header")
+            .collect::<Result<_, _>>()
+            .expect("every row reads");
+        assert_eq!(rows.len(), 3);
+        assert!(matches!(
+            read_from::<SurveyRow, _>(
+                "surveys.csv",
+                "month,respondent_group,respondents,satisfied\n2025-03,partner,4,5\n".as_bytes()
+            )
+            .expect("header")
+            .next(),
+            Some(Err(ExportError::Inconsistent {
+                column: "satisfied",
+                ..
+            }))
+        ));
     }
 
     /// The README's example of outcomes.csv reads as documented, the

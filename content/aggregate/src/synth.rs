@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::date::{Date, Month};
 use crate::export::{
     AgeBand, Arrests, Caseload, Door, ExportRow, Gender, Key, Outcome, OutcomeMeasure, OutcomeRow, Population,
-    RaceEthnicity, Referral, ReferrerType, Slug, Status, Window, SYNTHETIC_MARKER,
+    RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window, SYNTHETIC_MARKER,
 };
 
 /// A failure to write a synthetic export.
@@ -68,6 +68,7 @@ pub struct SynthSummary {
     pub caseloads: u64,
     pub arrests: u64,
     pub population: u64,
+    pub surveys: u64,
 }
 
 /// PCG-XSH-RR 32: small, fast and fully specified, so exports are
@@ -544,6 +545,7 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
     summary.caseloads = write_caseloads(&writers, config, &mut rng)?;
     summary.arrests = write_arrests(&writers, config, &diversions, &mut rng)?;
     summary.population = write_population(&writers)?;
+    summary.surveys = write_surveys(&writers, config, &mut rng)?;
     Ok(summary)
 }
 
@@ -706,6 +708,43 @@ fn write_population(writers: &Writers) -> Result<u64, SynthError> {
                     neighborhood: slug(neighborhood),
                     race_ethnicity: race,
                     population: (people * share).round() as u64,
+                },
+            )?;
+            written += 1;
+        }
+    }
+    finish(&mut out, &path)?;
+    Ok(written)
+}
+
+/// A satisfaction survey in the last month of each quarter: participants,
+/// partner agency staff and community members, most satisfied, a little
+/// more over time; the partners few enough that some quarters are hidden.
+fn write_surveys(writers: &Writers, config: &SynthConfig, rng: &mut Pcg32) -> Result<u64, SynthError> {
+    let (mut out, path) = writers.open::<SurveyRow>()?;
+    let mut written = 0;
+    for i in 0..config.months {
+        let month = Month::from_index(config.start.index() + i64::from(i)).unwrap_or(config.start);
+        if !month.number().is_multiple_of(3) {
+            continue;
+        }
+        let trend = f64::from(i) / f64::from(config.months.max(1));
+        for (respondent_group, asked, satisfied) in [
+            (RespondentGroup::Participant, 40.0, 0.68),
+            (RespondentGroup::Partner, 12.0, 0.60),
+            (RespondentGroup::Community, 30.0, 0.52),
+        ] {
+            let respondents = rng.count_near(asked);
+            let share = (satisfied + 0.12 * trend).min(0.95);
+            let yes = ((f64::from(respondents) * share).round() as u32).min(respondents);
+            put(
+                &mut out,
+                &path,
+                SurveyRow {
+                    month,
+                    respondent_group,
+                    respondents,
+                    satisfied: yes,
                 },
             )?;
             written += 1;

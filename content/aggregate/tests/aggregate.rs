@@ -276,10 +276,34 @@ fn reading_an_export_directory_gives_the_same_figures_as_its_rows() {
         caseloads: rows::<Caseload>(&dir).into_iter().map(Ok),
         arrests: rows::<Arrests>(&dir).into_iter().map(Ok),
         population: rows::<Population>(&dir).into_iter().map(Ok),
+        surveys: rows::<lead_aggregate::export::SurveyRow>(&dir).into_iter().map(Ok),
     };
     let from_rows = aggregate_sources(sources, SuppressionPolicy::default()).expect("aggregates");
     assert_eq!(from_dir.rows, from_rows.rows);
     assert_eq!(from_dir.referrals_read, 1_000);
+
+    // surveys.csv is optional: without it everything else is the same,
+    // and nobody answered a survey.
+    std::fs::remove_file(dir.join("surveys.csv")).expect("surveys.csv written");
+    let without = aggregate_dir(&dir, SuppressionPolicy::default()).expect("aggregates without surveys.csv");
+    let is_survey = |r: &&lead_aggregate::aggregate::Row| r.table == TableId::Satisfaction;
+    assert!(from_dir
+        .rows
+        .iter()
+        .any(|r| is_survey(&r) && r.figure.text() != "0" && !r.figure.is_suppressed()));
+    for row in without.rows.iter().filter(is_survey) {
+        assert!(matches!(row.figure.text().as_str(), "0" | ""), "{row:?}");
+    }
+    let others = |a: &Aggregates| -> Vec<String> {
+        a.rows
+            .iter()
+            .filter(|r| !is_survey(r))
+            .map(|r| format!("{} {} {} {}", r.table, r.measure, r.period, r.figure.text()))
+            .collect()
+    };
+    // The survey months fall inside the referrals' months.
+    assert_eq!(from_dir.covered, without.covered);
+    assert_eq!(others(&from_dir), others(&without));
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -291,8 +315,8 @@ use lead_aggregate::aggregate::TableId;
 use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Sources};
 use lead_aggregate::date::Month;
 use lead_aggregate::export::{
-    Arrests, Caseload, ExportError, Key, OutcomeMeasure as Om, OutcomeRow, Population, RaceEthnicity as Race, Slug,
-    Status, Window,
+    Arrests, Caseload, ExportError, Key, OutcomeMeasure as Om, OutcomeRow, Population, RaceEthnicity as Race,
+    RespondentGroup, Slug, Status, SurveyRow, Window,
 };
 
 /// 30 arrest diversions referred 2024-01-10 and enrolled 2024-01-20
@@ -446,6 +470,19 @@ fn population_rows() -> Vec<Population> {
     .to_vec()
 }
 
+/// January 2024: 20 participants answered, 15 satisfied; 6 partner staff,
+/// 4 satisfied (too few to publish). No community survey.
+fn survey_rows() -> Vec<SurveyRow> {
+    [(RespondentGroup::Participant, 20, 15), (RespondentGroup::Partner, 6, 4)]
+        .map(|(respondent_group, respondents, satisfied)| SurveyRow {
+            month: month(2024, 1),
+            respondent_group,
+            respondents,
+            satisfied,
+        })
+        .to_vec()
+}
+
 fn ok<T>(rows: Vec<T>) -> impl Iterator<Item = Result<T, ExportError>> {
     rows.into_iter().map(Ok)
 }
@@ -457,6 +494,7 @@ fn whole_export(arrests: Vec<Arrests>) -> Aggregates {
         caseloads: ok(caseload_rows()),
         arrests: ok(arrests),
         population: ok(population_rows()),
+        surveys: ok(survey_rows()),
     };
     aggregate_sources(sources, SuppressionPolicy::new(5).expect("k")).expect("aggregates")
 }
@@ -693,6 +731,18 @@ fn outcomes_at_participant_program_and_system_level() {
     assert_eq!(o("people_followed_housing_12m", "all"), "10");
     assert_eq!(o("share_housed_post_12m", "2024-Q1"), "0.5");
     assert_eq!(o("people_followed_12m", "2025-02"), "0");
+    // Satisfaction: 15 of 20 participants; the partners' 4 of 6 hidden
+    // (and with it their share); nobody asked in the community.
+    let survey = |m: &str| figure(&a, "satisfaction", m, "2024-01", NONE);
+    assert_eq!(survey("share_satisfied_participants").text(), "0.75");
+    assert_eq!(survey("survey_respondents_partners").text(), "6");
+    assert!(survey("survey_satisfied_partners").is_suppressed());
+    assert!(survey("share_satisfied_partners").is_suppressed());
+    assert_eq!(survey("survey_respondents_community").text(), "0");
+    assert_eq!(
+        survey("share_satisfied_community"),
+        Figure::Derived(Derived::NotApplicable)
+    );
     let legal = |m: &str| text(&a, "legal_system_use", m, "2024-01", NONE);
     assert_eq!(legal("people_followed_arrests_12m"), "10");
     assert_eq!(legal("arrests_pre_12m"), "20");

@@ -14,7 +14,7 @@ use lead_aggregate::cell::SuppressionPolicy;
 use lead_aggregate::date::Month;
 use lead_aggregate::export::{
     Arrests, Caseload, Door, Key, Outcome, OutcomeMeasure, OutcomeRow, Population, RaceEthnicity, Referral,
-    ReferrerType, Slug, Status, Window,
+    ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
 };
 use proptest::prelude::*;
 
@@ -53,7 +53,14 @@ fn month(i: usize) -> Month {
 
 /// Aggregates the referrals and arrests, with a census baseline and one
 /// case manager per month (always suppressed).
-fn run(specs: &[Spec], arrests: &[ArrestSpec], policy: SuppressionPolicy) -> Aggregates {
+/// (month, respondent group, respondents, satisfied (capped at respondents)).
+type SurveySpec = (usize, usize, u32, u32);
+
+fn arb_survey() -> impl Strategy<Value = SurveySpec> {
+    (0..MONTHS.len(), 0..3usize, 0u32..30, 0u32..30)
+}
+
+fn run(specs: &[Spec], arrests: &[ArrestSpec], surveys: &[SurveySpec], policy: SuppressionPolicy) -> Aggregates {
     let arrests: Vec<Arrests> = arrests
         .iter()
         .map(|&(m, race, eligible, tenths)| Arrests {
@@ -91,6 +98,14 @@ fn run(specs: &[Spec], arrests: &[ArrestSpec], policy: SuppressionPolicy) -> Agg
         caseloads: caseloads.into_iter().map(Ok),
         arrests: arrests.into_iter().map(Ok),
         population: population.into_iter().map(Ok),
+        surveys: surveys.iter().map(|&(m, group, respondents, satisfied)| {
+            Ok(SurveyRow {
+                month: month(m),
+                respondent_group: RespondentGroup::ALL[group],
+                respondents,
+                satisfied: satisfied.min(respondents),
+            })
+        }),
     };
     aggregate_sources(sources, policy).expect("aggregates")
 }
@@ -210,10 +225,11 @@ proptest! {
     fn no_suppressed_count_can_be_recovered_by_differencing(
         specs in proptest::collection::vec(arb_referral(), 0..160),
         arrests in proptest::collection::vec(arb_arrests(), 0..12),
+        surveys in proptest::collection::vec(arb_survey(), 0..8),
         k in 3u64..12,
     ) {
         let policy = SuppressionPolicy::new(k).expect("k >= 2");
-        let aggregates = run(&specs, &arrests, policy);
+        let aggregates = run(&specs, &arrests, &surveys, policy);
         let cells = count_cells(&aggregates);
         for (key, value) in &cells {
             prop_assert!(value.is_none_or(|v| v == 0 || v >= k), "{:?} = {:?} published", key, value);
@@ -237,8 +253,9 @@ proptest! {
     fn derived_figures_rest_only_on_published_counts(
         specs in proptest::collection::vec(arb_referral(), 0..120),
         arrests in proptest::collection::vec(arb_arrests(), 0..12),
+        surveys in proptest::collection::vec(arb_survey(), 0..8),
     ) {
-        let aggregates = run(&specs, &arrests, SuppressionPolicy::default());
+        let aggregates = run(&specs, &arrests, &surveys, SuppressionPolicy::default());
         let cells = count_cells(&aggregates);
         for row in aggregates.rows.iter().filter(|r| matches!(r.figure, Figure::Derived(_))) {
             let dims = row.dims.clone().map(|d| d.as_str().to_owned());
@@ -269,6 +286,13 @@ proptest! {
                 "share_housed_post_12m" => same("people_followed_housing_12m") && same("housed_post_12m"),
                 "jail_bookings_change" => same("jail_bookings_pre_12m") && same("jail_bookings_post_12m"),
                 "ed_visits_change" => same("ed_visits_pre_12m") && same("ed_visits_post_12m"),
+                "share_satisfied_participants" => {
+                    same("survey_respondents_participants") && same("survey_satisfied_participants")
+                }
+                "share_satisfied_partners" => same("survey_respondents_partners") && same("survey_satisfied_partners"),
+                "share_satisfied_community" => {
+                    same("survey_respondents_community") && same("survey_satisfied_community")
+                }
                 "arrests_change" => same("arrests_pre_12m") && same("arrests_post_12m"),
                 "charges_change" => same("charges_pre_12m") && same("charges_post_12m"),
                 "jail_days_change" => same("jail_days_pre_12m") && same("jail_days_post_12m"),

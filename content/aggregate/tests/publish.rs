@@ -73,7 +73,11 @@ fn a_program_publishes_its_export_and_sees_what_changed() {
     let referrals = fs::read(real.join("referrals.csv")).expect("referrals.csv");
     let hash: String = Sha256::digest(&referrals).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(files.get("referrals.csv"), Some(&hash));
-    assert_eq!(files.len(), 5, "every file of the export: {files:?}");
+    assert_eq!(
+        files.len(),
+        6,
+        "every file of the export, the optional surveys.csv too: {files:?}"
+    );
 
     // The same export again: nothing changed.
     let again = publish(&real, &into);

@@ -32,6 +32,7 @@ vocabulary!(
         EquityReferralOutcomes = "equity_referral_outcomes", "What became of referrals, by race and ethnicity", "Qué pasó con los referidos, por raza y etnia";
         EquityParticipantOutcomes = "equity_participant_outcomes", "Participant outcomes by race and ethnicity: jail bookings and emergency visits in the 12 months before and after enrollment, housing 6 and 12 months after", "Resultados de los participantes por raza y etnia: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda a los 6 y 12 meses";
         LegalSystemUse = "legal_system_use", "Legal-system use of participants: arrests, criminal charges and days in jail in the 12 months before and after enrollment", "Uso del sistema penal por los participantes: arrestos, cargos penales y días en la cárcel en los 12 meses antes y después de la inscripción";
+        Satisfaction = "satisfaction", "Satisfaction surveys: who answered and how many were satisfied, by respondent group", "Encuestas de satisfacción: quién respondió y cuántos estaban satisfechos, por grupo";
         ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
@@ -78,6 +79,7 @@ vocabulary!(
         HousingByRace = "housing-by-race", "Housed after enrollment, by race and ethnicity", "Con vivienda después de la inscripción, por raza y etnia";
         BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";
         LegalSystemUse = "legal-system-use", "Arrests, criminal charges and days in jail, before and after enrollment", "Arrestos, cargos penales y días en la cárcel, antes y después de la inscripción";
+        Satisfaction = "satisfaction", "Satisfied with LEAD, by who answered the survey", "Satisfechos con LEAD, según quién respondió la encuesta";
         Housing = "housing", "Housed after enrollment", "Con vivienda después de la inscripción";
         DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
         SystemBookings = "system-bookings", "Diversion-eligible arrests and bookings, each month", "Arrestos elegibles para desvío e ingresos en la cárcel, cada mes";
@@ -199,6 +201,16 @@ vocabulary!(
         JailDaysPeople12 = "people_followed_jail_days_12m", "People whose days in jail were known 12 months before and after enrollment", "Personas con días en la cárcel conocidos 12 meses antes y después de la inscripción";
         JailDaysPre12 = "jail_days_pre_12m", "Days in jail in the 12 months before enrollment", "Días en la cárcel en los 12 meses antes de la inscripción";
         JailDaysPost12 = "jail_days_post_12m", "Days in jail in the 12 months after enrollment", "Días en la cárcel en los 12 meses después de la inscripción";
+        // Satisfaction surveys (surveys.csv, optional), by respondent group.
+        RespondentsParticipants = "survey_respondents_participants", "Participants who answered the satisfaction survey", "Participantes que respondieron la encuesta de satisfacción";
+        SatisfiedParticipants = "survey_satisfied_participants", "Participants satisfied", "Participantes satisfechos";
+        NotSatisfiedParticipants = "survey_not_satisfied_participants", "Participants not satisfied", "Participantes no satisfechos";
+        RespondentsPartners = "survey_respondents_partners", "Partner agency staff who answered the satisfaction survey", "Personal de agencias asociadas que respondió la encuesta de satisfacción";
+        SatisfiedPartners = "survey_satisfied_partners", "Partner agency staff satisfied", "Personal de agencias asociadas satisfecho";
+        NotSatisfiedPartners = "survey_not_satisfied_partners", "Partner agency staff not satisfied", "Personal de agencias asociadas no satisfecho";
+        RespondentsCommunity = "survey_respondents_community", "Community members who answered the satisfaction survey", "Miembros de la comunidad que respondieron la encuesta de satisfacción";
+        SatisfiedCommunity = "survey_satisfied_community", "Community members satisfied", "Miembros de la comunidad satisfechos";
+        NotSatisfiedCommunity = "survey_not_satisfied_community", "Community members not satisfied", "Miembros de la comunidad no satisfechos";
         HousingPeople6 = "people_followed_housing_6m", "People whose housing was known 6 months after enrollment", "Personas con situación de vivienda conocida 6 meses después de la inscripción";
         Housed6 = "housed_post_6m", "Housed 6 months after enrollment", "Con vivienda 6 meses después de la inscripción";
         NotHoused6 = "not_housed_post_6m", "Not housed 6 months after enrollment", "Sin vivienda 6 meses después de la inscripción";
@@ -247,6 +259,9 @@ vocabulary!(
         ChargesChange = "charges_change", "Change in criminal charges filed, the 12 months after enrollment against the 12 months before", "Cambio en los cargos penales presentados, los 12 meses después de la inscripción frente a los 12 meses antes";
         JailDaysChange = "jail_days_change", "Change in days in jail, the 12 months after enrollment against the 12 months before", "Cambio en los días en la cárcel, los 12 meses después de la inscripción frente a los 12 meses antes";
         EdVisitsChange = "ed_visits_change", "Change in emergency room visits, the 12 months after enrollment against the 12 months before", "Cambio en las visitas a urgencias, los 12 meses después de la inscripción frente a los 12 meses antes";
+        SatisfiedParticipants = "share_satisfied_participants", "Share of participants who answered that were satisfied", "Porcentaje de participantes que respondieron y estaban satisfechos";
+        SatisfiedPartners = "share_satisfied_partners", "Share of partner agency staff who answered that were satisfied", "Porcentaje del personal de agencias asociadas que respondió y estaba satisfecho";
+        SatisfiedCommunity = "share_satisfied_community", "Share of community members who answered that were satisfied", "Porcentaje de miembros de la comunidad que respondieron y estaban satisfechos";
         ShareHoused6 = "share_housed_post_6m", "Share housed 6 months after enrollment", "Porcentaje con vivienda 6 meses después de la inscripción";
         ShareHoused12 = "share_housed_post_12m", "Share housed 12 months after enrollment", "Porcentaje con vivienda 12 meses después de la inscripción";
     }
@@ -292,7 +307,10 @@ impl DerivedMeasure {
             | DerivedMeasure::EdVisitsChange
             | DerivedMeasure::ArrestsChange
             | DerivedMeasure::ChargesChange
-            | DerivedMeasure::JailDaysChange => Unit::Share,
+            | DerivedMeasure::JailDaysChange
+            | DerivedMeasure::SatisfiedParticipants
+            | DerivedMeasure::SatisfiedPartners
+            | DerivedMeasure::SatisfiedCommunity => Unit::Share,
         }
     }
 }
@@ -670,6 +688,30 @@ pub const TABLES: &[TableSpec] = &[
             (DerivedMeasure::JailDaysChange, Measure::JailDaysPre12),
         ],
         implied: &[],
+        previous: None,
+    },
+    TableSpec {
+        id: TableId::Satisfaction,
+        measures: &[
+            Measure::RespondentsParticipants,
+            Measure::SatisfiedParticipants,
+            Measure::RespondentsPartners,
+            Measure::SatisfiedPartners,
+            Measure::RespondentsCommunity,
+            Measure::SatisfiedCommunity,
+        ],
+        dims: &[],
+        fixed: &[],
+        derived: &[
+            (DerivedMeasure::SatisfiedParticipants, Measure::RespondentsParticipants),
+            (DerivedMeasure::SatisfiedPartners, Measure::RespondentsPartners),
+            (DerivedMeasure::SatisfiedCommunity, Measure::RespondentsCommunity),
+        ],
+        implied: &[
+            Measure::NotSatisfiedParticipants,
+            Measure::NotSatisfiedPartners,
+            Measure::NotSatisfiedCommunity,
+        ],
         previous: None,
     },
     TableSpec {

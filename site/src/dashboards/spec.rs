@@ -875,6 +875,22 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     finding: None,
                 },
                 ChartSpec {
+                    id: ChartId::Satisfaction,
+                    caption: copy.caption(ChartId::Satisfaction).get(lang).to_owned(),
+                    lang,
+                    kind: Bar,
+                    unit: Share,
+                    axis: l(&t.axis_respondents),
+                    categories: Categories::Parts(vec![
+                        Part::new(l(&t.group_participants)).measure(D::SatisfiedParticipants),
+                        Part::new(l(&t.group_partners)).measure(D::SatisfiedPartners),
+                        Part::new(l(&t.group_community)).measure(D::SatisfiedCommunity),
+                    ]),
+                    series: vec![Part::new(l(&t.satisfied)).table(TableId::Satisfaction)],
+                    lines: vec![],
+                    finding: None,
+                },
+                ChartSpec {
                     id: ChartId::Housing,
                     caption: copy.caption(ChartId::Housing).get(lang).to_owned(),
                     lang,

@@ -23,6 +23,9 @@ pub(super) fn splits(measure: Measure) -> &'static [&'static [Measure]] {
         M::EligibleArrests => &[&[M::Booked, M::EligibleNotBooked]],
         M::CaseManagerMonths => &[&[M::CaseManagersOver25, M::CaseManagersAtMost25]],
         M::HousingPeople6 => &[&[M::Housed6, M::NotHoused6]],
+        M::RespondentsParticipants => &[&[M::SatisfiedParticipants, M::NotSatisfiedParticipants]],
+        M::RespondentsPartners => &[&[M::SatisfiedPartners, M::NotSatisfiedPartners]],
+        M::RespondentsCommunity => &[&[M::SatisfiedCommunity, M::NotSatisfiedCommunity]],
         M::HousingPeople12 => &[&[M::Housed12, M::NotHoused12]],
         _ => &[],
     }

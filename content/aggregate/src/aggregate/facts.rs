@@ -327,6 +327,9 @@ pub(super) struct Facts {
     pub(super) arrests: FxHashMap<(i64, u8), (u64, u64)>,
     /// Census population by race.
     pub(super) population: [u64; 9],
+    /// (month, respondent group) -> (respondents, satisfied), from the
+    /// optional surveys.csv.
+    pub(super) surveys: FxHashMap<(i64, RespondentGroup), (u64, u64)>,
 }
 
 /// One month of `caseloads.csv`.
@@ -519,6 +522,22 @@ impl Facts {
             put(month, M::EligibleArrests, dims, eligible);
             put(month, M::Booked, dims, booked);
             put(month, M::EligibleNotBooked, dims, eligible - booked);
+        }
+        for (&(month, group), &(respondents, satisfied)) in &self.surveys {
+            let (all, yes, no) = match group {
+                RespondentGroup::Participant => (
+                    M::RespondentsParticipants,
+                    M::SatisfiedParticipants,
+                    M::NotSatisfiedParticipants,
+                ),
+                RespondentGroup::Partner => (M::RespondentsPartners, M::SatisfiedPartners, M::NotSatisfiedPartners),
+                RespondentGroup::Community => {
+                    (M::RespondentsCommunity, M::SatisfiedCommunity, M::NotSatisfiedCommunity)
+                }
+            };
+            put(month, all, none, respondents);
+            put(month, yes, none, satisfied);
+            put(month, no, none, respondents - satisfied);
         }
         for (&(month, race, measure), &n) in &self.outcome_totals {
             put(month, measure, [None, None, None, None, Some(u16::from(race))], n);

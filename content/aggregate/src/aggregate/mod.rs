@@ -33,7 +33,7 @@ use crate::cell::{Derived, Published, SuppressionPolicy};
 use crate::date::{Month, Period};
 use crate::export::{
     self, Arrests, Caseload, Date, Door, ExportError, Lend, LendRows, Outcome, OutcomeMeasure, OutcomeRow, Population,
-    RaceEthnicity, Referral, ReferrerType, Slug, Status, Window,
+    RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
 };
 use crate::suppress::{suppress, CellValue, Constraint, SuppressError};
 
@@ -152,18 +152,24 @@ pub struct Provenance {
     pub source: lead_data::published::Source,
 }
 
-/// The five files of an export, as rows. Only `referrals` is required to
-/// hold anything; the others may be empty iterators (their tables then
-/// publish zeros).
-pub struct Sources<R, O, C, A, P> {
+/// The files of an export, as rows. Only `referrals` is required to hold
+/// anything; the others may be empty iterators (their tables then publish
+/// zeros, or for surveys nothing).
+pub struct Sources<R, O, C, A, P, S> {
     pub referrals: R,
     pub outcomes: O,
     pub caseloads: C,
     pub arrests: A,
     pub population: P,
+    /// The optional `surveys.csv`.
+    pub surveys: S,
 }
 
 type NoRows<T> = std::iter::Empty<Result<T, ExportError>>;
+
+/// An export of referrals alone.
+type ReferralsOnly<R> =
+    Sources<R, NoRows<OutcomeRow>, NoRows<Caseload>, NoRows<Arrests>, NoRows<Population>, NoRows<SurveyRow>>;
 
 /// Reads the five files of the export in `input` and aggregates them.
 pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregates, AggregateError> {
@@ -174,6 +180,7 @@ pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregat
         caseloads: export::read::<Caseload>(input)?,
         arrests: export::read::<Arrests>(input)?,
         population: export::read::<Population>(input)?,
+        surveys: Lend::new(export::read_optional::<SurveyRow>(input)?.into_iter().flatten()),
     };
     aggregate_rows(sources, policy)
 }
@@ -184,19 +191,20 @@ pub fn aggregate(
     rows: impl Iterator<Item = Result<Referral, ExportError>>,
     policy: SuppressionPolicy,
 ) -> Result<Aggregates, AggregateError> {
-    let sources: Sources<_, NoRows<OutcomeRow>, NoRows<Caseload>, NoRows<Arrests>, NoRows<Population>> = Sources {
+    let sources: ReferralsOnly<_> = Sources {
         referrals: rows,
         outcomes: std::iter::empty(),
         caseloads: std::iter::empty(),
         arrests: std::iter::empty(),
         population: std::iter::empty(),
+        surveys: std::iter::empty(),
     };
     aggregate_sources(sources, policy)
 }
 
 /// Aggregates a whole export; the first bad row of any file stops the run.
-pub fn aggregate_sources<R, O, C, A, P>(
-    sources: Sources<R, O, C, A, P>,
+pub fn aggregate_sources<R, O, C, A, P, S>(
+    sources: Sources<R, O, C, A, P, S>,
     policy: SuppressionPolicy,
 ) -> Result<Aggregates, AggregateError>
 where
@@ -205,6 +213,7 @@ where
     C: Iterator<Item = Result<Caseload, ExportError>>,
     A: Iterator<Item = Result<Arrests, ExportError>>,
     P: Iterator<Item = Result<Population, ExportError>>,
+    S: Iterator<Item = Result<SurveyRow, ExportError>>,
 {
     let sources = Sources {
         referrals: Lend::new(sources.referrals),
@@ -212,6 +221,7 @@ where
         caseloads: Lend::new(sources.caseloads),
         arrests: Lend::new(sources.arrests),
         population: Lend::new(sources.population),
+        surveys: Lend::new(sources.surveys),
     };
     aggregate_rows(sources, policy)
 }

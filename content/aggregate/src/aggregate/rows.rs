@@ -73,8 +73,8 @@ pub(super) fn combinations(dims: &[Dim], domain: &[u16; N_DIMS]) -> Vec<[Option<
 
 /// [`aggregate_sources`] over rows lent one at a time (a file's rows are
 /// read into one reused row).
-pub(super) fn aggregate_rows<R, O, C, A, P>(
-    sources: Sources<R, O, C, A, P>,
+pub(super) fn aggregate_rows<R, O, C, A, P, S>(
+    sources: Sources<R, O, C, A, P, S>,
     policy: SuppressionPolicy,
 ) -> Result<Aggregates, AggregateError>
 where
@@ -83,6 +83,7 @@ where
     C: LendRows<Caseload>,
     A: LendRows<Arrests>,
     P: LendRows<Population>,
+    S: LendRows<SurveyRow>,
 {
     let Sources {
         mut referrals,
@@ -90,6 +91,7 @@ where
         mut caseloads,
         mut arrests,
         mut population,
+        mut surveys,
     } = sources;
     let mut facts = Facts {
         tiers: vec![String::new()],
@@ -149,6 +151,16 @@ where
             while let Some(row) = population.next_row() {
                 let row = row?;
                 facts.population[row.race_ethnicity.index()] += row.population;
+            }
+            while let Some(row) = surveys.next_row() {
+                let row = row?;
+                cover(row.month);
+                let entry = facts
+                    .surveys
+                    .entry((row.month.index(), row.respondent_group))
+                    .or_default();
+                entry.0 += u64::from(row.respondents);
+                entry.1 += u64::from(row.satisfied);
             }
             Ok(())
         };
@@ -374,6 +386,15 @@ where
                 DerivedMeasure::ArrestsChange => Derived::change(publish(key), with(key, Measure::ArrestsPost12)),
                 DerivedMeasure::ChargesChange => Derived::change(publish(key), with(key, Measure::ChargesPost12)),
                 DerivedMeasure::JailDaysChange => Derived::change(publish(key), with(key, Measure::JailDaysPost12)),
+                DerivedMeasure::SatisfiedParticipants => {
+                    Derived::ratio(with(key, Measure::SatisfiedParticipants), publish(key))
+                }
+                DerivedMeasure::SatisfiedPartners => {
+                    Derived::ratio(with(key, Measure::SatisfiedPartners), publish(key))
+                }
+                DerivedMeasure::SatisfiedCommunity => {
+                    Derived::ratio(with(key, Measure::SatisfiedCommunity), publish(key))
+                }
                 DerivedMeasure::ShareHoused6 => Derived::ratio(with(key, Measure::Housed6), publish(key)),
                 DerivedMeasure::ShareHoused12 => Derived::ratio(with(key, Measure::Housed12), publish(key)),
                 DerivedMeasure::DiversionRate => {
