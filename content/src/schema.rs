@@ -571,6 +571,8 @@ text_fields!(
     about_source_export,
     about_rule,
     about_limits,
+    about_not_reported,
+    not_reported_chart,
     download_all,
     axis_month,
     axis_referred_by,

@@ -507,3 +507,58 @@ fn the_racial_equity_page_names_the_stage_where_disparity_changes_most() {
         "the finding names a stage in most periods ({named}, {none} without)"
     );
 }
+
+/// An export without the optional survey file and without legal-system
+/// measures publishes everything else, and its pages say plainly what is
+/// not reported: on each such chart and in "About these figures", in both
+/// languages. The full export says nothing of the kind.
+#[test]
+fn pages_say_what_the_programs_data_does_not_include() {
+    use lead_data::vocab::Vocabulary;
+    let dir = std::env::temp_dir().join(format!("lead-dashboards-partial-{}", std::process::id()));
+    let (export, out) = (dir.join("export"), dir.join("published"));
+    write_export(&SynthConfig::new(1_500, 4), &export).expect("export written");
+    std::fs::remove_file(export.join("surveys.csv")).expect("surveys.csv written");
+    let outcomes = std::fs::read_to_string(export.join("outcomes.csv")).expect("outcomes.csv");
+    let kept: Vec<&str> = outcomes
+        .lines()
+        .filter(|line| !(line.contains(",arrests,") || line.contains(",charges,") || line.contains(",jail_days,")))
+        .collect();
+    assert!(
+        kept.len() < outcomes.lines().count(),
+        "the export had legal-system rows"
+    );
+    std::fs::write(export.join("outcomes.csv"), kept.join("\n") + "\n").expect("outcomes.csv rewritten");
+    let aggregates = aggregate_dir(&export, SuppressionPolicy::default()).expect("a partial export aggregates");
+    let provenance = Provenance {
+        generated_at: "2026-01-01T00:00:00Z".into(),
+        source: lead_aggregate::export::source_of(&export, "test export").expect("export readable"),
+    };
+    write(&aggregates, &out, &provenance).expect("aggregates written");
+    let data: &'static PublishedData = Box::leak(Box::new(PublishedData::load(&out).expect("published files load")));
+    let partial: HashMap<String, String> = files(data).expect("dashboards build").into_iter().collect();
+    let t = &lead_content::dashboards().text;
+    for lang in Lang::ALL {
+        let missing = [
+            lead_data::tables::ChartId::LegalSystemUse,
+            lead_data::tables::ChartId::Satisfaction,
+        ]
+        .map(|c| format!("\u{201c}{}\u{201d}", c.labels().get(lang)));
+        let about = t.about_not_reported.fill(lang, &[("charts", &missing.join(", "))]);
+        let outcomes = &partial[&format!("{}/data/outcomes/index.html", lang.code())];
+        assert!(outcomes.contains(&about), "{lang:?}: {about}");
+        assert_eq!(outcomes.matches(t.not_reported_chart.get(lang)).count(), 2, "{lang:?}");
+        // Every other page says it in "About these figures" too, and the
+        // full export's pages never do.
+        let referrals = &partial[&format!("{}/data/referrals/index.html", lang.code())];
+        assert!(referrals.contains(&about));
+        let prefix = t.about_not_reported.get(lang).split('{').next().expect("text");
+        for (path, html) in site().iter().filter(|(p, _)| p.ends_with(".html")) {
+            assert!(
+                !html.contains(prefix),
+                "{path}: nothing is missing from the full export"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

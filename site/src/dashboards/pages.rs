@@ -171,9 +171,12 @@ fn ChartBlock(
         1 => t.note_one.fill(lang, &[("k", &k_text)]),
         _ => t.note_many.fill(lang, &[("n", &n_text), ("k", &k_text)]),
     };
-    let finding = spec
-        .finding_text(&grid, data, &period_label)
-        .map(|f| view! { <p class="finding">{f}</p> });
+    let finding = if spec.reported(data) {
+        spec.finding_text(&grid, data, &period_label)
+    } else {
+        Some(t.not_reported_chart.get(lang).to_owned())
+    }
+    .map(|f| view! { <p class="finding">{f}</p> });
     let title = spec.title();
     let chart_label = t.chart_label.fill(lang, &[("title", title), ("period", &period_label)]);
     let table_label = t.table_label.fill(lang, &[("title", title)]);
@@ -257,6 +260,15 @@ pub fn AboutData(data: &'static PublishedData, lang: Lang) -> impl IntoView {
     let rule = t
         .about_rule
         .fill(lang, &[("max", &(data.suppression.k - 1).to_string())]);
+    // What the program's data does not include, named.
+    let missing: Vec<String> = super::spec::pages(lang)
+        .iter()
+        .flat_map(|page| page.charts.iter())
+        .filter(|spec| !spec.reported(data))
+        .map(|spec| format!("\u{201c}{}\u{201d}", spec.title()))
+        .collect();
+    let not_reported = (!missing.is_empty())
+        .then(|| view! { <p>{t.about_not_reported.fill(lang, &[("charts", &missing.join(", "))])}</p> });
     view! {
         <section class="about-data" aria-labelledby="about-data-title">
             <h2 id="about-data-title">{t.about_title.get(lang)}</h2>
@@ -265,6 +277,7 @@ pub fn AboutData(data: &'static PublishedData, lang: Lang) -> impl IntoView {
             <p>{source}</p>
             <p>{rule}</p>
             <p>{t.about_limits.get(lang)}</p>
+            {not_reported}
             <p><a href="/data/cells.csv" download>{t.download_all.get(lang)}</a></p>
         </section>
     }

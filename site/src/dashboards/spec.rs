@@ -85,6 +85,11 @@ pub struct ChartSpec {
     /// A sentence naming, for the period shown, the stage where a group's
     /// share changes most from the stage before.
     pub finding: Option<Finding>,
+    /// For a chart drawn from data a program may not have (an optional file
+    /// or measure), the counts of people it rests on: when none of them is
+    /// above zero over all time, the program's data does not include it and
+    /// the page says so.
+    pub reported_by: &'static [(TableId, Measure)],
 }
 
 /// The words of a chart's finding: `says` fills `{period}`, `{stage}` (the
@@ -256,6 +261,22 @@ impl ChartSpec {
         })
     }
 
+    /// Whether the program's data includes what the chart shows (see
+    /// `reported_by`).
+    pub fn reported(&self, data: &PublishedData) -> bool {
+        self.reported_by.is_empty()
+            || self.reported_by.iter().any(|&(table, measure)| {
+                let key = CellKey {
+                    table,
+                    period: Period::All.to_string(),
+                    dims: Vec::new(),
+                    measure: measure.into(),
+                };
+                // A hidden count is a count of someone.
+                !matches!(data.figure(&key), None | Some(Figure::Value(0.0)))
+            })
+    }
+
     /// The view the browser draws: the same figures, suppressed ones as gaps.
     pub fn view(&self, grid: &Grid) -> ChartView {
         let series = grid
@@ -418,6 +439,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::ReferralsByDoor,
                     caption: copy.caption(ChartId::ReferralsByDoor).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: StackedBar,
                     unit: Count,
@@ -435,6 +457,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::CommunityByReferrer,
                     caption: copy.caption(ChartId::CommunityByReferrer).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Count,
@@ -451,6 +474,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::CommunityByTier,
                     caption: copy.caption(ChartId::CommunityByTier).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Count,
@@ -467,6 +491,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::ReferralOutcomes,
                     caption: copy.caption(ChartId::ReferralOutcomes).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: StackedBar,
                     unit: Count,
@@ -489,6 +514,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::MedianDaysToIntake,
                     caption: copy.caption(ChartId::MedianDaysToIntake).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Line,
                     unit: Days,
@@ -504,6 +530,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::DaysToFullEnrollment,
                     caption: copy.caption(ChartId::DaysToFullEnrollment).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Line,
                     unit: Days,
@@ -519,6 +546,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::IntakeWithin30Days,
                     caption: copy.caption(ChartId::IntakeWithin30Days).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Line,
                     unit: Share,
@@ -534,6 +562,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::DaysToIntakeByDoor,
                     caption: copy.caption(ChartId::DaysToIntakeByDoor).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Days,
@@ -553,6 +582,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::EnrolmentsByStatus,
                     caption: copy.caption(ChartId::EnrolmentsByStatus).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: StackedBar,
                     unit: Count,
@@ -568,6 +598,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::Retention,
                     caption: copy.caption(ChartId::Retention).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Share,
@@ -590,6 +621,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::AverageCaseload,
                     caption: copy.caption(ChartId::AverageCaseload).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Line,
                     unit: Average,
@@ -622,6 +654,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::CaseManagersOver25,
                     caption: copy.caption(ChartId::CaseManagersOver25).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Count,
@@ -645,6 +678,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::WaitlistedDeclined,
                     caption: copy.caption(ChartId::WaitlistedDeclined).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Count,
@@ -660,6 +694,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::WaitlistedByDoor,
                     caption: copy.caption(ChartId::WaitlistedByDoor).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: StackedBar,
                     unit: Count,
@@ -677,6 +712,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::WaitlistedByTier,
                     caption: copy.caption(ChartId::WaitlistedByTier).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Count,
@@ -700,6 +736,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::ShareByStage,
                     caption: copy.caption(ChartId::ShareByStage).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: StackedBar,
                     unit: Share,
@@ -721,6 +758,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::RelativeRateByStage,
                     caption: copy.caption(ChartId::RelativeRateByStage).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Line,
                     unit: Ratio,
@@ -736,6 +774,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::StageToStage,
                     caption: copy.caption(ChartId::StageToStage).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Ratio,
@@ -754,6 +793,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::TiersByRace,
                     caption: copy.caption(ChartId::TiersByRace).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Ratio,
@@ -769,6 +809,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::OutcomesByRace,
                     caption: copy.caption(ChartId::OutcomesByRace).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Ratio,
@@ -784,6 +825,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::ParticipantOutcomesByRace,
                     caption: copy.caption(ChartId::ParticipantOutcomesByRace).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Share,
@@ -802,6 +844,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::HousingByRace,
                     caption: copy.caption(ChartId::HousingByRace).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Share,
@@ -824,6 +867,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::BookingsAndEmergencyVisits,
                     caption: copy.caption(ChartId::BookingsAndEmergencyVisits).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Count,
@@ -843,6 +887,11 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::LegalSystemUse,
                     caption: copy.caption(ChartId::LegalSystemUse).get(lang).to_owned(),
+                    reported_by: &[
+                        (TableId::LegalSystemUse, M::ArrestsPeople12),
+                        (TableId::LegalSystemUse, M::ChargesPeople12),
+                        (TableId::LegalSystemUse, M::JailDaysPeople12),
+                    ],
                     lang,
                     kind: Bar,
                     unit: Count,
@@ -877,6 +926,11 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::Satisfaction,
                     caption: copy.caption(ChartId::Satisfaction).get(lang).to_owned(),
+                    reported_by: &[
+                        (TableId::Satisfaction, M::RespondentsParticipants),
+                        (TableId::Satisfaction, M::RespondentsPartners),
+                        (TableId::Satisfaction, M::RespondentsCommunity),
+                    ],
                     lang,
                     kind: Bar,
                     unit: Share,
@@ -893,6 +947,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::Housing,
                     caption: copy.caption(ChartId::Housing).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Bar,
                     unit: Share,
@@ -908,6 +963,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::DiversionRate,
                     caption: copy.caption(ChartId::DiversionRate).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Line,
                     unit: Share,
@@ -924,6 +980,7 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                 ChartSpec {
                     id: ChartId::SystemBookings,
                     caption: copy.caption(ChartId::SystemBookings).get(lang).to_owned(),
+                    reported_by: &[],
                     lang,
                     kind: Line,
                     unit: Count,
