@@ -623,6 +623,8 @@ text_fields!(
     jail_bookings,
     ed_visits,
     people_known,
+    participants_all,
+    comparison_group,
     axis_respondents,
     group_participants,
     group_partners,

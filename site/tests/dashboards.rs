@@ -508,8 +508,8 @@ fn the_racial_equity_page_names_the_stage_where_disparity_changes_most() {
     );
 }
 
-/// An export without the optional survey file and without legal-system
-/// measures publishes everything else, and its pages say plainly what is
+/// An export without the optional survey and comparison files and without
+/// legal-system measures publishes everything else, and its pages say plainly what is
 /// not reported: on each such chart and in "About these figures", in both
 /// languages. The full export says nothing of the kind.
 #[test]
@@ -519,6 +519,7 @@ fn pages_say_what_the_programs_data_does_not_include() {
     let (export, out) = (dir.join("export"), dir.join("published"));
     write_export(&SynthConfig::new(1_500, 4), &export).expect("export written");
     std::fs::remove_file(export.join("surveys.csv")).expect("surveys.csv written");
+    std::fs::remove_file(export.join("comparison.csv")).expect("comparison.csv written");
     let outcomes = std::fs::read_to_string(export.join("outcomes.csv")).expect("outcomes.csv");
     let kept: Vec<&str> = outcomes
         .lines()
@@ -540,6 +541,7 @@ fn pages_say_what_the_programs_data_does_not_include() {
     let t = &lead_content::dashboards().text;
     for lang in Lang::ALL {
         let missing = [
+            lead_data::tables::ChartId::ComparisonGroup,
             lead_data::tables::ChartId::LegalSystemUse,
             lead_data::tables::ChartId::Satisfaction,
         ]
@@ -547,7 +549,7 @@ fn pages_say_what_the_programs_data_does_not_include() {
         let about = t.about_not_reported.fill(lang, &[("charts", &missing.join(", "))]);
         let outcomes = &partial[&format!("{}/data/outcomes/index.html", lang.code())];
         assert!(outcomes.contains(&about), "{lang:?}: {about}");
-        assert_eq!(outcomes.matches(t.not_reported_chart.get(lang)).count(), 2, "{lang:?}");
+        assert_eq!(outcomes.matches(t.not_reported_chart.get(lang)).count(), 3, "{lang:?}");
         // Every other page says it in "About these figures" too, and the
         // full export's pages never do.
         let referrals = &partial[&format!("{}/data/referrals/index.html", lang.code())];

@@ -459,17 +459,23 @@ impl ExportRow for OutcomeRow {
     }
 
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
-        if self.measure == OutcomeMeasure::Housed && self.value > 1 {
-            return Err(("value", "must be 0 or 1 for housed"));
-        }
-        if self.measure == OutcomeMeasure::JailDays && self.value > 366 {
-            return Err(("value", "must be at most 366 days in one window"));
-        }
-        if self.value > u32::from(u16::MAX) {
-            return Err(("value", "must be at most 65,535 in one window"));
-        }
-        Ok(())
+        check_outcome_value(self.measure, self.value)
     }
+}
+
+/// An outcome's value as one window can hold it (outcomes.csv and
+/// comparison.csv alike).
+fn check_outcome_value(measure: OutcomeMeasure, value: u32) -> Result<(), (&'static str, &'static str)> {
+    if measure == OutcomeMeasure::Housed && value > 1 {
+        return Err(("value", "must be 0 or 1 for housed"));
+    }
+    if measure == OutcomeMeasure::JailDays && value > 366 {
+        return Err(("value", "must be at most 366 days in one window"));
+    }
+    if value > u32::from(u16::MAX) {
+        return Err(("value", "must be at most 65,535 in one window"));
+    }
+    Ok(())
 }
 
 /// One row of `caseloads.csv`: one case manager's caseload in one month.
@@ -576,6 +582,48 @@ impl ExportRow for SurveyRow {
     }
 }
 
+/// One row of `comparison.csv` (optional): an outcome of one person in a
+/// comparison group of similar people outside LEAD, drawn from
+/// administrative data, around an index month standing in for enrollment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    pub person_key: Key,
+    pub index_month: Month,
+    pub measure: OutcomeMeasure,
+    pub window: Window,
+    pub value: u32,
+}
+
+impl ExportRow for ComparisonRow {
+    const FILE: &'static str = "comparison.csv";
+    const COLUMNS: &'static [Column] = &[
+        col("person_key", Key::EXPECTED, is_key),
+        col("index_month", MONTH, is_month),
+        col("measure", OutcomeMeasure::EXPECTED, OutcomeMeasure::accepts),
+        col("window", Window::EXPECTED, Window::accepts),
+        col(
+            "value",
+            "a whole number (0 or 1 for housed, at most 366 for jail_days)",
+            is_u32,
+        ),
+    ];
+
+    fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
+        let [person_key, index_month, measure, window, value] = fields.array();
+        Some(ComparisonRow {
+            person_key: Key::reusing(person_key, recycled.map(|r| r.person_key))?,
+            index_month: index_month.parse().ok()?,
+            measure: OutcomeMeasure::parse(measure)?,
+            window: Window::parse(window)?,
+            value: whole_u32(value)?,
+        })
+    }
+
+    fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        check_outcome_value(self.measure, self.value)
+    }
+}
+
 /// One row of `population.csv` (census baseline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Population {
@@ -664,7 +712,7 @@ pub const FILES: [&str; 5] = [
 
 /// Files an export may leave out: the figures they give are then not
 /// reported, and the pages say so.
-pub const OPTIONAL_FILES: [&str; 1] = [SurveyRow::FILE];
+pub const OPTIONAL_FILES: [&str; 2] = [SurveyRow::FILE, ComparisonRow::FILE];
 
 /// Opens an optional file if the export has it.
 pub fn read_optional<T: ExportRow>(dir: &Path) -> Result<Option<Rows<T, io::BufReader<File>>>, ExportError> {
@@ -889,6 +937,21 @@ mod tests {
             Ok(rows) => rows.collect(),
             Err(e) => vec![Err(e)],
         }
+    }
+
+    /// The README's example of comparison.csv reads as documented.
+    #[test]
+    fn the_readme_example_of_comparison_reads() {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("person_key,index_month,measure,window,value")
+            .expect("the README shows comparison.csv");
+        let example = &readme[start..start + readme[start..].find("```").expect("the example ends")];
+        let rows: Vec<ComparisonRow> = read_from::<ComparisonRow, _>("comparison.csv", example.as_bytes())
+            .expect("header")
+            .collect::<Result<_, _>>()
+            .expect("every row reads");
+        assert_eq!(rows.len(), 4);
     }
 
     /// The README's example of surveys.csv reads as documented.

@@ -23,8 +23,9 @@ use std::path::{Path, PathBuf};
 
 use crate::date::{Date, Month};
 use crate::export::{
-    AgeBand, Arrests, Caseload, Door, ExportRow, Gender, Key, Outcome, OutcomeMeasure, OutcomeRow, Population,
-    RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window, SYNTHETIC_MARKER,
+    AgeBand, Arrests, Caseload, ComparisonRow, Door, ExportRow, Gender, Key, Outcome, OutcomeMeasure, OutcomeRow,
+    Population, RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
+    SYNTHETIC_MARKER,
 };
 
 /// A failure to write a synthetic export.
@@ -69,6 +70,7 @@ pub struct SynthSummary {
     pub arrests: u64,
     pub population: u64,
     pub surveys: u64,
+    pub comparison: u64,
 }
 
 /// PCG-XSH-RR 32: small, fast and fully specified, so exports are
@@ -546,6 +548,7 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
     summary.arrests = write_arrests(&writers, config, &diversions, &mut rng)?;
     summary.population = write_population(&writers)?;
     summary.surveys = write_surveys(&writers, config, &mut rng)?;
+    summary.comparison = write_comparison(&writers, config, summary.referrals)?;
     Ok(summary)
 }
 
@@ -708,6 +711,46 @@ fn write_population(writers: &Writers) -> Result<u64, SynthError> {
                     neighborhood: slug(neighborhood),
                     race_ethnicity: race,
                     population: (people * share).round() as u64,
+                },
+            )?;
+            written += 1;
+        }
+    }
+    finish(&mut out, &path)?;
+    Ok(written)
+}
+
+/// A comparison group of similar people outside LEAD, one for about every
+/// eight referrals, indexed on months spread over the export: their jail
+/// bookings and emergency visits fall too (people are often at a low point
+/// when picked), but less than the participants'. From a generator of its
+/// own, so the rest of the export stays as it was.
+fn write_comparison(writers: &Writers, config: &SynthConfig, referrals: u64) -> Result<u64, SynthError> {
+    let (mut out, path) = writers.open::<ComparisonRow>()?;
+    let mut rng = Pcg32::new(config.seed ^ 0xc0_4a1e, 11);
+    let mut written = 0;
+    let people = (referrals / 8).max(1);
+    // Index months early enough for a 12-month follow-up.
+    let months = u64::from(config.months.saturating_sub(12).max(1));
+    for i in 0..people {
+        let index_month = Month::from_index(config.start.index() + rng.below(months) as i64).unwrap_or(config.start);
+        let person_key = key(format!("C{i:09}"));
+        let (jail, ed) = (rng.poisson(2.4), rng.poisson(3.0));
+        for (measure, window, value) in [
+            (OutcomeMeasure::JailBookings, Window::Pre12m, jail),
+            (OutcomeMeasure::JailBookings, Window::Post12m, rng.poisson(1.9)),
+            (OutcomeMeasure::EdVisits, Window::Pre12m, ed),
+            (OutcomeMeasure::EdVisits, Window::Post12m, rng.poisson(2.7)),
+        ] {
+            put(
+                &mut out,
+                &path,
+                ComparisonRow {
+                    person_key: person_key.clone(),
+                    index_month,
+                    measure,
+                    window,
+                    value,
                 },
             )?;
             written += 1;

@@ -277,6 +277,7 @@ fn reading_an_export_directory_gives_the_same_figures_as_its_rows() {
         arrests: rows::<Arrests>(&dir).into_iter().map(Ok),
         population: rows::<Population>(&dir).into_iter().map(Ok),
         surveys: rows::<lead_aggregate::export::SurveyRow>(&dir).into_iter().map(Ok),
+        comparison: rows::<lead_aggregate::export::ComparisonRow>(&dir).into_iter().map(Ok),
     };
     let from_rows = aggregate_sources(sources, SuppressionPolicy::default()).expect("aggregates");
     assert_eq!(from_dir.rows, from_rows.rows);
@@ -315,8 +316,8 @@ use lead_aggregate::aggregate::TableId;
 use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Sources};
 use lead_aggregate::date::Month;
 use lead_aggregate::export::{
-    Arrests, Caseload, ExportError, Key, OutcomeMeasure as Om, OutcomeRow, Population, RaceEthnicity as Race,
-    RespondentGroup, Slug, Status, SurveyRow, Window,
+    Arrests, Caseload, ComparisonRow, ExportError, Key, OutcomeMeasure as Om, OutcomeRow, Population,
+    RaceEthnicity as Race, RespondentGroup, Slug, Status, SurveyRow, Window,
 };
 
 /// 30 arrest diversions referred 2024-01-10 and enrolled 2024-01-20
@@ -470,6 +471,31 @@ fn population_rows() -> Vec<Population> {
     .to_vec()
 }
 
+/// A comparison group indexed on January 2024: c0..c7 with 3 bookings and
+/// 2 emergency visits each before, 2 and 2 after; c8 only before (not
+/// followed).
+fn comparison_rows() -> Vec<ComparisonRow> {
+    let mut rows = Vec::new();
+    for i in 0..9 {
+        let mut add = |measure, window, value| {
+            rows.push(ComparisonRow {
+                person_key: Key::new(&format!("c{i}")).expect("key"),
+                index_month: month(2024, 1),
+                measure,
+                window,
+                value,
+            })
+        };
+        add(Om::JailBookings, Window::Pre12m, 3);
+        add(Om::EdVisits, Window::Pre12m, 2);
+        if i < 8 {
+            add(Om::JailBookings, Window::Post12m, 2);
+            add(Om::EdVisits, Window::Post12m, 2);
+        }
+    }
+    rows
+}
+
 /// January 2024: 20 participants answered, 15 satisfied; 6 partner staff,
 /// 4 satisfied (too few to publish). No community survey.
 fn survey_rows() -> Vec<SurveyRow> {
@@ -495,6 +521,7 @@ fn whole_export(arrests: Vec<Arrests>) -> Aggregates {
         arrests: ok(arrests),
         population: ok(population_rows()),
         surveys: ok(survey_rows()),
+        comparison: ok(comparison_rows()),
     };
     aggregate_sources(sources, SuppressionPolicy::new(5).expect("k")).expect("aggregates")
 }
@@ -742,6 +769,23 @@ fn outcomes_at_participant_program_and_system_level() {
     assert_eq!(
         survey("share_satisfied_community"),
         Figure::Derived(Derived::NotApplicable)
+    );
+    // The comparison group: 8 people followed, 24 bookings to 16 (-1/3)
+    // where the participants went from 30 to 10 (-2/3); visits unchanged.
+    let cmp = |m: &str| text(&a, "comparison_group", m, "2024-01", NONE);
+    assert_eq!(cmp("comparison_people_followed_12m"), "8");
+    assert_eq!(cmp("comparison_jail_bookings_pre_12m"), "24");
+    assert_eq!(cmp("comparison_jail_bookings_change"), "-0.3333");
+    assert_eq!(cmp("comparison_ed_visits_change"), "0");
+    assert_eq!(
+        text(
+            &a,
+            "equity_participant_outcomes",
+            "jail_bookings_change",
+            "2024-01",
+            ["", "", "", "", "all"]
+        ),
+        "-0.6667"
     );
     let legal = |m: &str| text(&a, "legal_system_use", m, "2024-01", NONE);
     assert_eq!(legal("people_followed_arrests_12m"), "10");

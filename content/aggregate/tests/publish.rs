@@ -75,8 +75,8 @@ fn a_program_publishes_its_export_and_sees_what_changed() {
     assert_eq!(files.get("referrals.csv"), Some(&hash));
     assert_eq!(
         files.len(),
-        6,
-        "every file of the export, the optional surveys.csv too: {files:?}"
+        7,
+        "every file of the export, the optional surveys.csv and comparison.csv too: {files:?}"
     );
 
     // The same export again: nothing changed.

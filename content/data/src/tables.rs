@@ -32,6 +32,7 @@ vocabulary!(
         EquityReferralOutcomes = "equity_referral_outcomes", "What became of referrals, by race and ethnicity", "Qué pasó con los referidos, por raza y etnia";
         EquityParticipantOutcomes = "equity_participant_outcomes", "Participant outcomes by race and ethnicity: jail bookings and emergency visits in the 12 months before and after enrollment, housing 6 and 12 months after", "Resultados de los participantes por raza y etnia: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda a los 6 y 12 meses";
         LegalSystemUse = "legal_system_use", "Legal-system use of participants: arrests, criminal charges and days in jail in the 12 months before and after enrollment", "Uso del sistema penal por los participantes: arrestos, cargos penales y días en la cárcel en los 12 meses antes y después de la inscripción";
+        ComparisonGroup = "comparison_group", "Comparison group: jail bookings and emergency visits of similar people outside LEAD, 12 months before and after an index month", "Grupo de comparación: ingresos en la cárcel y visitas a urgencias de personas parecidas fuera de LEAD, 12 meses antes y después de un mes de referencia";
         Satisfaction = "satisfaction", "Satisfaction surveys: who answered and how many were satisfied, by respondent group", "Encuestas de satisfacción: quién respondió y cuántos estaban satisfechos, por grupo";
         ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
@@ -79,6 +80,7 @@ vocabulary!(
         HousingByRace = "housing-by-race", "Housed after enrollment, by race and ethnicity", "Con vivienda después de la inscripción, por raza y etnia";
         BookingsAndEmergencyVisits = "bookings-and-emergency-visits", "Jail bookings and emergency visits, before and after enrollment", "Ingresos en la cárcel y visitas a urgencias, antes y después de la inscripción";
         LegalSystemUse = "legal-system-use", "Arrests, criminal charges and days in jail, before and after enrollment", "Arrestos, cargos penales y días en la cárcel, antes y después de la inscripción";
+        ComparisonGroup = "comparison-group", "Change after enrollment, beside a comparison group outside LEAD", "Cambio después de la inscripción, junto a un grupo de comparación fuera de LEAD";
         Satisfaction = "satisfaction", "Satisfied with LEAD, by who answered the survey", "Satisfechos con LEAD, según quién respondió la encuesta";
         Housing = "housing", "Housed after enrollment", "Con vivienda después de la inscripción";
         DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
@@ -201,6 +203,13 @@ vocabulary!(
         JailDaysPeople12 = "people_followed_jail_days_12m", "People whose days in jail were known 12 months before and after enrollment", "Personas con días en la cárcel conocidos 12 meses antes y después de la inscripción";
         JailDaysPre12 = "jail_days_pre_12m", "Days in jail in the 12 months before enrollment", "Días en la cárcel en los 12 meses antes de la inscripción";
         JailDaysPost12 = "jail_days_post_12m", "Days in jail in the 12 months after enrollment", "Días en la cárcel en los 12 meses después de la inscripción";
+        // The comparison group (comparison.csv, optional): similar people
+        // outside LEAD, by index month.
+        ComparisonPeople12 = "comparison_people_followed_12m", "People in the comparison group followed 12 months before and after", "Personas del grupo de comparación con seguimiento 12 meses antes y después";
+        ComparisonJailBookingsPre12 = "comparison_jail_bookings_pre_12m", "Comparison group: jail bookings in the 12 months before", "Grupo de comparación: ingresos en la cárcel en los 12 meses antes";
+        ComparisonJailBookingsPost12 = "comparison_jail_bookings_post_12m", "Comparison group: jail bookings in the 12 months after", "Grupo de comparación: ingresos en la cárcel en los 12 meses después";
+        ComparisonEdVisitsPre12 = "comparison_ed_visits_pre_12m", "Comparison group: emergency room visits in the 12 months before", "Grupo de comparación: visitas a urgencias en los 12 meses antes";
+        ComparisonEdVisitsPost12 = "comparison_ed_visits_post_12m", "Comparison group: emergency room visits in the 12 months after", "Grupo de comparación: visitas a urgencias en los 12 meses después";
         // Satisfaction surveys (surveys.csv, optional), by respondent group.
         RespondentsParticipants = "survey_respondents_participants", "Participants who answered the satisfaction survey", "Participantes que respondieron la encuesta de satisfacción";
         SatisfiedParticipants = "survey_satisfied_participants", "Participants satisfied", "Participantes satisfechos";
@@ -255,6 +264,8 @@ vocabulary!(
         /// Jail bookings in the 12 months after enrollment against the 12
         /// months before, as a change (-0.4 is 40 % fewer).
         JailBookingsChange = "jail_bookings_change", "Change in jail bookings, the 12 months after enrollment against the 12 months before", "Cambio en los ingresos en la cárcel, los 12 meses después de la inscripción frente a los 12 meses antes";
+        ComparisonJailBookingsChange = "comparison_jail_bookings_change", "Comparison group: change in jail bookings, the 12 months after against the 12 months before", "Grupo de comparación: cambio en los ingresos en la cárcel, los 12 meses después frente a los 12 meses antes";
+        ComparisonEdVisitsChange = "comparison_ed_visits_change", "Comparison group: change in emergency room visits, the 12 months after against the 12 months before", "Grupo de comparación: cambio en las visitas a urgencias, los 12 meses después frente a los 12 meses antes";
         ArrestsChange = "arrests_change", "Change in arrests, the 12 months after enrollment against the 12 months before", "Cambio en los arrestos, los 12 meses después de la inscripción frente a los 12 meses antes";
         ChargesChange = "charges_change", "Change in criminal charges filed, the 12 months after enrollment against the 12 months before", "Cambio en los cargos penales presentados, los 12 meses después de la inscripción frente a los 12 meses antes";
         JailDaysChange = "jail_days_change", "Change in days in jail, the 12 months after enrollment against the 12 months before", "Cambio en los días en la cárcel, los 12 meses después de la inscripción frente a los 12 meses antes";
@@ -279,6 +290,10 @@ impl Measure {
             | Measure::EdVisitsPre12
             | Measure::EdVisitsPost12 => Some(Measure::OutcomePeople12),
             Measure::ArrestsPre12 | Measure::ArrestsPost12 => Some(Measure::ArrestsPeople12),
+            Measure::ComparisonJailBookingsPre12
+            | Measure::ComparisonJailBookingsPost12
+            | Measure::ComparisonEdVisitsPre12
+            | Measure::ComparisonEdVisitsPost12 => Some(Measure::ComparisonPeople12),
             Measure::ChargesPre12 | Measure::ChargesPost12 => Some(Measure::ChargesPeople12),
             Measure::JailDaysPre12 | Measure::JailDaysPost12 => Some(Measure::JailDaysPeople12),
             Measure::CaseloadSum => Some(Measure::CaseManagerMonths),
@@ -305,6 +320,8 @@ impl DerivedMeasure {
             | DerivedMeasure::ShareHoused12
             | DerivedMeasure::JailBookingsChange
             | DerivedMeasure::EdVisitsChange
+            | DerivedMeasure::ComparisonJailBookingsChange
+            | DerivedMeasure::ComparisonEdVisitsChange
             | DerivedMeasure::ArrestsChange
             | DerivedMeasure::ChargesChange
             | DerivedMeasure::JailDaysChange
@@ -686,6 +703,30 @@ pub const TABLES: &[TableSpec] = &[
             (DerivedMeasure::ArrestsChange, Measure::ArrestsPre12),
             (DerivedMeasure::ChargesChange, Measure::ChargesPre12),
             (DerivedMeasure::JailDaysChange, Measure::JailDaysPre12),
+        ],
+        implied: &[],
+        previous: None,
+    },
+    TableSpec {
+        id: TableId::ComparisonGroup,
+        measures: &[
+            Measure::ComparisonPeople12,
+            Measure::ComparisonJailBookingsPre12,
+            Measure::ComparisonJailBookingsPost12,
+            Measure::ComparisonEdVisitsPre12,
+            Measure::ComparisonEdVisitsPost12,
+        ],
+        dims: &[],
+        fixed: &[],
+        derived: &[
+            (
+                DerivedMeasure::ComparisonJailBookingsChange,
+                Measure::ComparisonJailBookingsPre12,
+            ),
+            (
+                DerivedMeasure::ComparisonEdVisitsChange,
+                Measure::ComparisonEdVisitsPre12,
+            ),
         ],
         implied: &[],
         previous: None,

@@ -885,6 +885,30 @@ pub fn pages(lang: Lang) -> Vec<Page> {
                     finding: None,
                 },
                 ChartSpec {
+                    id: ChartId::ComparisonGroup,
+                    caption: copy.caption(ChartId::ComparisonGroup).get(lang).to_owned(),
+                    reported_by: &[(TableId::ComparisonGroup, M::ComparisonPeople12)],
+                    lang,
+                    kind: Bar,
+                    unit: Share,
+                    axis: l(&t.axis_measure),
+                    categories: Categories::Parts(vec![
+                        Part::new(l(&t.jail_bookings))
+                            .per_series(&[D::JailBookingsChange.into(), D::ComparisonJailBookingsChange.into()]),
+                        Part::new(l(&t.ed_visits))
+                            .per_series(&[D::EdVisitsChange.into(), D::ComparisonEdVisitsChange.into()]),
+                    ]),
+                    series: vec![
+                        Part::new(l(&t.participants_all)).table(TableId::EquityParticipantOutcomes),
+                        Part::new(l(&t.comparison_group)).table(TableId::ComparisonGroup),
+                    ],
+                    lines: vec![ReferenceLine {
+                        name: l(&t.line_no_change),
+                        value: 0.0,
+                    }],
+                    finding: None,
+                },
+                ChartSpec {
                     id: ChartId::LegalSystemUse,
                     caption: copy.caption(ChartId::LegalSystemUse).get(lang).to_owned(),
                     reported_by: &[

@@ -298,6 +298,34 @@ pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
     totals
 }
 
+/// The comparison group's jail bookings and emergency visits by index
+/// month, for the people given both 12-month windows of both.
+pub(super) fn comparison_totals(people: &FxHashMap<PersonKey, (i64, Outcomes)>) -> FxHashMap<(i64, Measure), u64> {
+    use Measure as M;
+    let mut totals = FxHashMap::default();
+    let (jail, ed) = (OutcomeMeasure::JailBookings, OutcomeMeasure::EdVisits);
+    for &(month, outcomes) in people.values() {
+        let followed = [
+            outcomes.get(jail, Window::Pre12m),
+            outcomes.get(jail, Window::Post12m),
+            outcomes.get(ed, Window::Pre12m),
+            outcomes.get(ed, Window::Post12m),
+        ];
+        if let [Some(jail_pre), Some(jail_post), Some(ed_pre), Some(ed_post)] = followed {
+            for (measure, n) in [
+                (M::ComparisonPeople12, 1),
+                (M::ComparisonJailBookingsPre12, jail_pre),
+                (M::ComparisonJailBookingsPost12, jail_post),
+                (M::ComparisonEdVisitsPre12, ed_pre),
+                (M::ComparisonEdVisitsPost12, ed_post),
+            ] {
+                *totals.entry((month, measure)).or_default() += u64::from(n);
+            }
+        }
+    }
+    totals
+}
+
 /// A count of one measure at one month and the finest breakdown it has.
 pub(super) type FineCounts = FxHashMap<(i64, Measure, [Option<u16>; N_DIMS]), u64>;
 
@@ -330,6 +358,9 @@ pub(super) struct Facts {
     /// (month, respondent group) -> (respondents, satisfied), from the
     /// optional surveys.csv.
     pub(super) surveys: FxHashMap<(i64, RespondentGroup), (u64, u64)>,
+    /// (index month, measure) -> sum over the comparison group's people
+    /// followed both years, from the optional comparison.csv.
+    pub(super) comparison: FxHashMap<(i64, Measure), u64>,
 }
 
 /// One month of `caseloads.csv`.
@@ -538,6 +569,9 @@ impl Facts {
             put(month, all, none, respondents);
             put(month, yes, none, satisfied);
             put(month, no, none, respondents - satisfied);
+        }
+        for (&(month, measure), &n) in &self.comparison {
+            put(month, measure, none, n);
         }
         for (&(month, race, measure), &n) in &self.outcome_totals {
             put(month, measure, [None, None, None, None, Some(u16::from(race))], n);

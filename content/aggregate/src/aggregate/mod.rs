@@ -32,8 +32,8 @@ use serde::Serialize;
 use crate::cell::{Derived, Published, SuppressionPolicy};
 use crate::date::{Month, Period};
 use crate::export::{
-    self, Arrests, Caseload, Date, Door, ExportError, Lend, LendRows, Outcome, OutcomeMeasure, OutcomeRow, Population,
-    RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
+    self, Arrests, Caseload, ComparisonRow, Date, Door, ExportError, Lend, LendRows, Outcome, OutcomeMeasure,
+    OutcomeRow, Population, RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
 };
 use crate::suppress::{suppress, CellValue, Constraint, SuppressError};
 
@@ -155,7 +155,7 @@ pub struct Provenance {
 /// The files of an export, as rows. Only `referrals` is required to hold
 /// anything; the others may be empty iterators (their tables then publish
 /// zeros, or for surveys nothing).
-pub struct Sources<R, O, C, A, P, S> {
+pub struct Sources<R, O, C, A, P, S, K> {
     pub referrals: R,
     pub outcomes: O,
     pub caseloads: C,
@@ -163,13 +163,22 @@ pub struct Sources<R, O, C, A, P, S> {
     pub population: P,
     /// The optional `surveys.csv`.
     pub surveys: S,
+    /// The optional `comparison.csv`.
+    pub comparison: K,
 }
 
 type NoRows<T> = std::iter::Empty<Result<T, ExportError>>;
 
 /// An export of referrals alone.
-type ReferralsOnly<R> =
-    Sources<R, NoRows<OutcomeRow>, NoRows<Caseload>, NoRows<Arrests>, NoRows<Population>, NoRows<SurveyRow>>;
+type ReferralsOnly<R> = Sources<
+    R,
+    NoRows<OutcomeRow>,
+    NoRows<Caseload>,
+    NoRows<Arrests>,
+    NoRows<Population>,
+    NoRows<SurveyRow>,
+    NoRows<ComparisonRow>,
+>;
 
 /// Reads the five files of the export in `input` and aggregates them.
 pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregates, AggregateError> {
@@ -181,6 +190,7 @@ pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregat
         arrests: export::read::<Arrests>(input)?,
         population: export::read::<Population>(input)?,
         surveys: Lend::new(export::read_optional::<SurveyRow>(input)?.into_iter().flatten()),
+        comparison: Lend::new(export::read_optional::<ComparisonRow>(input)?.into_iter().flatten()),
     };
     aggregate_rows(sources, policy)
 }
@@ -198,13 +208,14 @@ pub fn aggregate(
         arrests: std::iter::empty(),
         population: std::iter::empty(),
         surveys: std::iter::empty(),
+        comparison: std::iter::empty(),
     };
     aggregate_sources(sources, policy)
 }
 
 /// Aggregates a whole export; the first bad row of any file stops the run.
-pub fn aggregate_sources<R, O, C, A, P, S>(
-    sources: Sources<R, O, C, A, P, S>,
+pub fn aggregate_sources<R, O, C, A, P, S, K>(
+    sources: Sources<R, O, C, A, P, S, K>,
     policy: SuppressionPolicy,
 ) -> Result<Aggregates, AggregateError>
 where
@@ -214,6 +225,7 @@ where
     A: Iterator<Item = Result<Arrests, ExportError>>,
     P: Iterator<Item = Result<Population, ExportError>>,
     S: Iterator<Item = Result<SurveyRow, ExportError>>,
+    K: Iterator<Item = Result<ComparisonRow, ExportError>>,
 {
     let sources = Sources {
         referrals: Lend::new(sources.referrals),
@@ -222,6 +234,7 @@ where
         arrests: Lend::new(sources.arrests),
         population: Lend::new(sources.population),
         surveys: Lend::new(sources.surveys),
+        comparison: Lend::new(sources.comparison),
     };
     aggregate_rows(sources, policy)
 }

@@ -73,8 +73,8 @@ pub(super) fn combinations(dims: &[Dim], domain: &[u16; N_DIMS]) -> Vec<[Option<
 
 /// [`aggregate_sources`] over rows lent one at a time (a file's rows are
 /// read into one reused row).
-pub(super) fn aggregate_rows<R, O, C, A, P, S>(
-    sources: Sources<R, O, C, A, P, S>,
+pub(super) fn aggregate_rows<R, O, C, A, P, S, K>(
+    sources: Sources<R, O, C, A, P, S, K>,
     policy: SuppressionPolicy,
 ) -> Result<Aggregates, AggregateError>
 where
@@ -84,6 +84,7 @@ where
     A: LendRows<Arrests>,
     P: LendRows<Population>,
     S: LendRows<SurveyRow>,
+    K: LendRows<ComparisonRow>,
 {
     let Sources {
         mut referrals,
@@ -92,6 +93,7 @@ where
         mut arrests,
         mut population,
         mut surveys,
+        mut comparison,
     } = sources;
     let mut facts = Facts {
         tiers: vec![String::new()],
@@ -162,6 +164,18 @@ where
                 entry.0 += u64::from(row.respondents);
                 entry.1 += u64::from(row.satisfied);
             }
+            // The comparison group: each person's outcomes around the first
+            // index month given for them.
+            let mut compared: FxHashMap<PersonKey, (i64, Outcomes)> = FxHashMap::default();
+            while let Some(row) = comparison.next_row() {
+                let row = row?;
+                // Index months outside the export's own add nothing.
+                let entry = compared
+                    .entry(PersonKey::new(row.person_key.as_str()))
+                    .or_insert((row.index_month.index(), Outcomes::default()));
+                entry.1.set(row.measure, row.window, row.value);
+            }
+            facts.comparison = comparison_totals(&compared);
             Ok(())
         };
         let small_files = if counted.is_ok() { small_files() } else { Ok(()) };
@@ -383,6 +397,12 @@ where
                     Derived::change(publish(key), with(key, Measure::JailBookingsPost12))
                 }
                 DerivedMeasure::EdVisitsChange => Derived::change(publish(key), with(key, Measure::EdVisitsPost12)),
+                DerivedMeasure::ComparisonJailBookingsChange => {
+                    Derived::change(publish(key), with(key, Measure::ComparisonJailBookingsPost12))
+                }
+                DerivedMeasure::ComparisonEdVisitsChange => {
+                    Derived::change(publish(key), with(key, Measure::ComparisonEdVisitsPost12))
+                }
                 DerivedMeasure::ArrestsChange => Derived::change(publish(key), with(key, Measure::ArrestsPost12)),
                 DerivedMeasure::ChargesChange => Derived::change(publish(key), with(key, Measure::ChargesPost12)),
                 DerivedMeasure::JailDaysChange => Derived::change(publish(key), with(key, Measure::JailDaysPost12)),

@@ -43,13 +43,14 @@ fn main() -> ExitCode {
     match write_export(&config, &output) {
         Ok(summary) => {
             eprintln!(
-                "wrote {} referrals, {} outcome rows, {} caseload rows, {} arrest rows, {} population rows, {} survey rows to {} in {:.2} s",
+                "wrote {} referrals, {} outcome rows, {} caseload rows, {} arrest rows, {} population rows, {} survey rows, {} comparison rows to {} in {:.2} s",
                 summary.referrals,
                 summary.outcomes,
                 summary.caseloads,
                 summary.arrests,
                 summary.population,
                 summary.surveys,
+                summary.comparison,
                 output.display(),
                 started.elapsed().as_secs_f64()
             );
