@@ -623,6 +623,7 @@ text_fields!(
     jail_bookings,
     ed_visits,
     people_known,
+    charged,
     participants_all,
     comparison_group,
     axis_respondents,

@@ -60,6 +60,8 @@ ARRESTS = {
     "race_ethnicity": "VARCHAR",
     "diversion_eligible_arrests": "UINTEGER",
     "booked": "UINTEGER",
+    # Optional in the contract; the generator always writes it.
+    "charged": "UINTEGER",
 }
 POPULATION = {"neighborhood": "VARCHAR", "race_ethnicity": "VARCHAR", "population": "UBIGINT"}
 

@@ -512,6 +512,9 @@ pub struct Arrests {
     pub race_ethnicity: RaceEthnicity,
     pub diversion_eligible_arrests: u32,
     pub booked: u32,
+    /// How many of the arrests the prosecutor charged, if the program has
+    /// it (the column may be left out, or a row left empty).
+    pub charged: Option<u32>,
 }
 
 impl ExportRow for Arrests {
@@ -522,22 +525,29 @@ impl ExportRow for Arrests {
         col("race_ethnicity", RaceEthnicity::EXPECTED, RaceEthnicity::accepts),
         col("diversion_eligible_arrests", COUNT, is_u32),
         col("booked", COUNT, is_u32),
+        optional_col("charged", "a whole number (0 or more), or empty if not known", |s| {
+            s.is_empty() || is_u32(s)
+        }),
     ];
 
     fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
-        let [month, neighborhood, race_ethnicity, diversion_eligible_arrests, booked] = fields.array();
+        let [month, neighborhood, race_ethnicity, diversion_eligible_arrests, booked, charged] = fields.array();
         Some(Arrests {
             month: month.parse().ok()?,
             neighborhood: Slug::reusing(neighborhood, recycled.map(|r| r.neighborhood))?,
             race_ethnicity: RaceEthnicity::parse(race_ethnicity)?,
             diversion_eligible_arrests: whole_u32(diversion_eligible_arrests)?,
             booked: whole_u32(booked)?,
+            charged: optional(charged, whole_u32)?,
         })
     }
 
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
         if self.booked > self.diversion_eligible_arrests {
             return Err(("booked", "is more than diversion_eligible_arrests"));
+        }
+        if self.charged.is_some_and(|c| c > self.diversion_eligible_arrests) {
+            return Err(("charged", "is more than diversion_eligible_arrests"));
         }
         Ok(())
     }
@@ -1191,6 +1201,18 @@ mod tests {
                 "month,neighborhood,race_ethnicity,diversion_eligible_arrests,booked\n2025-03,downtown,asian,3,4\n"
             ),
             Err(ExportError::Inconsistent { column: "booked", .. })
+        ));
+        // Charging is optional: left out, or empty, it is not known.
+        let header = "month,neighborhood,race_ethnicity,diversion_eligible_arrests,booked";
+        let without = first::<Arrests>(&format!("{header}\n2025-03,downtown,asian,4,3\n")).expect("no charged column");
+        assert_eq!(without.charged, None);
+        let known = first::<Arrests>(&format!("{header},charged\n2025-03,downtown,asian,4,3,2\n")).expect("charged");
+        assert_eq!(known.charged, Some(2));
+        let empty = first::<Arrests>(&format!("{header},charged\n2025-03,downtown,asian,4,3,\n")).expect("empty");
+        assert_eq!(empty.charged, None);
+        assert!(matches!(
+            first::<Arrests>(&format!("{header},charged\n2025-03,downtown,asian,4,3,5\n")),
+            Err(ExportError::Inconsistent { column: "charged", .. })
         ));
         assert!(matches!(
             first::<Population>("neighborhood,race_ethnicity,population\ndowntown,asian,many\n"),

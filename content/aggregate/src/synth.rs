@@ -689,6 +689,11 @@ fn write_arrests(
                         race_ethnicity: race,
                         diversion_eligible_arrests: eligible,
                         booked,
+                        // The prosecutor charges fewer of them as
+                        // diversion grows.
+                        charged: Some(
+                            ((f64::from(eligible) * (0.55 - 0.5 * (rate - 0.25))).round() as u32).min(eligible),
+                        ),
                     },
                 )?;
                 written += 1;

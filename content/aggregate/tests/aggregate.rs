@@ -442,6 +442,8 @@ fn arrests_row(month: Month, neighborhood: &str, race: Race, eligible: u32, book
         race_ethnicity: race,
         diversion_eligible_arrests: eligible,
         booked,
+        // Charging known downtown only: half the arrests charged.
+        charged: (neighborhood == "downtown").then_some(eligible / 2),
     }
 }
 
@@ -820,6 +822,11 @@ fn outcomes_at_participant_program_and_system_level() {
     );
     assert_eq!(text(&a, "diversion_rate", "diversion_rate", "2024-01", NONE), "0.3");
     assert_eq!(text(&a, "diversion_rate", "diversion_rate", "2024-02", NONE), "");
+    // System charging, where known: 12 + 30 charged of 25 + 60.
+    let charging = |m: &str| text(&a, "system_charging", m, "2024-01", NONE);
+    assert_eq!(charging("eligible_arrests_charging_known"), "85");
+    assert_eq!(charging("eligible_arrests_charged"), "42");
+    assert_eq!(charging("charge_rate"), "0.4941");
     // System: 80 booked.
     assert_eq!(text(&a, "system_bookings", "booked", "2024-01", NONE), "80");
     assert_eq!(text(&a, "system_bookings", "booked", "all", NONE), "80");

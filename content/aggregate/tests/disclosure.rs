@@ -69,6 +69,8 @@ fn run(specs: &[Spec], arrests: &[ArrestSpec], surveys: &[SurveySpec], policy: S
             race_ethnicity: RaceEthnicity::ALL[race],
             diversion_eligible_arrests: eligible,
             booked: eligible * tenths / 10,
+            // Charging known for some rows only.
+            charged: (tenths % 3 != 0).then_some(eligible * (10 - tenths) / 10),
         })
         .collect();
     // From 1 to 13 case managers a month, some of them over 25, so the
@@ -304,6 +306,7 @@ proptest! {
                 "comparison_ed_visits_change" => {
                     same("comparison_ed_visits_pre_12m") && same("comparison_ed_visits_post_12m")
                 }
+                "charge_rate" => same("eligible_arrests_charging_known") && same("eligible_arrests_charged"),
                 "arrests_change" => same("arrests_pre_12m") && same("arrests_post_12m"),
                 "charges_change" => same("charges_pre_12m") && same("charges_post_12m"),
                 "jail_days_change" => same("jail_days_pre_12m") && same("jail_days_post_12m"),

@@ -37,6 +37,7 @@ vocabulary!(
         ParticipantOutcomes = "participant_outcomes", "Participant outcomes: jail bookings and emergency visits in the 12 months before and after enrollment, housing", "Resultados de los participantes: ingresos en la cárcel y visitas a urgencias en los 12 meses antes y después de la inscripción, vivienda";
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
+        SystemCharging = "system_charging", "Diversion-eligible arrests charged by the prosecutor", "Arrestos elegibles para desvío con cargos de la fiscalía";
     }
 );
 
@@ -85,6 +86,7 @@ vocabulary!(
         Housing = "housing", "Housed after enrollment", "Con vivienda después de la inscripción";
         DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
         SystemBookings = "system-bookings", "Diversion-eligible arrests and bookings, each month", "Arrestos elegibles para desvío e ingresos en la cárcel, cada mes";
+        SystemCharging = "system-charging", "Share of diversion-eligible arrests charged, each month", "Porcentaje de arrestos elegibles para desvío con cargos, cada mes";
     }
 );
 
@@ -186,6 +188,11 @@ vocabulary!(
         EligibleArrests = "diversion_eligible_arrests", "Diversion-eligible arrests", "Arrestos elegibles para desvío";
         Booked = "booked", "Diversion-eligible arrests booked into jail", "Arrestos elegibles para desvío con ingreso en la cárcel";
         EligibleNotBooked = "eligible_arrests_not_booked", "Diversion-eligible arrests not booked into jail", "Arrestos elegibles para desvío sin ingreso en la cárcel";
+        // Charging of diversion-eligible arrests (arrests.csv's optional
+        // `charged` column), system-wide.
+        ChargeKnownArrests = "eligible_arrests_charging_known", "Diversion-eligible arrests whose charging decision is known", "Arrestos elegibles para desvío con decisión de cargos conocida";
+        ChargedArrests = "eligible_arrests_charged", "Diversion-eligible arrests charged by the prosecutor", "Arrestos elegibles para desvío con cargos de la fiscalía";
+        NotChargedArrests = "eligible_arrests_not_charged", "Diversion-eligible arrests not charged", "Arrestos elegibles para desvío sin cargos";
         // Participant outcomes (outcomes.csv) by month of first enrolment.
         OutcomePeople12 = "people_followed_12m", "People followed for 12 months", "Personas con 12 meses de seguimiento";
         JailBookingsPre12 = "jail_bookings_pre_12m", "Jail bookings in the 12 months before enrollment", "Ingresos en la cárcel en los 12 meses antes de la inscripción";
@@ -270,6 +277,7 @@ vocabulary!(
         ChargesChange = "charges_change", "Change in criminal charges filed, the 12 months after enrollment against the 12 months before", "Cambio en los cargos penales presentados, los 12 meses después de la inscripción frente a los 12 meses antes";
         JailDaysChange = "jail_days_change", "Change in days in jail, the 12 months after enrollment against the 12 months before", "Cambio en los días en la cárcel, los 12 meses después de la inscripción frente a los 12 meses antes";
         EdVisitsChange = "ed_visits_change", "Change in emergency room visits, the 12 months after enrollment against the 12 months before", "Cambio en las visitas a urgencias, los 12 meses después de la inscripción frente a los 12 meses antes";
+        ChargeRate = "charge_rate", "Share of diversion-eligible arrests charged by the prosecutor", "Porcentaje de arrestos elegibles para desvío con cargos de la fiscalía";
         SatisfiedParticipants = "share_satisfied_participants", "Share of participants who answered that were satisfied", "Porcentaje de participantes que respondieron y estaban satisfechos";
         SatisfiedPartners = "share_satisfied_partners", "Share of partner agency staff who answered that were satisfied", "Porcentaje del personal de agencias asociadas que respondió y estaba satisfecho";
         SatisfiedCommunity = "share_satisfied_community", "Share of community members who answered that were satisfied", "Porcentaje de miembros de la comunidad que respondieron y estaban satisfechos";
@@ -325,6 +333,7 @@ impl DerivedMeasure {
             | DerivedMeasure::ArrestsChange
             | DerivedMeasure::ChargesChange
             | DerivedMeasure::JailDaysChange
+            | DerivedMeasure::ChargeRate
             | DerivedMeasure::SatisfiedParticipants
             | DerivedMeasure::SatisfiedPartners
             | DerivedMeasure::SatisfiedCommunity => Unit::Share,
@@ -771,6 +780,15 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: &[],
         implied: &[Measure::EligibleNotBooked],
+        previous: None,
+    },
+    TableSpec {
+        id: TableId::SystemCharging,
+        measures: &[Measure::ChargeKnownArrests, Measure::ChargedArrests],
+        dims: &[],
+        fixed: &[],
+        derived: &[(DerivedMeasure::ChargeRate, Measure::ChargeKnownArrests)],
+        implied: &[Measure::NotChargedArrests],
         previous: None,
     },
 ];

@@ -353,6 +353,8 @@ pub(super) struct Facts {
     pub(super) caseloads: FxHashMap<i64, Caseloads>,
     /// (month, race) -> (diversion-eligible arrests, booked).
     pub(super) arrests: FxHashMap<(i64, u8), (u64, u64)>,
+    /// month -> (diversion-eligible arrests whose charging is known, charged).
+    pub(super) charging: FxHashMap<i64, (u64, u64)>,
     /// Census population by race.
     pub(super) population: [u64; 9],
     /// (month, respondent group) -> (respondents, satisfied), from the
@@ -553,6 +555,11 @@ impl Facts {
             put(month, M::EligibleArrests, dims, eligible);
             put(month, M::Booked, dims, booked);
             put(month, M::EligibleNotBooked, dims, eligible - booked);
+        }
+        for (&month, &(known, charged)) in &self.charging {
+            put(month, M::ChargeKnownArrests, none, known);
+            put(month, M::ChargedArrests, none, charged);
+            put(month, M::NotChargedArrests, none, known - charged);
         }
         for (&(month, group), &(respondents, satisfied)) in &self.surveys {
             let (all, yes, no) = match group {

@@ -149,6 +149,11 @@ where
                     .or_default();
                 entry.0 += u64::from(row.diversion_eligible_arrests);
                 entry.1 += u64::from(row.booked);
+                if let Some(charged) = row.charged {
+                    let entry = facts.charging.entry(row.month.index()).or_default();
+                    entry.0 += u64::from(row.diversion_eligible_arrests);
+                    entry.1 += u64::from(charged);
+                }
             }
             while let Some(row) = population.next_row() {
                 let row = row?;
@@ -406,6 +411,7 @@ where
                 DerivedMeasure::ArrestsChange => Derived::change(publish(key), with(key, Measure::ArrestsPost12)),
                 DerivedMeasure::ChargesChange => Derived::change(publish(key), with(key, Measure::ChargesPost12)),
                 DerivedMeasure::JailDaysChange => Derived::change(publish(key), with(key, Measure::JailDaysPost12)),
+                DerivedMeasure::ChargeRate => Derived::ratio(with(key, Measure::ChargedArrests), publish(key)),
                 DerivedMeasure::SatisfiedParticipants => {
                     Derived::ratio(with(key, Measure::SatisfiedParticipants), publish(key))
                 }
