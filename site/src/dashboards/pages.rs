@@ -154,12 +154,14 @@ fn ChartBlock(
         .map(|(category, row)| {
             let cells = row
                 .iter()
-                .map(|(_, figure)| {
+                .map(|(key, figure)| {
                     let class = match figure {
                         Some(Figure::Value(_)) => "num",
                         _ => "num missing",
                     };
-                    view! { <td class=class>{cell_text(unit, *figure, lang)}</td> }
+                    // Each figure as its own measure is written (the highest
+                    // caseload is a count beside an average).
+                    view! { <td class=class>{cell_text(key.measure.unit(), *figure, lang)}</td> }
                 })
                 .collect_view();
             view! { <tr><th scope="row">{category.clone()}</th>{cells}</tr> }
