@@ -80,6 +80,12 @@ impl Outcomes {
         (self.present & (1 << slot) != 0).then_some(u32::from(self.values[slot]))
     }
 
+    /// The measure in the 12 months before and the 12 months after, if the
+    /// export gives both: only then does the person count for it.
+    pub(super) fn both_years(&self, measure: OutcomeMeasure) -> Option<(u32, u32)> {
+        Some((self.get(measure, Window::Pre12m)?, self.get(measure, Window::Post12m)?))
+    }
+
     pub(super) fn set(&mut self, measure: OutcomeMeasure, window: Window, value: u32) {
         let slot = Outcomes::slot(measure, window);
         // Checked on reading (at most 65,535); saturate rather than wrap.
@@ -241,13 +247,9 @@ pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
             continue;
         };
         let outcomes = &person.outcomes;
-        let followed = [
-            outcomes.get(jail, Window::Pre12m),
-            outcomes.get(jail, Window::Post12m),
-            outcomes.get(ed, Window::Pre12m),
-            outcomes.get(ed, Window::Post12m),
-        ];
-        if let [Some(jail_pre), Some(jail_post), Some(ed_pre), Some(ed_post)] = followed {
+        if let (Some((jail_pre, jail_post)), Some((ed_pre, ed_post))) =
+            (outcomes.both_years(jail), outcomes.both_years(ed))
+        {
             add(month, M::OutcomePeople12, 1);
             add(month, M::JailBookingsPre12, u64::from(jail_pre));
             add(month, M::JailBookingsPost12, u64::from(jail_post));
@@ -276,10 +278,7 @@ pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
                 M::JailDaysPost12,
             ),
         ] {
-            if let (Some(before), Some(after)) = (
-                outcomes.get(measure, Window::Pre12m),
-                outcomes.get(measure, Window::Post12m),
-            ) {
+            if let Some((before, after)) = outcomes.both_years(measure) {
                 add(month, people, 1);
                 add(month, pre, u64::from(before));
                 add(month, post, u64::from(after));
@@ -305,13 +304,9 @@ pub(super) fn comparison_totals(people: &FxHashMap<PersonKey, (i64, Outcomes)>) 
     let mut totals = FxHashMap::default();
     let (jail, ed) = (OutcomeMeasure::JailBookings, OutcomeMeasure::EdVisits);
     for &(month, outcomes) in people.values() {
-        let followed = [
-            outcomes.get(jail, Window::Pre12m),
-            outcomes.get(jail, Window::Post12m),
-            outcomes.get(ed, Window::Pre12m),
-            outcomes.get(ed, Window::Post12m),
-        ];
-        if let [Some(jail_pre), Some(jail_post), Some(ed_pre), Some(ed_post)] = followed {
+        if let (Some((jail_pre, jail_post)), Some((ed_pre, ed_post))) =
+            (outcomes.both_years(jail), outcomes.both_years(ed))
+        {
             for (measure, n) in [
                 (M::ComparisonPeople12, 1),
                 (M::ComparisonJailBookingsPre12, jail_pre),
