@@ -12,7 +12,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-const FILES: [&str; 5] = ["questions", "policy", "copy", "clt", "dashboards"];
+const FILES: [&str; 6] = ["questions", "policy", "copy", "clt", "dashboards", "measures"];
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -25,7 +25,11 @@ fn main() {
     for name in FILES {
         let path = dir.join(format!("{name}.toml"));
         println!("cargo:rerun-if-changed={}", path.display());
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+        // A content set with no measures.toml declares no measures of its own.
+        let text = match fs::read_to_string(&path) {
+            Err(e) if name == "measures" && e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            read => read.unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display())),
+        };
         let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let json = serde_json::to_string(&value).expect("TOML values are valid JSON");
         fs::write(out.join(format!("{name}.json")), json).expect("OUT_DIR is writable");

@@ -14,12 +14,14 @@ use crate::schema::{
     CltCopy, CltText, Content, Copy as CopyFile, CopyText, DashboardCopy, IntakeStatus, Policy, QuestionKind, Questions,
 };
 use crate::Text;
+use lead_data::measures::SiteMeasures;
 
 pub const QUESTIONS_FILE: &str = "content/intake/questions.toml";
 pub const POLICY_FILE: &str = "content/intake/policy.toml";
 pub const COPY_FILE: &str = "content/intake/copy.toml";
 pub const CLT_FILE: &str = "content/intake/clt.toml";
 pub const DASHBOARDS_FILE: &str = "content/intake/dashboards.toml";
+pub const MEASURES_FILE: &str = "content/intake/measures.toml";
 
 /// Questions the referral rules read by id (eligibility is policy, but the
 /// contact rule and the duplicate flag are code).
@@ -234,6 +236,49 @@ impl DashboardCopy {
         let file: DashboardCopy = toml::from_str(text).map_err(|e| vec![ContentError::parse(DASHBOARDS_FILE, e)])?;
         passed(file, check_dashboards)
     }
+}
+
+/// The outcome measures the program declares (`measures.toml`), checked.
+pub struct Measures;
+
+impl Measures {
+    /// Parses the JSON the build embeds and checks it.
+    pub fn from_json(text: &str) -> Result<SiteMeasures, Vec<ContentError>> {
+        let file: SiteMeasures = serde_json::from_str(text).map_err(|e| vec![ContentError::parse(MEASURES_FILE, e)])?;
+        passed(file, check_measures)
+    }
+
+    /// Parses `measures.toml` as a program manager wrote it and checks it.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<SiteMeasures, Vec<ContentError>> {
+        let file: SiteMeasures = toml::from_str(text).map_err(|e| vec![ContentError::parse(MEASURES_FILE, e)])?;
+        passed(file, check_measures)
+    }
+}
+
+/// Every problem in the declared measures: the contract's own rules
+/// ([`SiteMeasures::problems`]) and British spelling.
+pub fn check_measures(declared: &SiteMeasures) -> Vec<ContentError> {
+    let mut errors: Vec<ContentError> = declared
+        .problems()
+        .into_iter()
+        .map(|message| ContentError::new(MEASURES_FILE, "measure", message))
+        .collect();
+    for m in &declared.measure {
+        check_spelling(
+            MEASURES_FILE,
+            &format!("measure {}: name.en", m.code),
+            &m.name.en,
+            &mut errors,
+        );
+        check_spelling(
+            MEASURES_FILE,
+            &format!("measure {}: about.en", m.code),
+            &m.about.en,
+            &mut errors,
+        );
+    }
+    errors
 }
 
 /// Every problem in the dashboards' page text: a text missing a language

@@ -20,7 +20,8 @@ pub mod text;
 
 use std::sync::OnceLock;
 
-pub use check::ContentError;
+pub use check::{ContentError, Measures};
+pub use lead_data::measures::SiteMeasures;
 pub use schema::{CltText, Content, Copy, DashboardCopy, DashboardText, Policy, Question, QuestionKind, Questions};
 pub use text::{Lang, Text};
 
@@ -73,4 +74,29 @@ pub fn dashboards() -> &'static DashboardCopy {
             panic!("embedded dashboards text is invalid:\n{}", all.join("\n"))
         })
     })
+}
+
+/// The embedded outcome measures the program declares, parsed once.
+///
+/// # Panics
+/// If `measures.toml` does not pass [`check::check_measures`] (the tests
+/// and `check-content` run the same check first).
+pub fn measures() -> &'static SiteMeasures {
+    static MEASURES: OnceLock<SiteMeasures> = OnceLock::new();
+    MEASURES.get_or_init(|| {
+        Measures::from_json(include_str!(concat!(env!("OUT_DIR"), "/measures.json"))).unwrap_or_else(|errors| {
+            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!("embedded measures are invalid:\n{}", all.join("\n"))
+        })
+    })
+}
+
+/// How a person reads `value` of `dim`: the data contract's label, or for
+/// a measure of the program's own the content's name; `None` for a value
+/// neither knows (a priority tier of the policy group's own).
+pub fn value_label(dim: lead_data::tables::Dim, value: &str, lang: Lang) -> Option<&'static str> {
+    match dim {
+        lead_data::tables::Dim::SiteMeasure => measures().get(value).map(|m| m.name.get(lang)),
+        _ => dim.label(value).map(|l| l.get(lang)),
+    }
 }

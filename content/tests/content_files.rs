@@ -872,3 +872,61 @@ fn the_embedded_dashboards_text_is_the_file_on_disk() {
         serde_json::to_value(&from_disk).expect("serialises")
     );
 }
+
+#[test]
+fn the_measures_a_program_declares_are_checked_and_embedded() {
+    let declared = fs::read_to_string(PathBuf::from(DIR).join("measures.toml")).expect("measures.toml");
+    let from_disk = lead_content::Measures::from_toml(&declared).expect("measures.toml loads");
+    assert_eq!(&from_disk, lead_content::measures());
+    let cases = [
+        (
+            r#"code = "health_coverage""#,
+            r#"code = "housed""#,
+            "outcomes.csv already carries",
+        ),
+        (r#"kind = "rate""#, r#"kind = "score""#, "one of count, rate, yes_no"),
+        (
+            r#"windows = ["post_6m", "post_12m"]"#,
+            "windows = []",
+            "name at least one window",
+        ),
+        (
+            r#"windows = ["pre_12m", "post_12m"]
+name = { en = "Nights"#,
+            r#"windows = ["post_12m"]
+name = { en = "Nights"#,
+            "a count is compared before and after enrollment",
+        ),
+        (
+            r#"en = "Has health coverage""#,
+            r#"en = "Has health coverage (organised)""#,
+            "\"organised\" is British spelling",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(declared.contains(from), "{from}");
+        let errors = lead_content::Measures::from_toml(&declared.replacen(from, to, 1)).expect_err(expected);
+        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            all.iter()
+                .any(|e| e.starts_with("content/intake/measures.toml: ") && e.contains(expected)),
+            "{expected}: {all:?}"
+        );
+    }
+    // check-content names the file of the set it checked; a set with no
+    // measures.toml declares none.
+    let dir = TempDir::with("measures", &shipped());
+    fs::write(
+        dir.0.join("measures.toml"),
+        declared.replacen("kind = \"rate\"", "kind = \"score\"", 1),
+    )
+    .expect("write");
+    let (output, _, stderr) = check_content(&[dir.0.as_os_str()]);
+    assert!(!output.status.success());
+    let file = dir.0.join("measures.toml").display().to_string();
+    assert!(stderr.contains(&format!("{file}: ")), "{stderr}");
+    fs::remove_file(dir.0.join("measures.toml")).expect("remove");
+    let (output, stdout, stderr) = check_content(&[dir.0.as_os_str()]);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("0 measures of the program's own"), "{stdout}");
+}

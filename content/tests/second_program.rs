@@ -2,8 +2,8 @@
 //! fictional Harbor County LEAD (`tests/programs/harbor-county/`) differs
 //! from the shipped program in everything a program's content may change
 //! (neighborhoods, referrer types, weights, tiers and thresholds, intake
-//! status and capacity rule, what "I'm not sure" does, contact details and
-//! privacy notice), passes the same checks the build runs, and the same
+//! status and capacity rule, what "I'm not sure" does, contact details,
+//! privacy notice and outcome measures), passes the same checks the build runs, and the same
 //! rules read it with no change to code.
 //!
 //! What belongs here: loading that content set and the rules as they read
@@ -50,7 +50,7 @@ fn check_content_passes_the_second_programs_content_set() {
     assert!(output.status.success(), "{stderr}");
     assert_eq!(
         stdout.trim(),
-        "content is valid: 16 questions in 4 steps, 4 tiers, intake PriorityOnly"
+        "content is valid: 16 questions in 4 steps, 4 tiers, intake PriorityOnly, 2 measures of the program's own"
     );
 }
 
@@ -101,6 +101,15 @@ fn the_second_program_differs_in_everything_content_may_change() {
         assert_ne!(a.privacy.retention.get(lang), b.privacy.retention.get(lang));
         assert_ne!(ours.copy.site_name.get(lang), theirs.copy.site_name.get(lang));
     }
+    // Its own outcome measures, read by the same check.
+    let text = std::fs::read_to_string(dir().join("measures.toml")).expect("measures.toml");
+    let theirs = lead_content::Measures::from_toml(&text).expect("valid measures");
+    let codes = |m: &lead_content::SiteMeasures| m.measure.iter().map(|m| m.code.clone()).collect::<Vec<_>>();
+    assert_ne!(
+        codes(lead_content::measures()),
+        codes(&theirs),
+        "other outcome measures"
+    );
 }
 
 /// A complete referral to Harbor County LEAD; rows change some answers.

@@ -25,8 +25,14 @@ fn published() -> &'static PublishedData {
     DATA.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("lead-dashboards-test-{}", std::process::id()));
         let (export, out) = (dir.join("export"), dir.join("published"));
-        write_export(&SynthConfig::new(2_500, 11), &export).expect("export written");
-        let aggregates = aggregate_dir(&export, SuppressionPolicy::default()).expect("export aggregates");
+        // With the outcome measures the content declares.
+        let declared = lead_content::measures().clone();
+        let config = SynthConfig {
+            declared: declared.clone(),
+            ..SynthConfig::new(2_500, 11)
+        };
+        write_export(&config, &export).expect("export written");
+        let aggregates = aggregate_dir(&export, declared, SuppressionPolicy::default()).expect("export aggregates");
         let provenance = Provenance {
             generated_at: "2026-01-01T00:00:00Z".into(),
             source: lead_aggregate::export::source_of(&export, "test export").expect("export readable"),
@@ -530,7 +536,10 @@ fn pages_say_what_the_programs_data_does_not_include() {
         "the export had legal-system rows"
     );
     std::fs::write(export.join("outcomes.csv"), kept.join("\n") + "\n").expect("outcomes.csv rewritten");
-    let aggregates = aggregate_dir(&export, SuppressionPolicy::default()).expect("a partial export aggregates");
+    // The content declares measures of its own the export does not carry.
+    let declared = lead_content::measures().clone();
+    let aggregates =
+        aggregate_dir(&export, declared, SuppressionPolicy::default()).expect("a partial export aggregates");
     let provenance = Provenance {
         generated_at: "2026-01-01T00:00:00Z".into(),
         source: lead_aggregate::export::source_of(&export, "test export").expect("export readable"),
@@ -544,12 +553,15 @@ fn pages_say_what_the_programs_data_does_not_include() {
             lead_data::tables::ChartId::ComparisonGroup,
             lead_data::tables::ChartId::LegalSystemUse,
             lead_data::tables::ChartId::Satisfaction,
+            lead_data::tables::ChartId::SiteCounts,
+            lead_data::tables::ChartId::SiteRates,
+            lead_data::tables::ChartId::SiteShares,
         ]
         .map(|c| format!("\u{201c}{}\u{201d}", c.labels().get(lang)));
         let about = t.about_not_reported.fill(lang, &[("charts", &missing.join(", "))]);
         let outcomes = &partial[&format!("{}/data/outcomes/index.html", lang.code())];
         assert!(outcomes.contains(&about), "{lang:?}: {about}");
-        assert_eq!(outcomes.matches(t.not_reported_chart.get(lang)).count(), 3, "{lang:?}");
+        assert_eq!(outcomes.matches(t.not_reported_chart.get(lang)).count(), 6, "{lang:?}");
         // Every other page says it in "About these figures" too, and the
         // full export's pages never do.
         let referrals = &partial[&format!("{}/data/referrals/index.html", lang.code())];

@@ -179,6 +179,7 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
             "priority_tier",
             "outcome",
             "race_ethnicity",
+            "site_measure",
             "measure",
             "value",
             "suppressed"
@@ -191,6 +192,8 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
         cells.len(),
         "{path} {id}: a CSV row per figure in the table"
     );
+    let at = |name: &str| header.iter().position(|h| *h == name).expect("a cells.csv column");
+    let (measure, value_at, suppressed_at) = (at("measure"), at("value"), at("suppressed"));
     for (record, shown) in records.iter().zip(&cells) {
         let f: Vec<&str> = record.iter().collect();
         let line = f.join(" | ");
@@ -200,19 +203,19 @@ fn check_chart(portal: &Portal, path: &str, chart: &Value, tables: &mut HashMap<
             let column = header.iter().position(|h| h == d).expect("dimension column");
             f[column].to_owned()
         }));
-        key.push(f[7].to_owned());
+        key.push(f[measure].to_owned());
         let (value, suppressed) = *table
             .rows
             .get(&key)
             .unwrap_or_else(|| panic!("{path} {id}: {line} is not in the published JSON"));
-        assert_eq!(f[9] == "true", suppressed, "{path} {id}: {line}");
+        assert_eq!(f[suppressed_at] == "true", suppressed, "{path} {id}: {line}");
         match value {
             Some(v) if !suppressed => {
                 // Written as its measure is: a count as a count, in any chart.
-                let unit = lead_data::tables::Stat::parse(f[7]).map_or(view.unit, |s| s.unit());
+                let unit = lead_data::tables::Stat::parse(f[measure]).map_or(view.unit, |s| s.unit());
                 assert_eq!(shown, &unit.format(v), "{path} {id}: {line}");
                 if view.unit == Unit::Count {
-                    assert_eq!(f[8], format!("{v}"), "{path} {id}: {line}");
+                    assert_eq!(f[value_at], format!("{v}"), "{path} {id}: {line}");
                 }
             }
             _ => assert_eq!(shown, suppressed_text, "{path} {id}: {line}"),

@@ -183,7 +183,7 @@ impl<'r> Fields<'r> {
     }
 }
 
-pub use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType};
+pub use lead_data::vocab::{Door, Outcome, OutcomeMeasure, RaceEthnicity, ReferrerType, Window};
 
 lead_data::vocabulary!(
     Gender, "one of woman, man, nonbinary, unknown" {
@@ -216,32 +216,11 @@ lead_data::vocabulary!(
 );
 
 lead_data::vocabulary!(
-    OutcomeMeasure, "one of jail_bookings, ed_visits, housed, arrests, charges, jail_days" {
-        JailBookings = "jail_bookings", "Jail bookings", "Ingresos en la cárcel";
-        EdVisits = "ed_visits", "Emergency department visits", "Visitas a urgencias";
-        Housed = "housed", "Housed", "Con vivienda";
-        // Legal-system use: optional, a site sends them if it has them.
-        Arrests = "arrests", "Arrests", "Arrestos";
-        Charges = "charges", "Criminal charges filed", "Cargos penales presentados";
-        JailDays = "jail_days", "Days in jail", "Días en la cárcel";
-    }
-);
-
-lead_data::vocabulary!(
     /// Who answered a satisfaction survey.
     RespondentGroup, "one of participant, partner, community" {
         Participant = "participant", "Participants", "Participantes";
         Partner = "partner", "Staff of partner agencies", "Personal de las agencias asociadas";
         Community = "community", "Community members (businesses and residents)", "Miembros de la comunidad (negocios y vecinos)";
-    }
-);
-
-lead_data::vocabulary!(
-    /// When an outcome was measured, relative to enrolment.
-    Window, "one of pre_12m, post_6m, post_12m" {
-        Pre12m = "pre_12m", "12 months before enrolment", "12 meses antes de la inscripción";
-        Post6m = "post_6m", "6 months after enrolment", "6 meses después de la inscripción";
-        Post12m = "post_12m", "12 months after enrolment", "12 meses después de la inscripción";
     }
 );
 
@@ -426,11 +405,68 @@ impl ExportRow for Referral {
     }
 }
 
+/// A measure as `outcomes.csv` writes it: one the portal's own tables
+/// read, or one the program declares in its content (`measures.toml`),
+/// which the aggregation step looks up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutcomeCode {
+    Portal(OutcomeMeasure),
+    Site(Slug),
+}
+
+impl OutcomeCode {
+    pub const EXPECTED: &'static str =
+        "one of jail_bookings, ed_visits, housed, arrests, charges, jail_days, or a measure the program declares in measures.toml";
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            OutcomeCode::Portal(m) => m.as_str(),
+            OutcomeCode::Site(code) => code.as_str(),
+        }
+    }
+
+    fn accepts(s: &str) -> bool {
+        OutcomeMeasure::accepts(s) || is_slug(s)
+    }
+
+    fn reusing(s: &str, old: Option<OutcomeCode>) -> Option<OutcomeCode> {
+        match OutcomeMeasure::parse(s) {
+            Some(m) => Some(OutcomeCode::Portal(m)),
+            None => {
+                let old = match old {
+                    Some(OutcomeCode::Site(code)) => Some(code),
+                    _ => None,
+                };
+                Slug::reusing(s, old).map(OutcomeCode::Site)
+            }
+        }
+    }
+}
+
+impl From<OutcomeMeasure> for OutcomeCode {
+    fn from(m: OutcomeMeasure) -> OutcomeCode {
+        OutcomeCode::Portal(m)
+    }
+}
+
+impl Serialize for OutcomeCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OutcomeCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<OutcomeCode, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        OutcomeCode::reusing(&s, None).ok_or_else(|| serde::de::Error::custom(OutcomeCode::EXPECTED))
+    }
+}
+
 /// One row of `outcomes.csv`: one measure for one person over one window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeRow {
     pub person_key: Key,
-    pub measure: OutcomeMeasure,
+    pub measure: OutcomeCode,
     pub window: Window,
     pub value: u32,
 }
@@ -439,7 +475,7 @@ impl ExportRow for OutcomeRow {
     const FILE: &'static str = "outcomes.csv";
     const COLUMNS: &'static [Column] = &[
         col("person_key", Key::EXPECTED, is_key),
-        col("measure", OutcomeMeasure::EXPECTED, OutcomeMeasure::accepts),
+        col("measure", OutcomeCode::EXPECTED, OutcomeCode::accepts),
         col("window", Window::EXPECTED, Window::accepts),
         col(
             "value",
@@ -450,26 +486,32 @@ impl ExportRow for OutcomeRow {
 
     fn parse(fields: &Fields<'_>, recycled: Option<Self>) -> Option<Self> {
         let [person_key, measure, window, value] = fields.array();
+        let (key, code) = recycled.map_or((None, None), |r| (Some(r.person_key), Some(r.measure)));
         Some(OutcomeRow {
-            person_key: Key::reusing(person_key, recycled.map(|r| r.person_key))?,
-            measure: OutcomeMeasure::parse(measure)?,
+            person_key: Key::reusing(person_key, key)?,
+            measure: OutcomeCode::reusing(measure, code)?,
             window: Window::parse(window)?,
             value: whole_u32(value)?,
         })
     }
 
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
-        check_outcome_value(self.measure, self.value)
+        match &self.measure {
+            OutcomeCode::Portal(m) => check_outcome_value(Some(*m), self.value),
+            // A declared measure's own rules (0 or 1 for yes or no) are
+            // checked where the declarations are at hand, on aggregating.
+            OutcomeCode::Site(_) => check_outcome_value(None, self.value),
+        }
     }
 }
 
 /// An outcome's value as one window can hold it (outcomes.csv and
-/// comparison.csv alike).
-fn check_outcome_value(measure: OutcomeMeasure, value: u32) -> Result<(), (&'static str, &'static str)> {
-    if measure == OutcomeMeasure::Housed && value > 1 {
+/// comparison.csv alike); `None` for a measure the program declares.
+fn check_outcome_value(measure: Option<OutcomeMeasure>, value: u32) -> Result<(), (&'static str, &'static str)> {
+    if measure == Some(OutcomeMeasure::Housed) && value > 1 {
         return Err(("value", "must be 0 or 1 for housed"));
     }
-    if measure == OutcomeMeasure::JailDays && value > 366 {
+    if measure == Some(OutcomeMeasure::JailDays) && value > 366 {
         return Err(("value", "must be at most 366 days in one window"));
     }
     if value > u32::from(u16::MAX) {
@@ -630,7 +672,7 @@ impl ExportRow for ComparisonRow {
     }
 
     fn check(&self) -> Result<(), (&'static str, &'static str)> {
-        check_outcome_value(self.measure, self.value)
+        check_outcome_value(Some(self.measure), self.value)
     }
 }
 
@@ -682,6 +724,9 @@ pub struct Rows<T, R: io::Read> {
 pub trait LendRows<T> {
     /// The next row, or `None` after the last.
     fn next_row(&mut self) -> Option<Result<&T, ExportError>>;
+    /// The line of the file the row last lent was on, for a rule checked
+    /// after reading (a header makes the first row line 2).
+    fn line(&self) -> u64;
 }
 
 /// Lends the rows of any iterator of rows (rows built in memory, tests).
@@ -689,16 +734,27 @@ pub trait LendRows<T> {
 pub(crate) struct Lend<I, T> {
     rows: I,
     lent: Option<T>,
+    /// Rows lent so far.
+    count: u64,
 }
 
 impl<I, T> Lend<I, T> {
     pub(crate) fn new(rows: I) -> Self {
-        Lend { rows, lent: None }
+        Lend {
+            rows,
+            lent: None,
+            count: 0,
+        }
     }
 }
 
 impl<T, I: Iterator<Item = Result<T, ExportError>>> LendRows<T> for Lend<I, T> {
+    fn line(&self) -> u64 {
+        self.count + 1
+    }
+
     fn next_row(&mut self) -> Option<Result<&T, ExportError>> {
+        self.count += 1;
         match self.rows.next()? {
             Ok(row) => Some(Ok(self.lent.insert(row))),
             Err(e) => Some(Err(e)),
@@ -913,6 +969,10 @@ impl<T: ExportRow, R: io::Read> Iterator for Rows<T, R> {
 }
 
 impl<T: ExportRow, R: io::Read> LendRows<T> for Rows<T, R> {
+    fn line(&self) -> u64 {
+        Rows::line(self)
+    }
+
     fn next_row(&mut self) -> Option<Result<&T, ExportError>> {
         let recycled = self.lent.take();
         match self.parse_next(recycled)? {
@@ -1004,10 +1064,31 @@ mod tests {
             .expect("header")
             .collect::<Result<_, _>>()
             .expect("every row reads");
-        assert_eq!(rows.len(), 7);
+        assert_eq!(rows.len(), 10);
         assert!(rows
             .iter()
-            .any(|r| r.measure == OutcomeMeasure::JailDays && r.window == Window::Pre12m && r.value == 14));
+            .any(|r| r.measure == OutcomeMeasure::JailDays.into() && r.window == Window::Pre12m && r.value == 14));
+        // The program's own measures are those the demo content declares,
+        // in windows it names, as the README's example of measures.toml is.
+        let declared = crate::declared::read(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../intake/measures.toml"
+        )))
+        .expect("the demo content's measures");
+        let own: Vec<&OutcomeRow> = rows
+            .iter()
+            .filter(|r| matches!(r.measure, OutcomeCode::Site(_)))
+            .collect();
+        assert_eq!(own.len(), 3);
+        for row in own {
+            let measure = declared.get(row.measure.as_str()).expect("declared");
+            assert!(measure.windows.contains(&row.window), "{row:?}");
+        }
+        let start = readme.find("[[measure]]").expect("the README shows measures.toml");
+        let example = &readme[start..start + readme[start..].find("```").expect("the example ends")];
+        let example: lead_data::measures::SiteMeasures = toml::from_str(example).expect("the example reads");
+        assert_eq!(example.problems(), Vec::<String>::new());
+        assert_eq!(example.measure[0].code, "health_coverage");
     }
 
     #[test]

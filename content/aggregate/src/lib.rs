@@ -14,6 +14,7 @@
 
 pub mod aggregate;
 pub mod cell;
+pub mod declared;
 pub mod export;
 pub mod publish;
 pub mod suppress;

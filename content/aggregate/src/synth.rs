@@ -23,10 +23,11 @@ use std::path::{Path, PathBuf};
 
 use crate::date::{Date, Month};
 use crate::export::{
-    AgeBand, Arrests, Caseload, ComparisonRow, Door, ExportRow, Gender, Key, Outcome, OutcomeMeasure, OutcomeRow,
-    Population, RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
+    AgeBand, Arrests, Caseload, ComparisonRow, Door, ExportRow, Gender, Key, Outcome, OutcomeCode, OutcomeMeasure,
+    OutcomeRow, Population, RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
     SYNTHETIC_MARKER,
 };
+use lead_data::measures::{SiteKind, SiteMeasures};
 
 /// A failure to write a synthetic export.
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +41,7 @@ pub enum SynthError {
 }
 
 /// What to generate.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SynthConfig {
     pub referrals: u64,
     pub seed: u64,
@@ -48,6 +49,9 @@ pub struct SynthConfig {
     pub start: Month,
     /// Number of months covered.
     pub months: u32,
+    /// The outcome measures of the program's content, written for the
+    /// participants beside the portal's own.
+    pub declared: SiteMeasures,
 }
 
 impl SynthConfig {
@@ -57,6 +61,7 @@ impl SynthConfig {
             seed,
             start: Month::new(2023, 1).unwrap_or_else(|| unreachable!("a valid month")),
             months: 36,
+            declared: SiteMeasures::default(),
         }
     }
 }
@@ -502,14 +507,8 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
 
             if !person.has_outcomes {
                 people[person_index].has_outcomes = true;
-                summary.outcomes += write_outcomes(
-                    &mut outcomes,
-                    &outcomes_path,
-                    &mut rng,
-                    config.seed,
-                    person_index,
-                    tenure,
-                )?;
+                summary.outcomes +=
+                    write_outcomes(&mut outcomes, &outcomes_path, &mut rng, config, person_index, tenure)?;
             }
         }
         if outcome == Outcome::Enrolled && intake_date.is_none() {
@@ -563,13 +562,14 @@ fn write_outcomes(
     out: &mut csv::Writer<BufWriter<File>>,
     path: &Path,
     rng: &mut Pcg32,
-    seed: u64,
+    config: &SynthConfig,
     person_index: usize,
     tenure_days: i64,
 ) -> Result<u64, SynthError> {
+    let seed = config.seed;
     let person_key = key(person_key(seed, person_index));
     let mut written = 0;
-    let mut row = |measure, window, value| {
+    let mut put_row = |measure: OutcomeCode, window, value| {
         written += 1;
         put(
             out,
@@ -582,6 +582,7 @@ fn write_outcomes(
             },
         )
     };
+    let mut row = |measure: OutcomeMeasure, window, value| put_row(measure.into(), window, value);
     let bookings_pre = rng.poisson(2.4);
     let ed_pre = rng.poisson(3.0);
     row(OutcomeMeasure::JailBookings, Window::Pre12m, bookings_pre)?;
@@ -623,6 +624,34 @@ fn write_outcomes(
             if tenure_days >= 365 {
                 row(measure, Window::Post12m, legal.poisson(after))?;
             }
+        }
+    }
+    // The program's own measures, from a generator of their own: better
+    // after enrollment whatever the kind (fewer events, a higher score,
+    // more people with yes); unknown for about one person in six.
+    let mut own = Pcg32::new(scramble(seed, person_index as u64), 13);
+    for declared in &config.declared.measure {
+        if own.chance(1.0 / 6.0) {
+            continue;
+        }
+        let Some(code) = Slug::new(&declared.code) else {
+            continue;
+        };
+        for &window in &declared.windows {
+            let (elapsed, step) = match window {
+                Window::Pre12m => (true, 0.0),
+                Window::Post6m => (tenure_days >= 183, 1.0),
+                Window::Post12m => (tenure_days >= 365, 2.0),
+            };
+            if !elapsed {
+                continue;
+            }
+            let value = match declared.kind {
+                SiteKind::Count => own.poisson(3.0 - 0.6 * step),
+                SiteKind::Rate => (4.0 + step + own.unit() * 4.0 - 2.0).round().clamp(0.0, 10.0) as u32,
+                SiteKind::YesNo => u32::from(own.chance(0.35 + 0.12 * step)),
+            };
+            put_row(OutcomeCode::Site(code.clone()), window, value)?;
         }
     }
     Ok(written)

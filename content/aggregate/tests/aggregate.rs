@@ -9,7 +9,7 @@ use lead_aggregate::cell::{Derived, SuppressionPolicy};
 use lead_aggregate::export::{read, Door, Outcome, Referral, ReferrerType as Rt};
 use lead_aggregate::synth::{write_export, SynthConfig};
 
-fn key(measure: &str, period: &str, dims: [&str; 5]) -> CellKey {
+fn key(measure: &str, period: &str, dims: [&str; 6]) -> CellKey {
     (measure.to_owned(), period.to_owned(), dims.map(str::to_owned))
 }
 
@@ -57,33 +57,39 @@ fn small_export() -> Vec<Referral> {
 fn small_counts_are_suppressed_with_a_complement_and_the_rest_published() {
     let aggregates = aggregate(small_export().into_iter().map(Ok), SuppressionPolicy::default()).expect("aggregates");
     let cells = count_cells(&aggregates);
-    let get = |m: &str, p: &str, dims: [&str; 5]| {
+    let get = |m: &str, p: &str, dims: [&str; 6]| {
         cells
             .get(&key(m, p, dims))
             .copied()
             .unwrap_or_else(|| panic!("cell {m} {p} {dims:?}"))
     };
-    assert_eq!(get("referrals", "all", ["all", "", "", "", ""]), Some(35));
+    assert_eq!(get("referrals", "all", ["all", "", "", "", "", ""]), Some(35));
     assert_eq!(
-        get("referrals", "2025-02", ["social_contact", "", "", "", ""]),
+        get("referrals", "2025-02", ["social_contact", "", "", "", "", ""]),
         Some(20)
     );
     assert_eq!(
-        get("referrals", "2025-02", ["community", "", "", "", ""]),
+        get("referrals", "2025-02", ["community", "", "", "", "", ""]),
         Some(0),
         "true zeros show"
     );
     // 3 community referrals: suppressed, in every period that holds them.
     for period in ["2025-01", "2025-Q1", "2025", "all"] {
         assert_eq!(
-            get("referrals", period, ["community", "", "", "", ""]),
+            get("referrals", period, ["community", "", "", "", "", ""]),
             None,
             "{period}"
         );
     }
     // The January row would give 15 - 12 - 0 = 3: its smallest other cell is hidden too.
-    assert_eq!(get("referrals", "2025-01", ["arrest_diversion", "", "", "", ""]), None);
-    assert_eq!(get("referrals", "2025-01", ["community", "business", "", "", ""]), None);
+    assert_eq!(
+        get("referrals", "2025-01", ["arrest_diversion", "", "", "", "", ""]),
+        None
+    );
+    assert_eq!(
+        get("referrals", "2025-01", ["community", "business", "", "", "", ""]),
+        None
+    );
     assert!(recoverable(&cells).is_empty(), "{:?}", recoverable(&cells));
     assert_eq!(
         aggregates.covered.map(|(a, b)| (a.to_string(), b.to_string())),
@@ -261,12 +267,22 @@ fn reading_an_export_directory_gives_the_same_figures_as_its_rows() {
     // enrolments between threads in batches; the rows collected one by one
     // must give the same figures.
     let dir = std::env::temp_dir().join(format!("lead-agg-dir-{}", std::process::id()));
+    // With the demo content's own measures, so that their rows are read
+    // both ways too.
+    let declared = workspace_declared();
     let config = SynthConfig {
         months: 4,
+        declared: declared.clone(),
         ..SynthConfig::new(1_000, 5)
     };
     write_export(&config, &dir).expect("export");
-    let from_dir = aggregate_dir(&dir, SuppressionPolicy::default()).expect("aggregates");
+    let from_dir = aggregate_dir(&dir, declared.clone(), SuppressionPolicy::default()).expect("aggregates");
+    for m in &declared.measure {
+        assert!(from_dir
+            .rows
+            .iter()
+            .any(|r| r.table == TableId::SiteOutcomes && r.dims[5].as_str() == m.code));
+    }
     fn rows<T: lead_aggregate::export::ExportRow>(dir: &std::path::Path) -> Vec<T> {
         read::<T>(dir).expect("header").collect::<Result<_, _>>().expect("rows")
     }
@@ -278,6 +294,7 @@ fn reading_an_export_directory_gives_the_same_figures_as_its_rows() {
         population: rows::<Population>(&dir).into_iter().map(Ok),
         surveys: rows::<lead_aggregate::export::SurveyRow>(&dir).into_iter().map(Ok),
         comparison: rows::<lead_aggregate::export::ComparisonRow>(&dir).into_iter().map(Ok),
+        declared: declared.clone(),
     };
     let from_rows = aggregate_sources(sources, SuppressionPolicy::default()).expect("aggregates");
     assert_eq!(from_dir.rows, from_rows.rows);
@@ -286,7 +303,7 @@ fn reading_an_export_directory_gives_the_same_figures_as_its_rows() {
     // surveys.csv is optional: without it everything else is the same,
     // and nobody answered a survey.
     std::fs::remove_file(dir.join("surveys.csv")).expect("surveys.csv written");
-    let without = aggregate_dir(&dir, SuppressionPolicy::default()).expect("aggregates without surveys.csv");
+    let without = aggregate_dir(&dir, declared, SuppressionPolicy::default()).expect("aggregates without surveys.csv");
     let is_survey = |r: &&lead_aggregate::aggregate::Row| r.table == TableId::Satisfaction;
     assert!(from_dir
         .rows
@@ -313,10 +330,10 @@ fn reading_an_export_directory_gives_the_same_figures_as_its_rows() {
 // k = 5 throughout, so every count below is publishable unless noted.
 
 use lead_aggregate::aggregate::TableId;
-use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Sources};
-use lead_aggregate::date::Month;
+use lead_aggregate::aggregate::{aggregate_sources, Aggregates, SiteMeasures, Sources};
+use lead_aggregate::date::{Month, Period};
 use lead_aggregate::export::{
-    Arrests, Caseload, ComparisonRow, ExportError, Key, OutcomeMeasure as Om, OutcomeRow, Population,
+    Arrests, Caseload, ComparisonRow, ExportError, Key, OutcomeCode, OutcomeMeasure as Om, OutcomeRow, Population,
     RaceEthnicity as Race, RespondentGroup, Slug, Status, SurveyRow, Window,
 };
 
@@ -369,10 +386,151 @@ fn engagement_referrals() -> Vec<Referral> {
 fn outcome(person: &str, measure: Om, window: Window, value: u32) -> OutcomeRow {
     OutcomeRow {
         person_key: Key::new(person).expect("key"),
-        measure,
+        measure: measure.into(),
         window,
         value,
     }
+}
+
+/// The measures the demo content declares.
+fn workspace_declared() -> SiteMeasures {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../intake/measures.toml");
+    lead_aggregate::declared::read(&path).expect("the demo content's measures")
+}
+
+/// A row of a measure the program declares.
+fn own(person: &str, code: &str, window: Window, value: u32) -> OutcomeRow {
+    OutcomeRow {
+        person_key: Key::new(person).expect("key"),
+        measure: OutcomeCode::Site(Slug::new(code).expect("code")),
+        window,
+        value,
+    }
+}
+
+/// Nights (a count before and after), a score (a rate at 6 months) and
+/// coverage (yes or no before and after), as a program declares them.
+fn three_declared() -> SiteMeasures {
+    let text = r#"
+        [[measure]]
+        code = "nights"
+        kind = "count"
+        windows = ["pre_12m", "post_12m"]
+        name = { en = "Nights", es = "Noches" }
+        about = { en = "Nights in a shelter.", es = "Noches en un albergue." }
+        [[measure]]
+        code = "score"
+        kind = "rate"
+        windows = ["post_6m"]
+        name = { en = "Score", es = "Puntuación" }
+        about = { en = "A score.", es = "Una puntuación." }
+        [[measure]]
+        code = "covered"
+        kind = "yes_no"
+        windows = ["pre_12m", "post_12m"]
+        name = { en = "Covered", es = "Con cobertura" }
+        about = { en = "Has coverage.", es = "Tiene cobertura." }
+    "#;
+    let declared: SiteMeasures = toml::from_str(text).expect("declarations");
+    assert_eq!(declared.problems(), Vec::<String>::new());
+    declared
+}
+
+fn with_own_rows(rows: Vec<OutcomeRow>) -> Result<Aggregates, lead_aggregate::aggregate::AggregateError> {
+    let sources = Sources {
+        referrals: ok(engagement_referrals()),
+        outcomes: ok(rows),
+        caseloads: ok(Vec::new()),
+        arrests: ok(Vec::new()),
+        population: ok(Vec::new()),
+        surveys: ok(Vec::new()),
+        comparison: ok(Vec::new()),
+        declared: three_declared(),
+    };
+    aggregate_sources(sources, SuppressionPolicy::new(5).expect("k"))
+}
+
+#[test]
+fn measures_a_program_declares_are_published_by_their_kind() {
+    // p0..p11, enrolled in January 2024: nights 4 before each and 2 after
+    // (p11 has no after, so does not count); a score at 6 months for
+    // p0..p9 (3 to 7, 50 in all); coverage for p0..p11, 3 before and 6
+    // after.
+    let mut rows = Vec::new();
+    for i in 0..12 {
+        let p = format!("p{i}");
+        rows.push(own(&p, "nights", Window::Pre12m, 4));
+        if i < 11 {
+            rows.push(own(&p, "nights", Window::Post12m, 2));
+        }
+        if i < 10 {
+            rows.push(own(&p, "score", Window::Post6m, (i % 5) + 3));
+        }
+        rows.push(own(&p, "covered", Window::Pre12m, u32::from(i < 3)));
+        rows.push(own(&p, "covered", Window::Post12m, u32::from(i < 6)));
+    }
+    let a = with_own_rows(rows.clone()).expect("aggregates");
+    fn at(code: &str) -> [&str; 6] {
+        ["", "", "", "", "", code]
+    }
+    let own = |m: &str, code: &str| text(&a, "site_outcomes", m, "2024-01", at(code));
+    assert_eq!(own("site_measure_people", "nights"), "11");
+    assert_eq!(own("site_measure_total_pre_12m", "nights"), "44");
+    assert_eq!(own("site_measure_total_post_12m", "nights"), "22");
+    assert_eq!(own("site_measure_change", "nights"), "-0.5");
+    assert_eq!(own("site_measure_people", "score"), "10");
+    assert_eq!(own("site_measure_mean_post_6m", "score"), "5");
+    assert_eq!(own("site_measure_people", "covered"), "12");
+    assert_eq!(own("site_measure_yes_post_12m", "covered"), "6");
+    assert_eq!(own("site_measure_share_post_12m", "covered"), "0.5");
+    // 3 with coverage before is small: hidden, and the share on it; the 9
+    // without would give it away beside the 12, so they are hidden too.
+    let hidden = |m: &str| figure(&a, "site_outcomes", m, "2024-01", at("covered")).is_suppressed();
+    assert!(hidden("site_measure_yes_pre_12m") && hidden("site_measure_share_pre_12m"));
+    assert!(a.rows.iter().all(|r| r.measure != "site_measure_no_pre_12m"));
+    // Each measure has only the figures of its kind and windows, and no
+    // margin over measures that count different things.
+    let published: Vec<(&str, String)> = a
+        .rows
+        .iter()
+        .filter(|r| r.table == TableId::SiteOutcomes && r.period == Period::All)
+        .map(|r| (r.measure, r.dims[5].as_str().to_owned()))
+        .collect();
+    assert!(published
+        .iter()
+        .all(|(_, code)| ["nights", "score", "covered"].contains(&code.as_str())));
+    assert!(!published.contains(&("site_measure_change", "score".to_owned())));
+    assert!(!published.contains(&("site_measure_total_post_6m", "nights".to_owned())));
+    assert!(!published.contains(&("site_measure_yes_pre_12m", "nights".to_owned())));
+
+    // A measure the content does not declare, a value a yes-or-no measure
+    // cannot have, a window not declared: each named by file, line, column.
+    for (bad, expected) in [
+        (
+            own_row("p0", "nightz", Window::Pre12m, 1),
+            "column `measure`: \"nightz\" is not one of",
+        ),
+        (
+            own_row("p0", "covered", Window::Pre12m, 2),
+            "column `value`: must be 0 or 1",
+        ),
+        (
+            own_row("p0", "nights", Window::Post6m, 1),
+            "column `window`: is not one of the windows",
+        ),
+    ] {
+        let mut rows = rows.clone();
+        rows.insert(3, bad);
+        let message = with_own_rows(rows).expect_err("refused").to_string();
+        assert!(
+            message.contains(&format!("outcomes.csv, line 5, {expected}")),
+            "{message}"
+        );
+    }
+}
+
+fn own_row(person: &str, code: &str, window: Window, value: u32) -> OutcomeRow {
+    own(person, code, window, value)
 }
 
 /// p0..p9 followed 12 months: 3 bookings and 2 ED visits each before, 1 and
@@ -524,13 +682,14 @@ fn whole_export(arrests: Vec<Arrests>) -> Aggregates {
         population: ok(population_rows()),
         surveys: ok(survey_rows()),
         comparison: ok(comparison_rows()),
+        declared: SiteMeasures::default(),
     };
     aggregate_sources(sources, SuppressionPolicy::new(5).expect("k")).expect("aggregates")
 }
 
 /// The figure of `table` for `measure` in `period` whose dimension columns
 /// (door, referrer_type, priority_tier, outcome, race_ethnicity) read `dims`.
-fn figure(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str; 5]) -> Figure {
+fn figure(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str; 6]) -> Figure {
     a.rows
         .iter()
         .find(|r| {
@@ -543,25 +702,25 @@ fn figure(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str;
         .unwrap_or_else(|| panic!("{table} {measure} {period} {dims:?}"))
 }
 
-fn text(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str; 5]) -> String {
+fn text(a: &Aggregates, table: &str, measure: &str, period: &str, dims: [&str; 6]) -> String {
     let f = figure(a, table, measure, period, dims);
     assert!(!f.is_suppressed(), "{table} {measure} {period} {dims:?} is suppressed");
     f.text()
 }
 
-const DOOR_ALL: [&str; 5] = ["all", "", "", "", ""];
-const AD: [&str; 5] = ["arrest_diversion", "", "", "", ""];
-const SC: [&str; 5] = ["social_contact", "", "", "", ""];
-const NONE: [&str; 5] = ["", "", "", "", ""];
+const DOOR_ALL: [&str; 6] = ["all", "", "", "", "", ""];
+const AD: [&str; 6] = ["arrest_diversion", "", "", "", "", ""];
+const SC: [&str; 6] = ["social_contact", "", "", "", "", ""];
+const NONE: [&str; 6] = ["", "", "", "", "", ""];
 
-fn race(r: &str) -> [&str; 5] {
-    ["", "", "", "", r]
+fn race(r: &str) -> [&str; 6] {
+    ["", "", "", "", r, ""]
 }
 
 #[test]
 fn engagement_counts_status_and_retention_of_cohorts_old_enough() {
     let a = whole_export(arrest_rows());
-    let t = |m: &str, p: &str, d: [&str; 5]| text(&a, "participants_by_status", m, p, d);
+    let t = |m: &str, p: &str, d: [&str; 6]| text(&a, "participants_by_status", m, p, d);
     assert_eq!(t("participants_enrolled", "2024-01", AD), "30");
     assert_eq!(t("participants_active", "2024-01", AD), "15");
     assert_eq!(t("participants_inactive", "2024-01", AD), "5");
@@ -569,7 +728,7 @@ fn engagement_counts_status_and_retention_of_cohorts_old_enough() {
     assert_eq!(t("participants_active", "all", DOOR_ALL), "21");
     assert_eq!(t("participants_active", "2025-02", SC), "6");
 
-    let r = |m: &str, p: &str, d: [&str; 5]| text(&a, "retention", m, p, d);
+    let r = |m: &str, p: &str, d: [&str; 6]| text(&a, "retention", m, p, d);
     // 6 months: 15 active + 5 inactive + 5 discharged after 6 months.
     assert_eq!(r("enrolments_followed_6m", "2024-01", AD), "30");
     assert_eq!(r("retained_6m", "2024-01", AD), "25");
@@ -620,7 +779,7 @@ fn capacity_averages_caseloads_only_when_managers_and_sum_are_published() {
             "referrals_waitlisted",
             "referrals",
             "all",
-            ["all", "", "", "waitlisted", ""]
+            ["all", "", "", "waitlisted", "", ""]
         ),
         "0"
     );
@@ -630,7 +789,7 @@ fn capacity_averages_caseloads_only_when_managers_and_sum_are_published() {
             "referrals_declined",
             "referrals",
             "2024-01",
-            ["arrest_diversion", "", "", "declined", ""]
+            ["arrest_diversion", "", "", "declined", "", ""]
         ),
         "0"
     );
@@ -644,7 +803,7 @@ fn capacity_averages_caseloads_only_when_managers_and_sum_are_published() {
 #[test]
 fn racial_equity_gives_count_share_baseline_and_relative_rate_at_each_stage() {
     let a = whole_export(arrest_rows());
-    let e = |table: &str, m: &str, d: [&str; 5]| text(&a, table, m, "all", d);
+    let e = |table: &str, m: &str, d: [&str; 6]| text(&a, table, m, "all", d);
     // Arrests: 40 of 100 Black (census 20%), 60 white (census 60%).
     let arrests = "equity_diversion_eligible_arrests";
     assert_eq!(e(arrests, "diversion_eligible_arrests", race("black")), "40");
@@ -654,28 +813,34 @@ fn racial_equity_gives_count_share_baseline_and_relative_rate_at_each_stage() {
     assert_eq!(e(arrests, "relative_rate", race("white")), "1");
     // Arrest diversions: 15 of 30 Black.
     let doors = "equity_referrals_by_door";
-    assert_eq!(e(doors, "referrals", ["arrest_diversion", "", "", "", "black"]), "15");
     assert_eq!(
-        e(doors, "share_by_race", ["arrest_diversion", "", "", "", "black"]),
+        e(doors, "referrals", ["arrest_diversion", "", "", "", "black", ""]),
+        "15"
+    );
+    assert_eq!(
+        e(doors, "share_by_race", ["arrest_diversion", "", "", "", "black", ""]),
         "0.5"
     );
     assert_eq!(
-        e(doors, "relative_rate", ["arrest_diversion", "", "", "", "black"]),
+        e(doors, "relative_rate", ["arrest_diversion", "", "", "", "black", ""]),
         "2.5"
     );
-    assert_eq!(e(doors, "referrals", ["social_contact", "", "", "", "unknown"]), "6");
+    assert_eq!(
+        e(doors, "referrals", ["social_contact", "", "", "", "unknown", ""]),
+        "6"
+    );
     // No census baseline for "unknown": no relative rate, but not suppressed.
     let unknown = figure(
         &a,
         doors,
         "relative_rate",
         "all",
-        ["social_contact", "", "", "", "unknown"],
+        ["social_contact", "", "", "", "unknown", ""],
     );
     assert_eq!((unknown.text().as_str(), unknown.is_suppressed()), ("", false));
     // Enrolment: 15 of 36 enrolled referrals were of Black people.
-    fn enrolled(r: &str) -> [&str; 5] {
-        ["", "", "", "enrolled", r]
+    fn enrolled(r: &str) -> [&str; 6] {
+        ["", "", "", "enrolled", r, ""]
     }
     assert_eq!(e("equity_enrolment", "referrals", enrolled("black")), "15");
     assert_eq!(e("equity_enrolment", "share_by_race", enrolled("black")), "0.4167");
@@ -697,8 +862,8 @@ fn racial_equity_gives_count_share_baseline_and_relative_rate_at_each_stage() {
     // Stage to stage: arrest diversions are 50% Black against 40% of the
     // eligible arrests; enrollments 15 of 36 as referrals were.
     let diversions = "equity_arrest_diversions";
-    fn ad(r: &str) -> [&str; 5] {
-        ["arrest_diversion", "", "", "", r]
+    fn ad(r: &str) -> [&str; 6] {
+        ["arrest_diversion", "", "", "", r, ""]
     }
     assert_eq!(e(diversions, "share_by_race", ad("black")), "0.5");
     assert_eq!(e(diversions, "stage_relative_rate", ad("black")), "1.25");
@@ -785,7 +950,7 @@ fn outcomes_at_participant_program_and_system_level() {
             "equity_participant_outcomes",
             "jail_bookings_change",
             "2024-01",
-            ["", "", "", "", "all"]
+            ["", "", "", "", "all", ""]
         ),
         "-0.6667"
     );
@@ -803,15 +968,16 @@ fn outcomes_at_participant_program_and_system_level() {
     // and 5 after for each group, two thirds fewer. Housed at 12 months, 3
     // of the 5 Black and 2 of the 5 white people: both small, so hidden,
     // and the shares with them.
-    let e = |m: &str, r: &str| text(&a, "equity_participant_outcomes", m, "2024-01", ["", "", "", "", r]);
+    let e = |m: &str, r: &str| text(&a, "equity_participant_outcomes", m, "2024-01", ["", "", "", "", r, ""]);
     assert_eq!(e("people_followed_12m", "black"), "5");
     assert_eq!(e("jail_bookings_pre_12m", "black"), "15");
     assert_eq!(e("jail_bookings_post_12m", "white"), "5");
     assert_eq!(e("jail_bookings_change", "white"), "-0.6667");
     assert_eq!(e("ed_visits_change", "all"), "-0.5");
     assert_eq!(e("housed_post_12m", "all"), "5");
-    let hidden =
-        |m: &str, r: &str| figure(&a, "equity_participant_outcomes", m, "2024-01", ["", "", "", "", r]).is_suppressed();
+    let hidden = |m: &str, r: &str| {
+        figure(&a, "equity_participant_outcomes", m, "2024-01", ["", "", "", "", r, ""]).is_suppressed()
+    };
     assert!(hidden("housed_post_12m", "black") && hidden("share_housed_post_12m", "white"));
     assert_eq!(e("people_followed_12m", "unknown"), "0");
     assert_eq!(e("jail_bookings_change", "unknown"), "");

@@ -10,12 +10,14 @@ mod common;
 
 use common::{count_cells, date, recoverable, referral};
 use lead_aggregate::aggregate::{aggregate_sources, Aggregates, Figure, Measure, Sources, TABLES};
+use lead_aggregate::aggregate::{SiteKind, SiteMeasures};
 use lead_aggregate::cell::SuppressionPolicy;
 use lead_aggregate::date::Month;
 use lead_aggregate::export::{
-    Arrests, Caseload, Door, Key, Outcome, OutcomeMeasure, OutcomeRow, Population, RaceEthnicity, Referral,
-    ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
+    Arrests, Caseload, Door, Key, Outcome, OutcomeCode, OutcomeMeasure, OutcomeRow, Population, RaceEthnicity,
+    Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
 };
+use lead_data::measures::{SiteMeasure, Words};
 use proptest::prelude::*;
 
 const MONTHS: [(i32, u8); 5] = [(2024, 11), (2024, 12), (2025, 1), (2025, 2), (2025, 3)];
@@ -109,6 +111,7 @@ fn run(specs: &[Spec], arrests: &[ArrestSpec], surveys: &[SurveySpec], policy: S
             })
         }),
         comparison: std::iter::empty(),
+        declared: declared(),
     };
     aggregate_sources(sources, policy).expect("aggregates")
 }
@@ -123,18 +126,22 @@ fn outcomes_of(referrals: &[Referral]) -> Vec<OutcomeRow> {
         if r.outcome != Outcome::Enrolled || n % 5 == 4 {
             continue;
         }
-        let row = |measure, window, value| OutcomeRow {
+        let row = |measure: OutcomeCode, window, value| OutcomeRow {
             person_key: r.person_key.clone(),
             measure,
             window,
             value,
         };
         let v = |salt: usize| ((n * 7 + salt * 3) % 5) as u32 * u32::from(n % 3 != 0);
-        rows.push(row(OutcomeMeasure::JailBookings, Window::Pre12m, v(1)));
-        rows.push(row(OutcomeMeasure::JailBookings, Window::Post12m, v(2)));
-        rows.push(row(OutcomeMeasure::EdVisits, Window::Pre12m, v(3)));
-        rows.push(row(OutcomeMeasure::EdVisits, Window::Post12m, v(4)));
-        rows.push(row(OutcomeMeasure::Housed, Window::Post12m, u32::from(n % 2 == 0)));
+        rows.push(row(OutcomeMeasure::JailBookings.into(), Window::Pre12m, v(1)));
+        rows.push(row(OutcomeMeasure::JailBookings.into(), Window::Post12m, v(2)));
+        rows.push(row(OutcomeMeasure::EdVisits.into(), Window::Pre12m, v(3)));
+        rows.push(row(OutcomeMeasure::EdVisits.into(), Window::Post12m, v(4)));
+        rows.push(row(
+            OutcomeMeasure::Housed.into(),
+            Window::Post12m,
+            u32::from(n % 2 == 0),
+        ));
         // Legal-system use for two people in three.
         if legal_known(n) {
             for (i, measure) in [
@@ -145,12 +152,56 @@ fn outcomes_of(referrals: &[Referral]) -> Vec<OutcomeRow> {
             .into_iter()
             .enumerate()
             {
-                rows.push(row(measure, Window::Pre12m, v(5 + i)));
-                rows.push(row(measure, Window::Post12m, v(8 + i)));
+                rows.push(row(measure.into(), Window::Pre12m, v(5 + i)));
+                rows.push(row(measure.into(), Window::Post12m, v(8 + i)));
+            }
+        }
+        // The program's own measures; a person missing one window of a
+        // measure has the other, which must not count.
+        for (site, measure) in declared().measure.iter().enumerate() {
+            let code = OutcomeCode::Site(Slug::new(&measure.code).expect("slug"));
+            for (w, &window) in measure.windows.iter().enumerate() {
+                if !site_known(n, site) && w > 0 {
+                    continue;
+                }
+                let value = match measure.kind {
+                    SiteKind::YesNo => v(11 + w) % 2,
+                    _ => v(11 + w + site),
+                };
+                rows.push(row(code.clone(), window, value));
             }
         }
     }
     rows
+}
+
+/// Three measures of a program's own, one of each kind.
+fn declared() -> SiteMeasures {
+    let words = |en: &str| Words {
+        en: en.to_owned(),
+        es: en.to_owned(),
+    };
+    let measure = |code: &str, kind, windows: &[Window]| SiteMeasure {
+        code: code.to_owned(),
+        kind,
+        windows: windows.to_vec(),
+        name: words(code),
+        about: words(code),
+    };
+    SiteMeasures {
+        measure: vec![
+            measure("nights", SiteKind::Count, &[Window::Pre12m, Window::Post12m]),
+            measure("score", SiteKind::Rate, &[Window::Post6m]),
+            measure("covered", SiteKind::YesNo, &[Window::Pre12m, Window::Post12m]),
+        ],
+    }
+}
+
+/// Whether the `n`th referral's person has the `site`th declared measure
+/// in every window it names (some have it in one window only, and so do
+/// not count for it).
+fn site_known(n: usize, site: usize) -> bool {
+    !(n + site).is_multiple_of(4)
 }
 
 /// Whether the `n`th referral's person has legal-system rows.
@@ -168,7 +219,7 @@ fn in_period(month: Month, period: &str) -> bool {
 
 /// How many people (or case-manager months) a published sum adds up, from
 /// the export `run` builds.
-fn contributors(measure: &str, period: &str, dims: &[String; 5], referrals: &[Referral]) -> u64 {
+fn contributors(measure: &str, period: &str, dims: &[String; 6], referrals: &[Referral]) -> u64 {
     if measure == Measure::CaseloadSum.as_str() {
         return (0..MONTHS.len())
             .filter(|&m| in_period(month(m), period))
@@ -180,6 +231,20 @@ fn contributors(measure: &str, period: &str, dims: &[String; 5], referrals: &[Re
         return 0;
     }
     let race = &dims[4];
+    if measure.starts_with("site_measure_") {
+        // A single measure's people, in every window it names.
+        let declared = declared();
+        let site = declared.index_of(&dims[5]).expect("a declared measure");
+        // A measure of one window is known for everyone given it.
+        let known = |n: usize| site_known(n, site) || declared.measure[site].windows.len() == 1;
+        return referrals
+            .iter()
+            .enumerate()
+            .filter(|(n, r)| r.outcome == Outcome::Enrolled && n % 5 != 4 && known(*n))
+            .filter_map(|(_, r)| r.enrolled_date)
+            .filter(|d| in_period(d.month(), period))
+            .count() as u64;
+    }
     let legal = ["arrests_", "charges_", "jail_days_"]
         .iter()
         .any(|m| measure.starts_with(m));
@@ -266,7 +331,7 @@ proptest! {
         let cells = count_cells(&aggregates);
         for row in aggregates.rows.iter().filter(|r| matches!(r.figure, Figure::Derived(_))) {
             let dims = row.dims.clone().map(|d| d.as_str().to_owned());
-            let base = |m: &str, dims: &[String; 5]| {
+            let base = |m: &str, dims: &[String; 6]| {
                 cells.get(&(m.to_owned(), row.period.to_string(), dims.clone())).copied().flatten().is_some()
             };
             let same = |m: &str| base(m, &dims);
@@ -279,7 +344,7 @@ proptest! {
                 .unwrap_or_default();
             let mut all_races = dims.clone();
             all_races[4] = "all".to_owned();
-            let mut diversions: [String; 5] = Default::default();
+            let mut diversions: [String; 6] = Default::default();
             diversions[0] = "arrest_diversion".to_owned();
             let bases_published = match row.measure {
                 "median_days_to_intake" => same("referrals_with_intake"),
@@ -310,6 +375,13 @@ proptest! {
                 "arrests_change" => same("arrests_pre_12m") && same("arrests_post_12m"),
                 "charges_change" => same("charges_pre_12m") && same("charges_post_12m"),
                 "jail_days_change" => same("jail_days_pre_12m") && same("jail_days_post_12m"),
+                "site_measure_mean_pre_12m" => same("site_measure_people") && same("site_measure_total_pre_12m"),
+                "site_measure_mean_post_6m" => same("site_measure_people") && same("site_measure_total_post_6m"),
+                "site_measure_mean_post_12m" => same("site_measure_people") && same("site_measure_total_post_12m"),
+                "site_measure_share_pre_12m" => same("site_measure_people") && same("site_measure_yes_pre_12m"),
+                "site_measure_share_post_6m" => same("site_measure_people") && same("site_measure_yes_post_6m"),
+                "site_measure_share_post_12m" => same("site_measure_people") && same("site_measure_yes_post_12m"),
+                "site_measure_change" => same("site_measure_total_pre_12m") && same("site_measure_total_post_12m"),
                 "diversion_rate" => same("diversion_eligible_arrests") && base("referrals", &diversions),
                 "share_by_race" | "relative_rate" => same(stage) && base(stage, &all_races),
                 "stage_relative_rate" => {

@@ -8,6 +8,7 @@
 //!   one text form (`all`, `2025`, `2025-Q1`, `2025-03`).
 //! - [`vocab`]: the values of each published dimension, with their labels
 //!   in English and Spanish.
+//! - [`measures`]: the outcome measures a program declares in its content.
 //! - [`tables`]: the dimensions, the measures and every published table.
 //! - [`published`]: the published files (`cells.csv`, a JSON file per
 //!   table) and the [`published::Figure`] a reader gets: a value or suppressed.
@@ -16,6 +17,7 @@
 
 pub mod calendar;
 pub mod lang;
+pub mod measures;
 pub mod paths;
 pub mod published;
 pub mod tables;

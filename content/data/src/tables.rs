@@ -38,6 +38,7 @@ vocabulary!(
         DiversionRate = "diversion_rate", "Diversion rate: arrest diversions among diversion-eligible arrests", "Tasa de desvío: desvíos de arresto entre los arrestos elegibles para desvío";
         SystemBookings = "system_bookings", "Diversion-eligible arrests and bookings", "Arrestos elegibles para desvío e ingresos en la cárcel";
         SystemCharging = "system_charging", "Diversion-eligible arrests charged by the prosecutor", "Arrestos elegibles para desvío con cargos de la fiscalía";
+        SiteOutcomes = "site_outcomes", "Outcome measures chosen by the program's policy group, before and after enrollment", "Medidas de resultados elegidas por el grupo de políticas del programa, antes y después de la inscripción";
     }
 );
 
@@ -87,6 +88,9 @@ vocabulary!(
         DiversionRate = "diversion-rate", "Diversion rate, each month", "Tasa de desvío, cada mes";
         SystemBookings = "system-bookings", "Diversion-eligible arrests and bookings, each month", "Arrestos elegibles para desvío e ingresos en la cárcel, cada mes";
         SystemCharging = "system-charging", "Share of diversion-eligible arrests charged, each month", "Porcentaje de arrestos elegibles para desvío con cargos, cada mes";
+        SiteCounts = "site-counts", "The program's own measures: totals before and after enrollment", "Medidas propias del programa: totales antes y después de la inscripción";
+        SiteRates = "site-rates", "The program's own measures: average per person", "Medidas propias del programa: promedio por persona";
+        SiteShares = "site-shares", "The program's own measures: share with yes", "Medidas propias del programa: porcentaje con sí";
     }
 );
 
@@ -98,12 +102,22 @@ pub enum Dim {
     PriorityTier = 2,
     Outcome = 3,
     Race = 4,
+    /// An outcome measure the program's content declares
+    /// ([`crate::measures`]); its labels are the content's.
+    SiteMeasure = 5,
 }
 
 /// How many dimensions a cell has.
-pub const N_DIMS: usize = 5;
+pub const N_DIMS: usize = 6;
 
-pub const DIMS: [Dim; N_DIMS] = [Dim::Door, Dim::ReferrerType, Dim::PriorityTier, Dim::Outcome, Dim::Race];
+pub const DIMS: [Dim; N_DIMS] = [
+    Dim::Door,
+    Dim::ReferrerType,
+    Dim::PriorityTier,
+    Dim::Outcome,
+    Dim::Race,
+    Dim::SiteMeasure,
+];
 
 impl Dim {
     /// The dimension whose `cells.csv` column is `column`.
@@ -120,7 +134,14 @@ impl Dim {
             Dim::PriorityTier => PRIORITY_TIERS.iter().find(|(v, _)| *v == value).map(|(_, l)| *l),
             Dim::Outcome => Outcome::parse(value).map(Outcome::label),
             Dim::Race => RaceEthnicity::parse(value).map(RaceEthnicity::label),
+            Dim::SiteMeasure => None,
         }
+    }
+
+    /// Whether the values of the dimension add up to an `all` margin: the
+    /// site's measures count different things, so theirs do not.
+    pub fn has_margin(self) -> bool {
+        self != Dim::SiteMeasure
     }
 
     pub fn column(self) -> &'static str {
@@ -130,6 +151,7 @@ impl Dim {
             Dim::PriorityTier => "priority_tier",
             Dim::Outcome => "outcome",
             Dim::Race => "race_ethnicity",
+            Dim::SiteMeasure => "site_measure",
         }
     }
 }
@@ -233,6 +255,18 @@ vocabulary!(
         HousingPeople12 = "people_followed_housing_12m", "People whose housing was known 12 months after enrollment", "Personas con situación de vivienda conocida 12 meses después de la inscripción";
         Housed12 = "housed_post_12m", "Housed 12 months after enrollment", "Con vivienda 12 meses después de la inscripción";
         NotHoused12 = "not_housed_post_12m", "Not housed 12 months after enrollment", "Sin vivienda 12 meses después de la inscripción";
+        // Outcome measures the program's content declares (one value of
+        // the site_measure dimension each), by month of first enrollment.
+        SitePeople = "site_measure_people", "People the measure is known for in every window it is recorded for", "Personas con la medida conocida en todos los periodos en que se registra";
+        SiteTotalPre12 = "site_measure_total_pre_12m", "The measure summed over those people, 12 months before enrollment", "La medida sumada sobre esas personas, 12 meses antes de la inscripción";
+        SiteTotalPost6 = "site_measure_total_post_6m", "The measure summed over those people, 6 months after enrollment", "La medida sumada sobre esas personas, 6 meses después de la inscripción";
+        SiteTotalPost12 = "site_measure_total_post_12m", "The measure summed over those people, 12 months after enrollment", "La medida sumada sobre esas personas, 12 meses después de la inscripción";
+        SiteYesPre12 = "site_measure_yes_pre_12m", "People with yes, 12 months before enrollment", "Personas con sí, 12 meses antes de la inscripción";
+        SiteYesPost6 = "site_measure_yes_post_6m", "People with yes, 6 months after enrollment", "Personas con sí, 6 meses después de la inscripción";
+        SiteYesPost12 = "site_measure_yes_post_12m", "People with yes, 12 months after enrollment", "Personas con sí, 12 meses después de la inscripción";
+        SiteNoPre12 = "site_measure_no_pre_12m", "People with no, 12 months before enrollment", "Personas con no, 12 meses antes de la inscripción";
+        SiteNoPost6 = "site_measure_no_post_6m", "People with no, 6 months after enrollment", "Personas con no, 6 meses después de la inscripción";
+        SiteNoPost12 = "site_measure_no_post_12m", "People with no, 12 months after enrollment", "Personas con no, 12 meses después de la inscripción";
     }
 );
 
@@ -283,6 +317,15 @@ vocabulary!(
         SatisfiedCommunity = "share_satisfied_community", "Share of community members who answered that were satisfied", "Porcentaje de miembros de la comunidad que respondieron y estaban satisfechos";
         ShareHoused6 = "share_housed_post_6m", "Share housed 6 months after enrollment", "Porcentaje con vivienda 6 meses después de la inscripción";
         ShareHoused12 = "share_housed_post_12m", "Share housed 12 months after enrollment", "Porcentaje con vivienda 12 meses después de la inscripción";
+        // The program's own measures.
+        SiteMeanPre12 = "site_measure_mean_pre_12m", "Average per person, 12 months before enrollment", "Promedio por persona, 12 meses antes de la inscripción";
+        SiteMeanPost6 = "site_measure_mean_post_6m", "Average per person, 6 months after enrollment", "Promedio por persona, 6 meses después de la inscripción";
+        SiteMeanPost12 = "site_measure_mean_post_12m", "Average per person, 12 months after enrollment", "Promedio por persona, 12 meses después de la inscripción";
+        SiteSharePre12 = "site_measure_share_pre_12m", "Share with yes, 12 months before enrollment", "Porcentaje con sí, 12 meses antes de la inscripción";
+        SiteSharePost6 = "site_measure_share_post_6m", "Share with yes, 6 months after enrollment", "Porcentaje con sí, 6 meses después de la inscripción";
+        SiteSharePost12 = "site_measure_share_post_12m", "Share with yes, 12 months after enrollment", "Porcentaje con sí, 12 meses después de la inscripción";
+        /// The total 12 months after against 12 months before, as a change.
+        SiteChange = "site_measure_change", "Change, the 12 months after enrollment against the 12 months before", "Cambio, los 12 meses después de la inscripción frente a los 12 meses antes";
     }
 );
 
@@ -305,6 +348,7 @@ impl Measure {
             Measure::ChargesPre12 | Measure::ChargesPost12 => Some(Measure::ChargesPeople12),
             Measure::JailDaysPre12 | Measure::JailDaysPost12 => Some(Measure::JailDaysPeople12),
             Measure::CaseloadSum => Some(Measure::CaseManagerMonths),
+            Measure::SiteTotalPre12 | Measure::SiteTotalPost6 | Measure::SiteTotalPost12 => Some(Measure::SitePeople),
             _ => None,
         }
     }
@@ -315,7 +359,10 @@ impl DerivedMeasure {
     pub fn unit(self) -> Unit {
         match self {
             DerivedMeasure::MedianDaysToIntake | DerivedMeasure::MedianDaysToFullEnrollment => Unit::Days,
-            DerivedMeasure::AverageCaseload => Unit::Average,
+            DerivedMeasure::AverageCaseload
+            | DerivedMeasure::SiteMeanPre12
+            | DerivedMeasure::SiteMeanPost6
+            | DerivedMeasure::SiteMeanPost12 => Unit::Average,
             DerivedMeasure::HighestCaseload => Unit::Count,
             DerivedMeasure::RelativeRate | DerivedMeasure::StageRelativeRate => Unit::Ratio,
             DerivedMeasure::ShareWithin30Days
@@ -336,7 +383,11 @@ impl DerivedMeasure {
             | DerivedMeasure::ChargeRate
             | DerivedMeasure::SatisfiedParticipants
             | DerivedMeasure::SatisfiedPartners
-            | DerivedMeasure::SatisfiedCommunity => Unit::Share,
+            | DerivedMeasure::SatisfiedCommunity
+            | DerivedMeasure::SiteSharePre12
+            | DerivedMeasure::SiteSharePost6
+            | DerivedMeasure::SiteSharePost12
+            | DerivedMeasure::SiteChange => Unit::Share,
         }
     }
 }
@@ -789,6 +840,34 @@ pub const TABLES: &[TableSpec] = &[
         fixed: &[],
         derived: &[(DerivedMeasure::ChargeRate, Measure::ChargeKnownArrests)],
         implied: &[Measure::NotChargedArrests],
+        previous: None,
+    },
+    // The program's own measures: each value of the dimension publishes
+    // only the figures of its kind and windows
+    // ([`crate::measures::SiteMeasure::publishes`]).
+    TableSpec {
+        id: TableId::SiteOutcomes,
+        measures: &[
+            Measure::SitePeople,
+            Measure::SiteTotalPre12,
+            Measure::SiteTotalPost6,
+            Measure::SiteTotalPost12,
+            Measure::SiteYesPre12,
+            Measure::SiteYesPost6,
+            Measure::SiteYesPost12,
+        ],
+        dims: &[Dim::SiteMeasure],
+        fixed: &[],
+        derived: &[
+            (DerivedMeasure::SiteMeanPre12, Measure::SitePeople),
+            (DerivedMeasure::SiteMeanPost6, Measure::SitePeople),
+            (DerivedMeasure::SiteMeanPost12, Measure::SitePeople),
+            (DerivedMeasure::SiteSharePre12, Measure::SitePeople),
+            (DerivedMeasure::SiteSharePost6, Measure::SitePeople),
+            (DerivedMeasure::SiteSharePost12, Measure::SitePeople),
+            (DerivedMeasure::SiteChange, Measure::SiteTotalPre12),
+        ],
+        implied: &[Measure::SiteNoPre12, Measure::SiteNoPost6, Measure::SiteNoPost12],
         previous: None,
     },
 ];

@@ -182,6 +182,29 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// A participant outcome `outcomes.csv` carries for the portal's own
+    /// tables (a program declares more in `measures.toml`).
+    OutcomeMeasure, "one of jail_bookings, ed_visits, housed, arrests, charges, jail_days" {
+        JailBookings = "jail_bookings", "Jail bookings", "Ingresos en la cárcel";
+        EdVisits = "ed_visits", "Emergency department visits", "Visitas a urgencias";
+        Housed = "housed", "Housed", "Con vivienda";
+        // Legal-system use: optional, a site sends them if it has them.
+        Arrests = "arrests", "Arrests", "Arrestos";
+        Charges = "charges", "Criminal charges filed", "Cargos penales presentados";
+        JailDays = "jail_days", "Days in jail", "Días en la cárcel";
+    }
+);
+
+vocabulary!(
+    /// When an outcome was measured, relative to enrollment.
+    Window, "one of pre_12m, post_6m, post_12m" {
+        Pre12m = "pre_12m", "12 months before enrollment", "12 meses antes de la inscripción";
+        Post6m = "post_6m", "6 months after enrollment", "6 meses después de la inscripción";
+        Post12m = "post_12m", "12 months after enrollment", "12 meses después de la inscripción";
+    }
+);
+
 /// Labels of the priority tiers the dashboards know. Tiers are the policy
 /// group's, so the dimension is open: a tier not listed here is shown as
 /// its code.

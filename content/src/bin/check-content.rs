@@ -1,5 +1,6 @@
 //! `check-content [DIR]`: checks the intake content files a program manager
-//! edits (`questions.toml`, `policy.toml`, `copy.toml`, `clt.toml` and `dashboards.toml` in DIR, by default
+//! edits (`questions.toml`, `policy.toml`, `copy.toml`, `clt.toml`, `dashboards.toml` and, if
+//! there is one, `measures.toml` in DIR, by default
 //! the content set the build embeds: `LEAD_CONTENT_DIR` if set, relative to the
 //! workspace root, else `content/intake`) and prints every problem with its
 //! file and field.
@@ -29,9 +30,11 @@ fn main() -> ExitCode {
             read("copy.toml")?,
             read("clt.toml")?,
             read("dashboards.toml")?,
+            // No measures.toml: the program declares no measures of its own.
+            read("measures.toml").unwrap_or_default(),
         ))
     })();
-    let (questions, policy, copy, clt, dashboards) = match files {
+    let (questions, policy, copy, clt, dashboards, measures) = match files {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{e}");
@@ -41,23 +44,26 @@ fn main() -> ExitCode {
     let content = lead_content::Content::from_toml(&questions, &policy, &copy);
     let clt = lead_content::CltText::from_toml(&clt);
     let dashboards = lead_content::DashboardCopy::from_toml(&dashboards);
-    match (content, clt, dashboards) {
-        (Ok(content), Ok(_), Ok(_)) => {
+    let measures = lead_content::Measures::from_toml(&measures);
+    match (content, clt, dashboards, measures) {
+        (Ok(content), Ok(_), Ok(_), Ok(measures)) => {
             println!(
-                "content is valid: {} questions in {} steps, {} tiers, intake {:?}",
+                "content is valid: {} questions in {} steps, {} tiers, intake {:?}, {} measures of the program's own",
                 content.questions.questions.len(),
                 content.questions.steps.len(),
                 content.policy.tiers.len(),
-                content.policy.intake.status
+                content.policy.intake.status,
+                measures.measure.len()
             );
             ExitCode::SUCCESS
         }
-        (content, clt, dashboards) => {
+        (content, clt, dashboards, measures) => {
             let errors: Vec<_> = content
                 .err()
                 .into_iter()
                 .chain(clt.err())
                 .chain(dashboards.err())
+                .chain(measures.err())
                 .flatten()
                 .collect();
             // Errors name the files as `content/intake/…`; for another

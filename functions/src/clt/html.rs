@@ -196,7 +196,7 @@ fn figures_table(csv_text: &str, lang: Lang) -> String {
                 .iter()
                 .map(|&(i, dim)| {
                     let value = get(i);
-                    dim.label(value).map_or(value, |l| l.get(lang))
+                    lead_content::value_label(dim, value, lang).unwrap_or(value)
                 })
                 .filter(|v| !v.is_empty() && *v != "all")
                 .collect();

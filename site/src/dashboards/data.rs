@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 pub use lead_data::published::Figure;
 use lead_data::published::{table_file, Covered, Source, Suppression, TableFile, CELLS_CSV};
 use lead_data::tables::{Dim, Stat, TableId};
+use lead_data::Period;
 
 /// One published table, indexed by (period, dimension values in the
 /// table's order, measure).
@@ -138,6 +139,20 @@ impl PublishedData {
             );
         }
         let (covered, generated_at, source, suppression) = meta.ok_or_else(|| DataError("no tables".into()))?;
+        // A measure of the program's own is shown with the content's words,
+        // so one the content no longer declares cannot be shown at all.
+        if let Some(own) = tables.get(&TableId::SiteOutcomes) {
+            let declared = lead_content::measures();
+            for key in own.figures.keys() {
+                let code = key.split('|').nth(1).unwrap_or_default();
+                if declared.get(code).is_none() {
+                    return Err(DataError(format!(
+                        "{}: the figures publish the measure {code:?}, which measures.toml does not declare: declare it, or publish the export again with the content's measures",
+                        dir.display()
+                    )));
+                }
+            }
+        }
         let covered = covered.ok_or_else(|| DataError(format!("{}: the export had no rows", dir.display())))?;
 
         let cells_csv = read(CELLS_CSV)?;
@@ -183,6 +198,18 @@ impl PublishedData {
 
     pub fn table(&self, id: TableId) -> Option<&Table> {
         self.tables.get(&id)
+    }
+
+    /// Whether `measure` counts anyone over all time in `table`, at any
+    /// value of its dimensions: a hidden count is a count of someone.
+    pub fn reports(&self, table: TableId, measure: Stat) -> bool {
+        let Some(table) = self.tables.get(&table) else {
+            return false;
+        };
+        let (prefix, suffix) = (format!("{}|", Period::All), format!("|{}", measure.name()));
+        table.figures.iter().any(|(key, figure)| {
+            key.starts_with(&prefix) && key.ends_with(&suffix) && !matches!(figure, Figure::Value(v) if *v == 0.0)
+        })
     }
 
     /// The figure at `key`; `None` if nothing was published there.

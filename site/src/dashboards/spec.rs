@@ -4,8 +4,9 @@
 
 use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
+use lead_data::measures::{SiteKind, SiteMeasure};
 use lead_data::tables::{ChartId, DashboardId, DerivedMeasure, Dim, Measure, Stat, TableId};
-use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, PRIORITY_TIERS};
+use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, Window, PRIORITY_TIERS};
 
 use super::data::{CellKey, Figure, PublishedData};
 use super::period::{Lang, Month, Period, PeriodView};
@@ -265,16 +266,10 @@ impl ChartSpec {
     /// `reported_by`).
     pub fn reported(&self, data: &PublishedData) -> bool {
         self.reported_by.is_empty()
-            || self.reported_by.iter().any(|&(table, measure)| {
-                let key = CellKey {
-                    table,
-                    period: Period::All.to_string(),
-                    dims: Vec::new(),
-                    measure: measure.into(),
-                };
-                // A hidden count is a count of someone.
-                !matches!(data.figure(&key), None | Some(Figure::Value(0.0)))
-            })
+            || self
+                .reported_by
+                .iter()
+                .any(|&(table, measure)| data.reports(table, measure.into()))
     }
 
     /// The view the browser draws: the same figures, suppressed ones as gaps.
@@ -420,8 +415,85 @@ fn races_of(measure: DerivedMeasure, lang: Lang) -> Vec<Part> {
         .collect()
 }
 
+/// The charts of the outcome measures the program declares in its
+/// content, one for each kind it uses: each measure a category (named and
+/// described by the content), each window a series. A count's chart shows
+/// beside its totals the people they are over.
+fn site_charts(lang: Lang) -> Vec<ChartSpec> {
+    let declared = lead_content::measures();
+    let copy = lead_content::dashboards();
+    let t = &copy.text;
+    let kinds = [
+        (SiteKind::Count, ChartId::SiteCounts, Unit::Count),
+        (SiteKind::Rate, ChartId::SiteRates, Unit::Average),
+        (SiteKind::YesNo, ChartId::SiteShares, Unit::Share),
+    ];
+    kinds
+        .into_iter()
+        .filter_map(|(kind, id, unit)| {
+            let measures: Vec<&SiteMeasure> = declared.of_kind(kind).collect();
+            let first = *measures.first()?;
+            let windows: Vec<Window> = Window::ALL
+                .iter()
+                .copied()
+                .filter(|w| measures.iter().any(|m| m.windows.contains(w)))
+                .collect();
+            let mut caption = copy.caption(id).get(lang).to_owned();
+            for m in &measures {
+                caption.push_str(&format!(" {}: {}", m.name.get(lang), m.about.get(lang)));
+            }
+            let mut series = Vec::new();
+            if kind == SiteKind::Count {
+                series.push(Part::new(t.people_known.get(lang)).measure(Measure::SitePeople));
+            }
+            series.extend(
+                windows
+                    .iter()
+                    .map(|&w| Part::new(w.label().get(lang)).measure(first.figure(w))),
+            );
+            Some(ChartSpec {
+                id,
+                caption,
+                reported_by: &[(TableId::SiteOutcomes, Measure::SitePeople)],
+                lang,
+                kind: Kind::Bar,
+                unit,
+                axis: t.axis_measure.get(lang).to_owned(),
+                categories: Categories::Parts(
+                    measures
+                        .iter()
+                        .map(|m| {
+                            Part::new(m.name.get(lang))
+                                .table(TableId::SiteOutcomes)
+                                .dim(Dim::SiteMeasure, &m.code)
+                        })
+                        .collect(),
+                ),
+                series,
+                lines: vec![],
+                finding: None,
+            })
+        })
+        .collect()
+}
+
 /// Every dashboard page in `lang`, in the order of the site's navigation.
 pub fn pages(lang: Lang) -> Vec<Page> {
+    let mut pages = contract_pages(lang);
+    // The program's own measures follow the outcomes every portal publishes.
+    if let Some(outcomes) = pages.iter_mut().find(|p| p.id == DashboardId::Outcomes) {
+        let at = outcomes
+            .charts
+            .iter()
+            .position(|c| c.id == ChartId::Housing)
+            .map_or(outcomes.charts.len(), |i| i + 1);
+        outcomes.charts.splice(at..at, site_charts(lang));
+    }
+    pages
+}
+
+/// The pages and charts every portal has.
+fn contract_pages(lang: Lang) -> Vec<Page> {
     use DerivedMeasure as D;
     use Kind::*;
     use Measure as M;

@@ -28,6 +28,11 @@ pub(super) fn splits(measure: Measure) -> &'static [&'static [Measure]] {
         M::RespondentsPartners => &[&[M::SatisfiedPartners, M::NotSatisfiedPartners]],
         M::RespondentsCommunity => &[&[M::SatisfiedCommunity, M::NotSatisfiedCommunity]],
         M::HousingPeople12 => &[&[M::Housed12, M::NotHoused12]],
+        M::SitePeople => &[
+            &[M::SiteYesPre12, M::SiteNoPre12],
+            &[M::SiteYesPost6, M::SiteNoPost6],
+            &[M::SiteYesPost12, M::SiteNoPost12],
+        ],
         _ => &[],
     }
 }
@@ -43,7 +48,7 @@ pub(super) fn constraints(cube: &Cube, domain: &[u16; N_DIMS], periods: &[Period
     };
     for (total, key) in cube.keys.iter().enumerate() {
         for d in DIMS {
-            if key.dims[d as usize].is_none() {
+            if d.has_margin() && key.dims[d as usize].is_none() {
                 let parts = (0..domain[d as usize])
                     .map(|v| {
                         let mut dims = key.dims;

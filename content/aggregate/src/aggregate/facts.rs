@@ -56,9 +56,10 @@ impl Enrolment {
     }
 }
 
-/// Slots of one person's outcomes: a value per measure x window.
-const SLOTS: usize = 6 * 3;
-const _: () = assert!(SLOTS == OutcomeMeasure::ALL.len() * Window::ALL.len() && SLOTS <= 32);
+/// Slots of one person's outcomes: a value per measure x window, for the
+/// portal's measures and then the program's declared ones.
+const SLOTS: usize = (6 + MAX_SITE_MEASURES) * 3;
+const _: () = assert!(SLOTS == (OutcomeMeasure::ALL.len() + MAX_SITE_MEASURES) * Window::ALL.len() && SLOTS <= 32);
 
 /// One person's rows of outcomes.csv: a value per measure x window (the
 /// export's check keeps each within 16 bits, so a million people fit in
@@ -75,8 +76,16 @@ impl Outcomes {
         measure.index() * Window::ALL.len() + window.index()
     }
 
+    /// The slot of the `site`th declared measure in `window`.
+    pub(super) fn site_slot(site: usize, window: Window) -> usize {
+        (OutcomeMeasure::ALL.len() + site) * Window::ALL.len() + window.index()
+    }
+
     pub(super) fn get(&self, measure: OutcomeMeasure, window: Window) -> Option<u32> {
-        let slot = Outcomes::slot(measure, window);
+        self.get_slot(Outcomes::slot(measure, window))
+    }
+
+    pub(super) fn get_slot(&self, slot: usize) -> Option<u32> {
         (self.present & (1 << slot) != 0).then_some(u32::from(self.values[slot]))
     }
 
@@ -87,7 +96,10 @@ impl Outcomes {
     }
 
     pub(super) fn set(&mut self, measure: OutcomeMeasure, window: Window, value: u32) {
-        let slot = Outcomes::slot(measure, window);
+        self.set_slot(Outcomes::slot(measure, window), value);
+    }
+
+    pub(super) fn set_slot(&mut self, slot: usize, value: u32) {
         // Checked on reading (at most 65,535); saturate rather than wrap.
         self.values[slot] = u16::try_from(value).unwrap_or(u16::MAX);
         self.present |= 1 << slot;
@@ -170,8 +182,40 @@ pub(super) struct Person {
     pub(super) first_enrolled: Option<(i32, u8)>,
 }
 
-/// People with rows in outcomes.csv, by person key.
-pub(super) type People = FxHashMap<PersonKey, Person>;
+/// People with rows in outcomes.csv, by person key. The table holds only
+/// each person's place in a list, so that the part that grows by doubling
+/// (and holds old and new copies while it does) is small: a million people
+/// fit in a little over 100 MB.
+#[derive(Debug, Default)]
+pub(super) struct People {
+    index: FxHashMap<PersonKey, u32>,
+    list: Vec<Person>,
+}
+
+impl People {
+    /// The person with `key`, added if new.
+    pub(super) fn entry(&mut self, key: &str) -> &mut Person {
+        let next = self.list.len() as u32;
+        let at = match self.index.get(key.as_bytes()) {
+            Some(&at) => at,
+            None => {
+                self.index.insert(PersonKey::new(key), next);
+                self.list.push(Person::default());
+                next
+            }
+        };
+        &mut self.list[at as usize]
+    }
+
+    pub(super) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Person> {
+        let &at = self.index.get(key)?;
+        self.list.get_mut(at as usize)
+    }
+
+    pub(super) fn values(&self) -> impl Iterator<Item = &Person> {
+        self.list.iter()
+    }
+}
 
 /// Enrolments as (person key, month index, race), passed from the
 /// referrals to the outcomes in batches.
@@ -180,9 +224,15 @@ pub(super) type Enrolled = Vec<(PersonKey, i32, u8)>;
 /// Enrolments gathered before a batch is passed on.
 pub(super) const ENROLLED_BATCH: usize = 1 << 16;
 
-/// (month of first enrolment, race, measure) -> sum over the people first
-/// enrolled that month of the participant outcome measures.
-pub(super) type OutcomeTotals = FxHashMap<(i64, u8, Measure), u64>;
+/// Sums over the people first enrolled each month of the participant
+/// outcome measures.
+#[derive(Debug, Default)]
+pub(super) struct OutcomeTotals {
+    /// (month of first enrolment, race, measure) -> sum.
+    pub(super) portal: FxHashMap<(i64, u8, Measure), u64>,
+    /// (month of first enrolment, declared measure, measure) -> sum.
+    pub(super) site: FxHashMap<(i64, u8, Measure), u64>,
+}
 
 /// Reads outcomes.csv, then takes each person's first enrolment month from
 /// the batches of `enrolled` (until its sender is dropped), and sums the
@@ -190,8 +240,9 @@ pub(super) type OutcomeTotals = FxHashMap<(i64, u8, Measure), u64>;
 pub(super) fn read_outcomes(
     rows: &mut impl LendRows<OutcomeRow>,
     enrolled: mpsc::Receiver<Enrolled>,
+    declared: &SiteMeasures,
 ) -> Result<OutcomeTotals, ExportError> {
-    let mut people = outcomes_by_person(rows)?;
+    let mut people = outcomes_by_person(rows, declared)?;
     for (key, month, race) in enrolled.into_iter().flatten() {
         // People who have no outcome rows add nothing to the outcome measures.
         if let Some(person) = people.get_mut(key.as_bytes()) {
@@ -201,16 +252,19 @@ pub(super) fn read_outcomes(
             }
         }
     }
-    Ok(outcome_totals(&people))
+    Ok(outcome_totals(&people, declared))
 }
 
 /// Reads outcomes.csv into rows by person. Rows come grouped by person, so
 /// a person's rows are gathered apart and stored when the next person's
 /// begin: one hash lookup per person rather than per row.
-pub(super) fn outcomes_by_person(rows: &mut impl LendRows<OutcomeRow>) -> Result<People, ExportError> {
+pub(super) fn outcomes_by_person(
+    rows: &mut impl LendRows<OutcomeRow>,
+    declared: &SiteMeasures,
+) -> Result<People, ExportError> {
     pub(super) fn store(people: &mut People, key: &str, outcomes: &Outcomes) {
         if outcomes.present != 0 {
-            people.entry(PersonKey::new(key)).or_default().outcomes.update(outcomes);
+            people.entry(key).outcomes.update(outcomes);
         }
     }
     let mut people = People::default();
@@ -224,17 +278,63 @@ pub(super) fn outcomes_by_person(rows: &mut impl LendRows<OutcomeRow>) -> Result
             key.push_str(row.person_key.as_str());
             gathered = Outcomes::default();
         }
-        gathered.set(row.measure, row.window, row.value);
+        let (window, value) = (row.window, row.value);
+        let slot = match &row.measure {
+            OutcomeCode::Portal(measure) => Outcomes::slot(*measure, window),
+            OutcomeCode::Site(code) => {
+                let site = declared.index_of(code.as_str()).ok_or_else(|| code.as_str().to_owned());
+                site_slot(declared, site, window, value, rows.line())?
+            }
+        };
+        gathered.set_slot(slot, value);
     }
     store(&mut people, &key, &gathered);
     Ok(people)
 }
 
+/// Where a row of a declared measure goes, once its declaration allows it.
+/// `site` is the declaration's position, or the code no declaration has.
+fn site_slot(
+    declared: &SiteMeasures,
+    site: Result<usize, String>,
+    window: Window,
+    value: u32,
+    line: u64,
+) -> Result<usize, ExportError> {
+    let inconsistent = |column, message| ExportError::Inconsistent {
+        file: <OutcomeRow as export::ExportRow>::FILE.to_owned(),
+        line,
+        column,
+        message,
+    };
+    let site = site.map_err(|code| ExportError::BadValue {
+        file: <OutcomeRow as export::ExportRow>::FILE.to_owned(),
+        line,
+        column: "measure",
+        value: code,
+        expected: OutcomeCode::EXPECTED,
+    })?;
+    let measure = &declared.measure[site];
+    if !measure.windows.contains(&window) {
+        return Err(inconsistent(
+            "window",
+            "is not one of the windows measures.toml declares for this measure",
+        ));
+    }
+    if measure.kind == SiteKind::YesNo && value > 1 {
+        return Err(inconsistent("value", "must be 0 or 1 for a yes-or-no measure"));
+    }
+    Ok(Outcomes::site_slot(site, window))
+}
+
 /// The participant outcome measures of enrolled people, summed by month of
 /// first enrolment and race.
-pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
+pub(super) fn outcome_totals(people: &People, declared: &SiteMeasures) -> OutcomeTotals {
     use Measure as M;
-    let mut totals = OutcomeTotals::default();
+    let OutcomeTotals {
+        portal: mut totals,
+        site: mut site_totals,
+    } = OutcomeTotals::default();
     let mut add =
         |(month, race): (i64, u8), measure: Measure, n: u64| *totals.entry((month, race, measure)).or_default() += n;
     let (jail, ed, housed) = (
@@ -293,8 +393,32 @@ pub(super) fn outcome_totals(people: &People) -> OutcomeTotals {
                 add(month, if v > 0 { yes } else { no }, 1);
             }
         }
+        // The program's own measures: a person counts once a measure is
+        // known for them in every window it is declared for.
+        for (site, declaration) in declared.measure.iter().enumerate() {
+            let values: Option<Vec<(Window, u32)>> = declaration
+                .windows
+                .iter()
+                .map(|&w| Some((w, outcomes.get_slot(Outcomes::site_slot(site, w))?)))
+                .collect();
+            let Some(values) = values else { continue };
+            let mut add = |measure: Measure, n: u32| {
+                *site_totals.entry((month.0, site as u8, measure)).or_default() += u64::from(n);
+            };
+            add(M::SitePeople, 1);
+            for (window, value) in values {
+                match declaration.kind {
+                    SiteKind::Count | SiteKind::Rate => add(measures::total(window), value),
+                    SiteKind::YesNo if value > 0 => add(measures::yes(window), 1),
+                    SiteKind::YesNo => add(measures::no(window), 1),
+                }
+            }
+        }
     }
-    totals
+    OutcomeTotals {
+        portal: totals,
+        site: site_totals,
+    }
 }
 
 /// The comparison group's jail bookings and emergency visits by index
@@ -467,13 +591,14 @@ impl Facts {
                 tier,
                 Some(u16::from(outcome)),
                 Some(u16::from(race)),
+                None,
             ];
             put(month, M::Referrals, dims, n);
             if u16::from(outcome) != ENROLLED {
                 put(
                     month,
                     M::ReferralsNotEnrolled,
-                    [dims[0], dims[1], dims[2], None, dims[4]],
+                    [dims[0], dims[1], dims[2], None, dims[4], None],
                     n,
                 );
             }
@@ -481,7 +606,12 @@ impl Facts {
         for (measure, delays) in [(M::WithIntake, &self.delays), (M::WithRoi, &self.enrollment_delays)] {
             for (&(month, door), delays) in delays {
                 let with: u64 = delays.values().sum();
-                put(month, measure, [Some(u16::from(door)), None, None, None, None], with);
+                put(
+                    month,
+                    measure,
+                    [Some(u16::from(door)), None, None, None, None, None],
+                    with,
+                );
             }
         }
         let as_of = self.as_of.map_or(i64::MIN, Date::days);
@@ -491,7 +621,7 @@ impl Facts {
         // reached.
         for (&(month, door), &(referrals, within)) in &self.reached {
             let Some(m) = Month::from_index(month) else { continue };
-            let dims = [Some(u16::from(door)), None, None, None, None];
+            let dims = [Some(u16::from(door)), None, None, None, None, None];
             if m.first_day().days() + i64::from(m.days()) - 1 + 30 <= as_of {
                 put(month, M::Followed30Days, dims, referrals);
                 put(month, M::ReachedWithin30Days, dims, within);
@@ -512,6 +642,7 @@ impl Facts {
                 None,
                 None,
                 Some(u16::from(class.race)),
+                None,
             ];
             put(month, M::Enrolled, dims, n);
             let status = match class.status {
@@ -546,7 +677,7 @@ impl Facts {
             put(month, M::CaseManagersAtMost25, none, c.managers - c.over_25);
         }
         for (&(month, race), &(eligible, booked)) in &self.arrests {
-            let dims = [None, None, None, None, Some(u16::from(race))];
+            let dims = [None, None, None, None, Some(u16::from(race)), None];
             put(month, M::EligibleArrests, dims, eligible);
             put(month, M::Booked, dims, booked);
             put(month, M::EligibleNotBooked, dims, eligible - booked);
@@ -575,8 +706,11 @@ impl Facts {
         for (&(month, measure), &n) in &self.comparison {
             put(month, measure, none, n);
         }
-        for (&(month, race, measure), &n) in &self.outcome_totals {
-            put(month, measure, [None, None, None, None, Some(u16::from(race))], n);
+        for (&(month, race, measure), &n) in &self.outcome_totals.portal {
+            put(month, measure, [None, None, None, None, Some(u16::from(race)), None], n);
+        }
+        for (&(month, site, measure), &n) in &self.outcome_totals.site {
+            put(month, measure, [None, None, None, None, None, Some(u16::from(site))], n);
         }
         out
     }

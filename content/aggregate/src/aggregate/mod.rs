@@ -32,8 +32,9 @@ use serde::Serialize;
 use crate::cell::{Derived, Published, SuppressionPolicy};
 use crate::date::{Month, Period};
 use crate::export::{
-    self, Arrests, Caseload, ComparisonRow, Date, Door, ExportError, Lend, LendRows, Outcome, OutcomeMeasure,
-    OutcomeRow, Population, RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status, SurveyRow, Window,
+    self, Arrests, Caseload, ComparisonRow, Date, Door, ExportError, Lend, LendRows, Outcome, OutcomeCode,
+    OutcomeMeasure, OutcomeRow, Population, RaceEthnicity, Referral, ReferrerType, RespondentGroup, Slug, Status,
+    SurveyRow, Window,
 };
 use crate::suppress::{suppress, CellValue, Constraint, SuppressError};
 
@@ -44,10 +45,11 @@ mod write;
 
 use facts::*;
 pub use facts::{RETENTION_12M_DAYS, RETENTION_6M_DAYS};
+pub use lead_data::measures::{self, SiteKind, SiteMeasures, MAX_SITE_MEASURES};
 pub use lead_data::published::cells_header;
 use lead_data::published::{table_file, Covered, Suppression, TableFile, CELLS_CSV};
 pub use lead_data::tables::{
-    DerivedMeasure, Dim, Measure, TableId, TableSpec, ARREST_DIVERSION, COMMUNITY, DIMS, ENROLLED, N_DIMS, TABLES,
+    DerivedMeasure, Dim, Measure, Stat, TableId, TableSpec, ARREST_DIVERSION, COMMUNITY, DIMS, ENROLLED, N_DIMS, TABLES,
 };
 pub use lead_data::vocab::UNASSIGNED_TIER;
 pub use rows::median;
@@ -165,6 +167,9 @@ pub struct Sources<R, O, C, A, P, S, K> {
     pub surveys: S,
     /// The optional `comparison.csv`.
     pub comparison: K,
+    /// The outcome measures the program's content declares
+    /// (`measures.toml`), which `outcomes.csv` may carry.
+    pub declared: SiteMeasures,
 }
 
 type NoRows<T> = std::iter::Empty<Result<T, ExportError>>;
@@ -180,8 +185,13 @@ type ReferralsOnly<R> = Sources<
     NoRows<ComparisonRow>,
 >;
 
-/// Reads the five files of the export in `input` and aggregates them.
-pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregates, AggregateError> {
+/// Reads the five files of the export in `input` (and the optional ones)
+/// and aggregates them, with the outcome measures `declared` in content.
+pub fn aggregate_dir(
+    input: &Path,
+    declared: SiteMeasures,
+    policy: SuppressionPolicy,
+) -> Result<Aggregates, AggregateError> {
     // Open every file first, so a missing one is reported before the long read.
     let sources = Sources {
         referrals: export::read::<Referral>(input)?,
@@ -191,6 +201,7 @@ pub fn aggregate_dir(input: &Path, policy: SuppressionPolicy) -> Result<Aggregat
         population: export::read::<Population>(input)?,
         surveys: Lend::new(export::read_optional::<SurveyRow>(input)?.into_iter().flatten()),
         comparison: Lend::new(export::read_optional::<ComparisonRow>(input)?.into_iter().flatten()),
+        declared,
     };
     aggregate_rows(sources, policy)
 }
@@ -209,6 +220,7 @@ pub fn aggregate(
         population: std::iter::empty(),
         surveys: std::iter::empty(),
         comparison: std::iter::empty(),
+        declared: SiteMeasures::default(),
     };
     aggregate_sources(sources, policy)
 }
@@ -235,6 +247,7 @@ where
         population: Lend::new(sources.population),
         surveys: Lend::new(sources.surveys),
         comparison: Lend::new(sources.comparison),
+        declared: sources.declared,
     };
     aggregate_rows(sources, policy)
 }

@@ -51,14 +51,17 @@ pub(super) fn sub_periods(period: Period, all: &[Period]) -> Vec<Period> {
         .collect()
 }
 
-/// Every value combination of `dims` with `all` margins.
+/// Every value combination of `dims`, with `all` margins where the
+/// dimension has them.
 pub(super) fn combinations(dims: &[Dim], domain: &[u16; N_DIMS]) -> Vec<[Option<u16>; N_DIMS]> {
     let mut out = vec![[None; N_DIMS]];
     for &d in dims {
         out = out
             .into_iter()
             .flat_map(|base| {
-                std::iter::once(None)
+                d.has_margin()
+                    .then_some(None)
+                    .into_iter()
                     .chain((0..domain[d as usize]).map(Some))
                     .map(move |v| {
                         let mut k = base;
@@ -94,6 +97,7 @@ where
         mut population,
         mut surveys,
         mut comparison,
+        declared,
     } = sources;
     let mut facts = Facts {
         tiers: vec![String::new()],
@@ -102,11 +106,12 @@ where
     let mut covered: Option<(Month, Month)> = None;
     let mut cover = |m: Month| covered = Some(covered.map_or((m, m), |(a, b)| (a.min(m), b.max(m))));
     let mut read = 0;
+    let declared_here = &declared;
     let (counted, outcome_totals, small_files) = std::thread::scope(|scope| {
         // outcomes.csv is the largest file: it is read on the second core
         // while the referrals are counted, which pass it their enrolments.
         let (enrolled, enrolments) = mpsc::channel();
-        let reading = scope.spawn(move || read_outcomes(&mut outcomes, enrolments));
+        let reading = scope.spawn(move || read_outcomes(&mut outcomes, enrolments, declared_here));
         let mut count = || -> Result<(), ExportError> {
             while let Some(row) = referrals.next_row() {
                 let row = row?;
@@ -204,6 +209,7 @@ where
         tier_names.len() as u16,
         Outcome::ALL.len() as u16,
         RaceEthnicity::ALL.len() as u16,
+        declared.measure.len() as u16,
     ];
     let all_periods = periods(covered);
 
@@ -221,7 +227,13 @@ where
                 for &(d, v) in spec.fixed {
                     dims[d as usize] = Some(v);
                 }
+                // A declared measure has only the figures of its kind.
+                let site = dims[Dim::SiteMeasure as usize].map(|i| &declared.measure[i as usize]);
+                let publishes = |stat: Stat| site.is_none_or(|m| m.publishes(stat));
                 for &measure in spec.measures.iter().chain(spec.implied) {
+                    if !publishes(measure.into()) {
+                        continue;
+                    }
                     let key = Key { measure, period, dims };
                     let i = cube.insert(key);
                     if published.len() <= i {
@@ -233,6 +245,9 @@ where
                     }
                 }
                 for &(d, measure) in spec.derived {
+                    if !publishes(d.into()) {
+                        continue;
+                    }
                     keys.push((Key { measure, period, dims }, Some(d)));
                 }
             }
@@ -371,7 +386,7 @@ where
                 match key.dims[d as usize] {
                     _ if !fixed && !spec.dims.contains(&d) => DimValue::Absent,
                     None => DimValue::All,
-                    Some(v) => DimValue::Value(value_name(d, v, &tier_names)),
+                    Some(v) => DimValue::Value(value_name(d, v, &tier_names, &declared)),
                 }
             });
             let Some(derived) = derived else {
@@ -423,6 +438,13 @@ where
                 }
                 DerivedMeasure::ShareHoused6 => Derived::ratio(with(key, Measure::Housed6), publish(key)),
                 DerivedMeasure::ShareHoused12 => Derived::ratio(with(key, Measure::Housed12), publish(key)),
+                DerivedMeasure::SiteMeanPre12 => Derived::ratio(with(key, Measure::SiteTotalPre12), publish(key)),
+                DerivedMeasure::SiteMeanPost6 => Derived::ratio(with(key, Measure::SiteTotalPost6), publish(key)),
+                DerivedMeasure::SiteMeanPost12 => Derived::ratio(with(key, Measure::SiteTotalPost12), publish(key)),
+                DerivedMeasure::SiteSharePre12 => Derived::ratio(with(key, Measure::SiteYesPre12), publish(key)),
+                DerivedMeasure::SiteSharePost6 => Derived::ratio(with(key, Measure::SiteYesPost6), publish(key)),
+                DerivedMeasure::SiteSharePost12 => Derived::ratio(with(key, Measure::SiteYesPost12), publish(key)),
+                DerivedMeasure::SiteChange => Derived::change(publish(key), with(key, Measure::SiteTotalPost12)),
                 DerivedMeasure::DiversionRate => {
                     let mut dims = key.dims;
                     dims[Dim::Door as usize] = Some(ARREST_DIVERSION);
@@ -486,7 +508,7 @@ pub(super) fn dims_mask(dims: &[Option<u16>; N_DIMS]) -> u8 {
         .fold(0, |mask, (d, _)| mask | (1 << d))
 }
 
-pub(super) fn value_name(d: Dim, v: u16, tiers: &[String]) -> String {
+pub(super) fn value_name(d: Dim, v: u16, tiers: &[String], declared: &SiteMeasures) -> String {
     let v = v as usize;
     match d {
         Dim::Door => Door::ALL[v].as_str().to_owned(),
@@ -494,6 +516,7 @@ pub(super) fn value_name(d: Dim, v: u16, tiers: &[String]) -> String {
         Dim::PriorityTier => tiers.get(v).cloned().unwrap_or_default(),
         Dim::Outcome => Outcome::ALL[v].as_str().to_owned(),
         Dim::Race => RaceEthnicity::ALL[v].as_str().to_owned(),
+        Dim::SiteMeasure => declared.measure.get(v).map(|m| m.code.clone()).unwrap_or_default(),
     }
 }
 

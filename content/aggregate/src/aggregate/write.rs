@@ -59,7 +59,7 @@ pub fn write(aggregates: &Aggregates, dir: &Path, provenance: &Provenance) -> Re
         let filter = spec
             .fixed
             .iter()
-            .map(|&(d, v)| (d.column().to_owned(), value_name(d, v, &[])))
+            .map(|&(d, v)| (d.column().to_owned(), value_name(d, v, &[], &SiteMeasures::default())))
             .collect();
         let json = TableFile {
             table: spec.id,

@@ -1,4 +1,4 @@
-//! `aggregate --input DIR (--output DIR | --publish DIR) [--policy FILE] [--k 11] [--generated-at TEXT] [--source TEXT]`
+//! `aggregate --input DIR (--output DIR | --publish DIR) [--policy FILE] [--measures FILE] [--k 11] [--generated-at TEXT] [--source TEXT]`
 //!
 //! `--publish DIR` is how a program publishes its own export (what
 //! `functions/bin/publish` runs): a synthetic export is refused, the new
@@ -13,7 +13,10 @@
 //! publishes: `cells.csv` and one JSON file per table. The small-cell
 //! threshold k comes from the policy file (`[suppression] k`, by default
 //! `content/dashboards/policy.toml` when run from the workspace); `--k`
-//! overrides it, and without either k is 11.
+//! overrides it, and without either k is 11. The outcome measures the
+//! program declares come from `--measures` (by default `measures.toml` of
+//! the content set, `$LEAD_CONTENT_DIR` or `content/intake`; none if there
+//! is no such file).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,11 +24,12 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use lead_aggregate::aggregate::{aggregate_dir, write, Provenance};
 use lead_aggregate::cell::SuppressionPolicy;
+use lead_aggregate::declared::{self, SiteMeasures};
 use lead_aggregate::export;
 use lead_aggregate::publish::publish;
 
 const USAGE: &str =
-    "usage: aggregate --input DIR (--output DIR | --publish DIR) [--policy FILE] [--k 11] [--generated-at TEXT] [--source TEXT]";
+    "usage: aggregate --input DIR (--output DIR | --publish DIR) [--policy FILE] [--measures FILE] [--k 11] [--generated-at TEXT] [--source TEXT]";
 
 /// The policy file read when `--policy` is not given, if it exists.
 const DEFAULT_POLICY: &str = "content/dashboards/policy.toml";
@@ -52,6 +56,7 @@ struct Args {
     /// A program's publication, not a scratch output.
     publish: bool,
     policy: SuppressionPolicy,
+    declared: SiteMeasures,
     provenance: Provenance,
 }
 
@@ -68,6 +73,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut publish = false;
     let mut policy = None;
     let mut policy_file = None;
+    let mut measures = declared::default_path();
     let mut generated_at = now();
     let mut description = "De-identified case-system export (referrals.csv, outcomes.csv, caseloads.csv) with police arrest data (arrests.csv) and the census baseline (population.csv).".to_owned();
     let mut args = args.iter();
@@ -90,6 +96,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 )
             }
             "--policy" => policy_file = Some(PathBuf::from(value)),
+            "--measures" => measures = PathBuf::from(value),
             "--generated-at" => generated_at = value.clone(),
             "--source" => description = value.clone(),
             _ => return Err(format!("unknown option {flag}")),
@@ -112,6 +119,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         output: output.ok_or("--output or --publish is required")?,
         publish,
         policy,
+        declared: declared::read(&measures)?,
     })
 }
 
@@ -134,7 +142,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let started = Instant::now();
-    let result = aggregate_dir(&args.input, args.policy).and_then(|aggregates| {
+    let result = aggregate_dir(&args.input, args.declared.clone(), args.policy).and_then(|aggregates| {
         let changes = if args.publish {
             Some(publish(&aggregates, &args.provenance, &args.output)?)
         } else {

@@ -1,19 +1,24 @@
-//! `synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M]`
+//! `synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M] [--measures FILE]`
 //!
-//! Writes a synthetic export in the contract of `lead_aggregate::export`.
+//! Writes a synthetic export in the contract of `lead_aggregate::export`,
+//! with the outcome measures `--measures` declares (by default those of the
+//! content set, as `aggregate` reads them).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use lead_aggregate::date::Month;
+use lead_aggregate::declared;
 use lead_aggregate::synth::{write_export, SynthConfig};
 
-const USAGE: &str = "usage: synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M]";
+const USAGE: &str =
+    "usage: synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M] [--measures FILE]";
 
 fn parse(args: &[String]) -> Result<(SynthConfig, PathBuf), String> {
     let mut config = SynthConfig::new(10_000, 1);
     let mut output = None;
+    let mut measures = declared::default_path();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -24,9 +29,11 @@ fn parse(args: &[String]) -> Result<(SynthConfig, PathBuf), String> {
             "--months" => config.months = value.parse().map_err(|_| bad("a whole number"))?,
             "--start" => config.start = value.parse::<Month>().map_err(|_| bad("a month (YYYY-MM)"))?,
             "--output" => output = Some(PathBuf::from(value)),
+            "--measures" => measures = PathBuf::from(value),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
+    config.declared = declared::read(&measures)?;
     Ok((config, output.ok_or("--output is required")?))
 }
 
