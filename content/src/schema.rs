@@ -587,6 +587,8 @@ text_fields!(
     median_days,
     active,
     inactive,
+    discharged,
+    came_back,
     retained_6,
     retained_12,
     average_caseload,

@@ -1214,6 +1214,8 @@ async fn the_clt_in_spanish_keeps_the_language_from_sign_in_to_sign_out() {
         .await
         .expect("the invitation");
     action::press(c, "Iniciar sesión").await;
+    // Signed in before the queue is opened, not while the sign-in is sent.
+    check::sees(c, "Sesión abierta como Mo Díaz").await;
     c.goto(&portal.url("/es/clt/moderate")).await.expect("queue");
     check::sees(c, "Cola de moderación").await;
     let headings: Vec<String> = {

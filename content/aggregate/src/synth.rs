@@ -413,6 +413,12 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
     let mut people: Vec<Person> = Vec::with_capacity(usize::try_from(config.referrals).unwrap_or(0));
     // Arrest diversions per month, to size the arrests file around them.
     let mut diversions = vec![0u64; config.months as usize];
+    // People discharged so far, with the day: four repeat referrals in ten
+    // go to one of them (when the referral comes after the discharge), so
+    // that some discharged people come back, as LEAD lets them. A
+    // generator of its own, so the other draws stay as they were.
+    let mut discharged: Vec<(usize, Date)> = Vec::new();
+    let mut returns = Pcg32::new(config.seed ^ 0xd15c_4a26, 17);
 
     for n in 0..config.referrals {
         let offset = tables.months.sample(&mut rng);
@@ -438,7 +444,11 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
 
         // About one referral in eight is of someone referred before.
         let person_index = if !people.is_empty() && rng.chance(0.12) {
-            rng.below(people.len() as u64) as usize
+            let anyone = rng.below(people.len() as u64) as usize;
+            let back = (!discharged.is_empty() && returns.chance(0.4))
+                .then(|| discharged[returns.below(discharged.len() as u64) as usize])
+                .filter(|&(_, on)| on < referral_date);
+            back.map_or(anyone, |(person, _)| person)
         } else {
             let race = match door {
                 Door::ArrestDiversion => tables.diversion_race.sample(&mut rng),
@@ -504,6 +514,9 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
             enrolled_date = Some(enrolled);
             status = Some(s);
             status_date = Some(add_days(enrolled, rng.below(tenure.clamp(0, 365) as u64 + 1) as i64));
+            if let (Status::Discharged, Some(on)) = (s, status_date) {
+                discharged.push((person_index, on));
+            }
 
             if !person.has_outcomes {
                 people[person_index].has_outcomes = true;

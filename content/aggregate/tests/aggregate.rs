@@ -1007,3 +1007,48 @@ fn outcomes_at_participant_program_and_system_level() {
         recoverable(&count_cells(&a))
     );
 }
+
+#[test]
+fn a_discharge_is_counted_in_its_month_and_a_return_when_the_person_enrolls_again() {
+    // The engagement export: p20..p24 discharged 2024-03-01, p25..p29 on
+    // 2024-09-01. p20..p27 enroll again on 2024-06-15 through social
+    // contact: a return for p20..p24, but for p25..p27 an enrollment before
+    // their discharge, which is no return.
+    let mut referrals = engagement_referrals();
+    for (i, p) in (20..28).enumerate() {
+        let mut r = referral(
+            100 + i,
+            date(2024, 6, 1),
+            Door::SocialContact,
+            Rt::Police,
+            None,
+            Outcome::Enrolled,
+            Some(4),
+        );
+        r.person_key = Key::new(&format!("p{p}")).expect("key");
+        r.enrolled_date = Some(date(2024, 6, 15));
+        r.status = Some(Status::Active);
+        referrals.push(r);
+    }
+    let sources = Sources {
+        referrals: ok(referrals),
+        outcomes: ok(Vec::new()),
+        caseloads: ok(Vec::new()),
+        arrests: ok(Vec::new()),
+        population: ok(Vec::new()),
+        surveys: ok(Vec::new()),
+        comparison: ok(Vec::new()),
+        declared: SiteMeasures::default(),
+    };
+    let a = aggregate_sources(sources, SuppressionPolicy::new(5).expect("k")).expect("aggregates");
+    let t = |m: &str, p: &str, door: &str| text(&a, "discharges_and_returns", m, p, [door, "", "", "", "", ""]);
+    assert_eq!(t("discharges", "2024-03", "arrest_diversion"), "5");
+    assert_eq!(t("discharges_returned", "2024-03", "arrest_diversion"), "5");
+    assert_eq!(t("share_discharged_returned", "2024-03", "all"), "1");
+    assert_eq!(t("discharges", "2024-09", "all"), "5");
+    assert_eq!(t("discharges_returned", "2024-09", "all"), "0");
+    assert_eq!(t("discharges", "2024", "all"), "10");
+    assert_eq!(t("share_discharged_returned", "all", "all"), "0.5");
+    // The re-enrollments were not discharged.
+    assert_eq!(t("discharges", "2024-06", "social_contact"), "0");
+}

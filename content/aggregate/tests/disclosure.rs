@@ -272,6 +272,13 @@ fn build(specs: &[Spec]) -> Vec<Referral> {
                 let (y, m) = MONTHS[month];
                 let mut r = referral(n, date(y, m, day), door, referrer, tier, Outcome::ALL[outcome], intake);
                 r.race_ethnicity = RaceEthnicity::ALL[race];
+                // Some people are referred again, so discharges may be
+                // followed by returns; only people with no outcome rows
+                // (n % 5 == 4), so the outcome measures' people stay one per
+                // referral.
+                if n % 5 == 4 && n >= 5 {
+                    r.person_key = Key::new(&format!("p{}", n - 5)).expect("key");
+                }
                 if let (Outcome::Enrolled, Some(intake)) = (r.outcome, r.intake_date) {
                     r.enrolled_date = Some(intake);
                     // Most sign the release of information within days; the
@@ -352,6 +359,7 @@ proptest! {
                 "share_intake_within_30_days" => same("referrals_followed_30_days") && same("reached_within_30_days"),
                 "retention_6m" => same("enrolments_followed_6m") && same("retained_6m"),
                 "retention_12m" => same("enrolments_followed_12m") && same("retained_12m"),
+                "share_discharged_returned" => same("discharges") && same("discharges_returned"),
                 "average_active_caseload" => same("case_manager_months") && same("active_caseload_sum"),
                 "highest_active_caseload" => same("case_manager_months"),
                 "share_housed_post_6m" => same("people_followed_housing_6m") && same("housed_post_6m"),

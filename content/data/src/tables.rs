@@ -18,6 +18,7 @@ vocabulary!(
         DaysToIntake = "days_to_intake", "Days from referral to intake and to full enrollment", "Días entre el referido y la primera entrevista, y hasta la inscripción completa";
         ParticipantsByStatus = "participants_by_status", "Enrollments by month enrolled and current status (active, inactive)", "Inscripciones por mes de inscripción y estado actual (activo, inactivo)";
         Retention = "retention", "Retention 6 and 12 months after enrollment (active or inactive, not discharged)", "Permanencia a los 6 y 12 meses de la inscripción (activo o inactivo, sin baja)";
+        DischargesAndReturns = "discharges_and_returns", "Discharges by month of discharge and door, and how many of those people have enrolled again", "Bajas por mes de la baja y por puerta, y cuántas de esas personas se han vuelto a inscribir";
         AverageCaseload = "average_caseload", "Active caseloads of case managers: average, highest and how many case managers had more than 25", "Casos activos de los administradores de casos: promedio, máximo y cuántos administradores tenían más de 25";
         ReferralsWaitlisted = "referrals_waitlisted", "Referrals waitlisted", "Referidos en lista de espera";
         ReferralsDeclined = "referrals_declined", "Referrals declined", "Referidos rechazados";
@@ -68,6 +69,7 @@ vocabulary!(
         DaysToIntakeByDoor = "days-to-intake-by-door", "Median days from referral to intake, by door", "Mediana de días entre el referido y la primera entrevista, por puerta";
         EnrolmentsByStatus = "enrolments-by-status", "Enrollments each month, by current status", "Inscripciones cada mes, por estado actual";
         Retention = "retention", "Retention at 6 and 12 months", "Permanencia a los 6 y 12 meses";
+        DischargesAndReturns = "discharges-and-returns", "Discharges each month, and how many of those people have come back", "Bajas cada mes, y cuántas de esas personas han vuelto";
         AverageCaseload = "average-caseload", "Average and highest active caseload per case manager, each month", "Número medio y máximo de casos activos por administrador de casos, cada mes";
         CaseManagersOver25 = "case-managers-over-25", "Case managers with more than 25 active cases, each month", "Administradores de casos con más de 25 casos activos, cada mes";
         WaitlistedDeclined = "waitlisted-declined", "Referrals waitlisted (the program was full) or declined by the person, each month", "Referidos en lista de espera (el programa estaba lleno) o que la persona no quiso aceptar, cada mes";
@@ -200,6 +202,13 @@ vocabulary!(
         Followed12 = "enrolments_followed_12m", "Enrollments followed for 12 months", "Inscripciones con 12 meses de seguimiento";
         Retained12 = "retained_12m", "Still enrolled after 12 months", "Siguen inscritas a los 12 meses";
         NotRetained12 = "not_retained_12m", "Discharged within 12 months", "Dadas de baja antes de los 12 meses";
+        /// Enrollments the case-management team ended, by month of the
+        /// discharge (`status_date`).
+        Discharges = "discharges", "Discharges (enrollments the case-management team ended)", "Bajas (inscripciones que el equipo de administración de casos terminó)";
+        /// Of those, the ones whose person enrolled again after the discharge.
+        DischargesReturned = "discharges_returned", "Discharged people who have since enrolled again", "Personas dadas de baja que se han vuelto a inscribir";
+        /// Discharges less those returned (implied).
+        DischargesNotReturned = "discharges_not_returned", "Discharged people who have not enrolled again (yet)", "Personas dadas de baja que (todavía) no se han vuelto a inscribir";
         // Capacity: caseloads.csv by month.
         CaseManagerMonths = "case_manager_months", "Case managers (months worked)", "Administradores de casos (meses trabajados)";
         CaseloadSum = "active_caseload_sum", "Active cases of all case managers", "Casos activos de todos los administradores de casos";
@@ -285,6 +294,8 @@ vocabulary!(
         /// Share of enrolments followed 6 (12) months that were not discharged by then.
         Retention6 = "retention_6m", "Share still enrolled after 6 months", "Porcentaje que sigue inscrito a los 6 meses";
         Retention12 = "retention_12m", "Share still enrolled after 12 months", "Porcentaje que sigue inscrito a los 12 meses";
+        /// Discharges returned / discharges.
+        ReturnRate = "share_discharged_returned", "Share of discharged people who have since enrolled again", "Porcentaje de personas dadas de baja que se han vuelto a inscribir";
         /// Caseload sum / case-manager months.
         AverageCaseload = "average_active_caseload", "Average active caseload per case manager", "Número medio de casos activos por administrador de casos";
         /// The largest caseload of one case manager in the month (in a
@@ -368,6 +379,7 @@ impl DerivedMeasure {
             DerivedMeasure::ShareWithin30Days
             | DerivedMeasure::Retention6
             | DerivedMeasure::Retention12
+            | DerivedMeasure::ReturnRate
             | DerivedMeasure::ShareByRace
             | DerivedMeasure::PopulationShare
             | DerivedMeasure::DiversionRate
@@ -560,6 +572,16 @@ pub const TABLES: &[TableSpec] = &[
             Measure::NotFollowed6,
             Measure::Followed6Not12,
         ],
+        previous: None,
+    },
+    // Discharge and return: LEAD lets people who were discharged come back.
+    TableSpec {
+        id: TableId::DischargesAndReturns,
+        measures: &[Measure::Discharges, Measure::DischargesReturned],
+        dims: &[Dim::Door],
+        fixed: &[],
+        derived: &[(DerivedMeasure::ReturnRate, Measure::Discharges)],
+        implied: &[Measure::DischargesNotReturned],
         previous: None,
     },
     // Capacity.

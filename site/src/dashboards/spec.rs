@@ -683,6 +683,28 @@ fn contract_pages(lang: Lang) -> Vec<Page> {
                     lines: vec![],
                     finding: None,
                 },
+                ChartSpec {
+                    id: ChartId::DischargesAndReturns,
+                    caption: copy.caption(ChartId::DischargesAndReturns).get(lang).to_owned(),
+                    reported_by: &[],
+                    lang,
+                    kind: Line,
+                    unit: Count,
+                    axis: l(&t.axis_month),
+                    categories: Categories::Months,
+                    series: vec![
+                        one(&l(&t.discharged), TableId::DischargesAndReturns, M::Discharges.into())
+                            .dim(Dim::Door, "all"),
+                        one(
+                            &l(&t.came_back),
+                            TableId::DischargesAndReturns,
+                            M::DischargesReturned.into(),
+                        )
+                        .dim(Dim::Door, "all"),
+                    ],
+                    lines: vec![],
+                    finding: None,
+                },
             ],
         },
         Page {

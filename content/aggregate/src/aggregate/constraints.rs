@@ -20,6 +20,7 @@ pub(super) fn splits(measure: Measure) -> &'static [&'static [Measure]] {
         ],
         M::Followed6 => &[&[M::Retained6, M::NotRetained6], &[M::Followed12, M::Followed6Not12]],
         M::Followed12 => &[&[M::Retained12, M::NotRetained12]],
+        M::Discharges => &[&[M::DischargesReturned, M::DischargesNotReturned]],
         M::EligibleArrests => &[&[M::Booked, M::EligibleNotBooked]],
         M::ChargeKnownArrests => &[&[M::ChargedArrests, M::NotChargedArrests]],
         M::CaseManagerMonths => &[&[M::CaseManagersOver25, M::CaseManagersAtMost25]],

@@ -180,6 +180,9 @@ impl Borrow<[u8]> for PersonKey {
 pub(super) struct Person {
     pub(super) outcomes: Outcomes,
     pub(super) first_enrolled: Option<(i32, u8)>,
+    /// The day of their latest enrolment: a discharge before it was
+    /// followed by a return.
+    pub(super) last_enrolled: Option<i32>,
 }
 
 /// People with rows in outcomes.csv, by person key. The table holds only
@@ -207,9 +210,13 @@ impl People {
         &mut self.list[at as usize]
     }
 
-    pub(super) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Person> {
-        let &at = self.index.get(key)?;
-        self.list.get_mut(at as usize)
+    /// The person with `key` and their place in the list, added if new.
+    pub(super) fn place(&mut self, key: PersonKey) -> u32 {
+        let next = self.list.len() as u32;
+        *self.index.entry(key).or_insert_with(|| {
+            self.list.push(Person::default());
+            next
+        })
     }
 
     pub(super) fn values(&self) -> impl Iterator<Item = &Person> {
@@ -217,9 +224,22 @@ impl People {
     }
 }
 
-/// Enrolments as (person key, month index, race), passed from the
-/// referrals to the outcomes in batches.
-pub(super) type Enrolled = Vec<(PersonKey, i32, u8)>;
+/// One enrolment as the outcomes reader needs it.
+#[derive(Debug, Clone)]
+pub(super) struct EnrolledPerson {
+    pub(super) key: PersonKey,
+    /// Month index of the enrolment.
+    pub(super) month: i32,
+    /// Day of the enrolment.
+    pub(super) day: i32,
+    /// Day of the discharge that ended it, if one did.
+    pub(super) discharged: Option<i32>,
+    pub(super) race: u8,
+    pub(super) door: u8,
+}
+
+/// Enrolments passed from the referrals to the outcomes in batches.
+pub(super) type Enrolled = Vec<EnrolledPerson>;
 
 /// Enrolments gathered before a batch is passed on.
 pub(super) const ENROLLED_BATCH: usize = 1 << 16;
@@ -232,6 +252,8 @@ pub(super) struct OutcomeTotals {
     pub(super) portal: FxHashMap<(i64, u8, Measure), u64>,
     /// (month of first enrolment, declared measure, measure) -> sum.
     pub(super) site: FxHashMap<(i64, u8, Measure), u64>,
+    /// (month of discharge, door) -> (discharges, people who came back).
+    pub(super) discharges: FxHashMap<(i64, u8), (u64, u64)>,
 }
 
 /// Reads outcomes.csv, then takes each person's first enrolment month from
@@ -243,16 +265,36 @@ pub(super) fn read_outcomes(
     declared: &SiteMeasures,
 ) -> Result<OutcomeTotals, ExportError> {
     let mut people = outcomes_by_person(rows, declared)?;
-    for (key, month, race) in enrolled.into_iter().flatten() {
-        // People who have no outcome rows add nothing to the outcome measures.
-        if let Some(person) = people.get_mut(key.as_bytes()) {
-            // The earliest enrolment, and of two in one month the first read.
-            if person.first_enrolled.is_none_or(|(m, _)| month < m) {
-                person.first_enrolled = Some((month, race));
-            }
+    // Discharges as (the person's place, day, door), told apart once
+    // every enrolment is in.
+    let mut discharges: Vec<(u32, i32, u8)> = Vec::new();
+    for e in enrolled.into_iter().flatten() {
+        // People with no outcome rows add nothing to the outcome measures,
+        // but may have been discharged and come back.
+        let at = people.place(e.key);
+        let person = &mut people.list[at as usize];
+        // The earliest enrolment, and of two in one month the first read.
+        if person.first_enrolled.is_none_or(|(m, _)| e.month < m) {
+            person.first_enrolled = Some((e.month, e.race));
+        }
+        person.last_enrolled = person.last_enrolled.max(Some(e.day));
+        if let Some(day) = e.discharged {
+            discharges.push((at, day, e.door));
         }
     }
-    Ok(outcome_totals(&people, declared))
+    let mut totals = outcome_totals(&people, declared);
+    // A discharged person returned if they enrolled again after the day
+    // of the discharge (LEAD takes people back when circumstances change).
+    for (at, day, door) in discharges {
+        let Some(month) = Date::from_days(i64::from(day)).map(|d| d.month().index()) else {
+            continue;
+        };
+        let returned = people.list[at as usize].last_enrolled > Some(day);
+        let entry = totals.discharges.entry((month, door)).or_default();
+        entry.0 += 1;
+        entry.1 += u64::from(returned);
+    }
+    Ok(totals)
 }
 
 /// Reads outcomes.csv into rows by person. Rows come grouped by person, so
@@ -331,10 +373,7 @@ fn site_slot(
 /// first enrolment and race.
 pub(super) fn outcome_totals(people: &People, declared: &SiteMeasures) -> OutcomeTotals {
     use Measure as M;
-    let OutcomeTotals {
-        portal: mut totals,
-        site: mut site_totals,
-    } = OutcomeTotals::default();
+    let (mut totals, mut site_totals) = (FxHashMap::default(), FxHashMap::default());
     let mut add =
         |(month, race): (i64, u8), measure: Measure, n: u64| *totals.entry((month, race, measure)).or_default() += n;
     let (jail, ed, housed) = (
@@ -418,6 +457,7 @@ pub(super) fn outcome_totals(people: &People, declared: &SiteMeasures) -> Outcom
     OutcomeTotals {
         portal: totals,
         site: site_totals,
+        discharges: FxHashMap::default(),
     }
 }
 
@@ -569,8 +609,18 @@ impl Facts {
                 door,
                 race,
             });
-            let month = i32::try_from(enrolled.month().index()).unwrap_or(i32::MAX);
-            self.enrolled.push((PersonKey::new(r.person_key.as_str()), month, race));
+            let day = |d: Date| i32::try_from(d.days()).unwrap_or(i32::MAX);
+            self.enrolled.push(EnrolledPerson {
+                key: PersonKey::new(r.person_key.as_str()),
+                month: i32::try_from(enrolled.month().index()).unwrap_or(i32::MAX),
+                day: day(enrolled),
+                discharged: match (r.status, r.status_date) {
+                    (Some(Status::Discharged), Some(on)) => Some(day(on)),
+                    _ => None,
+                },
+                race,
+                door,
+            });
         }
     }
 
@@ -711,6 +761,12 @@ impl Facts {
         }
         for (&(month, site, measure), &n) in &self.outcome_totals.site {
             put(month, measure, [None, None, None, None, None, Some(u16::from(site))], n);
+        }
+        for (&(month, door), &(discharges, returned)) in &self.outcome_totals.discharges {
+            let dims = [Some(u16::from(door)), None, None, None, None, None];
+            put(month, M::Discharges, dims, discharges);
+            put(month, M::DischargesReturned, dims, returned);
+            put(month, M::DischargesNotReturned, dims, discharges - returned);
         }
         out
     }

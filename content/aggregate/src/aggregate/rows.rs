@@ -118,6 +118,10 @@ where
                 cover(row.referral_date.month());
                 if let (Outcome::Enrolled, Some(d)) = (row.outcome, row.enrolled_date) {
                     cover(d.month());
+                    // A discharge is counted in its own month.
+                    if let (Some(Status::Discharged), Some(on)) = (row.status, row.status_date) {
+                        cover(on.month());
+                    }
                 }
                 facts.add(row);
                 read += 1;
@@ -411,6 +415,7 @@ where
                 }
                 DerivedMeasure::Retention6 => Derived::ratio(with(key, Measure::Retained6), publish(key)),
                 DerivedMeasure::Retention12 => Derived::ratio(with(key, Measure::Retained12), publish(key)),
+                DerivedMeasure::ReturnRate => Derived::ratio(with(key, Measure::DischargesReturned), publish(key)),
                 DerivedMeasure::AverageCaseload => Derived::ratio(with(key, Measure::CaseloadSum), publish(key)),
                 DerivedMeasure::HighestCaseload => Derived::of_group(publish(key), || highest_caseload(&facts, key)),
                 DerivedMeasure::JailBookingsChange => {
