@@ -23,19 +23,23 @@ published="${DASHBOARD_DATA:-$root/content/dashboards/published}"
 if [[ -z "${DASHBOARD_DATA:-}" && ! -f "$published/cells.csv" ]]; then
   published="$target_dir/demo-published"
   cargo build -q --release -p lead-aggregate
-  # Made again whenever the aggregation, or the content set's own outcome
-  # measures (copied beside the figures), changed since it was made.
-  measures="${LEAD_CONTENT_DIR:-content/intake}/measures.toml"
-  [[ "$measures" = /* ]] || measures="$root/$measures"
+  # Made again whenever the aggregation, or the content set's priority
+  # tiers and own outcome measures (copied beside the figures), changed
+  # since it was made.
+  content="${LEAD_CONTENT_DIR:-content/intake}"
+  [[ "$content" = /* ]] || content="$root/$content"
+  measures="$content/measures.toml"
   if [[ ! -f "$published/cells.csv" || "$target_dir/release/aggregate" -nt "$published/cells.csv" ]] \
-    || ! cmp -s "$measures" "$published/measures.toml" 2> /dev/null; then
+    || ! cmp -s "$measures" "$published/measures.toml" 2> /dev/null \
+    || ! cmp -s "$content/policy.toml" "$published/policy.toml" 2> /dev/null; then
     echo "no published figures in content/dashboards/published: generating synthetic demo figures into $published"
     demo_export="$target_dir/demo-export"
     rm -rf "$demo_export" "$published"
-    "$target_dir/release/synth-export" --referrals 6000 --seed 2026 --output "$demo_export" --measures "$measures"
+    "$target_dir/release/synth-export" --referrals 6000 --seed 2026 --output "$demo_export" --content "$content"
     "$target_dir/release/aggregate" --input "$demo_export" --output "$published" \
       --policy "$root/content/dashboards/policy.toml" --measures "$measures"
     cp "$measures" "$published/measures.toml" 2> /dev/null || true
+    cp "$content/policy.toml" "$published/policy.toml"
   fi
 fi
 export DASHBOARD_DATA="$published"

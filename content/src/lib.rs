@@ -92,11 +92,18 @@ pub fn measures() -> &'static SiteMeasures {
 }
 
 /// How a person reads `value` of `dim`: the data contract's label, or for
-/// a measure of the program's own the content's name; `None` for a value
-/// neither knows (a priority tier of the policy group's own).
+/// a priority tier or a measure of the program's own the content's; `None`
+/// for a value neither knows.
 pub fn value_label(dim: lead_data::tables::Dim, value: &str, lang: Lang) -> Option<&'static str> {
     match dim {
         lead_data::tables::Dim::SiteMeasure => measures().get(value).map(|m| m.name.get(lang)),
+        lead_data::tables::Dim::PriorityTier => intake()
+            .policy
+            .tiers
+            .iter()
+            .find(|t| t.id == value)
+            .map(|t| t.label.get(lang))
+            .or_else(|| dim.label(value).map(|l| l.get(lang))),
         _ => dim.label(value).map(|l| l.get(lang)),
     }
 }

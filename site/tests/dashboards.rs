@@ -576,3 +576,49 @@ fn pages_say_what_the_programs_data_does_not_include() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn priority_tiers_are_the_policys_and_a_tier_it_does_not_name_is_refused() {
+    // The tiers chart names the policy's tiers with the policy's labels.
+    let policy = &lead_content::intake().policy;
+    for page in pages(Lang::Es)
+        .iter()
+        .filter(|p| p.id == lead_data::tables::DashboardId::Referrals)
+    {
+        let chart = page
+            .charts
+            .iter()
+            .find(|c| c.id == lead_data::tables::ChartId::CommunityByTier)
+            .expect("the tiers chart");
+        let lead_site::dashboards::spec::Categories::Parts(parts) = &chart.categories else {
+            panic!("tiers are categories");
+        };
+        let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+        let mut expected: Vec<&str> = policy.tiers.iter().map(|t| t.label.get(Lang::Es)).collect();
+        expected.push("Sin nivel registrado");
+        assert_eq!(labels, expected);
+    }
+    // An export of another program's tiers cannot be shown with this
+    // program's words: the build says which tier and where to name it.
+    let dir = std::env::temp_dir().join(format!("lead-dashboards-tiers-{}", std::process::id()));
+    let (export, out) = (dir.join("export"), dir.join("published"));
+    let config = SynthConfig {
+        tiers: ["urgent", "routine"].map(String::from).to_vec(),
+        ..SynthConfig::new(400, 3)
+    };
+    write_export(&config, &export).expect("export written");
+    let aggregates = aggregate_dir(&export, Default::default(), SuppressionPolicy::default()).expect("aggregates");
+    let provenance = Provenance {
+        generated_at: "2026-01-01T00:00:00Z".into(),
+        source: lead_aggregate::export::source_of(&export, "test export").expect("export readable"),
+    };
+    write(&aggregates, &out, &provenance).expect("aggregates written");
+    let error = PublishedData::load(&out).expect_err("tiers the policy does not name");
+    assert!(
+        error.0.contains("the priority tier \"routine\"") || error.0.contains("the priority tier \"urgent\""),
+        "{}",
+        error.0
+    );
+    assert!(error.0.contains("policy.toml"), "{}", error.0);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -392,3 +392,57 @@ async fn dashboards_read_well_without_javascript_and_pass_axe() {
     }
     browser.close().await;
 }
+
+/// With the keyboard alone every chart's figures can be had: Tab reaches
+/// each chart's CSV download, in the order of the page, on the pages with
+/// the newest charts (the program's own measures, discharges and returns)
+/// in both languages, and Enter on a period link shows that period.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_chart_can_be_reached_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    use lead_e2e::browser::action;
+    let receiver = Receiver::start(TEST_SECRET);
+    let portal = Portal::start(Options::for_tests(&receiver.url()));
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    for path in ["/en/data/outcomes/", "/es/data/engagement/"] {
+        c.goto(&portal.url(path)).await.expect("open");
+        wait_for_charts(c, path).await;
+        let downloads: Vec<String> = charts_on_page(c)
+            .await
+            .iter()
+            .map(|chart| chart["csv"].as_str().expect("a CSV link").to_owned())
+            .collect();
+        assert!(!downloads.is_empty(), "{path}");
+        let mut reached: Vec<String> = Vec::new();
+        for _ in 0..600 {
+            action::keys(c, &Key::Tab.to_string()).await;
+            let href = c
+                .execute("return document.activeElement.getAttribute('href')", vec![])
+                .await
+                .expect("the focused element");
+            if let Some(href) = href.as_str().filter(|h| downloads.iter().any(|d| d == h)) {
+                if !reached.iter().any(|r| r == href) {
+                    reached.push(href.to_owned());
+                }
+            }
+            if reached.len() == downloads.len() {
+                break;
+            }
+        }
+        assert_eq!(
+            reached, downloads,
+            "{path}: Tab reaches every chart's figures, in order"
+        );
+    }
+    c.goto(&portal.url("/en/data/outcomes/")).await.expect("open");
+    action::tab_to(
+        c,
+        "the 2024 period link",
+        "el.tagName === 'A' && el.textContent.trim() === '2024'",
+    )
+    .await;
+    action::keys(c, &Key::Enter.to_string()).await;
+    check::sees(c, "Outcomes: 2024").await;
+    browser.close().await;
+}

@@ -6,14 +6,36 @@ use std::path::{Path, PathBuf};
 
 pub use lead_data::measures::SiteMeasures;
 
-/// The declarations of the content set the workspace builds: the folder
-/// `LEAD_CONTENT_DIR` names (relative to the working directory, as for the
-/// site's build), else `content/intake`.
-pub fn default_path() -> PathBuf {
-    let dir = std::env::var_os("LEAD_CONTENT_DIR")
+/// The content set the workspace builds: the folder `LEAD_CONTENT_DIR`
+/// names (relative to the working directory, as for the site's build),
+/// else `content/intake`.
+pub fn default_dir() -> PathBuf {
+    std::env::var_os("LEAD_CONTENT_DIR")
         .filter(|d| !d.is_empty())
-        .map_or_else(|| PathBuf::from("content/intake"), PathBuf::from);
-    dir.join("measures.toml")
+        .map_or_else(|| PathBuf::from("content/intake"), PathBuf::from)
+}
+
+/// The declarations of the content set the workspace builds.
+pub fn default_path() -> PathBuf {
+    default_dir().join("measures.toml")
+}
+
+/// The priority tiers of the content set in `dir` (its `policy.toml`), from
+/// the highest: the ids the case system exports as `priority_tier`.
+pub fn tiers(dir: &Path) -> Result<Vec<String>, String> {
+    #[derive(serde::Deserialize)]
+    struct Policy {
+        #[serde(default)]
+        tier: Vec<Tier>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Tier {
+        id: String,
+    }
+    let path = dir.join("policy.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let policy: Policy = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(policy.tier.into_iter().map(|t| t.id).collect())
 }
 
 /// Reads and checks the declarations in `path`; a missing file declares
@@ -42,6 +64,14 @@ mod tests {
             let declared = read(&root.join(set).join("measures.toml")).expect("declarations");
             assert!(!declared.measure.is_empty(), "{set}");
         }
+        assert_eq!(
+            tiers(&root.join("content/intake")).expect("tiers"),
+            ["priority", "standard", "waitlist"]
+        );
+        assert_eq!(
+            tiers(&root.join("tests/programs/harbor-county")).expect("tiers"),
+            ["urgent", "priority", "routine", "hold"]
+        );
         assert_eq!(
             read(Path::new("/nonexistent/measures.toml")),
             Ok(SiteMeasures::default())

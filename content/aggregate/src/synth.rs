@@ -52,6 +52,9 @@ pub struct SynthConfig {
     /// The outcome measures of the program's content, written for the
     /// participants beside the portal's own.
     pub declared: SiteMeasures,
+    /// The priority tiers of the program's policy, from the highest; the
+    /// lowest is the one referrals are waitlisted from.
+    pub tiers: Vec<String>,
 }
 
 impl SynthConfig {
@@ -62,6 +65,7 @@ impl SynthConfig {
             start: Month::new(2023, 1).unwrap_or_else(|| unreachable!("a valid month")),
             months: 36,
             declared: SiteMeasures::default(),
+            tiers: ["priority", "standard", "waitlist"].map(String::from).to_vec(),
         }
     }
 }
@@ -252,10 +256,31 @@ struct Person {
     has_outcomes: bool,
 }
 
+/// How referrals spread over `n` tiers: 30 % in the highest, 25 % in the
+/// lowest, the rest shared by those between (for three tiers, the 30, 45
+/// and 25 % the generator always used).
+fn tier_weights(n: usize) -> Vec<(usize, f64)> {
+    match n {
+        0 | 1 => vec![(0, 1.0)],
+        2 => vec![(0, 0.55), (1, 0.45)],
+        _ => (0..n)
+            .map(|i| {
+                let weight = match i {
+                    0 => 0.30,
+                    _ if i == n - 1 => 0.25,
+                    _ => 0.45 / (n - 2) as f64,
+                };
+                (i, weight)
+            })
+            .collect(),
+    }
+}
+
 struct Tables {
     doors: Weighted<Door>,
     community_referrers: Weighted<ReferrerType>,
-    tiers: Weighted<&'static str>,
+    /// Positions in the config's tiers.
+    tiers: Weighted<usize>,
     neighborhoods: Weighted<&'static str>,
     diversion_race: Weighted<RaceEthnicity>,
     contact_race: Weighted<RaceEthnicity>,
@@ -293,7 +318,7 @@ impl Tables {
                 (ReferrerType::Court, 0.02),
                 (ReferrerType::Other, 0.04),
             ]),
-            tiers: Weighted::new(&[("priority", 0.30), ("standard", 0.45), ("waitlist", 0.25)]),
+            tiers: Weighted::new(&tier_weights(config.tiers.len())),
             neighborhoods: Weighted::new(&NEIGHBORHOODS.map(|(n, share, _)| (n, share))),
             diversion_race: Weighted::new(&DIVERSION_RACE),
             contact_race: Weighted::new(&ARREST_RACE),
@@ -467,7 +492,7 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
 
         let mut outcome = if door.is_police() {
             tables.police_outcomes.sample(&mut rng)
-        } else if priority_tier == Some("waitlist") && rng.chance(0.3) {
+        } else if priority_tier.is_some_and(|t| t + 1 == config.tiers.len() && t > 0) && rng.chance(0.3) {
             Outcome::Waitlisted
         } else {
             tables.community_outcomes.sample(&mut rng)
@@ -542,7 +567,10 @@ pub fn write_export(config: &SynthConfig, dir: &Path) -> Result<SynthSummary, Sy
                 race_ethnicity: person.race,
                 gender: Some(person.gender),
                 age_band: Some(person.age),
-                priority_tier: priority_tier.map(slug),
+                // A tier id that is no identifier is exported as none.
+                priority_tier: priority_tier
+                    .and_then(|t| config.tiers.get(t))
+                    .and_then(|t| Slug::new(t)),
                 outcome,
                 intake_date,
                 roi_date,

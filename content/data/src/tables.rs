@@ -5,7 +5,7 @@
 //! a dimension or a measure is named here and nowhere else.
 
 use crate::unit::Unit;
-use crate::vocab::{Door, Label, Outcome, RaceEthnicity, ReferrerType, PRIORITY_TIERS};
+use crate::vocab::{Door, Label, Outcome, RaceEthnicity, ReferrerType, UNASSIGNED_TIER, UNASSIGNED_TIER_LABEL};
 use crate::vocabulary;
 
 vocabulary!(
@@ -133,7 +133,8 @@ impl Dim {
         match self {
             Dim::Door => Door::parse(value).map(Door::label),
             Dim::ReferrerType => ReferrerType::parse(value).map(ReferrerType::label),
-            Dim::PriorityTier => PRIORITY_TIERS.iter().find(|(v, _)| *v == value).map(|(_, l)| *l),
+            // The policy group's tiers are labelled by the content.
+            Dim::PriorityTier => (value == UNASSIGNED_TIER).then_some(UNASSIGNED_TIER_LABEL),
             Dim::Outcome => Outcome::parse(value).map(Outcome::label),
             Dim::Race => RaceEthnicity::parse(value).map(RaceEthnicity::label),
             Dim::SiteMeasure => None,

@@ -205,39 +205,12 @@ vocabulary!(
     }
 );
 
-/// Labels of the priority tiers the dashboards know. Tiers are the policy
-/// group's, so the dimension is open: a tier not listed here is shown as
-/// its code.
-pub const PRIORITY_TIERS: [(&str, Label); 4] = [
-    (
-        "priority",
-        Label {
-            en: "Priority",
-            es: "Prioritario",
-        },
-    ),
-    (
-        "standard",
-        Label {
-            en: "Standard",
-            es: "Estándar",
-        },
-    ),
-    (
-        "waitlist",
-        Label {
-            en: "Waitlist",
-            es: "Lista de espera",
-        },
-    ),
-    (
-        "unassigned",
-        Label {
-            en: "No tier recorded",
-            es: "Sin nivel registrado",
-        },
-    ),
-];
+/// The label of [`UNASSIGNED_TIER`]. The other tiers are the policy
+/// group's (`policy.toml`), labelled by the program's content.
+pub const UNASSIGNED_TIER_LABEL: Label = Label {
+    en: "No tier recorded",
+    es: "Sin nivel registrado",
+};
 
 /// Tier value for a community referral exported without a tier, so the
 /// tier rows still add up to the community total.

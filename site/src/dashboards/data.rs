@@ -139,20 +139,32 @@ impl PublishedData {
             );
         }
         let (covered, generated_at, source, suppression) = meta.ok_or_else(|| DataError("no tables".into()))?;
-        // A measure of the program's own is shown with the content's words,
-        // so one the content no longer declares cannot be shown at all.
-        if let Some(own) = tables.get(&TableId::SiteOutcomes) {
-            let declared = lead_content::measures();
-            for key in own.figures.keys() {
-                let code = key.split('|').nth(1).unwrap_or_default();
-                if declared.get(code).is_none() {
-                    return Err(DataError(format!(
-                        "{}: the figures publish the measure {code:?}, which measures.toml does not declare: declare it, or publish the export again with the content's measures",
-                        dir.display()
-                    )));
+        // A priority tier and a measure of the program's own are shown
+        // with the content's words, so one the content does not name cannot
+        // be shown at all.
+        for table in tables.values() {
+            for (dim, what, file) in [
+                (Dim::PriorityTier, "the priority tier", "policy.toml"),
+                (Dim::SiteMeasure, "the measure", "measures.toml"),
+            ] {
+                let Some(at) = table.dimensions.iter().position(|d| *d == dim) else {
+                    continue;
+                };
+                for key in table.figures.keys() {
+                    let value = key.split('|').nth(1 + at).unwrap_or_default();
+                    let named = value.is_empty()
+                        || value == "all"
+                        || lead_content::value_label(dim, value, lead_data::Lang::En).is_some();
+                    if !named {
+                        return Err(DataError(format!(
+                            "{}: the figures publish {what} {value:?}, which the content's {file} does not name: name it there, or publish the export again",
+                            dir.display()
+                        )));
+                    }
                 }
             }
         }
+
         let covered = covered.ok_or_else(|| DataError(format!("{}: the export had no rows", dir.display())))?;
 
         let cells_csv = read(CELLS_CSV)?;

@@ -6,7 +6,9 @@ use lead_charts::{ChartView, Kind, ReferenceLine, SeriesView, Unit};
 
 use lead_data::measures::{SiteKind, SiteMeasure};
 use lead_data::tables::{ChartId, DashboardId, DerivedMeasure, Dim, Measure, Stat, TableId};
-use lead_data::vocab::{Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, Window, PRIORITY_TIERS};
+use lead_data::vocab::{
+    Door, Outcome, RaceEthnicity, ReferrerType, Vocabulary, Window, UNASSIGNED_TIER, UNASSIGNED_TIER_LABEL,
+};
 
 use super::data::{CellKey, Figure, PublishedData};
 use super::period::{Lang, Month, Period, PeriodView};
@@ -354,10 +356,15 @@ fn outcomes(lang: Lang) -> Vec<(&'static str, &'static str)> {
     values(&order, lang)
 }
 
+/// The priority tiers of the program's policy, from the highest, with its
+/// labels, then community referrals exported with no tier.
 fn tiers(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    PRIORITY_TIERS
+    lead_content::intake()
+        .policy
+        .tiers
         .iter()
-        .map(|(code, label)| (*code, label.get(lang)))
+        .map(|t| (t.id.as_str(), t.label.get(lang)))
+        .chain(std::iter::once((UNASSIGNED_TIER, UNASSIGNED_TIER_LABEL.get(lang))))
         .collect()
 }
 

@@ -1,8 +1,9 @@
-//! `synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M] [--measures FILE]`
+//! `synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M] [--content DIR]`
 //!
 //! Writes a synthetic export in the contract of `lead_aggregate::export`,
-//! with the outcome measures `--measures` declares (by default those of the
-//! content set, as `aggregate` reads them).
+//! with the priority tiers (`policy.toml`) and the outcome measures
+//! (`measures.toml`) of the content set in `--content` (by default the one
+//! the workspace builds: `$LEAD_CONTENT_DIR`, else `content/intake`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,12 +14,12 @@ use lead_aggregate::declared;
 use lead_aggregate::synth::{write_export, SynthConfig};
 
 const USAGE: &str =
-    "usage: synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M] [--measures FILE]";
+    "usage: synth-export --referrals N --seed S --output DIR [--start YYYY-MM] [--months M] [--content DIR]";
 
 fn parse(args: &[String]) -> Result<(SynthConfig, PathBuf), String> {
     let mut config = SynthConfig::new(10_000, 1);
     let mut output = None;
-    let mut measures = declared::default_path();
+    let mut content = declared::default_dir();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -29,11 +30,12 @@ fn parse(args: &[String]) -> Result<(SynthConfig, PathBuf), String> {
             "--months" => config.months = value.parse().map_err(|_| bad("a whole number"))?,
             "--start" => config.start = value.parse::<Month>().map_err(|_| bad("a month (YYYY-MM)"))?,
             "--output" => output = Some(PathBuf::from(value)),
-            "--measures" => measures = PathBuf::from(value),
+            "--content" => content = PathBuf::from(value),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
-    config.declared = declared::read(&measures)?;
+    config.declared = declared::read(&content.join("measures.toml"))?;
+    config.tiers = declared::tiers(&content)?;
     Ok((config, output.ok_or("--output is required")?))
 }
 
