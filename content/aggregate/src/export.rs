@@ -248,11 +248,7 @@ impl Slug {
 
     /// Like [`Slug::new`], in `old`'s allocation if given.
     fn reusing(s: &str, old: Option<Slug>) -> Option<Slug> {
-        let ok = !s.is_empty()
-            && s.len() <= 40
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        ok.then(|| Slug(copy_into(old.map(|o| o.0), s)))
+        lead_data::vocab::is_identifier(s).then(|| Slug(copy_into(old.map(|o| o.0), s)))
     }
 
     pub fn as_str(&self) -> &str {

@@ -473,16 +473,16 @@ fn measures_a_program_declares_are_published_by_their_kind() {
     fn at(code: &str) -> [&str; 6] {
         ["", "", "", "", "", code]
     }
-    let own = |m: &str, code: &str| text(&a, "site_outcomes", m, "2024-01", at(code));
-    assert_eq!(own("site_measure_people", "nights"), "11");
-    assert_eq!(own("site_measure_total_pre_12m", "nights"), "44");
-    assert_eq!(own("site_measure_total_post_12m", "nights"), "22");
-    assert_eq!(own("site_measure_change", "nights"), "-0.5");
-    assert_eq!(own("site_measure_people", "score"), "10");
-    assert_eq!(own("site_measure_mean_post_6m", "score"), "5");
-    assert_eq!(own("site_measure_people", "covered"), "12");
-    assert_eq!(own("site_measure_yes_post_12m", "covered"), "6");
-    assert_eq!(own("site_measure_share_post_12m", "covered"), "0.5");
+    let shown = |m: &str, code: &str| text(&a, "site_outcomes", m, "2024-01", at(code));
+    assert_eq!(shown("site_measure_people", "nights"), "11");
+    assert_eq!(shown("site_measure_total_pre_12m", "nights"), "44");
+    assert_eq!(shown("site_measure_total_post_12m", "nights"), "22");
+    assert_eq!(shown("site_measure_change", "nights"), "-0.5");
+    assert_eq!(shown("site_measure_people", "score"), "10");
+    assert_eq!(shown("site_measure_mean_post_6m", "score"), "5");
+    assert_eq!(shown("site_measure_people", "covered"), "12");
+    assert_eq!(shown("site_measure_yes_post_12m", "covered"), "6");
+    assert_eq!(shown("site_measure_share_post_12m", "covered"), "0.5");
     // 3 with coverage before is small: hidden, and the share on it; the 9
     // without would give it away beside the 12, so they are hidden too.
     let hidden = |m: &str| figure(&a, "site_outcomes", m, "2024-01", at("covered")).is_suppressed();
@@ -507,15 +507,15 @@ fn measures_a_program_declares_are_published_by_their_kind() {
     // cannot have, a window not declared: each named by file, line, column.
     for (bad, expected) in [
         (
-            own_row("p0", "nightz", Window::Pre12m, 1),
+            own("p0", "nightz", Window::Pre12m, 1),
             "column `measure`: \"nightz\" is not one of",
         ),
         (
-            own_row("p0", "covered", Window::Pre12m, 2),
+            own("p0", "covered", Window::Pre12m, 2),
             "column `value`: must be 0 or 1",
         ),
         (
-            own_row("p0", "nights", Window::Post6m, 1),
+            own("p0", "nights", Window::Post6m, 1),
             "column `window`: is not one of the windows",
         ),
     ] {
@@ -527,10 +527,6 @@ fn measures_a_program_declares_are_published_by_their_kind() {
             "{message}"
         );
     }
-}
-
-fn own_row(person: &str, code: &str, window: Window, value: u32) -> OutcomeRow {
-    own(person, code, window, value)
 }
 
 /// p0..p9 followed 12 months: 3 bookings and 2 ED visits each before, 1 and

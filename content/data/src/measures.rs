@@ -96,12 +96,7 @@ impl SiteMeasures {
         }
         for (i, m) in self.measure.iter().enumerate() {
             let code = &m.code;
-            let slug = !code.is_empty()
-                && code.len() <= 40
-                && code
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-            if !slug {
+            if !crate::vocab::is_identifier(code) {
                 out.push(format!(
                     "measure {code:?}: a code is a-z, 0-9 and _, at most 40 characters"
                 ));

@@ -212,6 +212,16 @@ pub const UNASSIGNED_TIER_LABEL: Label = Label {
     es: "Sin nivel registrado",
 };
 
+/// Whether `s` is an identifier as data files write the program's own
+/// values (tiers, neighborhoods, measures): a-z, 0-9 and _, at most 40
+/// characters.
+pub fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 /// Tier value for a community referral exported without a tier, so the
 /// tier rows still add up to the community total.
 pub const UNASSIGNED_TIER: &str = "unassigned";

@@ -30,8 +30,12 @@ fn main() -> ExitCode {
             read("copy.toml")?,
             read("clt.toml")?,
             read("dashboards.toml")?,
-            // No measures.toml: the program declares no measures of its own.
-            read("measures.toml").unwrap_or_default(),
+            // No measures.toml: the program declares no measures of its own
+            // (as the build reads it); any other failure to read is one.
+            match read("measures.toml") {
+                Err(_) if !dir.join("measures.toml").exists() => String::new(),
+                text => text?,
+            },
         ))
     })();
     let (questions, policy, copy, clt, dashboards, measures) = match files {
